@@ -1,0 +1,28 @@
+# Every target builds its own virtual environment from pyproject.toml: nothing is installed by hand.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench fixtures clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/prognose run
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+fixtures: $(STAMP)
+	$(BIN)/python fixtures/generate.py
+
+bench: $(STAMP)
+	$(BIN)/python fixtures/bench.py
+
+clean:
+	rm -rf $(VENV) bench-data

@@ -1,0 +1,1 @@
+"""All file I/O of prognose: reading extracts, configuration, snapshots."""

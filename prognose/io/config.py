@@ -1,0 +1,150 @@
+"""Workspace configuration: `prognose.toml`, its defaults, and where each setting came from.
+
+Settings come from three places, later ones winning: built-in defaults, the workspace's
+`prognose.toml`, and command-line options. `prognose config` prints the effective values with
+their origin, so a controller can see why the engine did what it did.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prognose.errors import Problem, InputError
+from prognose.paragraphs import DEFAULT_ACCOUNTS
+from prognose.schema import PROVIDER_TYPES
+
+CONFIG_NAME = "prognose.toml"
+
+# Months of cost a provider type typically has not yet invoiced at a month's end, used only
+# where no postings are linked to grants to learn it from (see lag.py).
+DEFAULT_OUTSTANDING = {"own": 0.0, "municipality": 2.0, "region": 2.0, "private": 1.0}
+
+
+@dataclass
+class Settings:
+    workspace: Path
+    data: Path
+    buffers: Path
+    snapshots: Path
+    key_file: Path
+    lang: str = "da"
+    deviation_sign: str = "forecast-budget"
+    paragraph_accounts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ACCOUNTS))
+    price_index: dict[int, float] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    outstanding_months: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_OUTSTANDING))
+    own_settled_per_grant: bool = False
+    origins: dict[str, str] = field(default_factory=dict)
+
+    def as_rows(self) -> list[tuple[str, str, str]]:
+        rows = [
+            ("workspace", str(self.workspace), "current directory or --workspace"),
+            ("paths.data", str(self.data), self.origins.get("paths.data", "default")),
+            ("paths.buffers", str(self.buffers), self.origins.get("paths.buffers", "default")),
+            ("paths.snapshots", str(self.snapshots), self.origins.get("paths.snapshots", "default")),
+            ("paths.key_file", str(self.key_file), self.origins.get("paths.key_file", "default")),
+            ("display.lang", self.lang, self.origins.get("display.lang", "default")),
+            ("display.deviation", self.deviation_sign, self.origins.get("display.deviation", "default")),
+            ("grants.own_settled_per_grant", str(self.own_settled_per_grant).lower(),
+             self.origins.get("grants.own_settled_per_grant", "default")),
+        ]
+        for p, a in sorted(self.paragraph_accounts.items()):
+            rows.append((f"paragraph_accounts.{p}", a, self.origins.get("paragraph_accounts", "default")))
+        for y, v in sorted(self.price_index.items()):
+            rows.append((f"price_index.{y}", f"{v:g}", self.origins.get("price_index", "default")))
+        for t, v in sorted(self.outstanding_months.items()):
+            rows.append((f"billing.outstanding_months.{t}", f"{v:g}", self.origins.get("billing", "default")))
+        for table, mapping in sorted(self.columns.items()):
+            for src, dst in sorted(mapping.items()):
+                rows.append((f"columns.{table}.{src}", dst, self.origins.get("columns", "default")))
+        return rows
+
+
+def find_workspace(start: Path) -> Path:
+    """The nearest directory at or above `start` holding prognose.toml; else `start` itself."""
+    start = start.resolve()
+    for d in (start, *start.parents):
+        if (d / CONFIG_NAME).exists():
+            return d
+    return start
+
+
+def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    ws = find_workspace(workspace or Path.cwd()) if workspace is None else workspace.resolve()
+    cfg_path = ws / CONFIG_NAME
+    doc: dict[str, Any] = {}
+    if cfg_path.exists():
+        try:
+            doc = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise InputError([Problem(CONFIG_NAME, getattr(e, "lineno", None), None, None, f"valid TOML ({e})")])
+    s = Settings(workspace=ws, data=ws / "data", buffers=ws / "buffers", snapshots=ws / "snapshots",
+                 key_file=ws / ".prognose-key")
+    origin = f"{CONFIG_NAME}"
+    problems: list[Problem] = []
+    paths = doc.get("paths", {})
+    for key in ("data", "buffers", "snapshots", "key_file"):
+        if key in paths:
+            setattr(s, key, (ws / paths[key]).resolve())
+            s.origins[f"paths.{key}"] = origin
+    display = doc.get("display", {})
+    if "lang" in display:
+        s.lang = str(display["lang"])
+        s.origins["display.lang"] = origin
+    if "deviation" in display:
+        s.deviation_sign = str(display["deviation"])
+        s.origins["display.deviation"] = origin
+    if "paragraph_accounts" in doc:
+        from prognose.paragraphs import normalise_paragraph
+        import polars as pl
+
+        raw = {str(k): str(v) for k, v in doc["paragraph_accounts"].items()}
+        keys = list(raw)
+        normal = pl.select(normalise_paragraph(pl.Series(keys, dtype=pl.String))).to_series().to_list()
+        for k, n in zip(keys, normal):
+            if n is None:
+                problems.append(Problem(CONFIG_NAME, None, "paragraph_accounts", k, "a legal basis such as 'SEL 108'"))
+            else:
+                s.paragraph_accounts[n] = raw[k]
+        s.origins["paragraph_accounts"] = origin
+    if "price_index" in doc:
+        for k, v in doc["price_index"].items():
+            if not str(k).isdigit() or not isinstance(v, (int, float)) or v <= 0:
+                problems.append(Problem(CONFIG_NAME, None, "price_index", f"{k} = {v}", "year = positive index value"))
+            else:
+                s.price_index[int(k)] = float(v)
+        s.origins["price_index"] = origin
+    if "columns" in doc:
+        s.columns = {str(t): {str(a): str(b) for a, b in m.items()} for t, m in doc["columns"].items()}
+        s.origins["columns"] = origin
+    billing = doc.get("billing", {}).get("outstanding_months", {})
+    for k, v in billing.items():
+        if k not in PROVIDER_TYPES or not isinstance(v, (int, float)) or v < 0:
+            problems.append(Problem(CONFIG_NAME, None, "billing.outstanding_months", f"{k} = {v}",
+                                    "one of own/municipality/region/private = months (≥ 0)"))
+        else:
+            s.outstanding_months[k] = float(v)
+            s.origins["billing"] = origin
+    if "own_settled_per_grant" in doc.get("grants", {}):
+        s.own_settled_per_grant = bool(doc["grants"]["own_settled_per_grant"])
+        s.origins["grants.own_settled_per_grant"] = origin
+    if s.lang not in ("da", "en"):
+        problems.append(Problem(CONFIG_NAME, None, "display.lang", s.lang, "da or en"))
+    if s.deviation_sign not in ("forecast-budget", "budget-forecast"):
+        problems.append(Problem(CONFIG_NAME, None, "display.deviation", s.deviation_sign,
+                                "forecast-budget (+ is overspend) or budget-forecast (+ is underspend)"))
+    if problems:
+        raise InputError(problems)
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key in ("data", "buffers", "snapshots"):
+            setattr(s, key, Path(value).resolve())
+            s.origins[f"paths.{key}"] = f"--{key}"
+        elif key == "lang":
+            s.lang = value
+            s.origins["display.lang"] = "--lang"
+    return s

@@ -1,0 +1,214 @@
+"""Giving raw columns their types, collecting a Problem for every value that does not fit.
+
+The decimal style (international `1234.50` or Danish `1.234,50`) is detected once per file from
+all its numeric columns; dates may be ISO or Danish (the three forms are unambiguous). Nothing
+is coerced: a value that does not parse is reported with its file, line, column and value.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from prognose.errors import Problem
+from prognose.io.raw import LINE, RawTable
+from prognose.paragraphs import normalise_paragraph
+from prognose.schema import Column
+
+MAX_SHOWN = 20
+_NUMERIC_KINDS = ("money", "number", "probability")
+_DK = r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"
+_INTL = r"^[+-]?\d+(\.\d+)?$"
+
+
+def apply_mapping(table: RawTable, mapping: dict[str, str], spec: tuple[Column, ...]) -> RawTable:
+    """Rename the file's columns onto the standard names (configured mapping, case-insensitive)."""
+    wanted = {c.name for c in spec}
+    lowered = {k.strip().lower(): v for k, v in mapping.items()}
+    renames = {}
+    for col in table.frame.columns:
+        if col == LINE:
+            continue
+        target = lowered.get(col.strip().lower())
+        if target is None and col.strip().lower() in wanted:
+            target = col.strip().lower()
+        if target is not None and target != col:
+            renames[col] = target
+    taken = [renames.get(c, c) for c in table.frame.columns]
+    dupes = sorted({c for c in taken if taken.count(c) > 1})
+    if dupes:
+        table.problems.append(Problem(table.path.name, 1, ", ".join(dupes), None,
+                                      "each standard column once (check the column mapping in prognose.toml)"))
+        return table
+    table.frame = table.frame.rename(renames)
+    return table
+
+
+def detect_decimal(frame: pl.DataFrame, columns: list[str], separator: str | None) -> str:
+    texts = [frame.get_column(c) for c in columns if c in frame.columns and frame.schema[c] == pl.String]
+    if not texts:
+        return "international"
+    values = pl.concat([t.drop_nulls() for t in texts]) if texts else pl.Series([], dtype=pl.String)
+    if values.str.contains(",", literal=True).any():
+        return "danish"
+    if values.str.contains(r"^[+-]?\d{1,3}(\.\d{3}){2,}$").any():
+        return "danish"
+    dotted = values.filter(values.str.contains(".", literal=True))
+    if separator == "semicolon" and dotted.len() > 0 and dotted.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+$").all():
+        return "danish"
+    return "international"
+
+
+def _normalised_number(expr: pl.Expr, decimal: str) -> tuple[pl.Expr, pl.Expr]:
+    """(is_valid, text in international form) for a text column."""
+    if decimal == "danish":
+        valid = expr.str.contains(_DK)
+        text = expr.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    else:
+        valid = expr.str.contains(_INTL)
+        text = expr
+    return valid, text.str.strip_prefix("+")
+
+
+def _money_to_ore(expr: pl.Expr, dtype: pl.DataType, decimal: str) -> tuple[pl.Expr, pl.Expr]:
+    if dtype == pl.String:
+        valid, text = _normalised_number(expr, decimal)
+        parts = text.str.extract_groups(r"^(-?)(\d+)(?:\.(\d*?)0*)?$")
+        frac = parts.struct.field("3").fill_null("")
+        valid = valid & (frac.str.len_chars() <= 2)
+        whole = parts.struct.field("2").cast(pl.Int64, strict=False)
+        cents = frac.str.pad_end(2, "0").cast(pl.Int64, strict=False).fill_null(0)
+        sign = pl.when(parts.struct.field("1") == "-").then(-1).otherwise(1)
+        ore = pl.when(valid).then(sign * (whole * 100 + cents))
+        return ore, valid
+    if dtype.is_integer():
+        return expr.cast(pl.Int64) * 100, pl.lit(True)
+    if isinstance(dtype, pl.Decimal):
+        scaled = expr.cast(pl.Decimal(38, 2))
+        valid = scaled == expr
+        return pl.when(valid).then((scaled * 100).cast(pl.Int64)), valid
+    scaled = expr.cast(pl.Float64) * 100
+    rounded = scaled.round(0)
+    valid = (scaled - rounded).abs() < 1e-6
+    return pl.when(valid).then(rounded.cast(pl.Int64)), valid
+
+
+def _parse_expr(col: Column, dtype: pl.DataType, decimal: str) -> tuple[pl.Expr, pl.Expr]:
+    """(typed value, is_valid) for a present, non-null raw value."""
+    c = pl.col(col.name)
+    if col.kind == "date":
+        if dtype == pl.Date:
+            return c, pl.lit(True)
+        if isinstance(dtype, pl.Datetime):
+            return c.dt.date(), pl.lit(True)
+        s = c.cast(pl.String)
+        parsed = pl.coalesce(
+            s.str.to_date("%Y-%m-%d", strict=False),
+            s.str.to_date("%d-%m-%Y", strict=False),
+            s.str.to_date("%d.%m.%Y", strict=False),
+        )
+        return parsed, parsed.is_not_null()
+    if col.kind == "money":
+        return _money_to_ore(c, dtype, decimal)
+    if col.kind in ("number", "probability"):
+        if dtype == pl.String:
+            valid, text = _normalised_number(c, decimal)
+            value = pl.when(valid).then(text.cast(pl.Float64, strict=False))
+        else:
+            value = c.cast(pl.Float64)
+            valid = value.is_finite()
+        if col.kind == "probability":
+            valid = valid & (value >= 0) & (value <= 1)
+        return value, valid
+    if col.kind == "int":
+        if dtype == pl.String:
+            valid = c.str.contains(r"^[+-]?\d+$")
+            return pl.when(valid).then(c.cast(pl.Int64, strict=False)), valid
+        value = c.cast(pl.Float64)
+        valid = value == value.round(0)
+        return pl.when(valid).then(value.cast(pl.Int64)), valid
+    if col.kind == "period":
+        if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+            return c.cast(pl.Date).dt.month_start(), pl.lit(True)
+        s = c.cast(pl.String)
+        parsed = pl.coalesce(
+            (s + "-01").str.to_date("%Y-%m-%d", strict=False),
+            s.str.to_date("%Y-%m-%d", strict=False).dt.month_start(),
+            ("01-" + s).str.to_date("%d-%m-%Y", strict=False),
+        )
+        return parsed, parsed.is_not_null()
+    if col.kind == "choice":
+        s = c.cast(pl.String).str.strip_chars().str.to_lowercase()
+        mapped = s.replace(dict(col.aliases)) if col.aliases else s
+        return mapped, mapped.is_in(list(col.choices))
+    if col.kind == "paragraph":
+        value = normalise_paragraph(c.cast(pl.String))
+        return value, value.is_not_null()
+    s = c.cast(pl.String).str.strip_chars()
+    return s, pl.lit(True)
+
+
+_DTYPES = {"date": pl.Date, "money": pl.Int64, "number": pl.Float64, "probability": pl.Float64,
+           "int": pl.Int64, "period": pl.Date}
+
+
+def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Type every standard column; problems go to `table.problems`. Returns the typed frame."""
+    frame = table.frame
+    fname = table.path.name
+    missing = [c.name for c in spec if c.required and c.name not in frame.columns]
+    if missing:
+        found = ", ".join(c for c in frame.columns if c != LINE) or "none"
+        table.problems.append(Problem(fname, 1, ", ".join(missing), None,
+                                      f"the column(s) to be present (found: {found}); map other names in prognose.toml [columns.{table.name}]"))
+        return pl.DataFrame()
+    numeric = [c.name for c in spec if c.kind in _NUMERIC_KINDS]
+    decimal = detect_decimal(frame, numeric, table.dialect.get("separator"))
+    if table.dialect.get("format") != "parquet":
+        table.dialect["decimal"] = "Danish (1.234,50)" if decimal == "danish" else "international (1234.50)"
+    dates = [c.name for c in spec if c.kind == "date" and c.name in frame.columns and frame.schema[c.name] == pl.String]
+    if dates:
+        table.dialect["dates"] = _date_styles(frame, dates)
+
+    out = [pl.col(LINE)]
+    checks = []
+    for col in spec:
+        if col.name not in frame.columns:
+            dtype = _DTYPES.get(col.kind, pl.String)
+            out.append(pl.lit(None, dtype=dtype).alias(col.name))
+            continue
+        dtype = frame.schema[col.name]
+        raw = pl.col(col.name)
+        present = raw.is_not_null() if dtype != pl.String else raw.is_not_null() & (raw.str.strip_chars() != "")
+        value, valid = _parse_expr(col, dtype, decimal)
+        out.append(pl.when(present).then(value).alias(col.name))
+        bad = (present & ~valid.fill_null(False))
+        if col.required:
+            bad = bad | ~present
+        checks.append((col, bad.alias(f"_bad_{col.name}")))
+
+    flagged = frame.with_columns(c[1] for c in checks)
+    for col, flag in checks:
+        name = flag.meta.output_name()
+        bad_rows = flagged.filter(pl.col(name))
+        n = bad_rows.height
+        if not n:
+            continue
+        shown = bad_rows.select(LINE, pl.col(col.name).cast(pl.String)).head(MAX_SHOWN)
+        for line, value in shown.iter_rows():
+            if col.name in cpr_columns and value is not None:
+                value = "(a citizen id)"
+            table.problems.append(Problem(fname, line, col.name, value if value is not None else "", col.expected()))
+        if n > MAX_SHOWN:
+            table.problems.append(Problem(fname, None, col.name, None,
+                                          f"{n - MAX_SHOWN} more value(s) in this column like the ones above"))
+    return frame.select(out)
+
+
+def _date_styles(frame: pl.DataFrame, columns: list[str]) -> str:
+    values = pl.concat([frame.get_column(c).drop_nulls() for c in columns])
+    styles = []
+    for label, pattern in (("ISO (2025-03-31)", r"^\d{4}-\d{2}-\d{2}$"), ("Danish (31-03-2025)", r"^\d{2}-\d{2}-\d{4}$"),
+                           ("Danish (31.03.2025)", r"^\d{2}\.\d{2}\.\d{4}$")):
+        if values.str.contains(pattern).any():
+            styles.append(label)
+    return ", ".join(styles) or "none found"

@@ -1,0 +1,46 @@
+"""Legal bases (paragraphs): normalising the spellings case systems use, and paragraph groups.
+
+`SEL 85`, `SEL §85`, `§ 85`, `85`, `Serviceloven § 85` all become `SEL 85`;
+`ABL 105`, `§ 105 ABL`, `Almenboligloven § 105` become `ABL 105`; `STU` stays `STU`.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+BPA = ("SEL 95", "SEL 96")
+RESIDENTIAL = ("SEL 107", "SEL 108", "ABL 105", "SEL 109", "SEL 110")
+
+
+def normalise_paragraph(expr: pl.Expr) -> pl.Expr:
+    """Vectorised normalisation; a spelling that cannot be read becomes null (a reported problem)."""
+    s = expr.str.to_uppercase().str.strip_chars()
+    is_stu = s.str.contains(r"^(STU|SÆRLIGT TILRETTELAGT UNGDOMSUDDANNELSE)$")
+    is_abl = s.str.contains(r"ABL|ALMENBOLIG")
+    number = s.str.extract(r"(?:^|[^0-9])(\d{1,3}[A-Z]?)(?:[^0-9]|$)", 1)
+    cleaned = s.str.replace_all(r"SERVICELOVEN|ALMENBOLIGLOVEN|SEL|ABL|§|STK\.?\s*\d+|\s|\.", "")
+    only_number = cleaned.str.contains(r"^\d{1,3}[A-Z]?$")
+    return (
+        pl.when(is_stu).then(pl.lit("STU"))
+        .when(only_number & is_abl).then(pl.lit("ABL ") + number)
+        .when(only_number).then(pl.lit("SEL ") + number)
+        .otherwise(None)
+    )
+
+
+DEFAULT_ACCOUNTS = {
+    "SEL 85": "5.38.38",
+    "SEL 95": "5.38.38",
+    "SEL 96": "5.38.38",
+    "SEL 107": "5.38.52",
+    "SEL 108": "5.38.50",
+    "ABL 105": "5.38.51",
+    "SEL 109": "5.38.42",
+    "SEL 110": "5.38.42",
+    "SEL 97": "5.38.53",
+    "SEL 98": "5.38.53",
+    "SEL 99": "5.38.53",
+    "SEL 103": "5.38.58",
+    "SEL 104": "5.38.59",
+    "STU": "3.30.46",
+}

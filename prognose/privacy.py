@@ -1,0 +1,89 @@
+"""Personal data: CPR recognition, keyed pseudonyms, birth dates from CPR, scrubbing of free text.
+
+SPEC §5: CPR numbers are replaced by a stable keyed pseudonym on reading; the key is local
+configuration (a file outside the repository), so the same key always gives the same pseudonym.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+
+import polars as pl
+
+CPR_PATTERN = r"^\d{6}-?\d{4}$"
+_CPR_IN_TEXT = re.compile(r"(?<!\d)\d{6}[- ]?\d{4}(?!\d)")
+KEY_ENV = "PROGNOSE_PSEUDONYM_KEY"
+
+
+def scrub_text(text: str) -> str:
+    """Mask anything shaped like a CPR number inside free text."""
+    return _CPR_IN_TEXT.sub("[CPR]", text)
+
+
+def scrub_expr(expr: pl.Expr) -> pl.Expr:
+    return expr.str.replace_all(r"(^|\D)\d{6}[- ]?\d{4}(\D|$)", "${1}[CPR]${2}")
+
+
+def load_key(key_file: Path, create: bool = True) -> bytes:
+    """The pseudonym key: environment first, then the workspace's key file (made on first use)."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return env.encode()
+    if key_file.exists():
+        return key_file.read_bytes().strip()
+    if not create:
+        raise FileNotFoundError(key_file)
+    key = secrets.token_hex(32).encode()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = key_file.with_suffix(".tmp")
+    tmp.write_bytes(key)
+    os.chmod(tmp, 0o600)
+    tmp.replace(key_file)
+    return key
+
+
+def pseudonym(key: bytes, value: str) -> str:
+    digits = value.replace("-", "")
+    return "P" + hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFrame:
+    """Replace CPR-shaped ids in `column` by keyed pseudonyms; other ids pass unchanged.
+
+    The HMAC runs once per distinct CPR number, not once per row.
+    """
+    if column not in df.columns:
+        return df
+    values = df.get_column(column)
+    cprs = values.filter(values.str.contains(CPR_PATTERN)).unique()
+    if cprs.len() == 0:
+        return df
+    mapping = pl.DataFrame(
+        {"_cpr": cprs, "_pseudo": [pseudonym(key, v) for v in cprs.to_list()]},
+        schema={"_cpr": pl.String, "_pseudo": pl.String},
+    )
+    return (
+        df.join(mapping, left_on=column, right_on="_cpr", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("_pseudo", column).alias(column))
+        .drop("_pseudo")
+    )
+
+
+def birth_date_from_cpr(expr: pl.Expr) -> pl.Expr:
+    """Birth date by the standard rule: DDMMYY and the seventh digit for the century."""
+    digits = expr.str.replace("-", "", literal=True)
+    dd = digits.str.slice(0, 2).cast(pl.Int32, strict=False)
+    mm = digits.str.slice(2, 2).cast(pl.Int32, strict=False)
+    yy = digits.str.slice(4, 2).cast(pl.Int32, strict=False)
+    d7 = digits.str.slice(6, 1).cast(pl.Int32, strict=False)
+    century = (
+        pl.when(d7 <= 3).then(1900)
+        .when(d7.is_in([4, 9])).then(pl.when(yy <= 36).then(2000).otherwise(1900))
+        .otherwise(pl.when(yy <= 57).then(2000).otherwise(1800))
+    )
+    return pl.date(century + yy, mm, dd)

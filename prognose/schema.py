@@ -1,0 +1,114 @@
+"""The standard extract (SPEC §1–2): each file's columns, their kinds, and the typed frames.
+
+Money read from postings and budget is integer øre (Int64), never float. Rates and quantities
+are model inputs and are held as Float64; the cost derived from them is rounded to whole øre
+per grant and month so that every total in the output is a sum of integers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UNITS = ("year", "month", "week", "day", "hour")
+UNIT_ALIASES = {"år": "year", "aar": "year", "måned": "month", "maaned": "month", "md": "month",
+                "uge": "week", "dag": "day", "døgn": "day", "time": "hour", "timer": "hour"}
+PROVIDER_TYPES = ("own", "municipality", "region", "private")
+PROVIDER_TYPE_ALIASES = {"egen": "own", "kommune": "municipality", "kommunal": "municipality",
+                         "privat": "private", "regional": "region"}
+END_REASONS = ("death", "moved", "transition", "other")
+END_REASON_ALIASES = {"død": "death", "dødsfald": "death", "fraflytning": "moved", "flyttet": "moved",
+                      "overgang": "transition", "andet": "other"}
+SOURCES = ("finance", "payroll")
+SOURCE_ALIASES = {"økonomi": "finance", "løn": "payroll"}
+STU_EVENTS = ("start", "end")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text | paragraph | date | money | number | int | period | choice | cpr_text
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    def expected(self) -> str:
+        return {
+            "text": "a non-empty text",
+            "paragraph": "a legal basis such as 'SEL 108', '§ 85', 'ABL 105' or 'STU'",
+            "date": "a date (2025-03-31, 31-03-2025 or 31.03.2025)",
+            "money": "an amount in DKK with at most 2 decimals (1234.50 or 1.234,50)",
+            "number": "a number (1234.5 or 1.234,5)",
+            "int": "a whole number",
+            "period": "an accounting period YYYY-MM",
+            "choice": "one of " + ", ".join(self.choices),
+            "probability": "a probability between 0 and 1",
+        }.get(self.kind, self.kind)
+
+
+def _choice(name: str, choices: tuple[str, ...], aliases: dict[str, str], required: bool = False) -> Column:
+    return Column(name, "choice", required, choices, tuple(aliases.items()))
+
+
+SPECS: dict[str, tuple[Column, ...]] = {
+    "grants": (
+        Column("grant_id", "text"),
+        Column("citizen_id", "text"),
+        Column("paragraph", "paragraph"),
+        Column("account", "text", required=False),
+        Column("provider", "text", required=False),
+        _choice("provider_type", PROVIDER_TYPES, PROVIDER_TYPE_ALIASES),
+        Column("start_date", "date"),
+        Column("end_date", "date", required=False),
+        _choice("end_reason", END_REASONS, END_REASON_ALIASES),
+        _choice("unit", UNITS, UNIT_ALIASES, required=True),
+        Column("rate", "number"),
+        Column("quantity", "number", required=False),
+        Column("price_year", "int", required=False),
+        Column("decided_date", "date", required=False),
+        Column("birth_date", "date", required=False),
+    ),
+    "plan_steps": (
+        Column("grant_id", "text"),
+        Column("effective_date", "date"),
+        Column("quantity", "number", required=False),
+        Column("rate", "number", required=False),
+    ),
+    "postings": (
+        Column("posting_date", "date"),
+        Column("period", "period", required=False),
+        Column("account", "text"),
+        Column("amount", "money"),
+        Column("art", "text", required=False),
+        Column("citizen_id", "text", required=False),
+        Column("grant_id", "text", required=False),
+        _choice("source", SOURCES, SOURCE_ALIASES),
+        Column("text", "text", required=False),
+    ),
+    "budget": (
+        Column("account", "text"),
+        Column("year", "int"),
+        Column("amount", "money"),
+    ),
+    "youth_transfers": (
+        Column("citizen_id", "text"),
+        Column("expected_start", "date"),
+        Column("paragraph", "paragraph"),
+        _choice("unit", UNITS, UNIT_ALIASES, required=True),
+        Column("rate", "number"),
+        Column("quantity", "number", required=False),
+        Column("probability", "probability", required=False),
+    ),
+    "stu": (
+        Column("citizen_id", "text"),
+        _choice("event", STU_EVENTS, {"slut": "end"}, required=True),
+        Column("date", "date"),
+        Column("paragraph", "paragraph", required=False),
+        _choice("unit", UNITS, UNIT_ALIASES),
+        Column("rate", "number", required=False),
+        Column("quantity", "number", required=False),
+    ),
+}
+
+# Which columns a value must be present in (a column that exists but has an empty cell).
+REQUIRED_FILES = ("grants", "postings", "budget")
+OPTIONAL_FILES = ("plan_steps",)

@@ -1,0 +1,81 @@
+"""Checks across rows and files, after each value has its type (pure: frames in, problems out).
+
+A grant id used twice, an end before a start, an hourly grant without hours, a plan step for an
+unknown grant, a budget account given twice for a year: each becomes a Problem with its line.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from prognose.errors import Problem
+from prognose.io.raw import LINE
+
+MAX_SHOWN = 20
+
+
+def _report(frame: pl.DataFrame, mask: pl.Expr, fname: str, column: str, expected: str,
+            problems: list[Problem], value: pl.Expr | None = None) -> None:
+    bad = frame.filter(mask)
+    if bad.is_empty():
+        return
+    shown = bad.select(LINE, (value if value is not None else pl.col(column)).cast(pl.String).alias("_v")).head(MAX_SHOWN)
+    for line, v in shown.iter_rows():
+        problems.append(Problem(fname, line, column, v, expected))
+    if bad.height > MAX_SHOWN:
+        problems.append(Problem(fname, None, column, None, f"{bad.height - MAX_SHOWN} more row(s) like the ones above"))
+
+
+def check_grants(grants: pl.DataFrame, settings, problems: list[Problem], fname: str) -> pl.DataFrame:
+    _report(grants, pl.col("grant_id").is_duplicated(), fname, "grant_id", "a grant_id used only once", problems)
+    _report(grants, pl.col("end_date") < pl.col("start_date"), fname, "end_date",
+            "an end date on or after the start date", problems)
+    _report(grants, (pl.col("unit") == "hour") & pl.col("quantity").is_null(), fname, "quantity",
+            "hours per week for a grant paid per hour", problems, pl.lit(""))
+    _report(grants, pl.col("rate") < 0, fname, "rate", "a rate of 0 or more", problems)
+    _report(grants, pl.col("quantity") < 0, fname, "quantity", "a quantity of 0 or more", problems)
+    mapping = pl.DataFrame({"paragraph": list(settings.paragraph_accounts),
+                            "_mapped": list(settings.paragraph_accounts.values())},
+                           schema={"paragraph": pl.String, "_mapped": pl.String})
+    grants = grants.join(mapping, on="paragraph", how="left", maintain_order="left")
+    _report(grants, pl.col("account").is_null() & pl.col("_mapped").is_null(), fname, "paragraph",
+            "an account in the file or a paragraph in prognose.toml [paragraph_accounts]", problems)
+    if settings.price_index:
+        years = sorted(settings.price_index)
+        _report(grants, pl.col("price_year").is_not_null() & ~pl.col("price_year").is_in(years), fname,
+                "price_year", f"a year in the price index ({years[0]}–{years[-1]}) in prognose.toml", problems)
+    return grants.with_columns(
+        pl.coalesce("account", "_mapped").alias("account"),
+        pl.col("quantity").fill_null(1.0),
+        pl.col("provider_type").fill_null("private"),
+    ).drop("_mapped")
+
+
+def check_plan_steps(steps: pl.DataFrame, grants: pl.DataFrame, problems: list[Problem], fname: str) -> pl.DataFrame:
+    _report(steps, ~pl.col("grant_id").is_in(grants.get_column("grant_id").implode()), fname, "grant_id",
+            "the id of a grant in the grants file", problems)
+    _report(steps, pl.col("quantity").is_null() & pl.col("rate").is_null(), fname, "quantity",
+            "a new quantity or a new rate (or both)", problems, pl.lit(""))
+    _report(steps, pl.struct("grant_id", "effective_date").is_duplicated(), fname, "effective_date",
+            "one step per grant and date", problems)
+    return steps
+
+
+def check_postings(postings: pl.DataFrame, problems: list[Problem], fname: str) -> pl.DataFrame:
+    postings = postings.with_columns(pl.coalesce("period", pl.col("posting_date").dt.month_start()).alias("period"))
+    # Postings are booked into the open period or an earlier one (corrections, and December's
+    # supplementary period in January–February); a period in a later month, or more than a year
+    # back, is a typing error that would move money between years.
+    month = pl.col("posting_date").dt.month_start()
+    later = pl.col("period") > month
+    too_early = pl.col("period").dt.year() < pl.col("posting_date").dt.year() - 1
+    _report(postings, later | too_early, fname, "period",
+            "the posting's month or an earlier open period (YYYY-12 for the supplementary period)",
+            problems, pl.col("period").dt.strftime("%Y-%m"))
+    return postings
+
+
+def check_budget(budget: pl.DataFrame, problems: list[Problem], fname: str) -> pl.DataFrame:
+    _report(budget, pl.struct("account", "year").is_duplicated(), fname, "account",
+            "one budget row per account and year", problems)
+    return budget
