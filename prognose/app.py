@@ -1,0 +1,53 @@
+"""The library behind the commands: settings → extract → forecast, with no printing.
+
+Each CLI command is a few lines over these functions; tests and other programs call them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from prognose.errors import UsageError
+from prognose.forecast import Forecast, month_end, run_forecast
+from prognose.io.config import Settings, load_settings
+from prognose.io.extract import Extract, read_extract
+from prognose.privacy import load_key
+
+
+@dataclass
+class Run:
+    settings: Settings
+    extract: Extract
+    forecast: Forecast
+
+
+def settings_for(workspace: Path | None, **overrides) -> Settings:
+    return load_settings(workspace, overrides)
+
+
+def read(settings: Settings) -> Extract:
+    key = load_key(settings.key_file)
+    return read_extract(settings.data, settings, key)
+
+
+def default_as_of(postings: pl.DataFrame) -> dt.date:
+    """SPEC §4: the last day of the latest posting month."""
+    latest = postings.get_column("posting_date").max()
+    if latest is None:
+        raise UsageError("no postings to take an as-of date from: give --as-of")
+    return month_end(latest)
+
+
+def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None = None,
+             extract: Extract | None = None) -> Run:
+    ex = extract or read(settings)
+    as_of = as_of or default_as_of(ex.postings)
+    year = year or as_of.year
+    if not (dt.date(year, 1, 1) <= as_of <= dt.date(year + 1, 2, 28) + dt.timedelta(days=1)):
+        raise UsageError(f"--as-of {as_of} is outside budget year {year} and its supplementary period")
+    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of)
+    return Run(settings, ex, fc)

@@ -1,0 +1,200 @@
+"""The command line: each command reads, computes and renders in a few lines (see app.py).
+
+stdout carries data; messages and errors go to stderr. Exit 0 ok, 1 findings, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from prognose import __version__, app
+from prognose.errors import InputError, UsageError
+from prognose.privacy import scrub_text
+
+cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=False,
+                  help="prognose — forventet regnskab for det specialiserede voksenområde.")
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class By(str, Enum):
+    account = "account"
+    paragraph = "paragraph"
+    provider_type = "provider_type"
+
+
+class Lang(str, Enum):
+    da = "da"
+    en = "en"
+
+
+STATE = {"debug": False, "quiet": False, "verbose": False}
+
+
+def say(message: str) -> None:
+    if not STATE["quiet"]:
+        typer.echo(scrub_text(message), err=True)
+
+
+def fail(exc: BaseException) -> None:
+    if isinstance(exc, InputError):
+        for p in exc.problems:
+            typer.echo(p.render(), err=True)
+        typer.echo(f"prognose: {len(exc.problems)} problem(s) in the input; nothing was computed.", err=True)
+        raise typer.Exit(2)
+    if isinstance(exc, UsageError):
+        typer.echo(f"prognose: {scrub_text(str(exc))}", err=True)
+        raise typer.Exit(2)
+    if STATE["debug"]:
+        raise exc
+    typer.echo(f"prognose: internal error: {type(exc).__name__}: {scrub_text(str(exc))[:300]} (run with --debug for details)", err=True)
+    raise typer.Exit(1)
+
+
+def guarded(fn):
+    """Turn every error of a command into one clear line and the right exit status."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            fail(exc)
+
+    return wrapper
+
+
+def parse_date(value: Optional[str], option: str) -> Optional[dt.date]:
+    if value is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise UsageError(f"{option} {value!r}: expected a date such as 2025-06-30 or 30-06-2025")
+
+
+def output_format(out: Optional[Path], fmt: Optional[Fmt]) -> Fmt:
+    if fmt is not None:
+        return fmt
+    if out is not None and str(out) != "-":
+        suffix = out.suffix.lower().lstrip(".")
+        if suffix in ("json", "csv"):
+            return Fmt(suffix)
+        if suffix in ("txt", ""):
+            return Fmt.table
+        raise UsageError(f"-o {out}: cannot tell the format from '.{suffix}'; use .json, .csv or .txt, or --format")
+    return Fmt.table
+
+
+def emit(text: str, out: Optional[Path]) -> None:
+    from prognose.io.files import write_atomic
+
+    if out is None or str(out) == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(out, text)
+        say(f"wrote {out}")
+
+
+@cli.callback()
+def main_options(
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on internal errors."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages on stderr, only errors."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Say what was read and how (file dialects)."),
+) -> None:
+    STATE.update(debug=debug, quiet=quiet, verbose=verbose)
+
+
+WORKSPACE = typer.Option(None, "--workspace", "-w", help="Workspace folder with prognose.toml (default: nearest from here).")
+DATA = typer.Option(None, "--data", help="Data directory with grants, postings, budget (default: paths.data).")
+BUFFERS = typer.Option(None, "--buffers", help="Buffers directory (default: paths.buffers).")
+AS_OF = typer.Option(None, "--as-of", help="Forecast as of this date (default: last day of the latest posting month).")
+YEAR = typer.Option(None, "--year", help="Budget year (default: the year of the as-of date).")
+LANG = typer.Option(None, "--lang", help="Labels: da (default) or en.")
+FORMAT = typer.Option(None, "--format", "-f", help="table, csv or json (default: from -o's extension, else table).")
+OUT = typer.Option(None, "-o", "--output", help="Write to this file (format from its extension); '-' is stdout.")
+
+
+def _verbose_files(run_or_extract) -> None:
+    if STATE["verbose"]:
+        for f in run_or_extract.files:
+            dialect = ", ".join(f"{k}: {v}" for k, v in f.dialect.items())
+            say(f"read {f.path}: {f.rows} rows ({dialect})")
+
+
+@cli.command()
+@guarded
+def run(
+    workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, buffers: Optional[Path] = BUFFERS,
+    as_of: Optional[str] = AS_OF, year: Optional[int] = YEAR,
+    by: By = typer.Option(By.account, "--by", help="Rows per account, paragraph or provider_type."),
+    monthly: bool = typer.Option(False, "--monthly", help="Month by month: booked, expected, forecast."),
+    fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
+) -> None:
+    """Forecast the year-end result against budget (forventet regnskab)."""
+    settings = app.settings_for(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    result = app.forecast(settings, parse_date(as_of, "--as-of"), year)
+    _verbose_files(result.extract)
+    from prognose.report import render
+
+    text = render.forecast(result, output_format(out, fmt).value, by.value, monthly)
+    emit(text, out)
+    for note in result.forecast.notes:
+        say(f"note: {note}")
+
+
+@cli.command()
+@guarded
+def validate(workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, lang: Optional[Lang] = LANG) -> None:
+    """Read everything, print what was read and every problem found (exit 2 on problems)."""
+    settings = app.settings_for(workspace, data=data, lang=lang.value if lang else None)
+    ex = app.read(settings)
+    from prognose.report import render
+
+    sys.stdout.write(render.validation(ex, settings.lang))
+
+
+@cli.command()
+@guarded
+def config(workspace: Optional[Path] = WORKSPACE) -> None:
+    """Print the effective settings and where each came from."""
+    settings = app.settings_for(workspace)
+    width = max(len(k) for k, _, _ in settings.as_rows())
+    for key, value, origin in settings.as_rows():
+        typer.echo(f"{key:<{width}}  {value}    ({origin})")
+
+
+@cli.command()
+@guarded
+def init(directory: Path = typer.Argument(..., help="Folder for the new workspace.")) -> None:
+    """Lay out a new municipality's workspace: prognose.toml, data/, buffers/."""
+    from prognose.io.workspace import init_workspace
+
+    for path in init_workspace(directory):
+        say(f"created {path}")
+
+
+@cli.command()
+@guarded
+def version() -> None:
+    """Print the engine version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    cli()

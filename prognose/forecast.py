@@ -1,0 +1,241 @@
+"""The forecast for budget year Y as of date D (SPEC §3), as lines that each carry their origin.
+
+    forecast = booked so far (periods in Y, posting date ≤ D)
+             + known grants' bookings still to come for Y (their cost after D, plus what they have
+               incurred but not yet been invoiced, less what will still be outstanding once
+               December's supplementary period closes — see lag.py)
+             + what no grant explains, still to come (residual.py)
+             + the buffers (buffers/)
+
+Every line has: account, paragraph, provider_type, month (booking period), origin, grant_id,
+citizen_id (pseudonym) and amount in øre (Int64). Every view — per account, per paragraph,
+per month, components, per grant — is a sum over these lines, so all totals agree to the øre.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from prognose.errors import InputError, Problem
+from prognose.lag import YEAR_END, assign_k, estimate_k, measure_outstanding, outstanding_at
+from prognose.periodise import periodise, round_half_up
+from prognose.residual import forecast_unexplained
+
+LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,
+         "origin": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "ore": pl.Int64}
+ORIGINS = ("booked", "grants", "unexplained")
+
+
+@dataclass
+class Forecast:
+    year: int
+    as_of: dt.date
+    lines: pl.DataFrame
+    budget: pl.DataFrame            # account, ore
+    lag: pl.DataFrame               # level, key, moy, k, cost_months
+    unexplained_params: pl.DataFrame
+    grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y)
+    buffer_params: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def month_end(d: dt.date) -> dt.date:
+    return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def add_months(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return dt.date(d.year + y, m + 1, 1)
+
+
+def last_closed_month(as_of: dt.date) -> dt.date:
+    """The first day of the latest month whose end is on or before as_of."""
+    return as_of.replace(day=1) if as_of == month_end(as_of) else add_months(as_of.replace(day=1), -1)
+
+
+def sole_paragraph(grants: pl.DataFrame, paragraph_accounts: dict[str, str]) -> pl.DataFrame:
+    """account → paragraph, for accounts that carry exactly one paragraph (else no row)."""
+    pairs = pl.concat([
+        grants.select("account", "paragraph"),
+        pl.DataFrame({"account": list(paragraph_accounts.values()), "paragraph": list(paragraph_accounts)},
+                     schema={"account": pl.String, "paragraph": pl.String}),
+    ]).unique()
+    return pairs.filter(pl.len().over("account") == 1)
+
+
+def check_price_index(price_index: dict[int, float], first: int, last: int) -> None:
+    if not price_index:
+        return
+    missing = [y for y in range(first, last + 1) if y not in price_index]
+    if missing:
+        raise InputError([Problem("prognose.toml", None, "price_index", None,
+                                  f"an index value for every year {first}–{last} (missing: {', '.join(map(str, missing))})")])
+
+
+def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
+                 settings, year: int, as_of: dt.date, buffer_lines: pl.DataFrame | None = None) -> Forecast:
+    y_start, y_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    hist_start = dt.date(year - 3, 1, 1)
+    calc_start = add_months(hist_start, -6)
+    check_price_index(settings.price_index, calc_start.year, year)
+
+    known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
+    invoiced = known if settings.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
+    booked = postings.filter(pl.col("posting_date") <= as_of)
+
+    pieces = periodise(invoiced.lazy(), steps.lazy(), calc_start, y_end, settings.price_index, split=as_of).collect()
+    full = pieces.group_by("grant_id", "month").agg(pl.col("ore").sum())
+
+    # learn only from months the postings cover: a grant that started before them looks unbilled
+    first_posting = booked.get_column("posting_date").min()
+    covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
+    observed = measure_outstanding(full.lazy(), invoiced.lazy(), booked.lazy(), as_of, covered_from)
+    k_table = estimate_k(observed, invoiced)
+    k = assign_k(invoiced.lazy(), k_table, settings.outstanding_months)
+
+    grant_lines, grant_costs = expected_grant_bookings(pieces, full, k, invoiced, year, as_of)
+    unexplained, params = unexplained_lines(full, k, invoiced, booked, year, as_of, covered_from)
+    para = sole_paragraph(known, settings.paragraph_accounts)
+
+    booked_lines = (
+        booked.filter(pl.col("period").dt.year() == year)
+        .join(known.select("grant_id", pl.col("paragraph").alias("gp"), "provider_type"), on="grant_id", how="left")
+        .join(para, on="account", how="left")
+        .group_by("account", pl.coalesce("gp", "paragraph").alias("paragraph"), "provider_type",
+                  pl.col("period").alias("month"), "grant_id", "citizen_id")
+        .agg(pl.col("amount").sum().alias("ore"))
+        .with_columns(pl.lit("booked").alias("origin"))
+    )
+    grant_lines = grant_lines.join(
+        invoiced.select("grant_id", "account", "paragraph", "provider_type", "citizen_id"), on="grant_id"
+    ).with_columns(pl.lit("grants").alias("origin"))
+    unexplained = unexplained.join(para, on="account", how="left").with_columns(
+        pl.lit("unexplained").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
+        pl.lit(None, pl.String).alias("grant_id"), pl.lit(None, pl.String).alias("citizen_id"))
+    parts = [booked_lines, grant_lines, unexplained]
+    if buffer_lines is not None:
+        parts.append(buffer_lines)
+    lines = pl.concat([p.select([pl.col(c).cast(t) for c, t in LINES.items()]) for p in parts])
+    lines = lines.filter(pl.col("ore") != 0).sort("origin", "account", "month", "grant_id", "citizen_id", "paragraph",
+                                                  nulls_last=True)
+    bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
+    notes = []
+    no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
+    if no_budget:
+        notes.append(f"no budget for {year} on account(s) {', '.join(no_budget)}: their budget counts as 0")
+    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, notes=notes)
+
+
+def _points(as_of: dt.date, year: int) -> list[tuple[dt.date, int]]:
+    """(month start of t, moy) for the as-of point and every month end from the as-of month to December."""
+    m0 = as_of.replace(day=1)
+    pts = [(m0, m0.month)]
+    m = m0
+    while m.year == year:
+        pts.append((m, YEAR_END if m.month == 12 else m.month))
+        m = add_months(m, 1)
+    return pts
+
+
+def expected_grant_bookings(pieces: pl.DataFrame, full: pl.DataFrame, k: pl.LazyFrame, grants: pl.DataFrame,
+                            year: int, as_of: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per grant and booking month of Y from the as-of month on: cost + O(previous) − O(this)."""
+    m0 = as_of.replace(day=1)
+    y_start = dt.date(year, 1, 1)
+    # Costs as they stand at the as-of point: the as-of month only up to the as-of date.
+    before = pieces.filter(~pl.col("after")).group_by("grant_id", "month").agg(pl.col("ore").sum())
+    pts = _points(as_of, year)
+    ids = grants.select("grant_id").lazy()
+    at_asof = ids.with_columns(pl.lit(m0).alias("t"), pl.lit(m0.month, pl.Int32).alias("moy"), pl.lit(0, pl.Int64).alias("i"))
+    later = ids.join(pl.LazyFrame({"t": [p[0] for p in pts[1:]], "moy": [p[1] for p in pts[1:]],
+                                   "i": list(range(1, len(pts)))},
+                                  schema={"t": pl.Date, "moy": pl.Int32, "i": pl.Int64}), how="cross")
+    o0 = _capped_outstanding(before.lazy(), k, at_asof.select("grant_id", "t", "moy"), y_start)
+    o1 = _capped_outstanding(full.lazy(), k, later.select("grant_id", "t", "moy"), y_start)
+    o = pl.concat([o0.join(at_asof, on=["grant_id", "t", "moy"]), o1.join(later, on=["grant_id", "t", "moy"])])
+    o = ids.join(pl.LazyFrame({"i": list(range(len(pts)))}, schema={"i": pl.Int64}), how="cross").join(
+        o.select("grant_id", "i", "o"), on=["grant_id", "i"], how="left").with_columns(pl.col("o").fill_null(0.0))
+    after = pieces.filter(pl.col("after") & (pl.col("month").dt.year() == year)).select(
+        "grant_id", "month", pl.col("ore").cast(pl.Float64).alias("cost"))
+    flows = (
+        o.sort("grant_id", "i")
+        .with_columns((pl.col("o").shift(1).over("grant_id") - pl.col("o")).alias("delta"))
+        .filter(pl.col("i") >= 1)
+        .with_columns(pl.lit(m0).dt.offset_by(pl.format("{}mo", pl.col("i") - 1)).alias("month"))
+        .join(after.lazy(), on=["grant_id", "month"], how="left")
+        .with_columns((pl.col("cost").fill_null(0.0) + pl.col("delta")).alias("flow"))
+        .sort("grant_id", "month")
+        .with_columns(pl.col("flow").cum_sum().over("grant_id").alias("cum"))
+        .with_columns((round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("grant_id").fill_null(0.0)))
+                      .alias("ore"))
+        .select("grant_id", "month", "ore")
+        .collect()
+    )
+    costs = (
+        full.filter(pl.col("month").dt.year() == year).group_by("grant_id").agg(pl.col("ore").sum().alias("cost_year"))
+        .join(flows.group_by("grant_id").agg(pl.col("ore").sum().alias("remaining")), on="grant_id", how="full", coalesce=True)
+        .with_columns(pl.col("cost_year", "remaining").fill_null(0))
+    )
+    return flows, costs
+
+
+def _capped_outstanding(costs: pl.LazyFrame, k: pl.LazyFrame, points: pl.LazyFrame, y_start: dt.date) -> pl.LazyFrame:
+    """O(t), where costs of the previous year count only as far as they are still outstanding after
+    that year's supplementary period (what is booked in it belongs to the previous year)."""
+    prev_dec = dt.date(y_start.year - 1, 12, 1)
+    k_ye = k.filter(pl.col("moy") == YEAR_END).select("grant_id", pl.col("k").alias("k_ye"))
+    capped = (
+        costs.join(k_ye, on="grant_id", how="left")
+        .with_columns(
+            pl.when(pl.col("month") < y_start)
+            .then(pl.col("ore") * (pl.col("k_ye").fill_null(0.0)
+                                   - ((prev_dec.year - pl.col("month").dt.year()) * 12 + prev_dec.month - pl.col("month").dt.month())
+                                   ).clip(0, 1))
+            .otherwise(pl.col("ore")).alias("ore"))
+        .select("grant_id", "month", "ore")
+    )
+    return outstanding_at(capped, k, points)
+
+
+def unexplained_lines(full: pl.DataFrame, k: pl.LazyFrame, grants: pl.DataFrame, booked: pl.DataFrame,
+                      year: int, as_of: dt.date, hist_start: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """History of booked − expected grant bookings per account and month, and its forecast for Y."""
+    last = last_closed_month(as_of)
+    months = pl.date_range(hist_start, last, "1mo", eager=True)
+    if months.len() == 0:
+        empty = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "ore": pl.Int64})
+        return empty, pl.DataFrame()
+    # Expected bookings of grants in history, per grant cohort (same provider, type and account
+    # share their k): cost(b) + O(end of b−1) − O(end of b).
+    cohorts = grants.select("grant_id", "account")
+    pts = pl.DataFrame({"t": pl.date_range(add_months(hist_start, -1), last, "1mo", eager=True)}).with_columns(
+        pl.when(pl.col("t").dt.month() == 12).then(YEAR_END).otherwise(pl.col("t").dt.month()).cast(pl.Int32).alias("moy"))
+    o = outstanding_at(full.lazy(), k, cohorts.lazy().select("grant_id").join(pts.lazy(), how="cross")).collect()
+    o_acc = o.join(cohorts, on="grant_id").group_by("account", "t").agg(pl.col("o").sum())
+    cost_acc = full.join(cohorts, on="grant_id").group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("cost"))
+    accounts = pl.concat([booked.select("account"), cohorts.select("account")]).unique()
+    grid = accounts.join(pl.DataFrame({"month": months}), how="cross")
+    hist = (
+        grid.join(cost_acc, on=["account", "month"], how="left")
+        .join(o_acc.rename({"t": "month", "o": "o_now"}), on=["account", "month"], how="left")
+        .join(o_acc.with_columns(pl.col("t").dt.offset_by("1mo")).rename({"t": "month", "o": "o_prev"}),
+              on=["account", "month"], how="left")
+        .join(booked.filter(pl.col("period") >= hist_start).group_by("account", pl.col("period").alias("month"))
+              .agg(pl.col("amount").sum().alias("booked")), on=["account", "month"], how="left")
+        .with_columns(pl.col("cost", "o_now", "o_prev").fill_null(0.0), pl.col("booked").fill_null(0))
+        .with_columns((pl.col("booked") - (pl.col("cost") + pl.col("o_prev") - pl.col("o_now"))).alias("unexplained"))
+    )
+    m0 = as_of.replace(day=1)
+    targets = [d for d in pl.date_range(m0, dt.date(year, 12, 1), "1mo", eager=True).to_list() if d > last]
+    fc, params = forecast_unexplained(hist.select("account", "month", "unexplained"), last, targets)
+    if as_of != month_end(as_of):  # the as-of month is part-way: only its remaining days are ahead
+        share = 1 - as_of.day / month_end(as_of).day
+        fc = fc.with_columns(pl.when(pl.col("month") == m0).then(pl.col("amount") * share).otherwise(pl.col("amount")))
+    fc = (fc.sort("account", "month")
+          .with_columns(pl.col("amount").cum_sum().over("account").alias("cum"))
+          .with_columns((round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("account").fill_null(0.0)))
+                        .alias("ore")))
+    return fc.select("account", "month", "ore"), params

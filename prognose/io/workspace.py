@@ -1,0 +1,71 @@
+"""`prognose init`: a new municipality's workspace with a commented prognose.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prognose.errors import UsageError
+from prognose.paragraphs import DEFAULT_ACCOUNTS
+
+TEMPLATE = '''# prognose.toml — the workspace's settings. `prognose config` prints what is in force.
+
+[paths]
+data = "data"            # the extract: grants, postings, budget (+ plan_steps) as .csv/.xlsx/.parquet
+buffers = "buffers"      # the controller's assumptions: youth_transfers.csv, stu.csv, buffers.toml
+snapshots = "snapshots"  # one folder per forecast run
+key_file = ".prognose-key"  # key for CPR pseudonyms: local, never in version control
+
+[display]
+lang = "da"                    # da or en
+deviation = "forecast-budget"  # or "budget-forecast" (then + is mindreforbrug)
+
+[grants]
+own_settled_per_grant = false  # true if own institutions settle per grant (else their cost is payroll)
+
+# Months of cost typically not yet invoiced at a month's end, per provider type. Used only where
+# postings are not linked to grants; otherwise it is learned from the postings.
+[billing.outstanding_months]
+own = 0.0
+municipality = 2.0
+region = 2.0
+private = 1.0
+
+# Price index (e.g. KL's pris- og lønskøn): rates with a price_year are scaled index[year]/index[price_year].
+[price_index]
+# 2023 = 100.0
+# 2024 = 102.3
+
+# Where a grant has no account, its paragraph gives it (SPEC §6). Edit to your chart of accounts.
+[paragraph_accounts]
+{accounts}
+
+# Column names of your exports mapped onto the standard names, per file, e.g. an Opus export:
+# [columns.postings]
+# "Bogføringsdato" = "posting_date"
+# "Beløb" = "amount"
+# "Funktion" = "account"
+'''
+
+BUFFERS_TOML = '''# buffers.toml — switches and overrides for the six buffers (see README).
+'''
+
+
+def init_workspace(directory: Path) -> list[Path]:
+    directory = Path(directory)
+    cfg = directory / "prognose.toml"
+    if cfg.exists():
+        raise UsageError(f"{cfg} exists already; init never overwrites a workspace")
+    accounts = "\n".join(f'"{p}" = "{a}"' for p, a in DEFAULT_ACCOUNTS.items())
+    created = []
+    for sub in ("data", "buffers", "snapshots"):
+        (directory / sub).mkdir(parents=True, exist_ok=True)
+        created.append(directory / sub)
+    cfg.write_text(TEMPLATE.format(accounts=accounts), encoding="utf-8")
+    created.append(cfg)
+    (directory / ".gitignore").write_text(".prognose-key\nsnapshots/\n", encoding="utf-8")
+    created.append(directory / ".gitignore")
+    (directory / "buffers" / "youth_transfers.csv").write_text(
+        "citizen_id,expected_start,paragraph,unit,rate,quantity,probability\n", encoding="utf-8")
+    (directory / "buffers" / "stu.csv").write_text("citizen_id,event,date,paragraph,unit,rate,quantity\n", encoding="utf-8")
+    created += [directory / "buffers" / "youth_transfers.csv", directory / "buffers" / "stu.csv"]
+    return created

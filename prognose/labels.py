@@ -1,0 +1,62 @@
+"""Terminal and report labels in Danish (default) and English, and the Danish number format."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+LABELS = {
+    "da": {
+        "account": "Konto", "paragraph": "Paragraf", "provider_type": "Leverandørtype", "month": "Måned",
+        "budget": "Korr. budget", "actual_to_date": "Bogført", "forecast": "Forventet regnskab",
+        "deviation": "Afvigelse", "deviation_pct": "Afv. %", "actual": "Bogført", "expected": "Forventet",
+        "total": "I alt", "grants": "Kendte bevillinger", "unexplained": "Ikke bevillingsbestemt",
+        "youth_transfers": "Ungeovergang", "stu": "STU start/slut", "other_inflow": "Øvrig tilgang",
+        "deaths": "Dødsfald", "bpa_sickness": "BPA-sygdom", "other_outflow": "Øvrig afgang",
+        "title": "Forventet regnskab {year} pr. {as_of}",
+        "sign_forecast-budget": "Afvigelse = forventet regnskab − budget: + er merforbrug",
+        "sign_budget-forecast": "Afvigelse = budget − forventet regnskab: + er mindreforbrug",
+        "unallocated": "ikke fordelt",
+        "components": "Heraf endnu ikke bogført",
+    },
+    "en": {
+        "account": "Account", "paragraph": "Paragraph", "provider_type": "Provider type", "month": "Month",
+        "budget": "Revised budget", "actual_to_date": "Booked", "forecast": "Forecast",
+        "deviation": "Deviation", "deviation_pct": "Dev. %", "actual": "Booked", "expected": "Expected",
+        "total": "Total", "grants": "Known grants", "unexplained": "Not explained by grants",
+        "youth_transfers": "Youth transfers", "stu": "STU start/end", "other_inflow": "Other inflow",
+        "deaths": "Deaths", "bpa_sickness": "BPA sickness", "other_outflow": "Other outflow",
+        "title": "Forecast {year} as of {as_of}",
+        "sign_forecast-budget": "Deviation = forecast − budget: + is overspend",
+        "sign_budget-forecast": "Deviation = budget − forecast: + is underspend",
+        "unallocated": "unallocated",
+        "components": "Of which not yet booked",
+    },
+}
+
+
+def label(lang: str, key: str) -> str:
+    return LABELS[lang].get(key, key)
+
+
+def kroner(ore: int, lang: str = "da", decimals: int = 0) -> str:
+    """Whole kroner with thousands separators: 1.234.567 (da) or 1,234,567 (en)."""
+    value = round(ore / 100, decimals)
+    text = f"{value:,.{decimals}f}"
+    if lang == "da":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text.replace("-", "−") if lang == "da" else text
+
+
+def percent(part: int, whole: int, lang: str = "da") -> str:
+    if whole == 0:
+        return "–"
+    text = f"{100 * part / whole:+.1f}"
+    return text.replace(".", ",").replace("-", "−") if lang == "da" else text
+
+
+def date_text(d: dt.date, lang: str = "da") -> str:
+    return d.strftime("%d-%m-%Y") if lang == "da" else d.isoformat()
+
+
+def month_text(d: dt.date, lang: str = "da") -> str:
+    return d.strftime("%Y-%m")

@@ -1,0 +1,128 @@
+"""Billing lag: how much of a grant's cost has not yet been booked at a month's end.
+
+Providers bill in arrears (monthly, quarterly, some with a further delay); payroll is on time.
+We measure it as *months of cost outstanding*: at month-end t, outstanding(t) = cost incurred
+so far − amount booked so far, for grants whose postings are linked to them, and express it as
+k(t) = Σ outstanding / Σ monthly cost. k depends on the month of the year (a quarterly biller's
+backlog grows and falls within the quarter), and December has two values: at the turn of the
+year (`moy` 12, posting date ≤ 31 Dec) and after the supplementary period (`moy` 13: everything
+booked with period December, which is what counts in the year's accounts).
+
+k is learned per provider where the history supports it, else per provider type and account,
+else per provider type, else taken from the configuration (`billing.outstanding_months`).
+A model grant's outstanding at t is then the cost of its last k months:
+    O(t) = Σ_a cost(t − a) × clip(k(t) − a, 0, 1)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+MAX_LAG = 6          # months of history that can be outstanding
+MIN_COST_MONTHS = 12  # grant-months of evidence needed to trust a group's estimate
+LEVELS = (("provider",), ("provider_type", "account"), ("provider_type",))
+YEAR_END = 13
+
+
+def _month_end(month: pl.Expr) -> pl.Expr:
+    return month.dt.month_end()
+
+
+def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.LazyFrame,
+                        as_of: dt.date, history_start: dt.date) -> pl.DataFrame:
+    """Observed (grant, month-end) outstanding amounts for grants that started inside the history.
+
+    costs: grant_id, month, ore (full months). postings: linked postings known at as_of.
+    Returns grant_id, moy, cost (ore in that month), outstanding (ore).
+    """
+    last_end = as_of.replace(day=1) - dt.timedelta(days=1)  # the latest month end on or before as_of
+    if as_of == (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1):
+        last_end = as_of
+    eligible = grants.filter(pl.col("start_date") >= history_start).select(
+        "grant_id", pl.col("start_date").dt.month_start().alias("first"),
+        pl.coalesce(pl.col("end_date"), pl.lit(as_of)).dt.month_start().dt.offset_by(f"{MAX_LAG}mo").alias("last"))
+    grid = (
+        eligible.with_columns(pl.min_horizontal("last", pl.lit(last_end.replace(day=1))).alias("last"))
+        .filter(pl.col("first") <= pl.col("last"))
+        .with_columns(pl.date_ranges("first", "last", "1mo").alias("month")).explode("month")
+        .select("grant_id", "month")
+    )
+    c = costs.group_by("grant_id", "month").agg(pl.col("ore").sum().alias("cost"))
+    linked = postings.filter(pl.col("grant_id").is_not_null())
+    by_date = linked.group_by("grant_id", pl.col("posting_date").dt.month_start().alias("month")).agg(
+        pl.col("amount").sum().alias("booked"))
+    by_period = linked.group_by("grant_id", pl.col("period").alias("month")).agg(pl.col("amount").sum().alias("booked_p"))
+    series = (
+        grid.join(c, on=["grant_id", "month"], how="left")
+        .join(by_date, on=["grant_id", "month"], how="left")
+        .join(by_period, on=["grant_id", "month"], how="left")
+        .with_columns(pl.col("cost", "booked", "booked_p").fill_null(0))
+        .sort("grant_id", "month")
+        .with_columns(
+            (pl.col("cost").cum_sum() - pl.col("booked").cum_sum()).over("grant_id").alias("open"),
+            (pl.col("cost").cum_sum() - pl.col("booked_p").cum_sum()).over("grant_id").alias("closed"),
+        )
+    )
+    # Only grants that have been booked at all tell us about billing (others are not linked).
+    has_links = linked.select("grant_id").unique()
+    series = series.join(has_links, on="grant_id", how="semi")
+    year_end_known = pl.col("month").dt.offset_by("2mo").dt.month_end() <= pl.lit(as_of)
+    regular = series.select("grant_id", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
+                            pl.col("open").alias("outstanding"))
+    dec = series.filter((pl.col("month").dt.month() == 12) & year_end_known).select(
+        "grant_id", pl.lit(YEAR_END, dtype=pl.Int32).alias("moy"), "cost", pl.col("closed").alias("outstanding"))
+    return pl.concat([regular, dec]).collect()
+
+
+def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:
+    """k per group level and month of year: level, key, moy, k, cost_months."""
+    attrs = grants.select("grant_id", *{c for lvl in LEVELS for c in lvl})
+    obs = observed.join(attrs, on="grant_id", how="left")
+    frames = []
+    for level in LEVELS:
+        key = pl.concat_str([pl.col(c).fill_null("?") for c in level], separator="|")
+        agg = (
+            obs.with_columns(key.alias("key"))
+            .group_by("key", "moy")
+            .agg(pl.col("outstanding").sum(), pl.col("cost").sum(), (pl.col("cost") > 0).sum().alias("cost_months"))
+            .filter((pl.col("cost_months") >= MIN_COST_MONTHS) & (pl.col("cost") > 0))
+            .with_columns((pl.col("outstanding") / pl.col("cost")).clip(0, MAX_LAG).alias("k"),
+                          pl.lit("+".join(level)).alias("level"))
+        )
+        frames.append(agg.select("level", "key", "moy", "k", "cost_months"))
+    return pl.concat(frames).sort("level", "key", "moy")
+
+
+def assign_k(grants: pl.LazyFrame, k_table: pl.DataFrame, defaults: dict[str, float]) -> pl.LazyFrame:
+    """k for every grant and month of year (1–13), from the most specific level that has evidence."""
+    moys = pl.LazyFrame({"moy": list(range(1, YEAR_END + 1))}, schema={"moy": pl.Int32})
+    out = grants.select("grant_id", "provider", "provider_type", "account").join(moys, how="cross")
+    ks = []
+    for i, level in enumerate(LEVELS):
+        key = pl.concat_str([pl.col(c).fill_null("?") for c in level], separator="|")
+        tbl = k_table.lazy().filter(pl.col("level") == "+".join(level)).select(
+            "key", "moy", pl.col("k").alias(f"k{i}"))
+        out = out.with_columns(key.alias(f"key{i}")).join(tbl, left_on=[f"key{i}", "moy"], right_on=["key", "moy"], how="left")
+        ks.append(f"k{i}")
+    default = pl.col("provider_type").replace_strict(defaults, default=1.0, return_dtype=pl.Float64)
+    default = pl.when(pl.col("moy") == YEAR_END).then(pl.max_horizontal(default - 2.0, 0.0)).otherwise(default)
+    source = pl.coalesce(*[pl.when(pl.col(k).is_not_null()).then(pl.lit(lbl)) for k, lbl in
+                           zip(ks, ("provider", "provider_type+account", "provider_type"))], pl.lit("default"))
+    return out.select("grant_id", "moy", pl.coalesce(*ks, default).alias("k"), source.alias("k_source"))
+
+
+def outstanding_at(costs: pl.LazyFrame, k: pl.LazyFrame, points: pl.LazyFrame) -> pl.LazyFrame:
+    """O(t) per grant at each point: points has grant_id, t (month start of the month-end), moy, and
+    costs has grant_id, month, ore (cost of months as they count at t; see forecast.py)."""
+    lags = pl.LazyFrame({"a": list(range(MAX_LAG + 1))}, schema={"a": pl.Int32})
+    return (
+        points.join(k, on=["grant_id", "moy"], how="left")
+        .join(lags, how="cross")
+        .with_columns(pl.col("t").dt.offset_by(pl.format("-{}mo", pl.col("a"))).alias("month"))
+        .join(costs, on=["grant_id", "month"], how="inner")
+        .with_columns((pl.col("ore") * (pl.col("k") - pl.col("a")).clip(0, 1)).alias("o"))
+        .group_by("grant_id", "t", "moy")
+        .agg(pl.col("o").sum())
+    )

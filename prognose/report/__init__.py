@@ -1,0 +1,1 @@
+"""Renderers: the same report data as a terminal table, CSV, JSON or an Excel workbook."""

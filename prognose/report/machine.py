@@ -1,0 +1,59 @@
+"""Machine-readable output: JSON exactly as SPEC §4 (plus more keys), and CSV tables.
+
+Deviation here is always forecast − budget (positive is overspend), whatever the display
+convention; amounts are DKK rounded to 2 decimals, computed from integer øre.
+"""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from prognose import __version__
+from prognose.forecast import Forecast
+from prognose.views import FIGURES, by, components, months, total
+
+
+def dkk(ore: int) -> float:
+    return round(ore / 100, 2)
+
+
+def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
+    accounts = by(fc, "account")
+    comp = components(fc)
+    doc = {
+        "year": fc.year,
+        "as_of": fc.as_of.isoformat(),
+        "total": {f: dkk(v) for f, v in total(accounts).items()},
+        "accounts": [{"account": r["account"], **{f: dkk(r[f]) for f in FIGURES}} for r in accounts.iter_rows(named=True)],
+        "months": [{"month": r["month"].strftime("%Y-%m"), "actual": dkk(r["actual"]), "expected": dkk(r["expected"])}
+                   for r in months(fc).iter_rows(named=True)],
+        "components": {"grants": dkk(comp["grants"]), "buffers": {k: dkk(v) for k, v in comp["buffers"].items()},
+                       "unexplained": dkk(comp["unexplained"])},
+        "paragraphs": [{"paragraph": r["paragraph"], **{f: dkk(r[f]) for f in FIGURES}}
+                       for r in by(fc, "paragraph").iter_rows(named=True)],
+        "deviation_sign": "forecast - budget (positive = overspend)",
+        "engine_version": __version__,
+        "notes": fc.notes,
+    }
+    if extra:
+        doc.update(extra)
+    return doc
+
+
+def to_json(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def table_csv(table: pl.DataFrame) -> str:
+    """A view as CSV: øre columns become DKK with 2 decimals; dates become YYYY-MM."""
+    out = []
+    for col, dtype in table.schema.items():
+        if dtype == pl.Int64 and col not in ("year",):
+            out.append((pl.col(col) / 100).round(2).alias(col))
+        elif dtype == pl.Date:
+            out.append(pl.col(col).dt.strftime("%Y-%m").alias(col))
+        else:
+            out.append(pl.col(col))
+    return table.select(out).write_csv(float_precision=2)

@@ -1,0 +1,67 @@
+"""Choosing a renderer: one place that turns report data into table, CSV or JSON text."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import polars as pl
+
+from prognose.labels import kroner, label
+from prognose.report import machine, terminal
+from prognose.views import by as by_view, components, months, months_by_account
+
+
+def _capture(*renderables) -> str:
+    buf = io.StringIO()
+    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    for r in renderables:
+        con.print(r)
+    return buf.getvalue()
+
+
+def forecast(result, fmt: str, key: str = "account", monthly: bool = False) -> str:
+    fc = result.forecast
+    settings = result.settings
+    lang = settings.lang
+    if fmt == "json":
+        return machine.to_json(machine.forecast_document(fc))
+    if fmt == "csv":
+        table = months_by_account(fc) if monthly else by_view(fc, key)
+        return machine.table_csv(table)
+    title = label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())
+    if monthly:
+        return _capture(terminal.months_table(months(fc), lang, title))
+    table = by_view(fc, key)
+    sign = settings.deviation_sign
+    return _capture(
+        terminal.figures_table(table, key, lang, sign, title),
+        label(lang, f"sign_{sign}"),
+        "",
+        terminal.components_table(components(fc), lang),
+    )
+
+
+def validation(ex, lang: str) -> str:
+    lines = []
+    for f in ex.files:
+        dialect = ", ".join(f"{k}: {v}" for k, v in f.dialect.items())
+        lines.append(f"{f.path}: {f.rows} rows ({dialect}); sha256 {f.sha256[:12]}")
+    p = ex.postings
+    if p.height:
+        lines.append(f"postings: posting dates {p['posting_date'].min()} … {p['posting_date'].max()}, "
+                     f"periods {p['period'].min():%Y-%m} … {p['period'].max():%Y-%m}")
+    g = ex.grants
+    lines.append(f"grants: {g.height} grants of {g['citizen_id'].n_unique()} citizens, "
+                 f"{g.filter(pl.col('end_date').is_null()).height} open-ended")
+    sums = (p.group_by("account", pl.col("period").dt.year().alias("year")).agg(pl.col("amount").sum())
+            .sort("account", "year"))
+    lines.append("")
+    lines.append(f"{label(lang, 'account'):<14} {'år' if lang == 'da' else 'year':>6} {label(lang, 'actual'):>18} {label(lang, 'budget'):>18}")
+    budget = {(a, y): v for a, y, v in ex.budget.select("account", "year", "amount").iter_rows()}
+    for account, year, amount in sums.iter_rows():
+        b = budget.get((account, year))
+        lines.append(f"{account:<14} {year:>6} {kroner(amount, lang):>18} {kroner(b, lang) if b is not None else '–':>18}")
+    lines.append("")
+    lines.append("Ingen problemer fundet." if lang == "da" else "No problems found.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,64 @@
+"""Terminal tables with rich: Danish labels and number format by default, colour only on a terminal."""
+
+from __future__ import annotations
+
+import os
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from prognose.labels import kroner, label, percent
+
+
+def console(stream, for_terminal: bool) -> Console:
+    """A console writing to `stream`; colour and terminal width only when the output is a terminal
+    (and NO_COLOR is unset), else plain text at a fixed width so cron output is stable."""
+    colour = for_terminal and not os.environ.get("NO_COLOR")
+    return Console(file=stream, force_terminal=colour, no_color=not colour, color_system="standard" if colour else None,
+                   width=None if for_terminal else 140, highlight=False, soft_wrap=False)
+
+
+def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: str, show_pct: bool = True) -> Table:
+    t = Table(title=title, title_justify="left", show_footer=True, header_style="bold")
+    flip = -1 if sign == "budget-forecast" else 1
+    tot = {c: int(table.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
+    t.add_column(label(lang, key), footer=label(lang, "total"))
+    for c in ("budget", "actual_to_date", "forecast", "deviation"):
+        value = tot[c] * (flip if c == "deviation" else 1)
+        t.add_column(label(lang, c), justify="right", footer=kroner(value, lang))
+    if show_pct:
+        t.add_column(label(lang, "deviation_pct"), justify="right", footer=percent(tot["deviation"] * flip, tot["budget"], lang))
+    for r in table.iter_rows(named=True):
+        dev = r["deviation"] * flip
+        overspend = r["deviation"] > 0
+        style = "red" if overspend else None
+        cells = [str(r[key]), kroner(r["budget"], lang), kroner(r["actual_to_date"], lang), kroner(r["forecast"], lang),
+                 f"[{style}]{kroner(dev, lang)}[/]" if style else kroner(dev, lang)]
+        if show_pct:
+            cells.append(percent(dev, r["budget"], lang))
+        t.add_row(*cells)
+    return t
+
+
+def months_table(table: pl.DataFrame, lang: str, title: str) -> Table:
+    t = Table(title=title, title_justify="left", show_footer=True, header_style="bold")
+    t.add_column(label(lang, "month"), footer=label(lang, "total"))
+    t.add_column(label(lang, "actual"), justify="right", footer=kroner(int(table["actual"].sum()), lang))
+    t.add_column(label(lang, "expected"), justify="right", footer=kroner(int(table["expected"].sum()), lang))
+    t.add_column(label(lang, "forecast"), justify="right", footer=kroner(int((table["actual"] + table["expected"]).sum()), lang))
+    for r in table.iter_rows(named=True):
+        t.add_row(r["month"].strftime("%Y-%m"), kroner(r["actual"], lang), kroner(r["expected"], lang),
+                  kroner(r["actual"] + r["expected"], lang))
+    return t
+
+
+def components_table(comp: dict, lang: str) -> Table:
+    t = Table(title=label(lang, "components"), title_justify="left", header_style="bold")
+    t.add_column("")
+    t.add_column("kr.", justify="right")
+    t.add_row(label(lang, "grants"), kroner(comp["grants"], lang))
+    for name, value in comp["buffers"].items():
+        t.add_row(label(lang, name), kroner(value, lang))
+    t.add_row(label(lang, "unexplained"), kroner(comp["unexplained"], lang))
+    return t

@@ -1,0 +1,76 @@
+"""Views of a forecast: pure group-bys over its lines, all amounts in øre (Int64).
+
+Every view is a sum of the same lines, so the accounts add up to the total, the months add up
+to the forecast, and the components add up to what is still expected — to the øre.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from prognose.forecast import Forecast
+
+BUFFERS = ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")
+FIGURES = ("budget", "actual_to_date", "forecast", "deviation")
+
+
+def by(fc: Forecast, key: str = "account") -> pl.DataFrame:
+    """budget, actual_to_date, forecast, deviation per account / paragraph / provider_type."""
+    lines = fc.lines
+    unallocated = pl.lit("ikke fordelt")
+    k = pl.col(key).fill_null(unallocated) if key != "account" else pl.col("account")
+    sums = lines.group_by(k.alias(key)).agg(
+        pl.col("ore").filter(pl.col("origin") == "booked").sum().alias("actual_to_date"),
+        pl.col("ore").sum().alias("forecast"),
+    )
+    if key == "account":
+        out = sums.join(fc.budget.rename({"ore": "budget"}), on="account", how="full", coalesce=True)
+    else:
+        # a budget belongs to an account; it is shown per paragraph only where the account holds
+        # one paragraph alone, else on the account's own 'budget' row
+        para = lines.filter(pl.col(key).is_not_null()).group_by("account").agg(pl.col(key).unique())
+        single = para.filter(pl.col(key).list.len() == 1).with_columns(pl.col(key).list.first())
+        bud = fc.budget.join(single, on="account", how="left").with_columns(
+            pl.coalesce(pl.col(key), pl.lit("budget ") + pl.col("account")).alias(key))
+        out = sums.join(bud.group_by(key).agg(pl.col("ore").sum().alias("budget")), on=key, how="full", coalesce=True)
+    out = out.with_columns(pl.col("budget", "actual_to_date", "forecast").fill_null(0))
+    return out.with_columns((pl.col("forecast") - pl.col("budget")).alias("deviation")).select(key, *FIGURES).sort(key)
+
+
+def total(table: pl.DataFrame) -> dict[str, int]:
+    return {f: int(table.get_column(f).sum()) for f in FIGURES}
+
+
+def months(fc: Forecast, account: str | None = None) -> pl.DataFrame:
+    """month, actual (booked), expected (still to come) for the 12 months of the year."""
+    lines = fc.lines if account is None else fc.lines.filter(pl.col("account") == account)
+    grid = pl.DataFrame({"month": pl.date_range(pl.date(fc.year, 1, 1), pl.date(fc.year, 12, 1), "1mo", eager=True)})
+    sums = lines.group_by("month").agg(
+        pl.col("ore").filter(pl.col("origin") == "booked").sum().alias("actual"),
+        pl.col("ore").filter(pl.col("origin") != "booked").sum().alias("expected"))
+    return grid.join(sums, on="month", how="left").with_columns(pl.col("actual", "expected").fill_null(0)).sort("month")
+
+
+def months_by_account(fc: Forecast) -> pl.DataFrame:
+    grid = fc.lines.select("account").unique().join(
+        pl.DataFrame({"month": pl.date_range(pl.date(fc.year, 1, 1), pl.date(fc.year, 12, 1), "1mo", eager=True)}), how="cross")
+    sums = fc.lines.group_by("account", "month").agg(
+        pl.col("ore").filter(pl.col("origin") == "booked").sum().alias("actual"),
+        pl.col("ore").filter(pl.col("origin") != "booked").sum().alias("expected"))
+    return grid.join(sums, on=["account", "month"], how="left").with_columns(pl.col("actual", "expected").fill_null(0)).sort("account", "month")
+
+
+def components(fc: Forecast) -> dict:
+    """What is still ahead, by origin: grants, each buffer (signed), and the unexplained part."""
+    sums = dict(fc.lines.filter(pl.col("origin") != "booked").group_by("origin").agg(pl.col("ore").sum()).iter_rows())
+    return {
+        "grants": int(sums.get("grants", 0)),
+        "buffers": {b: int(sums.get(f"buffer.{b}", 0)) for b in BUFFERS},
+        "unexplained": int(sums.get("unexplained", 0)),
+    }
+
+
+def components_by(fc: Forecast, key: str = "account") -> pl.DataFrame:
+    """The still-to-come amounts per key and origin (wide): for tables that show where it comes from."""
+    ahead = fc.lines.filter(pl.col("origin") != "booked")
+    return ahead.group_by(pl.col(key).fill_null("ikke fordelt"), "origin").agg(pl.col("ore").sum()).sort(key, "origin")
