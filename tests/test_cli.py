@@ -1,0 +1,142 @@
+"""The command line on the demo municipality: golden JSON, reconciliation, formats, determinism."""
+
+import csv
+import io
+import json
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, invoke
+
+GOLDEN = ROOT / "tests" / "golden" / "demo_run.json"
+CPR = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+
+
+@pytest.fixture(scope="module")
+def demo_json():
+    from typer.testing import CliRunner
+
+    result = invoke(CliRunner(), "run", "--format", "json", "--workspace", str(ROOT))
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_demo_json_matches_golden(demo_json):
+    if os.environ.get("PROGNOSE_UPDATE_GOLDEN"):
+        GOLDEN.write_text(demo_json, encoding="utf-8")
+    assert demo_json == GOLDEN.read_text(encoding="utf-8"), "demo forecast changed: review, then PROGNOSE_UPDATE_GOLDEN=1"
+
+
+def test_demo_json_follows_spec_section_4(demo_json, tmp_path):
+    import subprocess
+    import sys
+
+    checker = ROOT.parent / "shared" / "checks" / "spec_output.py"
+    if not checker.exists():
+        pytest.skip("shared/checks not beside the repository")
+    path = tmp_path / "out.json"
+    path.write_text(demo_json)
+    out = subprocess.run([sys.executable, str(checker), str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout
+
+
+def test_postings_reconcile_to_the_ore(demo_json):
+    """Booked to date in the output = the postings file's amounts for the year, summed as exact decimals."""
+    doc = json.loads(demo_json)
+    raw = (ROOT / "fixtures" / "demo" / "data" / "postings.csv").read_bytes().decode("cp1252")
+    total = Decimal(0)
+    per_account = {}
+    for row in csv.DictReader(io.StringIO(raw), delimiter=";"):
+        if row["period"].startswith(str(doc["year"])):
+            amount = Decimal(row["amount"].replace(".", "").replace(",", "."))
+            total += amount
+            per_account[row["account"]] = per_account.get(row["account"], Decimal(0)) + amount
+    assert Decimal(str(doc["total"]["actual_to_date"])) == total
+    for a in doc["accounts"]:
+        assert Decimal(str(a["actual_to_date"])) == per_account.get(a["account"], Decimal(0))
+    assert sum(Decimal(str(m["actual"])) for m in doc["months"]) == total
+
+
+def test_parts_add_up(demo_json):
+    doc = json.loads(demo_json)
+    ahead = Decimal(str(doc["components"]["grants"])) + Decimal(str(doc["components"]["unexplained"])) + \
+        sum(Decimal(str(v)) for v in doc["components"]["buffers"].values())
+    assert Decimal(str(doc["total"]["forecast"])) - Decimal(str(doc["total"]["actual_to_date"])) == ahead
+    assert sum(Decimal(str(p["forecast"])) for p in doc["paragraphs"]) == Decimal(str(doc["total"]["forecast"]))
+
+
+def test_run_is_deterministic(runner, demo_json):
+    again = invoke(runner, "run", "--format", "json", "--workspace", str(ROOT))
+    assert again.stdout == demo_json
+
+
+def test_table_is_danish_by_default_and_english_on_request(runner):
+    da = invoke(runner, "run", "--workspace", str(ROOT))
+    assert da.exit_code == 0
+    assert "Forventet regnskab" in da.stdout and "merforbrug" in da.stdout
+    assert re.search(r"\d{1,3}\.\d{3}\.\d{3}", da.stdout), "Danish thousands separators"
+    assert "\x1b[" not in da.stdout, "no colour codes when not on a terminal"
+    en = invoke(runner, "run", "--workspace", str(ROOT), "--lang", "en")
+    assert "Forecast" in en.stdout and "overspend" in en.stdout and re.search(r"\d{1,3},\d{3},\d{3}", en.stdout)
+
+
+@pytest.mark.parametrize("by", ["account", "paragraph", "provider_type"])
+def test_by_views_sum_to_the_same_total(runner, by):
+    out = invoke(runner, "run", "--workspace", str(ROOT), "--by", by, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    total = sum(Decimal(r["forecast"]) for r in rows)
+    doc = json.loads(invoke(runner, "run", "--workspace", str(ROOT), "--format", "json").stdout)
+    assert total == Decimal(str(doc["total"]["forecast"]))
+
+
+def test_output_file_format_from_extension(runner, tmp_path):
+    for name, check in (("f.json", lambda t: json.loads(t)["year"] == 2026), ("f.csv", lambda t: t.startswith("account,")),
+                        ("f.txt", lambda t: "Konto" in t)):
+        result = invoke(runner, "run", "--workspace", str(ROOT), "-o", str(tmp_path / name))
+        assert result.exit_code == 0 and check((tmp_path / name).read_text())
+    bad = invoke(runner, "run", "--workspace", str(ROOT), "-o", str(tmp_path / "f.pdf"))
+    assert bad.exit_code == 2 and "'.pdf'" in bad.stderr
+
+
+def test_monthly_view(runner):
+    out = invoke(runner, "run", "--workspace", str(ROOT), "--monthly")
+    assert out.exit_code == 0 and "2026-01" in out.stdout and "2026-12" in out.stdout
+
+
+def test_no_cpr_reaches_any_output(runner, tmp_path):
+    commands = [["run"], ["run", "--format", "json"], ["run", "--format", "csv"], ["run", "--by", "paragraph"],
+                ["run", "--monthly", "--format", "csv"], ["validate"], ["config"], ["--verbose", "run"]]
+    source_ids = set()
+    for f in ("grants.csv", "postings.csv"):
+        source_ids |= set(CPR.findall((ROOT / "fixtures" / "demo" / "data" / f).read_bytes().decode("cp1252")))
+    assert source_ids, "the demo carries CPR-shaped ids to test with"
+    for cmd in commands:
+        result = invoke(runner, *cmd, "--workspace", str(ROOT)) if cmd[0] != "--verbose" else \
+            invoke(runner, "--verbose", "run", "--workspace", str(ROOT))
+        assert result.exit_code == 0, (cmd, result.stderr)
+        text = result.stdout + result.stderr
+        assert not CPR.search(text), cmd
+
+
+def test_config_shows_origins(runner):
+    out = invoke(runner, "config", "--workspace", str(ROOT))
+    assert "paths.data" in out.stdout and "(prognose.toml)" in out.stdout and "price_index.2026" in out.stdout
+
+
+def test_init_lays_out_a_workspace_that_validates_its_config(runner, tmp_path):
+    ws = tmp_path / "kommune"
+    out = invoke(runner, "init", str(ws))
+    assert out.exit_code == 0
+    assert (ws / "prognose.toml").exists() and (ws / "data").is_dir() and (ws / "buffers" / "stu.csv").exists()
+    cfg = invoke(runner, "config", "--workspace", str(ws))
+    assert cfg.exit_code == 0 and "paragraph_accounts.SEL 108" in cfg.stdout
+    again = invoke(runner, "init", str(ws))
+    assert again.exit_code == 2 and "exists already" in again.stderr
+
+
+def test_default_as_of_is_the_end_of_the_latest_posting_month(demo_json):
+    assert json.loads(demo_json)["as_of"] == "2026-10-31"
