@@ -84,17 +84,23 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
 
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
     invoiced = known if settings.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
-    booked = postings.filter(pl.col("posting_date") <= as_of)
+    # Postings known at the as-of date, summed once to the grain every later step needs (payroll
+    # lines of one month and account collapse into one row; an invoice stays one row).
+    booked = (postings.lazy().filter(pl.col("posting_date") <= as_of)
+              .group_by("account", "period", pl.col("posting_date").dt.month_start().alias("posting_month"),
+                        "grant_id", "citizen_id")
+              .agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
+              .collect())
 
     pieces = periodise(invoiced.lazy(), steps.lazy(), calc_start, y_end, settings.price_index, split=as_of).collect()
     full = pieces.group_by("grant_id", "month").agg(pl.col("ore").sum())
 
     # learn only from months the postings cover: a grant that started before them looks unbilled
-    first_posting = booked.get_column("posting_date").min()
+    first_posting = booked.get_column("first_date").min()
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
     observed = measure_outstanding(full.lazy(), invoiced.lazy(), booked.lazy(), as_of, covered_from)
     k_table = estimate_k(observed, invoiced)
-    k = assign_k(invoiced.lazy(), k_table, settings.outstanding_months)
+    k = assign_k(invoiced.lazy(), k_table, settings.outstanding_months).collect().lazy()
 
     grant_lines, grant_costs = expected_grant_bookings(pieces, full, k, invoiced, year, as_of)
     unexplained, params = unexplained_lines(full, k, invoiced, booked, year, as_of, covered_from)
@@ -208,14 +214,21 @@ def unexplained_lines(full: pl.DataFrame, k: pl.LazyFrame, grants: pl.DataFrame,
     if months.len() == 0:
         empty = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "ore": pl.Int64})
         return empty, pl.DataFrame()
-    # Expected bookings of grants in history, per grant cohort (same provider, type and account
-    # share their k): cost(b) + O(end of b−1) − O(end of b).
-    cohorts = grants.select("grant_id", "account")
+    # Expected bookings of grants in history: cost(b) + O(end of b−1) − O(end of b). Grants of the
+    # same provider, type and account share k, and O is linear in cost, so it is computed per
+    # such cohort rather than per grant.
+    cohort = pl.concat_str([pl.col(c).fill_null("?") for c in ("provider", "provider_type", "account")], separator="|")
+    cohorts = grants.select("grant_id", "account", cohort.alias("cohort"))
+    k_c = (k.join(cohorts.lazy(), on="grant_id").group_by("cohort", "moy").agg(pl.col("k").first())
+           .rename({"cohort": "grant_id"}))
+    cost_c = (full.join(cohorts, on="grant_id").group_by("cohort", "month").agg(pl.col("ore").sum())
+              .rename({"cohort": "grant_id"}))
     pts = pl.DataFrame({"t": pl.date_range(add_months(hist_start, -1), last, "1mo", eager=True)}).with_columns(
         pl.when(pl.col("t").dt.month() == 12).then(YEAR_END).otherwise(pl.col("t").dt.month()).cast(pl.Int32).alias("moy"))
-    o = outstanding_at(full.lazy(), k, cohorts.lazy().select("grant_id").join(pts.lazy(), how="cross")).collect()
-    o_acc = o.join(cohorts, on="grant_id").group_by("account", "t").agg(pl.col("o").sum())
-    cost_acc = full.join(cohorts, on="grant_id").group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("cost"))
+    o = outstanding_at(cost_c.lazy(), k_c, cost_c.lazy().select("grant_id").unique().join(pts.lazy(), how="cross")).collect()
+    o_acc = (o.join(cohorts.select(pl.col("cohort").alias("grant_id"), "account").unique(), on="grant_id")
+             .group_by("account", "t").agg(pl.col("o").sum()))
+    cost_acc = full.join(cohorts.select("grant_id", "account"), on="grant_id").group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("cost"))
     accounts = pl.concat([booked.select("account"), cohorts.select("account")]).unique()
     grid = accounts.join(pl.DataFrame({"month": months}), how="cross")
     hist = (

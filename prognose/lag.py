@@ -51,7 +51,7 @@ def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.
     )
     c = costs.group_by("grant_id", "month").agg(pl.col("ore").sum().alias("cost"))
     linked = postings.filter(pl.col("grant_id").is_not_null())
-    by_date = linked.group_by("grant_id", pl.col("posting_date").dt.month_start().alias("month")).agg(
+    by_date = linked.group_by("grant_id", pl.col("posting_month").alias("month")).agg(
         pl.col("amount").sum().alias("booked"))
     by_period = linked.group_by("grant_id", pl.col("period").alias("month")).agg(pl.col("amount").sum().alias("booked_p"))
     series = (

@@ -59,19 +59,24 @@ def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFra
     """
     if column not in df.columns:
         return df
-    values = df.get_column(column)
-    cprs = values.filter(values.str.contains(CPR_PATTERN)).unique()
+    uniques = df.get_column(column).drop_nulls().unique()
+    cprs = uniques.filter(uniques.str.contains(CPR_PATTERN))
     if cprs.len() == 0:
         return df
-    mapping = pl.DataFrame(
-        {"_cpr": cprs, "_pseudo": [pseudonym(key, v) for v in cprs.to_list()]},
-        schema={"_cpr": pl.String, "_pseudo": pl.String},
-    )
-    return (
-        df.join(mapping, left_on=column, right_on="_cpr", how="left", maintain_order="left")
-        .with_columns(pl.coalesce("_pseudo", column).alias(column))
-        .drop("_pseudo")
-    )
+    pseudonyms = pl.Series([pseudonym(key, v) for v in cprs.to_list()], dtype=pl.String)
+    return df.with_columns(pl.col(column).replace(cprs, pseudonyms))
+
+
+def scrub_column(df: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Mask CPR-shaped numbers in a free-text column, working once per distinct text."""
+    if column not in df.columns:
+        return df
+    uniques = df.get_column(column).drop_nulls().unique()
+    hits = uniques.filter(uniques.str.contains(r"\d{6}[- ]?\d{4}"))
+    if hits.len() == 0:
+        return df
+    masked = pl.select(scrub_expr(pl.lit(hits))).to_series()
+    return df.with_columns(pl.col(column).replace(hits, masked))
 
 
 def birth_date_from_cpr(expr: pl.Expr) -> pl.Expr:

@@ -17,7 +17,7 @@ from prognose.errors import InputError, Problem
 from prognose.io.config import Settings
 from prognose.io.parse import apply_mapping, parse_table
 from prognose.io.raw import LINE, find_table, load_raw
-from prognose.privacy import birth_date_from_cpr, pseudonymise_column, scrub_expr, CPR_PATTERN
+from prognose.privacy import CPR_PATTERN, birth_date_from_cpr, pseudonymise_column, scrub_column
 from prognose.schema import SPECS
 from prognose.validate import check_budget, check_grants, check_plan_steps, check_postings
 
@@ -83,8 +83,7 @@ def finish_citizens(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
             derived = pl.when(cid.str.contains(CPR_PATTERN)).then(birth_date_from_cpr(cid))
             frame = frame.with_columns(pl.coalesce("birth_date", derived).alias("birth_date"))
         frame = pseudonymise_column(frame, "citizen_id", key)
-    if "text" in frame.columns:
-        frame = frame.with_columns(scrub_expr(pl.col("text")).alias("text"))
+    frame = scrub_column(frame, "text")
     return frame
 
 

@@ -169,31 +169,23 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
     if dates:
         table.dialect["dates"] = _date_styles(frame, dates)
 
-    out = [pl.col(LINE)]
-    checks = []
+    columns = [pl.col(LINE)]
+    flags = []
     for col in spec:
         if col.name not in frame.columns:
             dtype = _DTYPES.get(col.kind, pl.String)
-            out.append(pl.lit(None, dtype=dtype).alias(col.name))
+            columns.append(pl.lit(None, dtype=dtype).alias(col.name))
             continue
-        dtype = frame.schema[col.name]
-        raw = pl.col(col.name)
-        present = raw.is_not_null() if dtype != pl.String else raw.is_not_null() & (raw.str.strip_chars() != "")
-        value, valid = _parse_expr(col, dtype, decimal)
-        out.append(pl.when(present).then(value).alias(col.name))
-        bad = (present & ~valid.fill_null(False))
-        if col.required:
-            bad = bad | ~present
-        checks.append((col, bad.alias(f"_bad_{col.name}")))
-
-    flagged = frame.with_columns(c[1] for c in checks)
-    for col, flag in checks:
-        name = flag.meta.output_name()
-        bad_rows = flagged.filter(pl.col(name))
-        n = bad_rows.height
+        value, bad = _parse_column(frame, col, decimal)
+        columns.append(value.alias(col.name))
+        flags.append((col, bad.alias(f"_bad_{col.name}")))
+    typed = frame.select(*columns, *[f for _, f in flags])
+    counts = typed.select(pl.col(f"_bad_{c.name}").sum() for c, _ in flags).row(0) if flags else ()
+    for (col, _), n in zip(flags, counts):
         if not n:
             continue
-        shown = bad_rows.select(LINE, pl.col(col.name).cast(pl.String)).head(MAX_SHOWN)
+        shown = (frame.select(LINE, pl.col(col.name).cast(pl.String))
+                 .filter(typed.get_column(f"_bad_{col.name}")).head(MAX_SHOWN))
         for line, value in shown.iter_rows():
             if col.name in cpr_columns and value is not None:
                 value = "(a citizen id)"
@@ -201,7 +193,41 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
         if n > MAX_SHOWN:
             table.problems.append(Problem(fname, None, col.name, None,
                                           f"{n - MAX_SHOWN} more value(s) in this column like the ones above"))
-    return frame.select(out)
+    return typed.drop([f"_bad_{c.name}" for c, _ in flags])
+
+
+def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Expr, pl.Expr]:
+    """(typed value, is_bad) for one column. A column with few distinct values (accounts, codes,
+    periods, kinds) is parsed once per distinct value and mapped back: the same result, without
+    running string functions over millions of rows."""
+    dtype = frame.schema[col.name]
+    raw = pl.col(col.name)
+    if (col.kind == "date" and dtype == pl.Date) or (col.kind == "text" and dtype == pl.String and frame.height >= 50_000):
+        # already typed (parquet): only presence to check. Large text columns are taken as
+        # stored, with empty strings as missing; whitespace is not trimmed there.
+        value = raw if col.kind == "date" else pl.when(raw != "").then(raw)
+        bad = ~value.is_not_null() if col.required else pl.lit(False)
+        return value, bad
+    present = raw.is_not_null() if dtype != pl.String else raw.is_not_null() & (raw.str.strip_chars() != "")
+    value, valid = _parse_expr(col, dtype, decimal)
+    bad = present & ~valid.fill_null(False)
+    if col.required:
+        bad = bad | ~present
+    typed = pl.when(present).then(value)
+    if frame.height < 50_000:
+        return typed, bad
+    uniques = frame.get_column(col.name).unique()
+    if uniques.len() * 20 > frame.height:
+        return typed, bad
+    lookup = pl.DataFrame({col.name: uniques}).select(pl.col(col.name), typed.alias("_v"), bad.alias("_b"))
+    old = lookup.get_column(col.name)
+    value_map = raw.replace_strict(old, lookup.get_column("_v"), default=None)
+    bad_map = raw.replace_strict(old, lookup.get_column("_b"), default=None)
+    if old.null_count():  # replace_strict cannot key on null: take the null row's results directly
+        null_row = lookup.filter(pl.col(col.name).is_null())
+        value_map = pl.when(raw.is_null()).then(pl.lit(null_row.get_column("_v")[0], dtype=lookup.schema["_v"])).otherwise(value_map)
+        bad_map = pl.when(raw.is_null()).then(pl.lit(null_row.get_column("_b")[0])).otherwise(bad_map)
+    return value_map, bad_map
 
 
 def _date_styles(frame: pl.DataFrame, columns: list[str]) -> str:
