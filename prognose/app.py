@@ -14,6 +14,7 @@ import polars as pl
 from prognose.errors import UsageError
 from prognose.forecast import Forecast, month_end, run_forecast
 from prognose.io.config import Settings, load_settings
+from prognose.io.buffers_io import BufferInputs, read_buffers
 from prognose.io.extract import Extract, read_extract
 from prognose.privacy import load_key
 
@@ -23,6 +24,7 @@ class Run:
     settings: Settings
     extract: Extract
     forecast: Forecast
+    buffers: BufferInputs | None = None
 
 
 def settings_for(workspace: Path | None, **overrides) -> Settings:
@@ -49,5 +51,6 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
     year = year or as_of.year
     if not (dt.date(year, 1, 1) <= as_of <= dt.date(year + 1, 2, 28) + dt.timedelta(days=1)):
         raise UsageError(f"--as-of {as_of} is outside budget year {year} and its supplementary period")
-    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of)
-    return Run(settings, ex, fc)
+    bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
+    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs)
+    return Run(settings, ex, fc, bufs)

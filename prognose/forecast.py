@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from prognose.buffers import BufferContext, run_buffers
+from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
+from prognose.paragraphs import BPA
 from prognose.lag import YEAR_END, assign_k, estimate_k, measure_outstanding, outstanding_at
 from prognose.periodise import periodise, round_half_up
 from prognose.residual import forecast_unexplained
@@ -38,7 +41,7 @@ class Forecast:
     lag: pl.DataFrame               # level, key, moy, k, cost_months
     unexplained_params: pl.DataFrame
     grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y)
-    buffer_params: dict = field(default_factory=dict)
+    buffers: list = field(default_factory=list)   # BufferResult per buffer, in ORDER
     notes: list[str] = field(default_factory=list)
 
 
@@ -76,7 +79,8 @@ def check_price_index(price_index: dict[int, float], first: int, last: int) -> N
 
 
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
-                 settings, year: int, as_of: dt.date, buffer_lines: pl.DataFrame | None = None) -> Forecast:
+                 settings, year: int, as_of: dt.date, buffers=None) -> Forecast:
+    """buffers: BufferInputs (config and lists), or None to forecast without any buffer."""
     y_start, y_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
@@ -84,13 +88,20 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
 
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
     invoiced = known if settings.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
+    config = buffers.config if buffers is not None else {}
+    sick_cfg = config.get("bpa_sickness", {})
+    sick_on = buffers is not None and sick_cfg.get("enabled", True)
+    bpa_accounts = grants.filter(pl.col("paragraph").is_in(list(BPA))).get_column("account").unique().to_list()
+    kind = sickness_kind(postings.lazy(), bpa_accounts, sick_cfg) if sick_on else pl.lit("other")
     # Postings known at the as-of date, summed once to the grain every later step needs (payroll
     # lines of one month and account collapse into one row; an invoice stays one row).
     booked = (postings.lazy().filter(pl.col("posting_date") <= as_of)
               .group_by("account", "period", pl.col("posting_date").dt.month_start().alias("posting_month"),
-                        "grant_id", "citizen_id")
+                        "grant_id", "citizen_id", kind.alias("kind"))
               .agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
               .collect())
+    # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
+    model = booked.filter(pl.col("kind") != "bpa_sickness") if sick_on else booked
 
     pieces = periodise(invoiced.lazy(), steps.lazy(), calc_start, y_end, settings.price_index, split=as_of).collect()
     full = pieces.group_by("grant_id", "month").agg(pl.col("ore").sum())
@@ -98,12 +109,12 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     # learn only from months the postings cover: a grant that started before them looks unbilled
     first_posting = booked.get_column("first_date").min()
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
-    observed = measure_outstanding(full.lazy(), invoiced.lazy(), booked.lazy(), as_of, covered_from)
+    observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
     k_table = estimate_k(observed, invoiced)
     k = assign_k(invoiced.lazy(), k_table, settings.outstanding_months).collect().lazy()
 
     grant_lines, grant_costs = expected_grant_bookings(pieces, full, k, invoiced, year, as_of)
-    unexplained, params = unexplained_lines(full, k, invoiced, booked, year, as_of, covered_from)
+    unexplained, params = unexplained_lines(full, k, invoiced, model, year, as_of, covered_from)
     para = sole_paragraph(known, settings.paragraph_accounts)
 
     booked_lines = (
@@ -122,17 +133,25 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         pl.lit("unexplained").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
         pl.lit(None, pl.String).alias("grant_id"), pl.lit(None, pl.String).alias("citizen_id"))
     parts = [booked_lines, grant_lines, unexplained]
-    if buffer_lines is not None:
-        parts.append(buffer_lines)
+    results = []
+    if buffers is not None:
+        ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, settings.paragraph_accounts,
+                            buffers.youth, buffers.stu)
+        ctx.buffer_config = config
+        results = run_buffers(ctx, config)
+        for r in results:
+            parts.append(r.lines.with_columns(pl.lit(f"buffer.{r.name}").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
+                                              pl.lit(None, pl.String).alias("grant_id")))
     lines = pl.concat([p.select([pl.col(c).cast(t) for c, t in LINES.items()]) for p in parts])
     lines = lines.filter(pl.col("ore") != 0).sort("origin", "account", "month", "grant_id", "citizen_id", "paragraph",
                                                   nulls_last=True)
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
-    notes = []
+    notes = list(buffers.notes) if buffers is not None else []
+    notes += [f"{r.name}: {flag}" for r in results for flag in r.flags]
     no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
     if no_budget:
         notes.append(f"no budget for {year} on account(s) {', '.join(no_budget)}: their budget counts as 0")
-    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, notes=notes)
+    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes)
 
 
 def _points(as_of: dt.date, year: int) -> list[tuple[dt.date, int]]:

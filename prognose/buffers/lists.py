@@ -1,0 +1,138 @@
+"""Buffers (1) youth transfers and (2) STU, from the controller's lists.
+
+A listed person who has meanwhile got a grant is counted there, not here (matched on the
+citizen's pseudonym); a person whose expected start has passed without a grant is flagged and,
+by default, kept from the day after the as-of date (`overdue = "keep"`; `"drop"` leaves them out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from prognose.buffers import BufferContext, BufferResult, Param, empty_lines, finish_lines
+from prognose.buffers.costs import account_of, synthetic_cost
+from prognose.labels import kroner
+
+STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt"}
+
+
+def _match(listed: pl.DataFrame, grants: pl.DataFrame, date_col: str, window: int, paragraph: str | None = None) -> pl.Series:
+    """True where the listed citizen has a grant starting no earlier than `window` days before the date."""
+    g = grants.select("citizen_id", "start_date", "paragraph")
+    if paragraph is not None:
+        g = g.filter(pl.col("paragraph") == paragraph)
+    hits = (listed.with_row_index("_r").join(g, on="citizen_id", how="inner")
+            .filter(pl.col("start_date") >= pl.col(date_col) - pl.duration(days=window))
+            .get_column("_r").unique())
+    return pl.select(pl.int_range(listed.height, dtype=pl.UInt32).is_in(hits.implode())).to_series()
+
+
+def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
+    lst = ctx.youth_list
+    if lst is None or lst.is_empty():
+        return BufferResult("youth_transfers", empty_lines(), [Param("listed", 0, "estimated", 0)],
+                            {"da": "Ingen unge på listen over ungeovergange.", "en": "No young people on the youth transfer list."})
+    window = int(cfg.get("match_window_days", 92))
+    keep_overdue = cfg.get("overdue", "keep") == "keep"
+    after = ctx.as_of + dt.timedelta(days=1)
+    lst = lst.with_columns(pl.col("probability").fill_null(1.0), pl.col("quantity").fill_null(1.0))
+    lst = lst.with_columns(_match(lst, ctx.grants, "expected_start", window).alias("arrived"))
+    status = (pl.when(pl.col("arrived")).then(pl.lit("arrived"))
+              .when(pl.col("expected_start") > ctx.as_of).then(pl.lit("pending"))
+              .when(keep_overdue).then(pl.lit("overdue")).otherwise(pl.lit("dropped")))
+    lst = lst.with_columns(status.alias("status"), pl.format("Y{}", pl.int_range(pl.len())).alias("key"))
+    counted = lst.filter(pl.col("status").is_in(["pending", "overdue"]))
+    cost = synthetic_cost(counted.select("key", "unit", "rate", "quantity",
+                                         pl.max_horizontal("expected_start", pl.lit(after)).alias("start_date"),
+                                         pl.lit(None, pl.Date).alias("end_date"), pl.lit(None, pl.Int64).alias("price_year")),
+                          ctx.year, ctx.as_of, {})
+    lines = cost.join(counted.select("key", "citizen_id", "paragraph", "probability"), on="key").select(
+        account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"), "paragraph", "month", "citizen_id",
+        (pl.col("cost") * pl.col("probability")).alias("amount"))
+    lines = finish_lines(lines)
+    contrib = lines.group_by("citizen_id").agg(pl.col("ore").sum().alias("contribution"))
+    people = lst.join(contrib, on="citizen_id", how="left").select(
+        "citizen_id", "expected_start", "paragraph", "probability", "status",
+        pl.col("contribution").fill_null(0)).sort("expected_start", "citizen_id")
+    n = {s: lst.filter(pl.col("status") == s).height for s in STATUS_DA}
+    weighted = float(counted.get_column("probability").sum()) if counted.height else 0.0
+    total = int(lines.get_column("ore").sum()) if lines.height else 0
+    flags = []
+    if n["overdue"] or n["dropped"]:
+        flags.append(f"{n['overdue'] + n['dropped']} listed young people were expected before {ctx.as_of} and have no grant yet "
+                     f"({'kept from the day after the as-of date' if keep_overdue else 'left out'}); check the list")
+    da = (f"{counted.height} unge fra børne- og ungeområdet forventes resten af året (sandsynlighedsvægtet {weighted:.1f} personer), "
+          f"i alt {kroner(total)} kr.; {n['arrived']} på listen har allerede fået bevilling og tælles dér")
+    en = (f"{counted.height} young people from the children and youth area are expected for the rest of the year "
+          f"(probability-weighted {weighted:.1f} people), in all DKK {kroner(total, 'en')}; {n['arrived']} on the list already "
+          f"have a grant and are counted there")
+    if n["overdue"]:
+        da += f"; {n['overdue']} er forsinket"
+        en += f"; {n['overdue']} are overdue"
+    params = [Param("listed", lst.height, "estimated", lst.height), Param("counted", counted.height, "estimated"),
+              Param("probability_weighted_people", round(weighted, 2), "estimated"),
+              Param("arrived_with_grant", n["arrived"], "estimated"), Param("overdue", n["overdue"], "estimated"),
+              Param("match_window_days", window, "override" if "match_window_days" in cfg else "default")]
+    return BufferResult("youth_transfers", lines, params, {"da": da + ".", "en": en + "."}, people, flags)
+
+
+def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
+    lst = ctx.stu_list
+    if lst is None or lst.is_empty():
+        return BufferResult("stu", empty_lines(), [Param("events", 0, "estimated", 0)],
+                            {"da": "Ingen STU-start eller -slut på listen.", "en": "No STU starts or ends on the list."})
+    window = int(cfg.get("match_window_days", 92))
+    after = ctx.as_of + dt.timedelta(days=1)
+    lst = lst.with_columns(pl.col("quantity").fill_null(1.0), pl.format("S{}", pl.int_range(pl.len())).alias("key"))
+    starts = lst.filter(pl.col("event") == "start")
+    ends = lst.filter(pl.col("event") == "end")
+    starts = starts.with_columns(_match(starts, ctx.grants, "date", window, "STU").alias("consumed"))
+    ends = ends.with_columns((pl.col("date") + pl.duration(days=1)).alias("follow_start"))
+    follow = ends.filter(pl.col("paragraph").is_not_null() & pl.col("rate").is_not_null())
+    follow = follow.with_columns(_match(follow, ctx.grants, "follow_start", window).alias("consumed"))
+    # starts not yet granted, from their date (or the day after the as-of date if overdue)
+    s_rows = starts.filter(~pl.col("consumed")).select(
+        "key", "unit", "rate", "quantity", pl.max_horizontal("date", pl.lit(after)).alias("start_date"),
+        pl.lit(None, pl.Date).alias("end_date"), pl.lit(None, pl.Int64).alias("price_year"))
+    f_rows = follow.filter(~pl.col("consumed")).select(
+        "key", "unit", "rate", "quantity", pl.max_horizontal("follow_start", pl.lit(after)).alias("start_date"),
+        pl.lit(None, pl.Date).alias("end_date"), pl.lit(None, pl.Int64).alias("price_year"))
+    add = synthetic_cost(pl.concat([s_rows, f_rows]), ctx.year, ctx.as_of, {})
+    add_lines = add.join(pl.concat([starts.select("key", "citizen_id", pl.lit("STU").alias("paragraph")),
+                                    follow.select("key", "citizen_id", "paragraph")]), on="key").select(
+        account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"), "paragraph", "month", "citizen_id",
+        pl.col("cost").alias("amount"))
+    # ends: the STU grant's cost after its last STU day is taken away, where the grant runs on
+    stu_grants = ctx.invoiced.filter(pl.col("paragraph") == "STU").join(
+        ends.select("citizen_id", pl.col("date").alias("stu_end")), on="citizen_id", how="inner").filter(
+        pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("stu_end")))
+    cut = stu_grants.select(pl.col("grant_id").alias("key"), "unit", "rate", "quantity",
+                            pl.max_horizontal(pl.col("stu_end") + pl.duration(days=1), pl.lit(after), "start_date").alias("start_date"),
+                            "end_date", "price_year")
+    removed = synthetic_cost(cut, ctx.year, ctx.as_of, ctx.price_index).join(
+        stu_grants.select(pl.col("grant_id").alias("key"), "citizen_id", "account"), on="key").select(
+        "account", pl.lit("STU").alias("paragraph"), "month", "citizen_id", (-pl.col("cost")).alias("amount"))
+    lines = finish_lines(pl.concat([add_lines, removed]))
+    total_add = int(lines.filter(pl.col("ore") > 0).get_column("ore").sum())
+    total_removed = int(lines.filter(pl.col("ore") < 0).get_column("ore").sum())
+    n_start, n_start_new = starts.height, starts.filter(~pl.col("consumed")).height
+    n_end, n_follow = ends.height, follow.filter(~pl.col("consumed")).height
+    contrib = lines.group_by("citizen_id").agg(pl.col("ore").sum().alias("contribution"))
+    people = pl.concat([
+        starts.select("citizen_id", "event", "date", pl.lit("STU").alias("paragraph"),
+                      pl.when(pl.col("consumed")).then(pl.lit("has STU grant")).otherwise(pl.lit("pending")).alias("status")),
+        ends.join(follow.select("key", "consumed"), on="key", how="left").select(
+            "citizen_id", "event", "date", "paragraph",
+            pl.when(pl.col("consumed").fill_null(False)).then(pl.lit("follow-on granted")).otherwise(pl.lit("pending")).alias("status")),
+    ]).join(contrib, on="citizen_id", how="left").with_columns(pl.col("contribution").fill_null(0)).sort("date", "citizen_id")
+    da = (f"{n_start_new} af {n_start} STU-starter på listen er endnu ikke bevilget (+{kroner(total_add)} kr. inkl. "
+          f"{n_follow} efterfølgende tilbud efter STU); {n_end} STU-forløb slutter, og STU-udgiften efter slutdatoen "
+          f"trækkes fra ({kroner(total_removed)} kr.)")
+    en = (f"{n_start_new} of {n_start} listed STU starts are not yet granted (+DKK {kroner(total_add, 'en')} including "
+          f"{n_follow} follow-on offers after STU); {n_end} STU courses end and the STU cost after the end date is taken away "
+          f"(DKK {kroner(total_removed, 'en')})")
+    params = [Param("starts_listed", n_start, "estimated", n_start), Param("starts_not_yet_granted", n_start_new, "estimated"),
+              Param("ends_listed", n_end, "estimated", n_end), Param("follow_on_not_yet_granted", n_follow, "estimated")]
+    return BufferResult("stu", lines, params, {"da": da + ".", "en": en + "."}, people)

@@ -1,0 +1,144 @@
+"""Buffers (4) deaths and (6) other outflow, from one survival model of the running grants.
+
+From the history years, per paragraph (and for deaths by age band where birth dates are known):
+    h_death = deaths / years of grant exposure,  h_other = other endings / years of exposure.
+A running invoiced grant would, if it continued, cost c(m) in month m; it is still running at
+month m with probability S = exp(−(h_death + h_other)·t), t the years from the as-of date to
+the middle of m. Planned end dates are treated as review dates (SPEC: often extended), unless
+`planned_end = "firm"`. Then, with k(m) the cost the known grants already count:
+    deaths        = −c·(h_death/h)·(1 − S)
+    other_outflow = c·S − k − deaths     (negative for open-ended grants; positive where a
+                                          review date would otherwise end a grant too early)
+so the known grants plus both buffers add up to the expected cost c·S exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from prognose.buffers import BufferContext, BufferResult, Param, finish_lines
+from prognose.buffers.costs import synthetic_cost
+from prognose.labels import kroner
+
+BANDS = [(0, 50, "<50"), (50, 70, "50-69"), (70, 200, "70+")]
+MIN_EXPOSURE = 25.0  # grant-years below which an age band falls back to the paragraph's rate
+
+
+def _band(age: pl.Expr) -> pl.Expr:
+    out = pl.lit(None, pl.String)
+    for lo, hi, name in reversed(BANDS):
+        out = pl.when((age >= lo) & (age < hi)).then(pl.lit(name)).otherwise(out)
+    return out
+
+
+def hazards(ctx: BufferContext, years: int) -> pl.DataFrame:
+    """Per paragraph and age band: exposure (grant-years), deaths, other endings, and rates."""
+    y0 = dt.date(ctx.year - years, 1, 1)
+    y1 = min(dt.date(ctx.year - 1, 12, 31), ctx.as_of)
+    g = ctx.grants.filter(pl.col("paragraph") != "STU")
+    end = pl.coalesce(pl.col("end_date"), pl.lit(y1))
+    mid_age = ((pl.max_horizontal("start_date", pl.lit(y0)) - pl.col("birth_date")).dt.total_days() / 365.25)
+    g = g.with_columns(
+        ((pl.min_horizontal(end, pl.lit(y1)) - pl.max_horizontal("start_date", pl.lit(y0))).dt.total_days() + 1)
+        .clip(0, None).alias("days"),
+        (pl.col("end_date").is_between(y0, y1)).alias("ended"),
+        _band(mid_age).fill_null("ukendt").alias("band"),
+    )
+    g = g.with_columns(
+        (pl.col("ended") & (pl.col("end_reason") == "death")).alias("death"),
+        (pl.col("ended") & (pl.col("end_reason").fill_null("other") != "death")).alias("other"))
+    agg = [(pl.col("days").sum() / 365.25).alias("exposure"), pl.col("death").sum().alias("deaths"),
+           pl.col("other").sum().alias("others")]
+    by_para = g.group_by("paragraph").agg(*agg)
+    by_band = g.group_by("paragraph", "band").agg(*agg)
+    rates = by_band.join(by_para, on="paragraph", suffix="_p").with_columns(
+        pl.when(pl.col("exposure") >= MIN_EXPOSURE).then(pl.col("deaths") / pl.col("exposure"))
+        .otherwise(pl.col("deaths_p") / pl.col("exposure_p")).alias("h_death"),
+        (pl.col("others_p") / pl.col("exposure_p")).alias("h_other"))
+    return rates.select("paragraph", "band", "exposure", "deaths", "others", "exposure_p", "deaths_p", "others_p",
+                        pl.col("h_death").fill_nan(0.0).fill_null(0.0), pl.col("h_other").fill_nan(0.0).fill_null(0.0))
+
+
+def _overrides(rates: pl.DataFrame, cfg: dict, column: str) -> pl.DataFrame:
+    o = {str(k): float(v) for k, v in cfg.get("rate", {}).items()}
+    if not o:
+        return rates
+    return rates.with_columns(pl.col("paragraph").replace_strict(o, default=None, return_dtype=pl.Float64)
+                              .fill_null(pl.col(column)).alias(column))
+
+
+def survival_lines(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    years = int(cfg_deaths.get("years", cfg_other.get("years", 3)))
+    rates = hazards(ctx, years)
+    rates = _overrides(rates, cfg_deaths, "h_death")
+    rates = _overrides(rates, cfg_other, "h_other")
+    if not cfg_deaths.get("enabled", True):
+        rates = rates.with_columns(pl.lit(0.0).alias("h_death"))
+    other_on = cfg_other.get("enabled", True)
+    if not other_on:
+        rates = rates.with_columns(pl.lit(0.0).alias("h_other"))
+    running = ctx.invoiced.filter((pl.col("paragraph") != "STU") & (pl.col("start_date") <= dt.date(ctx.year, 12, 31))
+                                  & (pl.col("end_date").is_null() | (pl.col("end_date") > ctx.as_of)))
+    age = (pl.lit(ctx.as_of) - pl.col("birth_date")).dt.total_days() / 365.25
+    running = running.with_columns(_band(age).fill_null("ukendt").alias("band"))
+    firm = cfg_other.get("planned_end", "review") == "firm" or not other_on
+    base = running.select(pl.col("grant_id").alias("key"), "unit", "rate", "quantity", "start_date", "end_date", "price_year")
+    known = synthetic_cost(base, ctx.year, ctx.as_of, ctx.price_index).rename({"cost": "known"})
+    cont = known.rename({"known": "cont"}) if firm else \
+        synthetic_cost(base.with_columns(pl.lit(None, pl.Date).alias("end_date")), ctx.year, ctx.as_of, ctx.price_index).rename({"cost": "cont"})
+    t = ((pl.col("month").dt.offset_by("14d") - pl.lit(ctx.as_of)).dt.total_days().clip(0, None) / 365.25)
+    frame = (cont.join(known, on=["key", "month"], how="left").with_columns(pl.col("known").fill_null(0.0))
+             .join(running.select(pl.col("grant_id").alias("key"), "citizen_id", "account", "paragraph", "band"), on="key")
+             .join(rates.select("paragraph", "band", "h_death", "h_other"), on=["paragraph", "band"], how="left")
+             .with_columns(pl.col("h_death", "h_other").fill_null(0.0))
+             .with_columns((pl.col("h_death") + pl.col("h_other")).alias("h"))
+             .with_columns((-(pl.col("h") * t).clip(0, None)).exp().alias("S"))
+             .with_columns(pl.when(pl.col("h") > 0).then(-pl.col("cont") * pl.col("h_death") / pl.col("h") * (1 - pl.col("S")))
+                           .otherwise(0.0).alias("death_amount"))
+             .with_columns((pl.col("cont") * pl.col("S") - pl.col("known") - pl.col("death_amount")).alias("other_amount")))
+    cols = ["account", "paragraph", "month", "citizen_id"]
+    deaths = finish_lines(frame.select(*cols, pl.col("death_amount").alias("amount")))
+    other = finish_lines(frame.select(*cols, pl.col("other_amount").alias("amount"))) if other_on else \
+        finish_lines(frame.head(0).select(*cols, pl.col("other_amount").alias("amount")))
+    return deaths, other, rates
+
+
+def _cached(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict):
+    key = "_survival"
+    if not hasattr(ctx, key):
+        setattr(ctx, key, survival_lines(ctx, cfg_deaths, cfg_other))
+    return getattr(ctx, key)
+
+
+def deaths(ctx: BufferContext, cfg: dict) -> BufferResult:
+    d, _, rates = _cached(ctx, cfg, getattr(ctx, "buffer_config", {}).get("other_outflow", {}))
+    p = rates.unique("paragraph").sort("paragraph")
+    params = [Param(f"death_rate[{r['paragraph']}]", round(r["deaths_p"] / r["exposure_p"], 4) if r["exposure_p"] else 0.0,
+                    "override" if r["paragraph"] in cfg.get("rate", {}) else "estimated", int(r["deaths_p"]), "per grant-year")
+              for r in p.iter_rows(named=True)]
+    banded = rates.filter((pl.col("band") != "ukendt") & (pl.col("exposure") >= MIN_EXPOSURE))
+    params.append(Param("age_bands_used", banded.height, "estimated"))
+    total = int(d.get_column("ore").sum()) if d.height else 0
+    exp_deaths = float(p.get_column("deaths_p").sum()) / max(1, int(cfg.get("years", 3)))
+    da = (f"På baggrund af dødsfald blandt borgere med bevilling de seneste år (ca. {exp_deaths:.0f} om året) forventes "
+          f"udgiften til de kendte bevillinger at falde med {kroner(-total)} kr. resten af året")
+    en = (f"From deaths among citizens with grants in recent years (about {exp_deaths:.0f} a year), the cost of the known "
+          f"grants is expected to fall by DKK {kroner(-total, 'en')} over the rest of the year")
+    return BufferResult("deaths", d, params, {"da": da + ".", "en": en + "."})
+
+
+def other_outflow(ctx: BufferContext, cfg: dict) -> BufferResult:
+    _, o, rates = _cached(ctx, getattr(ctx, "buffer_config", {}).get("deaths", {}), cfg)
+    p = rates.unique("paragraph").sort("paragraph")
+    params = [Param(f"other_end_rate[{r['paragraph']}]", round(r["others_p"] / r["exposure_p"], 4) if r["exposure_p"] else 0.0,
+                    "override" if r["paragraph"] in cfg.get("rate", {}) else "estimated", int(r["others_p"]), "per grant-year")
+              for r in p.iter_rows(named=True)]
+    params.append(Param("planned_end", cfg.get("planned_end", "review"), "override" if "planned_end" in cfg else "default"))
+    total = int(o.get_column("ore").sum()) if o.height else 0
+    da = (f"Bevillinger ophører af andre grunde (fx flytning til eget hjem eller anden kommune), og revurderingsdatoer "
+          f"forlænges ofte; samlet ændrer det de kendte bevillingers udgift med {kroner(total)} kr. resten af året")
+    en = (f"Grants end for other reasons (a move to one's own home or another municipality), and review dates are often "
+          f"extended; together this changes the known grants' cost by DKK {kroner(total, 'en')} over the rest of the year")
+    return BufferResult("other_outflow", o, params, {"da": da + ".", "en": en + "."})
