@@ -160,6 +160,24 @@ def run(
 
 @cli.command()
 @guarded
+def buffers(
+    workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, buffers: Optional[Path] = BUFFERS,
+    as_of: Optional[str] = AS_OF, year: Optional[int] = YEAR, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT,
+    lang: Optional[Lang] = LANG,
+) -> None:
+    """Show the six buffers: parameters (estimated or overridden), months ahead, and the people on the lists."""
+    settings = app.settings_for(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    result = app.forecast(settings, parse_date(as_of, "--as-of"), year)
+    from prognose.report import buffers_report
+
+    fmt_ = output_format(out, fmt)
+    if fmt_ == Fmt.csv:
+        raise UsageError("buffers prints as a table or as json (--format json)")
+    emit(buffers_report.render(result.forecast, settings.lang, fmt_.value), out)
+
+
+@cli.command()
+@guarded
 def validate(workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, lang: Optional[Lang] = LANG) -> None:
     """Read everything, print what was read and every problem found (exit 2 on problems)."""
     settings = app.settings_for(workspace, data=data, lang=lang.value if lang else None)

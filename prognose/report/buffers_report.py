@@ -1,0 +1,64 @@
+"""`prognose buffers`: each buffer's sentence, parameters, months ahead and (lists) its people."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import polars as pl
+from rich.table import Table
+
+from prognose.labels import kroner, label
+from prognose.report import terminal
+
+SOURCE_DA = {"estimated": "estimeret", "override": "buffers.toml", "default": "standard"}
+
+
+def buffers_document(fc) -> dict:
+    out = []
+    for r in fc.buffers:
+        monthly = r.lines.group_by("month").agg(pl.col("ore").sum()).sort("month")
+        out.append({
+            "buffer": r.name, "total": round(r.total / 100, 2), "explanation": r.explanation,
+            "parameters": [{"name": p.name, "value": p.value, "source": p.source, "observations": p.observations,
+                            "unit": p.unit} for p in r.params],
+            "months": [{"month": m.strftime("%Y-%m"), "amount": round(v / 100, 2)} for m, v in monthly.iter_rows()],
+            "people": [] if r.people is None else [
+                {k: (v.isoformat() if hasattr(v, "isoformat") else (round(v / 100, 2) if k == "contribution" else v))
+                 for k, v in row.items()} for row in r.people.iter_rows(named=True)],
+            "flags": r.flags,
+        })
+    return {"year": fc.year, "as_of": fc.as_of.isoformat(), "buffers": out}
+
+
+def render(fc, lang: str, fmt: str) -> str:
+    doc = buffers_document(fc)
+    if fmt == "json":
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    buf = io.StringIO()
+    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    for r, d in zip(fc.buffers, doc["buffers"]):
+        con.print(f"[bold]{label(lang, r.name)}[/]  ({r.name}): {kroner(r.total, lang)} kr.")
+        con.print(r.explanation.get(lang, ""))
+        t = Table(show_header=True, header_style="bold", box=None)
+        for h in (("Parameter", "Værdi", "Kilde", "Observationer") if lang == "da" else ("Parameter", "Value", "Source", "Observations")):
+            t.add_column(h)
+        for p in r.params:
+            t.add_row(p.name, f"{p.value}{' ' + p.unit if p.unit else ''}", SOURCE_DA.get(p.source, p.source) if lang == "da" else p.source,
+                      "" if p.observations is None else str(p.observations))
+        con.print(t)
+        if d["months"]:
+            con.print(("Måneder: " if lang == "da" else "Months: ")
+                      + ", ".join(f"{m['month']} {kroner(int(round(m['amount'] * 100)), lang)}" for m in d["months"]))
+        if r.people is not None and r.people.height:
+            pt = Table(show_header=True, header_style="bold", box=None)
+            for c in r.people.columns:
+                pt.add_column(c)
+            for row in r.people.iter_rows():
+                pt.add_row(*[kroner(v, lang) if c == "contribution" else str(v) for c, v in zip(r.people.columns, row)])
+            con.print(pt)
+        for f in r.flags:
+            con.print(f"[yellow]! {f}[/]")
+        con.print("")
+    return buf.getvalue()

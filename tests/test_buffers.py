@@ -1,0 +1,194 @@
+"""Known-answer tests per buffer on small hand-made municipalities, and nothing counted twice."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from conftest import D, invoke
+from prognose.buffers import BufferContext
+from prognose.buffers.inflow import other_inflow
+from prognose.buffers.lists import stu, youth_transfers
+from prognose.buffers.sickness import bpa_sickness
+from prognose.buffers.survival import hazards
+from prognose.forecast import run_forecast
+from prognose.io.buffers_io import BufferInputs
+from test_forecast import GRANT_SCHEMA, POSTING_SCHEMA, STEPS, budget, grant, monthly_invoices, settings
+
+AS_OF = D(2025, 6, 30)
+MAP = {"SEL 85": "5.38.38", "SEL 108": "5.38.50", "SEL 104": "5.38.59", "STU": "3.30.46", "SEL 96": "5.38.38.001"}
+NO_POSTINGS = pl.DataFrame(schema={**POSTING_SCHEMA, "kind": pl.String})
+
+
+def ctx(grants=(), youth=None, stu_list=None, postings=NO_POSTINGS):
+    g = pl.DataFrame(list(grants), schema=GRANT_SCHEMA)
+    return BufferContext(2025, AS_OF, g, g.filter(pl.col("provider_type") != "own"), STEPS, postings, {}, MAP, youth, stu_list)
+
+
+def youth_list(rows):
+    return pl.DataFrame(rows, schema={"citizen_id": pl.String, "expected_start": pl.Date, "paragraph": pl.String, "unit": pl.String,
+                                      "rate": pl.Float64, "quantity": pl.Float64, "probability": pl.Float64}, orient="row")
+
+
+def test_youth_transfers_probabilities_one_half_zero():
+    lst = youth_list([("A", D(2025, 9, 1), "SEL 108", "month", 10_000.0, 1.0, 1.0),
+                      ("B", D(2025, 10, 1), "SEL 108", "month", 10_000.0, 1.0, 0.5),
+                      ("C", D(2025, 11, 1), "SEL 108", "month", 10_000.0, 1.0, 0.0)])
+    r = youth_transfers(ctx(youth=lst), {})
+    by = dict(r.lines.group_by("citizen_id").agg(pl.col("ore").sum()).iter_rows())
+    assert by == {"A": 4 * 1_000_000, "B": 3 * 500_000}
+    assert r.total == 5_500_000
+    assert set(r.lines.get_column("account")) == {"5.38.50"}
+    assert dict(r.lines.group_by("month").agg(pl.col("ore").sum()).sort("month").iter_rows()) == {
+        D(2025, 9, 1): 1_000_000, D(2025, 10, 1): 1_500_000, D(2025, 11, 1): 1_500_000, D(2025, 12, 1): 1_500_000}
+
+
+def test_youth_transfer_that_became_a_grant_is_counted_once():
+    lst = youth_list([("A", D(2025, 9, 1), "SEL 108", "month", 10_000.0, 1.0, 1.0),
+                      ("B", D(2025, 10, 1), "SEL 108", "month", 10_000.0, 1.0, 1.0)])
+    g = grant("GA", rate=12_000.0, start=D(2025, 9, 3), decided=D(2025, 6, 1))
+    g["citizen_id"] = "A"
+    r = youth_transfers(ctx([g], youth=lst), {})
+    assert set(r.lines.get_column("citizen_id")) == {"B"}
+    assert r.people.filter(pl.col("citizen_id") == "A").get_column("status").to_list() == ["arrived"]
+    # in the whole forecast A's cost is in the grants, B's in the buffer — and nowhere twice
+    postings = pl.DataFrame(schema=POSTING_SCHEMA)
+    fc = run_forecast(pl.DataFrame([g], schema=GRANT_SCHEMA), STEPS, postings, budget(), settings_tmp(), 2025, AS_OF,
+                      BufferInputs({k: {"enabled": False} for k in ("stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")},
+                                   lst, None))
+    per = dict(fc.lines.group_by("origin").agg(pl.col("citizen_id").unique()).iter_rows())
+    assert list(per["buffer.youth_transfers"]) == ["B"] and list(per["grants"]) == ["A"]
+
+
+def settings_tmp():
+    import tempfile
+    from pathlib import Path
+
+    return settings(Path(tempfile.mkdtemp()))
+
+
+def test_overdue_youth_is_flagged_and_kept_or_dropped():
+    lst = youth_list([("A", D(2025, 5, 1), "SEL 108", "month", 10_000.0, 1.0, 1.0)])
+    kept = youth_transfers(ctx(youth=lst), {})
+    assert kept.total == 6 * 1_000_000 and kept.flags and "check the list" in kept.flags[0]
+    dropped = youth_transfers(ctx(youth=lst), {"overdue": "drop"})
+    assert dropped.total == 0 and dropped.flags
+
+
+def stu_list(rows):
+    return pl.DataFrame(rows, schema={"citizen_id": pl.String, "event": pl.String, "date": pl.Date, "paragraph": pl.String,
+                                      "unit": pl.String, "rate": pl.Float64, "quantity": pl.Float64}, orient="row")
+
+
+def test_stu_start_end_and_follow_on():
+    lst = stu_list([("N", "start", D(2025, 8, 1), "STU", "year", 360_000.0, 1.0),
+                    ("E", "end", D(2025, 7, 31), "SEL 104", "month", 8_000.0, 1.0),
+                    ("F", "end", D(2025, 7, 31), "SEL 104", "month", 8_000.0, 1.0)])
+    stu_e = grant("GE", rate=300_000.0, unit="year", start=D(2022, 8, 1))
+    stu_e.update(citizen_id="E", paragraph="STU", account="3.30.46")
+    follow_f = grant("GF", rate=8_000.0, start=D(2025, 8, 1), decided=D(2025, 6, 15))
+    follow_f.update(citizen_id="F", paragraph="SEL 104", account="5.38.59")
+    stu_f = grant("GFS", rate=300_000.0, unit="year", start=D(2022, 8, 1), end=D(2025, 7, 31))
+    stu_f.update(citizen_id="F", paragraph="STU", account="3.30.46")
+    r = stu(ctx([stu_e, follow_f, stu_f], stu_list=lst), {})
+    by = dict(r.lines.group_by("citizen_id").agg(pl.col("ore").sum()).iter_rows())
+    # N: new STU Aug–Dec at 30.000/month; E: STU cost after 31 July removed, SEL 104 from 1 August added;
+    # F: the STU grant already ends and the follow-on exists, so nothing
+    assert by["N"] == 5 * 3_000_000
+    assert by["E"] == -5 * 2_500_000 + 5 * 800_000
+    assert "F" not in by
+
+
+def test_death_rate_is_recovered_from_history():
+    rows = []
+    for i in range(20):
+        g = grant(f"G{i}", start=D(2022, 1, 1), end=D(2023, 12, 31) if i < 6 else None)
+        g["end_reason"] = "death" if i < 6 else None
+        rows.append(g)
+    h = hazards(ctx(rows), 3).row(0, named=True)
+    exposure = (6 * 730 + 14 * 1096) / 365.25
+    assert h["deaths_p"] == 6 and h["h_death"] == pytest.approx(6 / exposure)
+    assert h["h_other"] == 0
+
+
+def test_deaths_and_outflow_add_up_to_the_survival_expectation():
+    rows = []
+    for i in range(40):
+        g = grant(f"G{i}", start=D(2022, 1, 1), end=D(2023, 6, 30) if i < 8 else None)
+        g["end_reason"] = ("death" if i < 4 else "moved") if i < 8 else None
+        rows.append(g)
+    fc = run_forecast(pl.DataFrame(rows, schema=GRANT_SCHEMA), STEPS, pl.DataFrame(schema=POSTING_SCHEMA), budget(),
+                      settings_tmp(), 2025, AS_OF, BufferInputs({}, None, None))
+    comp = {r.name: r.total for r in fc.buffers}
+    assert comp["deaths"] < 0 and comp["other_outflow"] < 0
+    assert comp["deaths"] == pytest.approx(comp["other_outflow"], rel=0.02)  # equal rates, equal shares
+
+
+def test_bpa_sickness_share_is_learned_and_applied():
+    g = grant("B1", rate=1_200_000.0, unit="year", start=D(2022, 1, 1), account="5.38.38.001")
+    g.update(paragraph="SEL 96")
+    sick = []
+    m = D(2022, 1, 1)
+    while m <= D(2025, 6, 1):
+        sick.append({"account": "5.38.38.001", "period": m, "posting_month": m, "grant_id": "B1", "citizen_id": "P1",
+                     "amount": 500_000, "first_date": m, "kind": "bpa_sickness"})
+        m = (m + dt.timedelta(days=32)).replace(day=1)
+    postings = pl.DataFrame(sick)
+    r = bpa_sickness(ctx([g], postings=postings), {})
+    share = next(p for p in r.params if p.name == "share_of_bpa_cost")
+    assert share.value == pytest.approx(0.05) and share.observations == 42
+    assert r.total == 6 * 500_000
+    assert bpa_sickness(ctx([g], postings=postings), {"share": 0.1}).total == 6 * 1_000_000
+
+
+def test_other_inflow_learns_counts_and_leaves_youth_and_stu_out():
+    rows = []
+    for y in (2022, 2023, 2024):
+        for m in range(1, 13):
+            g = grant(f"N{y}{m}", start=D(y, m, 1), end=D(y, m, 28), decided=D(y, m, 1))
+            g.update(birth_date=D(1970, 1, 1), citizen_id=f"C{y}{m}")
+            rows.append(g)
+            young = grant(f"Y{y}{m}", start=D(y, m, 1), end=D(y, m, 28), decided=D(y, m, 1))
+            young.update(birth_date=D(y - 18, 1, 1), citizen_id=f"Y{y}{m}")
+            rows.append(young)
+            s = grant(f"S{y}{m}", start=D(y, m, 1), end=D(y, m, 28), decided=D(y, m, 1))
+            s.update(paragraph="STU", citizen_id=f"S{y}{m}")
+            rows.append(s)
+    r = other_inflow(ctx(rows), {})
+    per_year = next(p for p in r.params if p.name == "new_per_year[SEL 108]")
+    assert per_year.value == 12 and not any("STU" in p.name for p in r.params)
+    # decided on their first day: nothing before the as-of date is unknown; July–December expected
+    # one a month at 10.000 a month: half a month in its first month, then whole months
+    expected = sum(0.5 + (12 - m) for m in range(7, 13)) * 1_000_000
+    assert r.total == pytest.approx(expected, abs=10)
+
+
+def test_disabled_buffer_is_zero_and_says_so():
+    r = run_forecast(pl.DataFrame([grant()], schema=GRANT_SCHEMA), STEPS, pl.DataFrame(schema=POSTING_SCHEMA), budget(),
+                     settings_tmp(), 2025, AS_OF, BufferInputs({"deaths": {"enabled": False}}, None, None))
+    d = next(b for b in r.buffers if b.name == "deaths")
+    assert d.total == 0 and "Slået fra" in d.explanation["da"]
+
+
+def test_demo_every_buffer_nonzero_in_run_json_and_buffers(runner):
+    import json
+    from conftest import ROOT
+
+    doc = json.loads(invoke(runner, "run", "--format", "json", "--workspace", str(ROOT)).stdout)
+    assert all(v != 0 for v in doc["components"]["buffers"].values()), doc["components"]
+    b = json.loads(invoke(runner, "buffers", "--format", "json", "--workspace", str(ROOT)).stdout)
+    assert [x["buffer"] for x in b["buffers"]] == list(doc["components"]["buffers"])
+    for x in b["buffers"]:
+        assert x["total"] == doc["components"]["buffers"][x["buffer"]] and x["explanation"]["da"] and x["parameters"]
+    table = invoke(runner, "buffers", "--workspace", str(ROOT)).stdout
+    assert "Ungeovergang" in table and "estimeret" in table
+
+
+def test_bad_buffers_toml_is_an_error(runner, tmp_path):
+    from conftest import ROOT
+    import shutil
+
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "buffers.toml").write_text("[deaths]\nenabeld = false\n")
+    out = invoke(runner, "run", "--workspace", str(ROOT), "--buffers", str(tmp_path / "b"))
+    assert out.exit_code == 2 and "deaths.enabeld" in out.stderr
