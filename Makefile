@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fixtures clean
+.PHONY: demo test bench buffer-check fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,9 @@ fixtures: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python fixtures/bench.py
+
+buffer-check: $(STAMP)
+	$(BIN)/python fixtures/buffer_check.py
 
 clean:
 	rm -rf $(VENV) bench-data
