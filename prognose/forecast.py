@@ -81,7 +81,7 @@ def check_price_index(price_index: dict[int, float], first: int, last: int) -> N
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
                  settings, year: int, as_of: dt.date, buffers=None) -> Forecast:
     """buffers: BufferInputs (config and lists), or None to forecast without any buffer."""
-    y_start, y_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    y_end = dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
     check_price_index(settings.price_index, calc_start.year, year)

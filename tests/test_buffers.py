@@ -13,7 +13,7 @@ from prognose.buffers.sickness import bpa_sickness
 from prognose.buffers.survival import hazards
 from prognose.forecast import run_forecast
 from prognose.io.buffers_io import BufferInputs
-from test_forecast import GRANT_SCHEMA, POSTING_SCHEMA, STEPS, budget, grant, monthly_invoices, settings
+from test_forecast import GRANT_SCHEMA, POSTING_SCHEMA, STEPS, budget, grant, settings
 
 AS_OF = D(2025, 6, 30)
 MAP = {"SEL 85": "5.38.38", "SEL 108": "5.38.50", "SEL 104": "5.38.59", "STU": "3.30.46", "SEL 96": "5.38.38.001"}
@@ -186,7 +186,6 @@ def test_demo_every_buffer_nonzero_in_run_json_and_buffers(runner):
 
 def test_bad_buffers_toml_is_an_error(runner, tmp_path):
     from conftest import ROOT
-    import shutil
 
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "buffers.toml").write_text("[deaths]\nenabeld = false\n")

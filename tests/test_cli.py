@@ -6,7 +6,6 @@ import json
 import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
