@@ -63,7 +63,8 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
     if n["overdue"] or n["dropped"]:
         flags.append(f"{n['overdue'] + n['dropped']} listed young people were expected before {ctx.as_of} and have no grant yet "
                      f"({'kept from the day after the as-of date' if keep_overdue else 'left out'}); check the list")
-    da = (f"{counted.height} unge fra børne- og ungeområdet forventes resten af året (sandsynlighedsvægtet {weighted:.1f} personer), "
+    weighted_da = f"{weighted:.1f}".replace(".", ",")
+    da = (f"{counted.height} unge fra børne- og ungeområdet forventes resten af året (sandsynlighedsvægtet {weighted_da} personer), "
           f"i alt {kroner(total)} kr.; {n['arrived']} på listen har allerede fået bevilling og tælles dér")
     en = (f"{counted.height} young people from the children and youth area are expected for the rest of the year "
           f"(probability-weighted {weighted:.1f} people), in all DKK {kroner(total, 'en')}; {n['arrived']} on the list already "

@@ -13,6 +13,8 @@ from prognose.labels import kroner, label
 from prognose.report import terminal
 
 SOURCE_DA = {"estimated": "estimeret", "override": "buffers.toml", "default": "standard"}
+STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt",
+             "has STU grant": "har STU-bevilling", "follow-on granted": "efterfølgende tilbud bevilget"}
 
 
 def buffers_document(fc) -> dict:
@@ -56,7 +58,9 @@ def render(fc, lang: str, fmt: str) -> str:
             for c in r.people.columns:
                 pt.add_column(c)
             for row in r.people.iter_rows():
-                pt.add_row(*[kroner(v, lang) if c == "contribution" else str(v) for c, v in zip(r.people.columns, row)])
+                pt.add_row(*[kroner(v, lang) if c == "contribution" else
+                             STATUS_DA.get(v, v) if (c == "status" and lang == "da") else str(v)
+                             for c, v in zip(r.people.columns, row)])
             con.print(pt)
         for f in r.flags:
             con.print(f"[yellow]! {f}[/]")
