@@ -17,6 +17,7 @@ from prognose.io.config import Settings, load_settings
 from prognose.io.buffers_io import BufferInputs, read_buffers
 from prognose.io.extract import Extract, read_extract
 from prognose.privacy import load_key
+from prognose.timing import stage
 
 
 @dataclass
@@ -46,11 +47,13 @@ def default_as_of(postings: pl.DataFrame) -> dt.date:
 
 def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None = None,
              extract: Extract | None = None) -> Run:
-    ex = extract or read(settings)
+    with stage("read extract"):
+        ex = extract or read(settings)
     as_of = as_of or default_as_of(ex.postings)
     year = year or as_of.year
     if not (dt.date(year, 1, 1) <= as_of <= dt.date(year + 1, 2, 28) + dt.timedelta(days=1)):
         raise UsageError(f"--as-of {as_of} is outside budget year {year} and its supplementary period")
-    bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
+    with stage("read buffers"):
+        bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
     fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs)
     return Run(settings, ex, fc, bufs)

@@ -156,6 +156,11 @@ def run(
     emit(text, out)
     for note in result.forecast.notes:
         say(f"note: {note}")
+    if STATE["verbose"]:
+        from prognose.timing import report
+
+        for line in report():
+            say(f"time: {line}")
 
 
 @cli.command()

@@ -26,6 +26,7 @@ from prognose.paragraphs import BPA
 from prognose.lag import YEAR_END, assign_k, estimate_k, measure_outstanding, outstanding_at
 from prognose.periodise import periodise, round_half_up
 from prognose.residual import forecast_unexplained
+from prognose.timing import stage
 
 LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,
          "origin": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "ore": pl.Int64}
@@ -95,26 +96,30 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     kind = sickness_kind(postings.lazy(), bpa_accounts, sick_cfg) if sick_on else pl.lit("other")
     # Postings known at the as-of date, summed once to the grain every later step needs (payroll
     # lines of one month and account collapse into one row; an invoice stays one row).
-    booked = (postings.lazy().filter(pl.col("posting_date") <= as_of)
-              .group_by("account", "period", pl.col("posting_date").dt.month_start().alias("posting_month"),
-                        "grant_id", "citizen_id", kind.alias("kind"))
-              .agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
-              .collect())
+    with stage("forecast: sum postings"):
+        booked = (postings.lazy().filter(pl.col("posting_date") <= as_of)
+                  .group_by("account", "period", pl.col("posting_date").dt.month_start().alias("posting_month"),
+                            "grant_id", "citizen_id", kind.alias("kind"))
+                  .agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
+                  .collect())
     # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
     model = booked.filter(pl.col("kind") != "bpa_sickness") if sick_on else booked
 
-    pieces = periodise(invoiced.lazy(), steps.lazy(), calc_start, y_end, settings.price_index, split=as_of).collect()
-    full = pieces.group_by("grant_id", "month").agg(pl.col("ore").sum())
+    with stage("forecast: periodise"):
+        pieces = periodise(invoiced.lazy(), steps.lazy(), calc_start, y_end, settings.price_index, split=as_of).collect()
+        full = pieces.group_by("grant_id", "month").agg(pl.col("ore").sum())
 
     # learn only from months the postings cover: a grant that started before them looks unbilled
     first_posting = booked.get_column("first_date").min()
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
-    observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
-    k_table = estimate_k(observed, invoiced)
-    k = assign_k(invoiced.lazy(), k_table, settings.outstanding_months).collect().lazy()
-
-    grant_lines, grant_costs = expected_grant_bookings(pieces, full, k, invoiced, year, as_of)
-    unexplained, params = unexplained_lines(full, k, invoiced, model, year, as_of, covered_from)
+    with stage("forecast: billing lag"):
+        observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
+        k_table = estimate_k(observed, invoiced)
+        k = assign_k(invoiced.lazy(), k_table, settings.outstanding_months).collect().lazy()
+    with stage("forecast: known grants ahead"):
+        grant_lines, grant_costs = expected_grant_bookings(pieces, full, k, invoiced, year, as_of)
+    with stage("forecast: unexplained part"):
+        unexplained, params = unexplained_lines(full, k, invoiced, model, year, as_of, covered_from)
     para = sole_paragraph(known, settings.paragraph_accounts)
 
     booked_lines = (
@@ -138,7 +143,8 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, settings.paragraph_accounts,
                             buffers.youth, buffers.stu)
         ctx.buffer_config = config
-        results = run_buffers(ctx, config)
+        with stage("forecast: buffers"):
+            results = run_buffers(ctx, config)
         for r in results:
             parts.append(r.lines.with_columns(pl.lit(f"buffer.{r.name}").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
                                               pl.lit(None, pl.String).alias("grant_id")))
