@@ -8,8 +8,11 @@ backlog grows and falls within the quarter), and December has two values: at the
 year (`moy` 12, posting date ≤ 31 Dec) and after the supplementary period (`moy` 13: everything
 booked with period December, which is what counts in the year's accounts).
 
-k is learned per provider where the history supports it, else per provider type and account,
-else per provider type, else taken from the configuration (`billing.outstanding_months`).
+k is learned per provider where the history supports it; else per billing class (providers that
+invoice on the same cycle in the same phase: monthly, or quarterly in months 1/4/7/10, 2/5/8/11
+or 3/6/9/12 — read off when their invoices are booked, which needs no opening balance, so grants
+older than the history count too) and provider type; else per provider type and account; else per
+provider type; else from the configuration (`billing.outstanding_months`).
 A model grant's outstanding at t is then the cost of its last k months:
     O(t) = Σ_a cost(t − a) × clip(k(t) − a, 0, 1)
 """
@@ -22,7 +25,10 @@ import polars as pl
 
 MAX_LAG = 6          # months of history that can be outstanding
 MIN_COST_MONTHS = 12  # grant-months of evidence needed to trust a group's estimate
-LEVELS = (("provider",), ("provider_type", "account"), ("provider_type",))
+LEVELS = (("provider",), ("billing_class", "provider_type"), ("provider_type", "account"), ("provider_type",))
+PHASED = {("provider",), ("billing_class", "provider_type")}   # levels whose members share a billing phase
+QUARTERLY_SHARE = 0.8    # share of a provider's invoiced amount booked in one phase of the quarter
+
 YEAR_END = 13
 
 
@@ -83,14 +89,23 @@ def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:
     frames = []
     for level in LEVELS:
         key = pl.concat_str([pl.col(c).fill_null("?") for c in level], separator="|")
-        agg = (
-            obs.with_columns(key.alias("key"))
-            .group_by("key", "moy")
-            .agg(pl.col("outstanding").sum(), pl.col("cost").sum(), (pl.col("cost") > 0).sum().alias("cost_months"))
-            .filter((pl.col("cost_months") >= MIN_COST_MONTHS) & (pl.col("cost") > 0))
-            .with_columns((pl.col("outstanding") / pl.col("cost")).clip(0, MAX_LAG).alias("k"),
-                          pl.lit("+".join(level)).alias("level"))
-        )
+        by = obs.with_columns(key.alias("key"))
+        if level not in PHASED:
+            # The month-of-year profile belongs to one provider (the phase of its quarterly billing);
+            # pooled over providers it would impose one provider's phase on another. Pooled levels
+            # get one k for every month end, and their own value at the close of the year.
+            pooled = by.with_columns(pl.when(pl.col("moy") == YEAR_END).then(YEAR_END).otherwise(0).alias("grp"))
+            agg = (pooled.group_by("key", "grp")
+                   .agg(pl.col("outstanding").sum(), pl.col("cost").sum(), (pl.col("cost") > 0).sum().alias("cost_months"))
+                   .join(pl.DataFrame({"grp": [0] * 12 + [YEAR_END], "moy": list(range(1, YEAR_END + 1))},
+                                      schema={"grp": pl.Int32, "moy": pl.Int32}), on="grp")
+                   .drop("grp"))
+        else:
+            agg = by.group_by("key", "moy").agg(pl.col("outstanding").sum(), pl.col("cost").sum(),
+                                                (pl.col("cost") > 0).sum().alias("cost_months"))
+        agg = (agg.filter((pl.col("cost_months") >= MIN_COST_MONTHS) & (pl.col("cost") > 0))
+               .with_columns((pl.col("outstanding") / pl.col("cost")).clip(0, MAX_LAG).alias("k"),
+                             pl.lit("+".join(level)).alias("level")))
         frames.append(agg.select("level", "key", "moy", "k", "cost_months"))
     return pl.concat(frames).sort("level", "key", "moy")
 
@@ -98,7 +113,7 @@ def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:
 def assign_k(grants: pl.LazyFrame, k_table: pl.DataFrame, defaults: dict[str, float]) -> pl.LazyFrame:
     """k for every grant and month of year (1–13), from the most specific level that has evidence."""
     moys = pl.LazyFrame({"moy": list(range(1, YEAR_END + 1))}, schema={"moy": pl.Int32})
-    out = grants.select("grant_id", "provider", "provider_type", "account").join(moys, how="cross")
+    out = grants.select("grant_id", *{c for lvl in LEVELS for c in lvl}).join(moys, how="cross")
     ks = []
     for i, level in enumerate(LEVELS):
         key = pl.concat_str([pl.col(c).fill_null("?") for c in level], separator="|")
@@ -108,8 +123,8 @@ def assign_k(grants: pl.LazyFrame, k_table: pl.DataFrame, defaults: dict[str, fl
         ks.append(f"k{i}")
     default = pl.col("provider_type").replace_strict(defaults, default=1.0, return_dtype=pl.Float64)
     default = pl.when(pl.col("moy") == YEAR_END).then(pl.max_horizontal(default - 2.0, 0.0)).otherwise(default)
-    source = pl.coalesce(*[pl.when(pl.col(k).is_not_null()).then(pl.lit(lbl)) for k, lbl in
-                           zip(ks, ("provider", "provider_type+account", "provider_type"))], pl.lit("default"))
+    source = pl.coalesce(*[pl.when(pl.col(k).is_not_null()).then(pl.lit("+".join(lvl))) for k, lvl in zip(ks, LEVELS)],
+                         pl.lit("default"))
     return out.select("grant_id", "moy", pl.coalesce(*ks, default).alias("k"), source.alias("k_source"))
 
 
@@ -126,3 +141,22 @@ def outstanding_at(costs: pl.LazyFrame, k: pl.LazyFrame, points: pl.LazyFrame) -
         .group_by("grant_id", "t", "moy")
         .agg(pl.col("o").sum())
     )
+
+
+def billing_classes(grants: pl.DataFrame, postings: pl.DataFrame) -> pl.DataFrame:
+    """grant_id → billing_class: `q1`, `q2`, `q3` for a provider that books its invoices in one
+    phase of the quarter (q1: months 1, 4, 7, 10), `m` for the others, null without linked postings.
+
+    postings: linked postings with grant_id, posting_month and amount.
+    """
+    linked = (postings.lazy().filter(pl.col("grant_id").is_not_null() & (pl.col("amount") > 0))
+              .join(grants.lazy().select("grant_id", "provider"), on="grant_id")
+              .group_by("provider", ((pl.col("posting_month").dt.month() - 1) % 3 + 1).alias("phase"))
+              .agg(pl.col("amount").sum())
+              .with_columns((pl.col("amount") / pl.col("amount").sum().over("provider")).alias("share"))
+              .sort("provider", "share", "phase", descending=[False, True, False])
+              .group_by("provider", maintain_order=True).first()
+              .select("provider", pl.when(pl.col("share") >= QUARTERLY_SHARE).then(pl.format("q{}", "phase"))
+                      .otherwise(pl.lit("m")).alias("billing_class"))
+              .collect())
+    return grants.select("grant_id", "provider").join(linked, on="provider", how="left").select("grant_id", "billing_class")
