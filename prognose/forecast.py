@@ -23,7 +23,7 @@ from prognose.buffers import BufferContext, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
-from prognose.lag import YEAR_END, assign_k, estimate_k, measure_outstanding, outstanding_at
+from prognose.lag import YEAR_END, assign_k, billing_classes, estimate_k, measure_outstanding, outstanding_at
 from prognose.periodise import periodise, round_half_up
 from prognose.residual import forecast_unexplained
 from prognose.timing import stage
@@ -113,13 +113,15 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     first_posting = booked.get_column("first_date").min()
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
     with stage("forecast: billing lag"):
+        classed = invoiced.join(billing_classes(invoiced, model), on="grant_id", how="left")
         observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
-        k_table = estimate_k(observed, invoiced)
-        k = assign_k(invoiced.lazy(), k_table, settings.outstanding_months).collect().lazy()
+        k_table = estimate_k(observed, classed)
+        k = assign_k(classed.lazy(), k_table, settings.outstanding_months).collect().lazy()
     with stage("forecast: known grants ahead"):
         grant_lines, grant_costs = expected_grant_bookings(pieces, full, k, invoiced, year, as_of)
     with stage("forecast: unexplained part"):
-        unexplained, params = unexplained_lines(full, k, invoiced, model, year, as_of, covered_from)
+        own = own_activity(known, steps, settings, calc_start, y_end, as_of)
+        unexplained, params = unexplained_lines(full, k, invoiced, model, year, as_of, covered_from, own)
     para = sole_paragraph(known, settings.paragraph_accounts)
 
     booked_lines = (
@@ -231,8 +233,26 @@ def _capped_outstanding(costs: pl.LazyFrame, k: pl.LazyFrame, points: pl.LazyFra
     return outstanding_at(capped, k, points)
 
 
+def own_activity(known: pl.DataFrame, steps: pl.DataFrame, settings, start: dt.date, end: dt.date,
+                 as_of: dt.date) -> pl.DataFrame | None:
+    """Cost of own provision per account and month (account, month, own), or None when the
+    municipality settles own provision per grant. A planned end date that has not been confirmed
+    by an end reason is a review date, not an end: such grants run on (ends are the buffers' job)."""
+    if settings.own_settled_per_grant:
+        return None
+    own = known.filter(pl.col("provider_type") == "own").with_columns(
+        pl.when(pl.col("end_reason").is_null() & (pl.col("end_date") > as_of)).then(None)
+        .otherwise(pl.col("end_date")).alias("end_date"))
+    if own.is_empty():
+        return None
+    cost = periodise(own.lazy(), steps.lazy(), start, end, settings.price_index).collect()
+    return (cost.join(own.select("grant_id", "account"), on="grant_id")
+            .group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("own")))
+
+
 def unexplained_lines(full: pl.DataFrame, k: pl.LazyFrame, grants: pl.DataFrame, booked: pl.DataFrame,
-                      year: int, as_of: dt.date, hist_start: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+                      year: int, as_of: dt.date, hist_start: dt.date,
+                      own: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """History of booked − expected grant bookings per account and month, and its forecast for Y."""
     last = last_closed_month(as_of)
     months = pl.date_range(hist_start, last, "1mo", eager=True)
@@ -268,7 +288,7 @@ def unexplained_lines(full: pl.DataFrame, k: pl.LazyFrame, grants: pl.DataFrame,
     )
     m0 = as_of.replace(day=1)
     targets = [d for d in pl.date_range(m0, dt.date(year, 12, 1), "1mo", eager=True).to_list() if d > last]
-    fc, params = forecast_unexplained(hist.select("account", "month", "unexplained"), last, targets)
+    fc, params = forecast_unexplained(hist.select("account", "month", "unexplained"), last, targets, own)
     if as_of != month_end(as_of):  # the as-of month is part-way: only its remaining days are ahead
         share = 1 - as_of.day / month_end(as_of).day
         fc = fc.with_columns(pl.when(pl.col("month") == m0).then(pl.col("amount") * share).otherwise(pl.col("amount")))

@@ -3,8 +3,13 @@
 Own institutions' payroll, sales of places to other municipalities, frame-financed services,
 price regulations a grant's rate does not show: per account and booking month,
     unexplained(b) = booked(b) − expected grant bookings(b).
-It is forecast as a seasonal profile (from the complete years of history) on a level and a
-linear trend taken from the last 24 closed months.
+It is forecast as a seasonal profile (from the complete years of history) on top of either
+  - the activity of the municipality's own provision (SPEC §1: own grants are not invoiced; their
+    money reaches the account as the institutions' payroll): the level of the last 12 closed
+    months plus a share of how far own grants' cost ahead differs from its level in those months
+    (the share fitted on the last 24 closed months), when the account has own grants and the fit
+    finds a plausible share (DRIVER_SHARE); ahead, own grants count as known at the as-of date; or
+  - a level and a linear trend taken from the last 24 closed months.
 """
 
 from __future__ import annotations
@@ -13,18 +18,25 @@ import datetime as dt
 
 import polars as pl
 
+DRIVER_SHARE = (0.2, 3.0)   # plausible kroner of unexplained bookings per krone of own grants' cost
+
 
 def months_between(a: pl.Expr, b: dt.date) -> pl.Expr:
     """Whole months from month a to month b (b − a)."""
     return (b.year - a.dt.year()) * 12 + (b.month - a.dt.month())
 
 
-def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: list[dt.date]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """history: account, month, unexplained (øre, float) for closed months up to `last_closed`.
+def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: list[dt.date],
+                         driver: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """history: account, month, unexplained (øre, float) for closed months up to `last_closed`;
+    driver: account, month, own (øre of own grants' cost) for history and target months, or None.
 
     Returns (account, month, amount) for each target month, and the parameters per account:
-    level and trend (øre per month), seasonal amplitude, months of history used.
+    level and trend (øre per month), share of own grants' cost, seasonal amplitude, months used.
     """
+    if driver is None or driver.is_empty():
+        driver = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "own": pl.Float64})
+    driver = driver.select("account", "month", pl.col("own").cast(pl.Float64))
     h = history.with_columns(pl.col("month").dt.year().alias("y"), pl.col("month").dt.month().alias("moy"))
     complete = h.group_by("account", "y").agg(pl.len().alias("n")).filter(pl.col("n") == 12)
     seasonal = (
@@ -35,10 +47,23 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
     h = h.join(seasonal, on=["account", "moy"], how="left").with_columns(pl.col("season").fill_null(0.0))
     h = h.with_columns((pl.col("unexplained") - pl.col("season")).alias("adj"),
                        months_between(pl.col("month"), last_closed).alias("age"))
+    fit = (
+        h.filter(pl.col("age") < 24).join(driver, on=["account", "month"], how="left")
+        .with_columns(pl.col("own").fill_null(0.0))
+        .group_by("account")
+        .agg(((pl.col("adj") - pl.col("adj").mean()) * (pl.col("own") - pl.col("own").mean())).sum().alias("sxy"),
+             ((pl.col("own") - pl.col("own").mean()) ** 2).sum().alias("sxx"),
+             pl.col("adj").mean().alias("my"), pl.col("own").mean().alias("mx"))
+        .with_columns(pl.when(pl.col("sxx") > 0).then(pl.col("sxy") / pl.col("sxx")).otherwise(None).alias("share"))
+        .with_columns(pl.when(pl.col("share").is_between(*DRIVER_SHARE)).then(pl.col("share")).otherwise(None).alias("share"))
+        .select("account", "share")
+    )
     recent = h.filter(pl.col("age") < 12)
     before = h.filter((pl.col("age") >= 12) & (pl.col("age") < 24))
     params = (
-        recent.group_by("account").agg(pl.col("adj").mean().alias("level"), pl.len().alias("recent_months"))
+        recent.join(driver, on=["account", "month"], how="left")
+        .group_by("account").agg(pl.col("adj").mean().alias("level"), pl.len().alias("recent_months"),
+                                 pl.col("own").fill_null(0.0).mean().alias("own_level"))
         .join(before.group_by("account").agg(pl.col("adj").mean().alias("prior"), pl.len().alias("prior_months")),
               on="account", how="left")
         .with_columns(
@@ -47,15 +72,20 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
         )
         .join(seasonal.group_by("account").agg((pl.col("season").max() - pl.col("season").min()).alias("season_range")),
               on="account", how="left")
-        .select("account", "level", "trend", pl.col("season_range").fill_null(0.0), "months_used")
+        .join(fit, on="account", how="left")
+        .with_columns(pl.when(pl.col("share").is_not_null()).then(0.0).otherwise(pl.col("trend")).alias("trend"))
+        .select("account", "level", "trend", pl.col("share").fill_null(0.0), "own_level",
+                pl.col("season_range").fill_null(0.0), "months_used")
     )
     grid = pl.DataFrame({"month": targets}, schema={"month": pl.Date})
     out = (
         params.join(grid, how="cross")
         .with_columns(pl.col("month").dt.month().alias("moy"))
         .join(seasonal, on=["account", "moy"], how="left")
+        .join(driver, on=["account", "month"], how="left")
         .with_columns(
             (pl.col("level") + pl.col("trend") * (5.5 - months_between(pl.col("month"), last_closed))
+             + pl.col("share") * (pl.col("own").fill_null(0.0) - pl.col("own_level"))
              + pl.col("season").fill_null(0.0)).alias("amount")
         )
         .select("account", "month", "amount")
