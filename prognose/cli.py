@@ -145,10 +145,17 @@ def run(
     by: By = typer.Option(By.account, "--by", help="Rows per account, paragraph or provider_type."),
     monthly: bool = typer.Option(False, "--monthly", help="Month by month: booked, expected, forecast."),
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
+    no_save: bool = typer.Option(False, "--no-save", help="Do not save a snapshot of this run."),
+    replace: bool = typer.Option(False, "--replace", help="Replace an existing snapshot of the same as-of date."),
 ) -> None:
-    """Forecast the year-end result against budget (forventet regnskab)."""
+    """Forecast the year-end result against budget (forventet regnskab), and save a snapshot."""
     settings = app.settings_for(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
     result = app.forecast(settings, parse_date(as_of, "--as-of"), year)
+    if not no_save:
+        from prognose.io.snapshots import save
+
+        path, written = save(result, settings.snapshots, replace)
+        say(f"snapshot saved: {path}" if written else f"snapshot {path.name} exists and was kept (--replace to replace it)")
     _verbose_files(result.extract)
     from prognose.report import render
 
@@ -179,6 +186,50 @@ def buffers(
     if fmt_ == Fmt.csv:
         raise UsageError("buffers prints as a table or as json (--format json)")
     emit(buffers_report.render(result.forecast, settings.lang, fmt_.value), out)
+
+
+@cli.command()
+@guarded
+def diff(
+    snapshots: list[str] = typer.Argument(None, help="Snapshots A and B (as-of dates or folders); default: the two latest."),
+    workspace: Optional[Path] = WORKSPACE, top: int = typer.Option(10, "--top", help="Citizens behind the largest changes."),
+    by: Optional[By] = typer.Option(None, "--by", help="Break the causes down per account or paragraph (csv/table)."),
+    fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
+) -> None:
+    """Explain why the forecast moved between two snapshots: a bridge whose causes add up to the change."""
+    settings = app.settings_for(workspace, lang=lang.value if lang else None)
+    from prognose.diff import bridge
+    from prognose.io import snapshots as store
+    from prognose.report import diff_report
+
+    pa, pb = store.resolve(settings.snapshots, list(snapshots or []))
+    a, b = store.load(pa), store.load(pb)
+    br = bridge(a, b)
+    fmt_ = output_format(out, fmt)
+    if by is not None and fmt_ != Fmt.json:
+        emit(diff_report.by(br, by.value).with_columns((pl_col_amount() / 100).round(2)).write_csv(float_precision=2), out)
+        return
+    people = diff_report.top_citizens(br, b.input("grants"), top, settings.lang) if top else []
+    emit(diff_report.render(br, fmt_.value, settings.lang, people), out)
+
+
+def pl_col_amount():
+    import polars as pl
+
+    return pl.col("amount")
+
+
+@cli.command()
+@guarded
+def history(workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT,
+            lang: Optional[Lang] = LANG) -> None:
+    """List the saved snapshots with budget, forecast and deviation: how the forecast moved through the year."""
+    settings = app.settings_for(workspace, lang=lang.value if lang else None)
+    from prognose.io import snapshots as store
+    from prognose.report import diff_report
+
+    snaps = [store.load(p) for p in store.listing(settings.snapshots)]
+    emit(diff_report.history(snaps, settings.lang, output_format(out, fmt).value), out)
 
 
 @cli.command()

@@ -174,7 +174,7 @@ def test_demo_every_buffer_nonzero_in_run_json_and_buffers(runner):
     import json
     from conftest import ROOT
 
-    doc = json.loads(invoke(runner, "run", "--format", "json", "--workspace", str(ROOT)).stdout)
+    doc = json.loads(invoke(runner, "run", "--no-save", "--format", "json", "--workspace", str(ROOT)).stdout)
     assert all(v != 0 for v in doc["components"]["buffers"].values()), doc["components"]
     b = json.loads(invoke(runner, "buffers", "--format", "json", "--workspace", str(ROOT)).stdout)
     assert [x["buffer"] for x in b["buffers"]] == list(doc["components"]["buffers"])
@@ -189,5 +189,5 @@ def test_bad_buffers_toml_is_an_error(runner, tmp_path):
 
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "buffers.toml").write_text("[deaths]\nenabeld = false\n")
-    out = invoke(runner, "run", "--workspace", str(ROOT), "--buffers", str(tmp_path / "b"))
+    out = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--buffers", str(tmp_path / "b"))
     assert out.exit_code == 2 and "deaths.enabeld" in out.stderr

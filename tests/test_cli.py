@@ -19,7 +19,7 @@ CPR = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 def demo_json():
     from typer.testing import CliRunner
 
-    result = invoke(CliRunner(), "run", "--format", "json", "--workspace", str(ROOT))
+    result = invoke(CliRunner(), "run", "--no-save", "--format", "json", "--workspace", str(ROOT))
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
@@ -69,53 +69,53 @@ def test_parts_add_up(demo_json):
 
 
 def test_run_is_deterministic(runner, demo_json):
-    again = invoke(runner, "run", "--format", "json", "--workspace", str(ROOT))
+    again = invoke(runner, "run", "--no-save", "--format", "json", "--workspace", str(ROOT))
     assert again.stdout == demo_json
 
 
 def test_table_is_danish_by_default_and_english_on_request(runner):
-    da = invoke(runner, "run", "--workspace", str(ROOT))
+    da = invoke(runner, "run", "--no-save", "--workspace", str(ROOT))
     assert da.exit_code == 0
     assert "Forventet regnskab" in da.stdout and "merforbrug" in da.stdout
     assert re.search(r"\d{1,3}\.\d{3}\.\d{3}", da.stdout), "Danish thousands separators"
     assert "\x1b[" not in da.stdout, "no colour codes when not on a terminal"
-    en = invoke(runner, "run", "--workspace", str(ROOT), "--lang", "en")
+    en = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--lang", "en")
     assert "Forecast" in en.stdout and "overspend" in en.stdout and re.search(r"\d{1,3},\d{3},\d{3}", en.stdout)
 
 
 @pytest.mark.parametrize("by", ["account", "paragraph", "provider_type"])
 def test_by_views_sum_to_the_same_total(runner, by):
-    out = invoke(runner, "run", "--workspace", str(ROOT), "--by", by, "--format", "csv")
+    out = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--by", by, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     total = sum(Decimal(r["forecast"]) for r in rows)
-    doc = json.loads(invoke(runner, "run", "--workspace", str(ROOT), "--format", "json").stdout)
+    doc = json.loads(invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--format", "json").stdout)
     assert total == Decimal(str(doc["total"]["forecast"]))
 
 
 def test_output_file_format_from_extension(runner, tmp_path):
     for name, check in (("f.json", lambda t: json.loads(t)["year"] == 2026), ("f.csv", lambda t: t.startswith("account,")),
                         ("f.txt", lambda t: "Konto" in t)):
-        result = invoke(runner, "run", "--workspace", str(ROOT), "-o", str(tmp_path / name))
+        result = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "-o", str(tmp_path / name))
         assert result.exit_code == 0 and check((tmp_path / name).read_text())
-    bad = invoke(runner, "run", "--workspace", str(ROOT), "-o", str(tmp_path / "f.pdf"))
+    bad = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "-o", str(tmp_path / "f.pdf"))
     assert bad.exit_code == 2 and "'.pdf'" in bad.stderr
 
 
 def test_monthly_view(runner):
-    out = invoke(runner, "run", "--workspace", str(ROOT), "--monthly")
+    out = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--monthly")
     assert out.exit_code == 0 and "2026-01" in out.stdout and "2026-12" in out.stdout
 
 
 def test_no_cpr_reaches_any_output(runner, tmp_path):
-    commands = [["run"], ["run", "--format", "json"], ["run", "--format", "csv"], ["run", "--by", "paragraph"],
-                ["run", "--monthly", "--format", "csv"], ["validate"], ["config"], ["--verbose", "run"]]
+    commands = [["run", "--no-save"], ["run", "--no-save", "--format", "json"], ["run", "--no-save", "--format", "csv"], ["run", "--no-save", "--by", "paragraph"],
+                ["run", "--no-save", "--monthly", "--format", "csv"], ["validate"], ["config"], ["--verbose", "run", "--no-save"]]
     source_ids = set()
     for f in ("grants.csv", "postings.csv"):
         source_ids |= set(CPR.findall((ROOT / "fixtures" / "demo" / "data" / f).read_bytes().decode("cp1252")))
     assert source_ids, "the demo carries CPR-shaped ids to test with"
     for cmd in commands:
         result = invoke(runner, *cmd, "--workspace", str(ROOT)) if cmd[0] != "--verbose" else \
-            invoke(runner, "--verbose", "run", "--workspace", str(ROOT))
+            invoke(runner, "--verbose", "run", "--no-save", "--workspace", str(ROOT))
         assert result.exit_code == 0, (cmd, result.stderr)
         text = result.stdout + result.stderr
         assert not CPR.search(text), cmd

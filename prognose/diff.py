@@ -1,0 +1,179 @@
+"""The bridge between two forecasts: why the year-end forecast moved, krone by krone (pure).
+
+The lines of both forecasts are partitioned — per grant, per buffer, and the part no grant
+explains — and each part's change is given one cause, so the causes add up exactly, to the øre,
+to the change in the forecast:
+  new grants (decided since A), by paragraph · ended grants, by end reason · end dates moved ·
+  changed rate, quantity, plan or price level · known grants whose months closed between A and B
+  (booked compared with what A expected) · each buffer: consumed (its people got grants, which
+  now count as new grants) and re-estimated or edited · the part no grant explains: months that
+  closed, and the re-estimate ahead.
+Budget changes are reported beside the bridge: they move the deviation, not the forecast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+GRANT_KEYS = ("grant_id",)
+ATTRS = ("rate", "quantity", "price_year", "unit", "start_date")
+
+
+@dataclass
+class Bridge:
+    from_as_of: str
+    to_as_of: str
+    year_from: int
+    year_to: int
+    forecast_from: int
+    forecast_to: int
+    rows: pl.DataFrame          # cause, detail, account, paragraph, citizen_id, grant_id, amount (øre)
+    budget: pl.DataFrame        # account, budget_from, budget_to, change
+
+    @property
+    def change(self) -> int:
+        return self.forecast_to - self.forecast_from
+
+    def causes(self) -> pl.DataFrame:
+        return (self.rows.group_by("cause", "detail").agg(pl.col("amount").sum())
+                .filter(pl.col("amount") != 0).sort("amount", descending=True))
+
+
+def _steps_signature(steps: pl.DataFrame | None) -> pl.DataFrame:
+    if steps is None or steps.is_empty():
+        return pl.DataFrame(schema={"grant_id": pl.String, "steps": pl.String})
+    return steps.sort("grant_id", "effective_date").group_by("grant_id", maintain_order=True).agg(
+        pl.format("{}:{}:{}", "effective_date", "quantity", "rate").str.join(";").alias("steps"))
+
+
+def classify_grants(grants_a: pl.DataFrame, grants_b: pl.DataFrame, steps_a, steps_b, as_of_a: dt.date) -> pl.DataFrame:
+    """grant_id → cause and detail, comparing each grant as known at A and at B."""
+    known_a = grants_a.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of_a))
+    a = known_a.join(_steps_signature(steps_a), on="grant_id", how="left")
+    b = grants_b.join(_steps_signature(steps_b), on="grant_id", how="left")
+    cols = ["grant_id", "end_date", "end_reason", "steps", "paragraph", *ATTRS]
+    j = b.select(cols).join(a.select(cols), on="grant_id", how="full", suffix="_a", coalesce=True)
+    changed = pl.lit(False)
+    for c in (*ATTRS, "steps"):
+        changed = changed | pl.col(c).ne_missing(pl.col(f"{c}_a"))
+    para = pl.coalesce("paragraph", "paragraph_a")
+    return j.select("grant_id", (
+        pl.when(pl.col("end_date").is_null() & pl.col("end_date_a").is_null() & pl.col("start_date").is_null())
+        .then(pl.lit("other changes|grant no longer in the case system"))
+        .when(pl.col("start_date_a").is_null()).then(pl.lit("new grants|") + para)
+        .when(pl.col("start_date").is_null()).then(pl.lit("other changes|grant no longer in the case system"))
+        .when(pl.col("end_date").ne_missing(pl.col("end_date_a")) & pl.col("end_reason").is_not_null()
+              & pl.col("end_reason_a").is_null()).then(pl.lit("ended grants|") + pl.col("end_reason"))
+        .when(pl.col("end_date").ne_missing(pl.col("end_date_a"))).then(pl.lit("end date moved|") + para)
+        .when(changed).then(pl.lit("changed grants|rate, quantity, plan or price level"))
+        .otherwise(pl.lit("closed months|known grants: booked vs expected"))
+    ).alias("cause_detail"))
+
+
+def bridge(a, b) -> Bridge:
+    """a, b: loaded snapshots (prognose.io.snapshots.Snapshot).
+
+    Across a year boundary (A forecasts Y, B forecasts Y+1) the same partition holds; what is
+    not a new, ended or changed grant or an edited buffer is "another budget year".
+    """
+    as_of_a = dt.date.fromisoformat(a.meta["as_of"])
+    as_of_b = dt.date.fromisoformat(b.meta["as_of"])
+    same_year = a.meta["year"] == b.meta["year"]
+    la, lb = a.lines, b.lines
+    keys = ["grant_id", "account", "paragraph", "citizen_id"]
+    # months whose bookings happened between A and B: booked at B against booked + expected at A
+    closing = (pl.col("month") >= as_of_a.replace(day=1)) & (pl.col("month") <= as_of_b.replace(day=1)) & pl.lit(same_year)
+
+    def neg(f: pl.DataFrame) -> pl.DataFrame:
+        return f.with_columns(-pl.col("ore"))
+
+    def closed_and_ahead(fa: pl.DataFrame, fb: pl.DataFrame, expected: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Change from fa to fb split in: months that closed (booked vs what A expected) and the rest."""
+        closed = pl.concat([fb.filter((pl.col("origin") == "booked") & closing),
+                            neg(fa.filter(pl.col("origin").is_in(["booked", expected]) & closing))])
+        rest = pl.concat([fb, neg(fa), neg(closed)])
+        return (closed.group_by(keys).agg(pl.col("ore").sum().alias("amount")),
+                rest.group_by(keys).agg(pl.col("ore").sum().alias("amount")))
+
+    parts = []
+
+    def add(frame: pl.DataFrame, cause, detail) -> None:
+        cause = pl.lit(cause) if isinstance(cause, str) else cause
+        detail = pl.lit(detail) if isinstance(detail, str) else detail
+        parts.append(frame.select(cause.alias("cause"), detail.alias("detail"), *keys, pl.col("amount").cast(pl.Int64)))
+
+    # 1. everything tied to a grant: its booked postings and its bookings still to come
+    on_grant = pl.col("grant_id").is_not_null() & pl.col("origin").is_in(["booked", "grants"])
+    ga, gb = la.filter(on_grant), lb.filter(on_grant)
+    cls = classify_grants(a.input("grants"), b.input("grants"), a.input("plan_steps"), b.input("plan_steps"), as_of_a)
+    cls = cls.with_columns(pl.col("cause_detail").str.split_exact("|", 1).struct.rename_fields(["cause", "detail"])).unnest("cause_detail")
+    ids = pl.concat([ga.select("grant_id"), gb.select("grant_id")]).unique()
+    cls = ids.join(cls, on="grant_id", how="left").with_columns(
+        pl.col("cause").fill_null("closed months"), pl.col("detail").fill_null("postings on grants outside the grants file"))
+    steady = cls.filter(pl.col("cause") == "closed months").select("grant_id")
+    moved = cls.filter(pl.col("cause") != "closed months")
+    whole = (pl.concat([gb, neg(ga)]).join(moved, on="grant_id").group_by(*keys, "cause", "detail")
+             .agg(pl.col("ore").sum().alias("amount")))
+    add(whole, pl.col("cause"), pl.col("detail"))
+    closed, ahead = closed_and_ahead(ga.join(steady, on="grant_id", how="semi"), gb.join(steady, on="grant_id", how="semi"), "grants")
+    if same_year:
+        add(closed, "closed months", "known grants: booked vs expected")
+        add(ahead, "closed months", "known grants: invoices still to come re-estimated (billing timing)")
+    else:
+        add(ahead, "another budget year", f"known grants in {b.meta['year']} against {a.meta['year']}")
+    new_citizens = cls.filter(pl.col("cause") == "new grants").join(gb.select("grant_id", "citizen_id").unique(), on="grant_id") \
+        .select("citizen_id").unique()
+    # 2. each buffer: consumed by people who got grants (now new grants), and the rest
+    for name in ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow"):
+        origin = f"buffer.{name}"
+        ba, bb = la.filter(pl.col("origin") == origin), lb.filter(pl.col("origin") == origin)
+        consumed = ba.join(new_citizens, on="citizen_id", how="semi") if name in ("youth_transfers", "stu") else ba.head(0)
+        rest = pl.concat([bb, neg(ba.join(consumed.select("citizen_id").unique(), on="citizen_id", how="anti"))])
+        add(neg(consumed).rename({"ore": "amount"}), f"buffer {name}", "consumed: became grants")
+        edited = _inputs_changed(a, b, name)
+        label = ("list or assumptions edited, and re-estimated" if edited else
+                 "re-estimated as time passes" if same_year else f"re-estimated for {b.meta['year']}")
+        add(rest.rename({"ore": "amount"}), f"buffer {name}", label)
+    # 3. the part no grant explains: months that closed between A and B, and the re-estimate ahead
+    unexpl = pl.col("grant_id").is_null() & pl.col("origin").is_in(["booked", "unexplained"])
+    closed, ahead = closed_and_ahead(la.filter(unexpl), lb.filter(unexpl), "unexplained")
+    if same_year:
+        add(closed, "unexplained part", "months that closed: booked vs expected")
+        add(ahead, "unexplained part", "re-estimated ahead")
+    else:
+        add(ahead, "another budget year", f"the part no grant explains, {b.meta['year']} against {a.meta['year']}")
+    rows = (pl.concat(parts)
+            .group_by("cause", "detail", "account", "paragraph", "citizen_id", "grant_id").agg(pl.col("amount").sum())
+            .filter(pl.col("amount") != 0).sort("cause", "detail", "account", "grant_id", "citizen_id", nulls_last=True))
+    return Bridge(a.as_of, b.as_of, a.meta["year"], b.meta["year"], int(la["ore"].sum()), int(lb["ore"].sum()), rows,
+                  _budget(a, b))
+
+
+def _inputs_changed(a, b, buffer: str) -> bool:
+    """Did the controller edit this buffer's list or its buffers.toml section between A and B?"""
+    files = {"youth_transfers": "youth_transfers", "stu": "stu"}
+    ca = (a.meta.get("buffers_config") or {}).get(buffer)
+    cb = (b.meta.get("buffers_config") or {}).get(buffer)
+    if ca != cb:
+        return True
+    name = files.get(buffer)
+    if name is None:
+        return False
+    ha = {f["name"]: f["sha256"] for f in a.meta.get("inputs", [])}.get(name)
+    hb = {f["name"]: f["sha256"] for f in b.meta.get("inputs", [])}.get(name)
+    return ha != hb
+
+
+def _budget(a, b) -> pl.DataFrame:
+    ba = pl.DataFrame([{"account": r["account"], "budget_from": r["budget"]} for r in a.result["accounts"]],
+                      schema={"account": pl.String, "budget_from": pl.Float64})
+    bb = pl.DataFrame([{"account": r["account"], "budget_to": r["budget"]} for r in b.result["accounts"]],
+                      schema={"account": pl.String, "budget_to": pl.Float64})
+    j = bb.join(ba, on="account", how="full", coalesce=True).with_columns(
+        (pl.col("budget_from").fill_null(0) * 100).round(0).cast(pl.Int64).alias("budget_from"),
+        (pl.col("budget_to").fill_null(0) * 100).round(0).cast(pl.Int64).alias("budget_to"))
+    return j.with_columns((pl.col("budget_to") - pl.col("budget_from")).alias("change")).select(
+        "account", "budget_from", "budget_to", "change").sort("account")

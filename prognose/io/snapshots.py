@@ -1,0 +1,140 @@
+"""Snapshots: what one `prognose run` read and concluded, saved so later runs can be explained.
+
+One folder per as-of date under the workspace's snapshots/ (a forecast of another year than the
+as-of date's gets `<as_of>_<year>`):
+    inputs/*.parquet   the extract and buffer lists as read (standard columns, pseudonymised)
+    lines.parquet      every forecast line with its origin (per grant, citizen, account, month)
+    result.json        the `run --format json` document
+    buffers.json       each buffer's total, parameters and explanation
+    meta.json          as-of, year, engine version, settings, sha256 of every input file
+Written to a temporary folder and renamed into place, so a snapshot is whole or absent. No
+clock time is stored: the same inputs give the same snapshot. CPR numbers never reach it (ids
+are pseudonymised on reading).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from prognose import __version__
+from prognose.errors import UsageError
+
+INPUTS = ("grants", "plan_steps", "postings", "budget")
+
+
+@dataclass
+class Snapshot:
+    path: Path
+    meta: dict
+    result: dict
+    buffers: dict
+    lines: pl.DataFrame
+
+    def input(self, name: str) -> pl.DataFrame | None:
+        p = self.path / "inputs" / f"{name}.parquet"
+        return pl.read_parquet(p) if p.exists() else None
+
+    @property
+    def as_of(self) -> str:
+        return self.meta["as_of"]
+
+
+def folder_name(as_of, year: int) -> str:
+    return as_of.isoformat() if as_of.year == year else f"{as_of.isoformat()}_{year}"
+
+
+def save(run, directory: Path, replace: bool = False) -> tuple[Path, bool]:
+    """Write the run's snapshot; returns (path, written). An existing one is kept unless replace."""
+    from prognose.report.buffers_report import buffers_document
+    from prognose.report.machine import forecast_document
+
+    fc = run.forecast
+    target = directory / folder_name(fc.as_of, fc.year)
+    if target.exists() and not replace:
+        return target, False
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f".tmp-{target.name}-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    (tmp / "inputs").mkdir(parents=True)
+    try:
+        ex = run.extract
+        for name in INPUTS:
+            getattr(ex, name).write_parquet(tmp / "inputs" / f"{name}.parquet")
+        files = [f.__dict__ for f in ex.files]
+        if run.buffers is not None:
+            for name in ("youth", "stu"):
+                frame = getattr(run.buffers, name)
+                if frame is not None:
+                    frame.write_parquet(tmp / "inputs" / f"list_{name}.parquet")
+            files += [f.__dict__ for f in run.buffers.files]
+        fc.lines.write_parquet(tmp / "lines.parquet")
+        _write_json(tmp / "result.json", forecast_document(fc))
+        _write_json(tmp / "buffers.json", buffers_document(fc))
+        meta = {"as_of": fc.as_of.isoformat(), "year": fc.year, "engine_version": __version__,
+                "settings": [list(r) for r in run.settings.as_rows() if not r[0].startswith("paths.")],
+                "buffers_config": run.buffers.config if run.buffers is not None else None,
+                "inputs": files}
+        _write_json(tmp / "meta.json", meta)
+        trash = None
+        if target.exists():
+            trash = directory / f".old-{target.name}-{os.getpid()}"
+            target.rename(trash)
+        tmp.rename(target)
+        if trash is not None:
+            shutil.rmtree(trash)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target, True
+
+
+def _write_json(path: Path, doc: dict) -> None:
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def listing(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "meta.json").exists())
+
+
+def load(path: Path) -> Snapshot:
+    if not (path / "meta.json").exists():
+        raise UsageError(f"{path} is not a snapshot (no meta.json)")
+    read = lambda n: json.loads((path / n).read_text(encoding="utf-8"))  # noqa: E731
+    return Snapshot(path, read("meta.json"), read("result.json"), read("buffers.json"), pl.read_parquet(path / "lines.parquet"))
+
+
+def resolve(directory: Path, names: list[str]) -> tuple[Path, Path]:
+    """Two snapshots to compare: the two latest, or the one named and the latest, or both named."""
+    snaps = listing(directory)
+    by_name = {p.name: p for p in snaps}
+
+    def find(name: str) -> Path:
+        if name in by_name:
+            return by_name[name]
+        p = Path(name)
+        if (p / "meta.json").exists():
+            return p
+        matches = [s for s in snaps if s.name.startswith(name)]
+        if len(matches) == 1:
+            return matches[0]
+        known = ", ".join(s.name for s in snaps) or "none"
+        raise UsageError(f"no snapshot {name!r} in {directory} (there are: {known})")
+
+    if len(names) == 2:
+        return find(names[0]), find(names[1])
+    if len(names) == 1:
+        if not snaps:
+            raise UsageError(f"no snapshots in {directory}")
+        return find(names[0]), snaps[-1]
+    if len(snaps) < 2:
+        raise UsageError(f"diff needs two snapshots in {directory}; run `prognose run` at two as-of dates first")
+    return snaps[-2], snaps[-1]

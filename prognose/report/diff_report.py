@@ -1,0 +1,144 @@
+"""Rendering the bridge of `prognose diff` and the list of `prognose history`."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import polars as pl
+from rich.table import Table
+
+from prognose.diff import Bridge
+from prognose.labels import kroner
+from prognose.report import terminal
+
+CAUSE_DA = {
+    "new grants": "Nye bevillinger", "ended grants": "Ophørte bevillinger", "end date moved": "Ændret slutdato",
+    "changed grants": "Ændret takst, omfang eller plan", "closed months": "Lukkede måneder",
+    "unexplained part": "Ikke bevillingsbestemt", "other changes": "Øvrige ændringer", "another budget year": "Andet budgetår",
+    "buffer youth_transfers": "Buffer: ungeovergang", "buffer stu": "Buffer: STU", "buffer other_inflow": "Buffer: øvrig tilgang",
+    "buffer deaths": "Buffer: dødsfald", "buffer bpa_sickness": "Buffer: BPA-sygdom", "buffer other_outflow": "Buffer: øvrig afgang",
+}
+DETAIL_DA = {
+    "death": "dødsfald", "moved": "fraflytning", "transition": "overgang", "other": "andet",
+    "known grants: booked vs expected": "kendte bevillinger: bogført mod forventet",
+    "postings on grants outside the grants file": "posteringer på bevillinger uden for bevillingsudtrækket",
+    "rate, quantity, plan or price level": "takst, omfang, plan eller prisniveau",
+    "consumed: became grants": "forbrugt: blev til bevillinger",
+    "list or assumptions edited, and re-estimated": "liste eller forudsætninger ændret, og genberegnet",
+    "re-estimated as time passes": "genberegnet, efterhånden som tiden går",
+    "months that closed: booked vs expected": "lukkede måneder: bogført mod forventet",
+    "known grants: invoices still to come re-estimated (billing timing)": "kendte bevillinger: udestående fakturaer genberegnet (periodeforskydning)",
+    "re-estimated ahead": "genberegnet fremadrettet", "grant no longer in the case system": "bevilling ikke længere i fagsystemet",
+}
+
+
+def _cause(c: str, lang: str) -> str:
+    return CAUSE_DA.get(c, c) if lang == "da" else c
+
+
+def _detail(d: str, lang: str) -> str:
+    return DETAIL_DA.get(d, d) if lang == "da" else d
+
+
+def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[dict]:
+    """The citizens (pseudonyms) behind the largest changes, with a one-line reason each."""
+    rows = br.rows.filter(pl.col("citizen_id").is_not_null())
+    per = (rows.group_by("citizen_id").agg(pl.col("amount").sum(), pl.col("amount").abs().max().alias("_m"))
+           .sort(pl.col("amount").abs(), "citizen_id", descending=[True, False]).head(n))
+    main = (rows.join(per.select("citizen_id"), on="citizen_id").sort(pl.col("amount").abs(), descending=True)
+            .unique("citizen_id", keep="first"))
+    g = grants.select("grant_id", "start_date", "end_date", "unit", "rate", "quantity")
+    main = main.join(g, on="grant_id", how="left")
+    out = []
+    for r in per.join(main.drop("amount"), on="citizen_id").sort(pl.col("amount").abs(), descending=True).iter_rows(named=True):
+        para = (r["paragraph"] or "").replace("SEL ", "§")
+        what = f"{_cause(r['cause'], lang).lower()}" + (f" ({_detail(r['detail'], lang)})" if r["detail"] else "")
+        since = ""
+        if r["cause"] == "new grants" and r["start_date"] is not None:
+            since = (" fra " if lang == "da" else " from ") + r["start_date"].strftime("%d-%m-%Y")
+        if r["cause"] == "ended grants" and r["end_date"] is not None:
+            since = (" pr. " if lang == "da" else " as of ") + r["end_date"].strftime("%d-%m-%Y")
+        rate = ""
+        if r["rate"] is not None and r["cause"] in ("new grants", "changed grants"):
+            per_unit = {"da": {"year": "år", "month": "md.", "week": "uge", "day": "dag", "hour": "time"},
+                        "en": {"year": "year", "month": "month", "week": "week", "day": "day", "hour": "hour"}}[lang]
+            rate = f", {kroner(int(r['rate'] * 100), lang)} kr./{per_unit.get(r['unit'], r['unit'])}"
+        sign = "+" if r["amount"] > 0 else ""
+        out.append({"citizen": r["citizen_id"], "amount": r["amount"],
+                    "reason": f"{para}, {what}{since}{rate}: {sign}{kroner(r['amount'], lang)}"})
+    return out
+
+
+def document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_paragraph: pl.DataFrame) -> dict:
+    d = lambda o: round(o / 100, 2)  # noqa: E731
+    return {
+        "from": br.from_as_of, "to": br.to_as_of, "year_from": br.year_from, "year_to": br.year_to,
+        "forecast_from": d(br.forecast_from), "forecast_to": d(br.forecast_to), "change": d(br.change),
+        "causes": [{"cause": c, "detail": det, "amount": d(a)} for c, det, a in br.causes().iter_rows()],
+        "by_account": [{"account": k, "cause": c, "amount": d(a)} for k, c, a in by_account.iter_rows()],
+        "by_paragraph": [{"paragraph": k, "cause": c, "amount": d(a)} for k, c, a in by_paragraph.iter_rows()],
+        "budget": [{"account": a, "budget_from": d(f), "budget_to": d(t), "change": d(c)} for a, f, t, c in br.budget.iter_rows()],
+        "budget_change": d(int(br.budget.get_column("change").sum())),
+        "top": [{"citizen": t["citizen"], "amount": d(t["amount"]), "reason": t["reason"]} for t in top],
+    }
+
+
+def by(br: Bridge, key: str) -> pl.DataFrame:
+    return (br.rows.group_by(pl.col(key).fill_null("ikke fordelt"), "cause").agg(pl.col("amount").sum())
+            .filter(pl.col("amount") != 0).sort(key, "cause"))
+
+
+def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str:
+    if fmt == "json":
+        return json.dumps(document(br, top, by(br, "account"), by(br, "paragraph")), ensure_ascii=False, indent=2) + "\n"
+    causes = br.causes()
+    if fmt == "csv":
+        return causes.with_columns((pl.col("amount") / 100).round(2)).write_csv(float_precision=2)
+    buf = io.StringIO()
+    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    title = (f"Forventet regnskab {br.year_to}: fra {br.from_as_of} til {br.to_as_of}" if lang == "da"
+             else f"Forecast {br.year_to}: from {br.from_as_of} to {br.to_as_of}")
+    t = Table(title=title, title_justify="left", show_footer=True, header_style="bold")
+    t.add_column("Årsag" if lang == "da" else "Cause", footer="Ændring i alt" if lang == "da" else "Total change")
+    t.add_column("Detalje" if lang == "da" else "Detail")
+    t.add_column("kr.", justify="right", footer=kroner(br.change, lang))
+    t.add_row("Forventet regnskab, før" if lang == "da" else "Forecast before", "", kroner(br.forecast_from, lang))
+    for c, det, a in causes.iter_rows():
+        t.add_row(_cause(c, lang), _detail(det, lang), kroner(a, lang))
+    t.add_row("Forventet regnskab, nu" if lang == "da" else "Forecast now", "", kroner(br.forecast_to, lang))
+    con.print(t)
+    budget_change = int(br.budget.get_column("change").sum())
+    con.print((f"Budgetændringer (flytter afvigelsen, ikke prognosen): {kroner(budget_change, lang)} kr."
+               if lang == "da" else f"Budget changes (move the deviation, not the forecast): DKK {kroner(budget_change, lang)}"))
+    if top:
+        con.print("")
+        con.print("Største ændringer pr. borger (pseudonym):" if lang == "da" else "Largest changes per citizen (pseudonym):")
+        for x in top:
+            con.print(f"  {x['citizen']}  {x['reason']}")
+    return buf.getvalue()
+
+
+def history(snaps: list, lang: str, fmt: str) -> str:
+    rows = [{"as_of": s.meta["as_of"], "year": s.meta["year"], "budget": s.result["total"]["budget"],
+             "forecast": s.result["total"]["forecast"], "deviation": s.result["total"]["deviation"]} for s in snaps]
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return pl.DataFrame(rows).write_csv(float_precision=2) if rows else "as_of,year,budget,forecast,deviation\n"
+    buf = io.StringIO()
+    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    t = Table(title="Prognoser over tid" if lang == "da" else "Forecasts over time", title_justify="left", header_style="bold")
+    for h, j in (("Pr." if lang == "da" else "As of", "left"), ("År" if lang == "da" else "Year", "left"),
+                 ("Korr. budget" if lang == "da" else "Budget", "right"), ("Forventet regnskab" if lang == "da" else "Forecast", "right"),
+                 ("Afvigelse" if lang == "da" else "Deviation", "right"), ("Ændring" if lang == "da" else "Change", "right")):
+        t.add_column(h, justify=j)
+    prev = None
+    for r in rows:
+        change = "" if prev is None or prev["year"] != r["year"] else kroner(int(round((r["forecast"] - prev["forecast"]) * 100)), lang)
+        t.add_row(r["as_of"], str(r["year"]), kroner(int(round(r["budget"] * 100)), lang), kroner(int(round(r["forecast"] * 100)), lang),
+                  kroner(int(round(r["deviation"] * 100)), lang), change)
+        prev = r
+    con.print(t)
+    return buf.getvalue()
