@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench buffer-check fixtures clean
+.PHONY: demo test bench buffer-check check-report fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,11 @@ bench: $(STAMP)
 
 buffer-check: $(STAMP)
 	$(BIN)/python fixtures/buffer_check.py
+
+# LibreOffice opens the director's report, recalculates every formula and renders page 1 (check-report/page-1.png).
+# Needs LibreOffice (Debian: apt-get install libreoffice-calc); exits 3 saying so when it is absent.
+check-report: $(STAMP)
+	$(BIN)/python fixtures/check_report.py
 
 clean:
 	rm -rf $(VENV) bench-data

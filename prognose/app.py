@@ -57,3 +57,20 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
         bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
     fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs)
     return Run(settings, ex, fc, bufs)
+
+
+def director_report(settings: Settings, name: str | None = None, citizens: int = 0):
+    """The director's report (director.Report) of a snapshot (default: the latest), with the bridge
+    from the snapshot before it and the year's history. Reads only snapshots: it shows what run showed."""
+    from prognose.diff import bridge
+    from prognose.io import snapshots as store
+    from prognose.report import director
+    from prognose.report.diff_report import top_citizens
+
+    path, prev_path, history = store.latest(settings.snapshots, name)
+    snap = store.load(path)
+    prev = store.load(prev_path) if prev_path is not None else None
+    br = bridge(prev, snap) if prev is not None else None
+    people = top_citizens(br, snap.input("grants"), citizens, settings.lang) if (br is not None and citizens) else []
+    hist = [store.load(p) if p != path else snap for p in history]
+    return director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people)

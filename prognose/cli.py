@@ -234,6 +234,48 @@ def history(workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, 
 
 @cli.command()
 @guarded
+def report(
+    out: Optional[Path] = typer.Option(None, "-o", "--output", help="The .xlsx file to write."),
+    out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write prognose-YYYY-MM.xlsx (the as-of month) in this folder."),
+    keep: int = typer.Option(0, "--keep", help="With --out-dir: keep only the N newest monthly reports (0: keep all)."),
+    snapshot: Optional[str] = typer.Option(None, "--snapshot", help="Report this snapshot (as-of date or folder); default the latest."),
+    with_citizens: bool = typer.Option(False, "--with-citizens", help="Add a sheet of the largest changes per citizen (pseudonyms)."),
+    top: int = typer.Option(25, "--top", help="With --with-citizens: how many citizens."),
+    max_age: Optional[int] = typer.Option(None, "--max-age", help="Fail if the newest posting is older than this many days."),
+    today: Optional[str] = typer.Option(None, "--today", help="The date --max-age counts from (default: today)."),
+    quiet: bool = typer.Option(False, "--quiet", help="Say nothing on success (for cron)."),
+    workspace: Optional[Path] = WORKSPACE, lang: Optional[Lang] = LANG,
+) -> None:
+    """Write the social director's Excel report from the latest snapshot: cron-safe, never half-written."""
+    if quiet:
+        STATE["quiet"] = True
+    from prognose.io import report_out
+    from prognose.io.files import workbook_bytes
+    from prognose.report import excel
+
+    if (out is None) == (out_dir is None):
+        raise UsageError("give either -o FILE.xlsx or --out-dir DIR")
+    if out is not None and out.suffix.lower() != ".xlsx":
+        raise UsageError(f"-o {out}: the report is an Excel workbook; name it .xlsx")
+    settings = app.settings_for(workspace, lang=lang.value if lang else None)
+    rep = app.director_report(settings, snapshot, top if with_citizens else 0)
+    if max_age is not None:
+        newest = rep.freshness.get_column("latest").max()
+        ref = parse_date(today, "--today") or dt.date.today()
+        if newest is None or (ref - newest).days > max_age:
+            raise UsageError(f"stale input: the newest posting in snapshot {rep.snapshot} is from {newest}, "
+                             f"more than {max_age} days before {ref}; no report was written")
+    workbook, _ = excel.render(rep)
+    target = out if out is not None else out_dir / report_out.monthly_name(rep.as_of, rep.year)
+    report_out.publish(workbook_bytes(workbook), target)
+    say(f"wrote {target}")
+    if out_dir is not None and keep:
+        for gone in report_out.prune(out_dir, keep):
+            say(f"removed {gone.name} (--keep {keep})")
+
+
+@cli.command()
+@guarded
 def validate(workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, lang: Optional[Lang] = LANG) -> None:
     """Read everything, print what was read and every problem found (exit 2 on problems)."""
     settings = app.settings_for(workspace, data=data, lang=lang.value if lang else None)

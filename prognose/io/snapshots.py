@@ -112,29 +112,47 @@ def load(path: Path) -> Snapshot:
     return Snapshot(path, read("meta.json"), read("result.json"), read("buffers.json"), pl.read_parquet(path / "lines.parquet"))
 
 
+def find(directory: Path, name: str, snaps: list[Path] | None = None) -> Path:
+    """A snapshot by folder name, unique prefix (e.g. an as-of date) or path."""
+    snaps = listing(directory) if snaps is None else snaps
+    by_name = {p.name: p for p in snaps}
+    if name in by_name:
+        return by_name[name]
+    p = Path(name)
+    if (p / "meta.json").exists():
+        return p
+    matches = [s for s in snaps if s.name.startswith(name)]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(s.name for s in snaps) or "none"
+    raise UsageError(f"no snapshot {name!r} in {directory} (there are: {known})")
+
+
+def latest(directory: Path, name: str | None = None) -> tuple[Path, Path | None, list[Path]]:
+    """The snapshot to report (named, or the latest), the one before it, and the year's snapshots up to it."""
+    snaps = listing(directory)
+    if not snaps:
+        raise UsageError(f"no snapshots in {directory}: run `prognose run` first")
+    path = find(directory, name, snaps) if name else snaps[-1]
+    earlier = [s for s in snaps if s.name < path.name]
+    year = load_meta(path)["year"]
+    history = [s for s in earlier if load_meta(s)["year"] == year] + [path]
+    return path, (earlier[-1] if earlier else None), history
+
+
+def load_meta(path: Path) -> dict:
+    return json.loads((path / "meta.json").read_text(encoding="utf-8"))
+
+
 def resolve(directory: Path, names: list[str]) -> tuple[Path, Path]:
     """Two snapshots to compare: the two latest, or the one named and the latest, or both named."""
     snaps = listing(directory)
-    by_name = {p.name: p for p in snaps}
-
-    def find(name: str) -> Path:
-        if name in by_name:
-            return by_name[name]
-        p = Path(name)
-        if (p / "meta.json").exists():
-            return p
-        matches = [s for s in snaps if s.name.startswith(name)]
-        if len(matches) == 1:
-            return matches[0]
-        known = ", ".join(s.name for s in snaps) or "none"
-        raise UsageError(f"no snapshot {name!r} in {directory} (there are: {known})")
-
     if len(names) == 2:
-        return find(names[0]), find(names[1])
+        return find(directory, names[0], snaps), find(directory, names[1], snaps)
     if len(names) == 1:
         if not snaps:
             raise UsageError(f"no snapshots in {directory}")
-        return find(names[0]), snaps[-1]
+        return find(directory, names[0], snaps), snaps[-1]
     if len(snaps) < 2:
         raise UsageError(f"diff needs two snapshots in {directory}; run `prognose run` at two as-of dates first")
     return snaps[-2], snaps[-1]

@@ -1,0 +1,194 @@
+"""The social director's report as data (pure): everything the Excel workbook shows, from snapshots.
+
+Built from a snapshot, the one before it and the year's history, so the report shows exactly what
+`run`, `diff` and `history` showed. Amounts are integer øre; the renderer (excel.py) turns them
+into DKK cells. No citizen identifier is in it unless `citizens` is asked for (pseudonyms only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from prognose.diff import Bridge
+
+ACCOUNT_NAMES = {  # SPEC §6: the functions of the area
+    "5.38.38": ("Personlig støtte og pasning af personer med handicap mv.", "Personal support and care of disabled persons"),
+    "5.38.52": ("Botilbud til midlertidigt ophold", "Temporary residential care"),
+    "5.38.50": ("Botilbud til længerevarende ophold", "Long-term residential care"),
+    "5.38.51": ("Botilbudslignende tilbud", "Residential-care-like housing"),
+    "5.38.42": ("Botilbud for personer med særlige sociale problemer", "Residential care, special social problems"),
+    "5.38.53": ("Kontaktperson- og ledsageordninger", "Contact person and companion schemes"),
+    "5.38.58": ("Beskyttet beskæftigelse", "Sheltered employment"),
+    "5.38.59": ("Aktivitets- og samværstilbud", "Activity and social centres"),
+    "3.30.46": ("Ungdomsuddannelse for unge med særlige behov (STU)", "Special youth education (STU)"),
+}
+CAUSE_DA = {
+    "new grants": "nye bevillinger", "ended grants": "ophørte bevillinger", "end date moved": "ændrede slutdatoer",
+    "changed grants": "ændrede takster og planer", "closed months": "bogføringen i den lukkede måned",
+    "unexplained part": "udgifter uden bevilling", "another budget year": "et nyt budgetår",
+    "buffer youth_transfers": "ungeovergange", "buffer stu": "STU", "buffer other_inflow": "forventet øvrig tilgang",
+    "buffer deaths": "forventede dødsfald", "buffer bpa_sickness": "BPA-sygdom", "buffer other_outflow": "forventet øvrig afgang",
+    "other changes": "øvrige ændringer",
+}
+
+
+def account_name(account: str, lang: str) -> str:
+    for prefix, names in ACCOUNT_NAMES.items():
+        if account == prefix or account.startswith(prefix + "."):
+            return names[0 if lang == "da" else 1]
+    return ""
+
+
+def ore(x: float) -> int:
+    return int(round(x * 100))
+
+
+def mio(amount_ore: int, lang: str) -> str:
+    v = abs(amount_ore) / 100 / 1_000_000
+    if lang == "da":
+        return f"{v:.1f}".replace(".", ",") + " mio. kr."
+    return f"DKK {v:.1f}m"
+
+
+@dataclass
+class Report:
+    lang: str
+    sign: str                     # display convention: "forecast-budget" or "budget-forecast"
+    year: int
+    as_of: dt.date
+    snapshot: str
+    previous: str | None
+    accounts: pl.DataFrame        # account, name, budget, actual_to_date, forecast, deviation (øre, forecast − budget)
+    paragraphs: pl.DataFrame      # paragraph, budget, actual_to_date, forecast, deviation
+    components: list[tuple[str, int]]
+    months: pl.DataFrame          # month, actual, expected, budget (profile)
+    history: pl.DataFrame         # as_of, budget, forecast, deviation (+ p10, p90 where known)
+    bridge: pl.DataFrame | None   # cause, detail, amount
+    bridge_totals: dict | None    # forecast_from, forecast_to, change, budget_change
+    buffers: list[dict]
+    freshness: pl.DataFrame       # source, latest posting date, rows
+    inputs: list[dict]
+    settings: list[list]
+    engine_version: str
+    sentences: list[str]
+    citizens: list[dict] = field(default_factory=list)
+
+    @property
+    def total(self) -> dict[str, int]:
+        return {c: int(self.accounts.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
+
+
+def _budget_profile(postings: pl.DataFrame | None, year: int, budget: int) -> pl.DataFrame:
+    """The budget spread over the months as last year's bookings were (evenly without them)."""
+    months = pl.DataFrame({"month": pl.date_range(dt.date(year, 1, 1), dt.date(year, 12, 1), "1mo", eager=True)})
+    share = None
+    if postings is not None and postings.height:
+        last = (postings.filter(pl.col("period").dt.year() == year - 1)
+                .group_by(pl.col("period").dt.month().alias("m")).agg(pl.col("amount").sum()))
+        if last.height == 12 and int(last.get_column("amount").sum()) > 0:
+            share = last.with_columns((pl.col("amount") / pl.col("amount").sum()).alias("share")).select("m", "share")
+    if share is None:
+        share = pl.DataFrame({"m": list(range(1, 13)), "share": [1 / 12] * 12})
+    prof = months.with_columns(pl.col("month").dt.month().cast(share.schema["m"]).alias("m")).join(share, on="m").sort("month")
+    # whole øre that add up to the budget exactly
+    cum = (prof.get_column("share").cum_sum() * budget).round(0).cast(pl.Int64)
+    return prof.select("month").with_columns(cum.diff().fill_null(cum.first()).alias("budget"))
+
+
+def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None, bridge: pl.DataFrame | None,
+               comps: list[tuple[str, int]]) -> list[str]:
+    dev = rep_total["deviation"]
+    pct = 100 * dev / rep_total["budget"] if rep_total["budget"] else 0.0
+    pct_text = f"{abs(pct):.1f}".replace(".", ",") if lang == "da" else f"{abs(pct):.1f}"
+    date = f"{as_of.day}. {MONTHS_DA[as_of.month - 1]} {as_of.year}" if lang == "da" else as_of.isoformat()
+    if lang == "da":
+        what = "merforbrug" if dev > 0 else "mindreforbrug"
+        s1 = f"Forventet {what} {mio(dev, lang)} ({pct_text} %) i forhold til det korrigerede budget pr. {date}."
+    else:
+        what = "overspend" if dev > 0 else "underspend"
+        s1 = f"Expected {what} of {mio(dev, lang)} ({pct_text} %) against the revised budget as of {date}."
+    s2 = ""
+    if previous is not None and bridge is not None:
+        change = previous["change"]
+        main = (bridge.group_by("cause").agg(pl.col("amount").sum())
+                .filter(pl.col("amount").sign() == (1 if change >= 0 else -1))
+                .sort(pl.col("amount").abs(), "cause", descending=[True, False]).head(1))
+        cause = main.get_column("cause").to_list()[0] if main.height else None
+        if lang == "da":
+            direction = "mere" if change >= 0 else "mindre"
+            s2 = f"Prognosen er {mio(change, lang)} {direction} end sidste måned"
+            s2 += f", primært {CAUSE_DA.get(cause, cause)}." if cause else "."
+        else:
+            direction = "higher" if change >= 0 else "lower"
+            s2 = f"The forecast is {mio(change, lang)} {direction} than last month"
+            s2 += f", mainly {cause}." if cause else "."
+    booked = rep_total["actual_to_date"]
+    share = 100 * booked / rep_total["forecast"] if rep_total["forecast"] else 0.0
+    parts = dict(comps)
+    buffers = sum(v for k, v in comps if k not in ("grants", "unexplained"))
+    if lang == "da":
+        s3 = (f"Der er bogført {mio(booked, 'da')} ({share:.0f} % af det forventede regnskab); resten er kendte bevillinger "
+              f"({mio(parts.get('grants', 0), 'da')}), udgifter uden bevilling ({mio(parts.get('unexplained', 0), 'da')}) "
+              f"og de seks buffere ({'+' if buffers >= 0 else '−'}{mio(buffers, 'da')}).")
+    else:
+        s3 = (f"{mio(booked, 'en')} has been booked ({share:.0f} % of the forecast); the rest is known grants "
+              f"({mio(parts.get('grants', 0), 'en')}), costs no grant explains ({mio(parts.get('unexplained', 0), 'en')}) "
+              f"and the six buffers ({'+' if buffers >= 0 else '−'}{mio(buffers, 'en')}).")
+    return [s for s in (s1, s2, s3) if s]
+
+
+MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december")
+
+
+def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign: str,
+          citizens: list[dict] | None = None) -> Report:
+    """snap, previous: loaded snapshots (previous may be None); history: snapshots of the year up to snap."""
+    res = snap.result
+    figures = ("budget", "actual_to_date", "forecast", "deviation")
+    accounts = pl.DataFrame([{"account": a["account"], "name": account_name(a["account"], lang), **{f: ore(a[f]) for f in figures}}
+                             for a in res["accounts"]],
+                            schema={"account": pl.String, "name": pl.String, **{f: pl.Int64 for f in figures}})
+    paragraphs = pl.DataFrame([{"paragraph": p["paragraph"] or "", **{f: ore(p[f]) for f in figures}} for p in res.get("paragraphs", [])],
+                              schema={"paragraph": pl.String, **{f: pl.Int64 for f in figures}})
+    comps = [("grants", ore(res["components"]["grants"])), ("unexplained", ore(res["components"].get("unexplained", 0.0)))]
+    comps += [(k, ore(v)) for k, v in res["components"]["buffers"].items()]
+    months = pl.DataFrame([{"month": dt.date.fromisoformat(m["month"] + "-01"), "actual": ore(m["actual"]), "expected": ore(m["expected"])}
+                           for m in res["months"]], schema={"month": pl.Date, "actual": pl.Int64, "expected": pl.Int64})
+    budget_total = int(accounts.get_column("budget").sum())
+    profile = _budget_profile(snap.input("postings"), snap.meta["year"], budget_total)
+    months = profile.join(months, on="month", how="left").with_columns(pl.col("actual", "expected").fill_null(0)).select(
+        "month", "actual", "expected", "budget")
+    hist = pl.DataFrame([{"as_of": dt.date.fromisoformat(s.meta["as_of"]), "budget": ore(s.result["total"]["budget"]),
+                          "forecast": ore(s.result["total"]["forecast"]), "deviation": ore(s.result["total"]["deviation"]),
+                          "p10": ore(s.result["total"]["interval"]["p10"]) if "interval" in s.result["total"] else None,
+                          "p90": ore(s.result["total"]["interval"]["p90"]) if "interval" in s.result["total"] else None}
+                         for s in history],
+                        schema={"as_of": pl.Date, "budget": pl.Int64, "forecast": pl.Int64, "deviation": pl.Int64,
+                                "p10": pl.Int64, "p90": pl.Int64})
+    bridge_rows, totals = None, None
+    if bridge is not None:
+        bridge_rows = bridge.causes().select("cause", "detail", "amount")
+        totals = {"forecast_from": bridge.forecast_from, "forecast_to": bridge.forecast_to, "change": bridge.change,
+                  "budget_change": int(bridge.budget.get_column("change").sum()), "from": bridge.from_as_of}
+    postings = snap.input("postings")
+    if postings is not None and postings.height:
+        src = pl.coalesce(pl.col("source"), pl.lit("?")) if "source" in postings.columns else pl.lit("?")
+        fresh = postings.group_by(src.alias("source")).agg(pl.col("posting_date").max().alias("latest"), pl.len().alias("rows")).sort("source")
+    else:
+        fresh = pl.DataFrame(schema={"source": pl.String, "latest": pl.Date, "rows": pl.UInt32})
+    total = {c: int(accounts.get_column(c).sum()) for c in figures}
+    sentences = _sentences(total, lang, dt.date.fromisoformat(snap.meta["as_of"]), totals, bridge_rows, comps)
+    return Report(lang, sign, snap.meta["year"], dt.date.fromisoformat(snap.meta["as_of"]), snap.path.name,
+                  previous.path.name if previous is not None else None, accounts, paragraphs, comps, months, hist,
+                  bridge_rows, totals, snap.buffers.get("buffers", []), fresh, snap.meta.get("inputs", []),
+                  snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [])
+
+
+def describe_bridge_cause(cause: str, detail: str, lang: str) -> tuple[str, str]:
+    from prognose.report.diff_report import _cause, _detail
+
+    return _cause(cause, lang), _detail(detail, lang)
+

@@ -1,0 +1,290 @@
+"""The director's Excel report: read back with openpyxl and checked against run and diff JSON; no
+personal data in any part of the file; cron safety (lock, atomic write, stale input, --keep)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, invoke
+
+CPR = re.compile(r"(?<![\d.])(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}(?!\d)")  # a date, then 4 digits; not a decimal
+
+
+def demo_cprs() -> set[str]:
+    import polars as pl
+
+    ids = pl.read_csv(ROOT / "fixtures/demo/data/grants.csv", columns=["citizen_id"], infer_schema=False).get_column("citizen_id")
+    return set(ids.str.replace_all("-", "").to_list()) | set(ids.to_list())
+PSEUDONYM = re.compile(r"P[0-9a-f]{12}")
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory) -> Path:
+    """A workspace on the demo with two snapshots: the previous month's extract and this month's."""
+    w = tmp_path_factory.mktemp("ws")
+    toml = (ROOT / "prognose.toml").read_text(encoding="utf-8")
+    toml = toml.replace('data = "fixtures/demo/data"', f'data = "{ROOT / "fixtures/demo/data"}"')
+    toml = toml.replace('buffers = "buffers"', f'buffers = "{ROOT / "buffers"}"')
+    (w / "prognose.toml").write_text(toml, encoding="utf-8")
+    r = CliRunner()
+    prev = invoke(r, "run", "--workspace", str(w), "--data", str(ROOT / "fixtures/demo/previous/data"),
+                  "--buffers", str(ROOT / "fixtures/demo/previous/buffers"), "--as-of", "2026-09-30")
+    assert prev.exit_code == 0, prev.output
+    now = invoke(r, "run", "--workspace", str(w))
+    assert now.exit_code == 0, now.output
+    return w
+
+
+@pytest.fixture(scope="module")
+def docs(ws) -> dict:
+    r = CliRunner()
+    run = json.loads(invoke(r, "run", "--no-save", "--workspace", str(ws), "--format", "json").stdout)
+    diff = json.loads(invoke(r, "diff", "--workspace", str(ws), "--format", "json").stdout)
+    hist = json.loads(invoke(r, "history", "--workspace", str(ws), "--format", "json").stdout)
+    return {"run": run, "diff": diff, "history": hist}
+
+
+@pytest.fixture(scope="module")
+def book(ws, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out") / "r.xlsx"
+    res = invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out))
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def rows(sheet) -> list[tuple]:
+    return [tuple(c.value for c in r) for r in sheet.iter_rows()]
+
+
+def find_row(sheet, first: str) -> int:
+    for r in sheet.iter_rows():
+        if r[0].value == first:
+            return r[0].row
+    raise AssertionError(f"no row {first!r} in {sheet.title}")
+
+
+def test_sheets_in_danish_by_default(book):
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["Overblik", "Måneder", "Udvikling", "Ændringer", "Buffere", "Forudsætninger"]
+
+
+def test_overview_matches_run_json(book, docs):
+    ws = openpyxl.load_workbook(book)["Overblik"]
+    run = docs["run"]
+    first = find_row(ws, "Konto") + 1
+    for i, acc in enumerate(run["accounts"]):
+        r = first + i
+        assert ws.cell(r, 1).value == acc["account"]
+        assert (ws.cell(r, 3).value, ws.cell(r, 4).value, ws.cell(r, 5).value) == (acc["budget"], acc["actual_to_date"], acc["forecast"])
+        assert ws.cell(r, 6).value == f"=E{r}-C{r}"
+        assert ws.cell(r, 3).number_format.startswith("#,##0")
+    tot = first + len(run["accounts"])
+    assert ws.cell(tot, 1).value == "I alt"
+    assert ws.cell(tot, 3).value == f"=SUBTOTAL(109,C{first}:C{tot - 1})"
+    assert ws.cell(tot, 5).value == f"=SUBTOTAL(109,E{first}:E{tot - 1})"
+    assert round(sum(a["forecast"] for a in run["accounts"]), 2) == run["total"]["forecast"]
+    assert ws.freeze_panes == "A8"
+    text = " ".join(str(ws.cell(r, 1).value) for r in range(2, 5))
+    dev = run["total"]["deviation"]
+    assert ("merforbrug" if dev > 0 else "mindreforbrug") in text
+    assert f"{abs(dev) / 1e6:.1f}".replace(".", ",") + " mio. kr." in text
+    assert "sidste måned" in text
+    # overspent rows are highlighted
+    over = [a for a in run["accounts"] if a["deviation"] > 0]
+    assert over and all(ws.cell(first + run["accounts"].index(a), 6).fill.fgColor.rgb.endswith("F8D7D3") for a in over)
+
+
+def test_months_match_run_json_and_chart_covers_them(book, docs):
+    ws = openpyxl.load_workbook(book)["Måneder"]
+    months = docs["run"]["months"]
+    for i, m in enumerate(months):
+        r = 2 + i
+        assert ws.cell(r, 1).value.strftime("%Y-%m") == m["month"]
+        assert (ws.cell(r, 2).value, ws.cell(r, 3).value) == (m["actual"], m["expected"])
+    assert round(sum(ws.cell(2 + i, 5).value for i in range(12)), 2) == docs["run"]["total"]["budget"]
+    assert ws.cell(14, 2).value == "=SUBTOTAL(109,B2:B13)"
+    assert ws.cell(13, 7).value == "=SUM(D$2:D13)"
+    assert len(ws._charts) == 1
+    refs = [s.val.numRef.f for s in ws._charts[0].series]
+    assert refs == ["'Måneder'!$F$2:$F$13", "'Måneder'!$G$2:$G$13", "'Måneder'!$H$2:$H$13"]
+
+
+def test_trend_lists_the_years_snapshots(book, docs):
+    ws = openpyxl.load_workbook(book)["Udvikling"]
+    got = [(r[0].strftime("%Y-%m-%d"), r[2]) for r in rows(ws)[1:] if r[0] is not None]
+    assert got == [(h["as_of"], h["forecast"]) for h in docs["history"]]
+    assert len(ws._charts) == 1 and ws._charts[0].series[0].val.numRef.f == "'Udvikling'!$B$2:$B$3"
+
+
+def test_changes_match_diff_json(book, docs):
+    ws = openpyxl.load_workbook(book)["Ændringer"]
+    diff = docs["diff"]
+    assert ws.cell(4, 3).value == diff["forecast_from"]
+    amounts = [ws.cell(5 + i, 3).value for i in range(len(diff["causes"]))]
+    assert amounts == [c["amount"] for c in diff["causes"]]
+    total_row = find_row(ws, "Ændring i alt")
+    assert ws.cell(total_row, 3).value == f"=SUBTOTAL(109,C5:C{total_row - 1})"
+    assert round(sum(amounts), 2) == diff["change"]
+    assert ws.cell(total_row + 1, 3).value == f"=C4+C{total_row}"
+    assert len(ws._charts) == 1 and isinstance(ws._charts[0], openpyxl.chart.BarChart)
+
+
+def test_buffers_and_assumptions(book, docs, ws):
+    wb = openpyxl.load_workbook(book)
+    b = wb["Buffere"]
+    by_name = {r[0]: r[1] for r in rows(b)[1:7]}
+    assert len(by_name) == 6 and all(isinstance(v, (int, float)) for v in by_name.values())
+    assert "Ungeovergang" in by_name
+    assert round(sum(by_name.values()), 2) == round(sum(docs["run"]["components"]["buffers"].values()), 2)
+    a = wb["Forudsætninger"]
+    meta = json.loads(sorted((ws / "snapshots").iterdir())[-1].joinpath("meta.json").read_text())
+    hashes = {r[2] for r in rows(a)}
+    assert all(f["sha256"] in hashes for f in meta["inputs"])
+    assert any(isinstance(r[1], dt.datetime) for r in rows(a))  # latest posting date per source
+
+
+def test_printable(book):
+    for ws in openpyxl.load_workbook(book).worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert "31-10-2026" in ws.oddHeader.center.text and "&P" in ws.oddFooter.right.text
+
+
+def xml_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+
+
+def test_no_cpr_or_citizen_id_anywhere_in_the_file(book, ws, tmp_path):
+    text = xml_text(book)
+    cprs = demo_cprs()
+    assert len(cprs) > 100 and not [c for c in cprs if c in text]
+    assert not CPR.search(text)
+    assert not PSEUDONYM.search(text)
+    # with --with-citizens the pseudonyms appear (so the check above can fail), still no CPR
+    out = tmp_path / "c.xlsx"
+    assert invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out), "--with-citizens").exit_code == 0
+    text = xml_text(out)
+    assert PSEUDONYM.search(text) and not CPR.search(text) and not [c for c in cprs if c in text]
+    assert "Borgere" in openpyxl.load_workbook(out).sheetnames
+
+
+def test_same_snapshot_same_bytes_and_english_on_request(ws, tmp_path):
+    r = CliRunner()
+    for name in ("a.xlsx", "b.xlsx"):
+        assert invoke(r, "report", "--workspace", str(ws), "-o", str(tmp_path / name)).exit_code == 0
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert invoke(r, "report", "--workspace", str(ws), "-o", str(tmp_path / "en.xlsx"), "--lang", "en").exit_code == 0
+    assert openpyxl.load_workbook(tmp_path / "en.xlsx").sheetnames[:2] == ["Overview", "Months"]
+
+
+def test_out_dir_names_by_month_and_keeps_n(ws, tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    for old in ("prognose-2026-07.xlsx", "prognose-2026-08.xlsx", "prognose-2026-09.xlsx", "notes.txt"):
+        (out / old).write_text("old")
+    res = invoke(CliRunner(), "report", "--workspace", str(ws), "--out-dir", str(out), "--keep", "2", "--quiet")
+    assert res.exit_code == 0 and res.stderr == ""
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
+        ["notes.txt", "prognose-2026-09.xlsx", "prognose-2026-10.xlsx"]
+
+
+def test_stale_or_missing_input_is_one_line_and_no_file(ws, tmp_path):
+    out = tmp_path / "r.xlsx"
+    res = invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out), "--max-age", "10", "--today", "2026-12-31")
+    assert res.exit_code == 2 and "stale input" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+    fresh = invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out), "--max-age", "10", "--today", "2026-11-05")
+    assert fresh.exit_code == 0 and out.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = invoke(CliRunner(), "report", "--workspace", str(empty), "-o", str(tmp_path / "x.xlsx"))
+    assert res.exit_code == 2 and "no snapshots" in res.stderr and not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_second_run_cannot_interleave(ws, tmp_path):
+    from prognose.io.report_out import locked
+
+    out = tmp_path / "r.xlsx"
+    with locked(tmp_path):
+        res = invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out))
+    assert res.exit_code == 2 and "being written" in res.stderr and not out.exists()
+
+
+def test_crash_mid_write_leaves_the_previous_report(ws, tmp_path, monkeypatch):
+    out = tmp_path / "r.xlsx"
+    out.write_bytes(b"last month's report")
+    real_fdopen = os.fdopen
+
+    class Dying:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *a):
+            self.f.close()
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])
+            raise KeyboardInterrupt("killed mid-write")
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+    monkeypatch.setattr(os, "fdopen", lambda *a, **k: Dying(real_fdopen(*a, **k)))
+    res = invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out))
+    monkeypatch.undo()
+    assert res.exit_code != 0  # interrupted (click turns the interrupt into "Aborted!")
+    assert out.read_bytes() == b"last month's report"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_killed_process_leaves_the_previous_report_whole(ws, tmp_path):
+    """SIGKILL at several moments of a real run: the file is always last month's or the new one, whole."""
+    out = tmp_path / "r.xlsx"
+    old = b"last month's report"
+    out.write_bytes(old)
+    cmd = [sys.executable, "-m", "prognose", "report", "--workspace", str(ws), "-o", str(out), "--quiet"]
+    env = {**os.environ, "NO_COLOR": "1"}
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env)
+    whole = out.read_bytes()
+    duration = time.perf_counter() - started
+    seen = set()
+    for fraction in (0.3, 0.6, 0.8, 0.9, 0.95):
+        out.write_bytes(old)
+        p = subprocess.Popen(cmd, env=env)
+        time.sleep(duration * fraction)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        now = out.read_bytes()
+        assert now in (old, whole)
+        seen.add(now == whole)
+    assert False in seen  # at least one kill landed before the new report was in place
+    # the next run clears what a killed one left behind
+    subprocess.run(cmd, check=True, env=env)
+    assert out.read_bytes() == whole
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here (make check-report needs it)")
+def test_libreoffice_recalculates_every_formula_to_the_same_value():
+    res = subprocess.run([sys.executable, str(ROOT / "fixtures" / "check_report.py")], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "agree with prognose" in res.stdout
