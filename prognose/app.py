@@ -74,3 +74,47 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     people = top_citizens(br, snap.input("grants"), citizens, settings.lang) if (br is not None and citizens) else []
     hist = [store.load(p) if p != path else snap for p in history]
     return director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people)
+
+
+def backtest(settings: Settings, extracts: Path, final: Path | None = None, ablate: tuple[str, ...] = (),
+             progress=None) -> tuple[int, list[dict]]:
+    """Re-run today's engine on each month-end extract in `extracts` (folders named YYYY-MM-DD, each a
+    data directory, optionally with its own buffers/ — else the workspace's buffers) and return
+    (final accounts in øre, one row per as-of date with the forecast and the baselines in øre).
+    Final accounts come from `final` (default: the workspace's data), which must cover the year's
+    supplementary period."""
+    from prognose import backtest as bt
+
+    folders = sorted(p for p in extracts.iterdir() if p.is_dir() and _is_date(p.name)) if extracts.is_dir() else []
+    if not folders:
+        raise UsageError(f"no month-end extracts in {extracts} (folders named YYYY-MM-DD, each a data directory)")
+    key = load_key(settings.key_file)
+    year = dt.date.fromisoformat(folders[0].name).year
+    final_ex = read_extract(final or settings.data, settings, key)
+    last_posting = final_ex.postings.get_column("posting_date").max()
+    if last_posting is None or last_posting < dt.date(year + 1, 2, 28):
+        raise UsageError(f"the final accounts for {year} need an extract taken after its supplementary period "
+                         f"(the latest posting in {final or settings.data} is {last_posting}); give --final DIR")
+    final_total = bt.final_accounts(final_ex.postings, year)
+    rows = []
+    for folder in folders:
+        as_of = dt.date.fromisoformat(folder.name)
+        ex = read_extract(folder, settings, key)
+        bufs = None
+        if "buffers" not in ablate:
+            bufs = read_buffers(folder / "buffers" if (folder / "buffers").is_dir() else settings.buffers, settings, key)
+        fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs,
+                          learn_lag="lag" not in ablate)
+        rows.append({"as_of": as_of, "prognose": int(fc.lines.get_column("ore").sum()),
+                     **bt.baselines(ex.postings, ex.budget, year, as_of)})
+        if progress is not None:
+            progress(folder.name)
+    return final_total, rows
+
+
+def _is_date(name: str) -> bool:
+    try:
+        dt.date.fromisoformat(name)
+        return True
+    except ValueError:
+        return False

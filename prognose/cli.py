@@ -274,6 +274,38 @@ def report(
             say(f"removed {gone.name} (--keep {keep})")
 
 
+class Ablation(str, Enum):
+    buffers = "buffers"
+    lag = "lag"
+
+
+@cli.command()
+@guarded
+def backtest(
+    extracts: Optional[Path] = typer.Option(None, "--extracts", help="Folder of month-end extracts (YYYY-MM-DD/); default paths.backtest."),
+    final: Optional[Path] = typer.Option(None, "--final", help="Extract with the year's final accounts; default the workspace data."),
+    ablate: list[Ablation] = typer.Option([], "--ablate", help="Leave a part of the engine out: buffers, lag (repeatable)."),
+    workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
+) -> None:
+    """How accurate the forecast was: re-run at each month-end of a past year against its final accounts and three baselines."""
+    from rich.progress import Progress
+
+    from prognose import backtest as bt
+    from prognose.report import backtest_report
+
+    settings = app.settings_for(workspace, lang=lang.value if lang else None)
+    folder = extracts or settings.backtest
+    count = len([p for p in folder.iterdir() if p.is_dir()]) if folder.is_dir() else 0
+    show = not STATE["quiet"] and sys.stderr.isatty()
+    with Progress(transient=True, disable=not show) as bar:
+        task = bar.add_task("backtest", total=count)
+        final_total, rows = app.backtest(settings, folder, final, tuple(a.value for a in ablate),
+                                         progress=lambda name: bar.update(task, advance=1, description=name))
+    t = bt.table(rows, final_total)
+    emit(backtest_report.render(t, bt.summary(t), final_total, [a.value for a in ablate], settings.lang,
+                                output_format(out, fmt).value), out)
+
+
 @cli.command()
 @guarded
 def validate(workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, lang: Optional[Lang] = LANG) -> None:

@@ -80,8 +80,9 @@ def check_price_index(price_index: dict[int, float], first: int, last: int) -> N
 
 
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
-                 settings, year: int, as_of: dt.date, buffers=None) -> Forecast:
-    """buffers: BufferInputs (config and lists), or None to forecast without any buffer."""
+                 settings, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True) -> Forecast:
+    """buffers: BufferInputs (config and lists), or None to forecast without any buffer.
+    learn_lag=False assumes every invoice is booked in the month of its service (an ablation)."""
     y_end = dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
@@ -115,8 +116,11 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     with stage("forecast: billing lag"):
         classed = invoiced.join(billing_classes(invoiced, model), on="grant_id", how="left")
         observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
-        k_table = estimate_k(observed, classed)
-        k = assign_k(classed.lazy(), k_table, settings.outstanding_months).collect().lazy()
+        k_table = estimate_k(observed if learn_lag else observed.head(0), classed)
+        defaults = settings.outstanding_months if learn_lag else {t: 0.0 for t in ("own", "municipality", "region", "private", "?")}
+        k = assign_k(classed.lazy(), k_table, defaults).collect().lazy()
+        if not learn_lag:
+            k = k.with_columns(pl.lit(0.0).alias("k"))
     with stage("forecast: known grants ahead"):
         grant_lines, grant_costs = expected_grant_bookings(pieces, full, k, invoiced, year, as_of)
     with stage("forecast: unexplained part"):

@@ -30,6 +30,7 @@ class Settings:
     buffers: Path
     snapshots: Path
     key_file: Path
+    backtest: Path | None = None
     lang: str = "da"
     deviation_sign: str = "forecast-budget"
     paragraph_accounts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ACCOUNTS))
@@ -46,6 +47,7 @@ class Settings:
             ("paths.buffers", str(self.buffers), self.origins.get("paths.buffers", "default")),
             ("paths.snapshots", str(self.snapshots), self.origins.get("paths.snapshots", "default")),
             ("paths.key_file", str(self.key_file), self.origins.get("paths.key_file", "default")),
+            ("paths.backtest", str(self.backtest), self.origins.get("paths.backtest", "default")),
             ("display.lang", self.lang, self.origins.get("display.lang", "default")),
             ("display.deviation", self.deviation_sign, self.origins.get("display.deviation", "default")),
             ("grants.own_settled_per_grant", str(self.own_settled_per_grant).lower(),
@@ -82,11 +84,11 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
         except tomllib.TOMLDecodeError as e:
             raise InputError([Problem(CONFIG_NAME, getattr(e, "lineno", None), None, None, f"valid TOML ({e})")])
     s = Settings(workspace=ws, data=ws / "data", buffers=ws / "buffers", snapshots=ws / "snapshots",
-                 key_file=ws / ".prognose-key")
+                 key_file=ws / ".prognose-key", backtest=ws / "backtest")
     origin = f"{CONFIG_NAME}"
     problems: list[Problem] = []
     paths = doc.get("paths", {})
-    for key in ("data", "buffers", "snapshots", "key_file"):
+    for key in ("data", "buffers", "snapshots", "key_file", "backtest"):
         if key in paths:
             setattr(s, key, (ws / paths[key]).resolve())
             s.origins[f"paths.{key}"] = origin

@@ -1,0 +1,68 @@
+"""Backtest (pure): year-end forecasts made at past month-ends against the year's final accounts,
+next to the simple methods a controller used before.
+
+Baselines, each from the same postings the engine saw at the as-of date:
+  run_rate        booked so far × 12 / m (m = months elapsed, a part month by its days)
+  seasonal_share  booked so far ÷ the share of last year's final total that had been booked by the
+                  same date last year
+  budget          the revised budget as known at the as-of date
+Final accounts: postings with a period in the year, including the supplementary period, as a
+later extract shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+METHODS = ("prognose", "run_rate", "seasonal_share", "budget")
+
+
+def booked_by(postings: pl.DataFrame, year: int, as_of: dt.date) -> int:
+    """Øre booked for periods in `year` with posting date on or before `as_of`."""
+    return int(postings.filter((pl.col("period").dt.year() == year) & (pl.col("posting_date") <= as_of))
+               .get_column("amount").sum())
+
+
+def same_day_last_year(d: dt.date) -> dt.date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - 1, day=28)
+
+
+def baselines(postings: pl.DataFrame, budget: pl.DataFrame, year: int, as_of: dt.date) -> dict[str, int | None]:
+    """The three baselines in øre from the postings and budget known at `as_of`."""
+    booked = booked_by(postings, year, as_of)
+    month_end = (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    elapsed = min(12.0, (as_of.year - year) * 12 + as_of.month - 1 + as_of.day / month_end.day)
+    run_rate = round(booked * 12 / elapsed) if elapsed > 0 else None
+    last_total = int(postings.filter(pl.col("period").dt.year() == year - 1).get_column("amount").sum())
+    last_by = booked_by(postings, year - 1, same_day_last_year(as_of))
+    seasonal = round(booked * last_total / last_by) if last_by > 0 and last_total > 0 else None
+    bud = int(budget.filter(pl.col("year") == year).get_column("amount").sum())
+    return {"run_rate": run_rate, "seasonal_share": seasonal, "budget": bud}
+
+
+def final_accounts(postings: pl.DataFrame, year: int) -> int:
+    return int(postings.filter(pl.col("period").dt.year() == year).get_column("amount").sum())
+
+
+def table(rows: list[dict], final: int) -> pl.DataFrame:
+    """rows: {as_of, prognose, run_rate, seasonal_share, budget} in øre → one row per as-of and method
+    with forecast, final, error (øre) and error % of final."""
+    long = [{"as_of": r["as_of"], "method": m, "forecast": r.get(m)} for r in rows for m in METHODS if m in r]
+    df = pl.DataFrame(long, schema={"as_of": pl.Date, "method": pl.String, "forecast": pl.Int64})
+    return df.with_columns(pl.lit(final, pl.Int64).alias("final")).with_columns(
+        (pl.col("forecast") - pl.col("final")).alias("error"),
+    ).with_columns((100 * pl.col("error") / pl.col("final")).alias("error_pct"))
+
+
+def summary(t: pl.DataFrame, months: tuple[int, ...] = (3, 6, 9, 11)) -> pl.DataFrame:
+    """Mean absolute error (øre and % of final) per method over all as-of dates and over the given months."""
+    all_ = t.group_by("method").agg(pl.col("error").abs().mean().alias("mae"), pl.col("error_pct").abs().mean().alias("mae_pct"))
+    key = t.filter(pl.col("as_of").dt.month().is_in(list(months))).group_by("method").agg(
+        pl.col("error_pct").abs().mean().alias("mae_pct_key_months"))
+    order = pl.DataFrame({"method": list(METHODS), "o": list(range(len(METHODS)))})
+    return all_.join(key, on="method", how="left").join(order, on="method").sort("o").drop("o")

@@ -1,0 +1,61 @@
+"""Rendering `prognose backtest`: per as-of date the forecast's and the baselines' year-end errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import polars as pl
+from rich.table import Table
+
+from prognose.labels import kroner
+from prognose.report import terminal
+
+NAMES = {"da": {"prognose": "prognose", "run_rate": "forbrug × 12/m", "seasonal_share": "sæsonandel", "budget": "budget"},
+         "en": {"prognose": "prognose", "run_rate": "run-rate", "seasonal_share": "seasonal share", "budget": "budget"}}
+
+
+def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]) -> dict:
+    d = lambda o: None if o is None else round(o / 100, 2)  # noqa: E731
+    return {
+        "final": d(final), "ablate": ablate,
+        "rows": [{"as_of": r["as_of"].isoformat(), "method": r["method"], "forecast": d(r["forecast"]), "error": d(r["error"]),
+                  "error_pct": None if r["error_pct"] is None else round(r["error_pct"], 3)} for r in t.iter_rows(named=True)],
+        "summary": [{"method": r["method"], "mae": d(r["mae"]), "mae_pct": round(r["mae_pct"], 3),
+                     "mae_pct_months_3_6_9_11": None if r["mae_pct_key_months"] is None else round(r["mae_pct_key_months"], 3)}
+                    for r in summary.iter_rows(named=True)],
+    }
+
+
+def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str], lang: str, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(document(t, summary, final, ablate), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return t.with_columns(pl.col("as_of").cast(pl.String), (pl.col("forecast", "final", "error") / 100).round(2),
+                              pl.col("error_pct").round(3)).write_csv()
+    wide = t.pivot(on="method", index="as_of", values="error_pct").sort("as_of")
+    fc = t.filter(pl.col("method") == "prognose").sort("as_of")
+    buf = io.StringIO()
+    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    da = lang == "da"
+    title = (f"Backtest: årsresultat {kroner(final, lang)} kr." if da else f"Backtest: final accounts DKK {kroner(final, lang)}")
+    if ablate:
+        title += (" — uden " if da else " — without ") + ", ".join(ablate)
+    tab = Table(title=title, title_justify="left", header_style="bold")
+    tab.add_column("Pr." if da else "As of")
+    tab.add_column("Prognose" if da else "Forecast", justify="right")
+    tab.add_column("Fejl kr." if da else "Error DKK", justify="right")
+    for m in ("prognose", "run_rate", "seasonal_share", "budget"):
+        tab.add_column(f"{NAMES[lang][m]} %", justify="right")
+    for (as_of, forecast, error), row in zip(fc.select("as_of", "forecast", "error").iter_rows(), wide.iter_rows(named=True)):
+        pct = [("–" if row.get(m) is None else f"{row[m]:+.2f}".replace(".", "," if da else "."))
+               for m in ("prognose", "run_rate", "seasonal_share", "budget")]
+        tab.add_row(as_of.isoformat(), kroner(forecast, lang), kroner(error, lang), *pct)
+    con.print(tab)
+    con.print(("Gennemsnitlig absolut fejl i % af årsresultatet (alle måneder · marts, juni, sept., nov.):" if da else
+               "Mean absolute error, % of final (all months · Mar, Jun, Sep, Nov):"))
+    for r in summary.iter_rows(named=True):
+        key = "–" if r["mae_pct_key_months"] is None else f"{r['mae_pct_key_months']:.2f}"
+        con.print(f"  {NAMES[lang][r['method']]:<16} {r['mae_pct']:.2f} · {key}")
+    return buf.getvalue()
