@@ -207,16 +207,14 @@ def diff(
     br = bridge(a, b)
     fmt_ = output_format(out, fmt)
     if by is not None and fmt_ != Fmt.json:
-        emit(diff_report.by(br, by.value).with_columns((pl_col_amount() / 100).round(2)).write_csv(float_precision=2), out)
+        if by == By.provider_type:
+            raise UsageError("diff --by takes account or paragraph")
+        from prognose.report.machine import table_csv
+
+        emit(table_csv(diff_report.by(br, by.value)), out)
         return
     people = diff_report.top_citizens(br, b.input("grants"), top, settings.lang) if top else []
     emit(diff_report.render(br, fmt_.value, settings.lang, people), out)
-
-
-def pl_col_amount():
-    import polars as pl
-
-    return pl.col("amount")
 
 
 @cli.command()

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-GRANT_KEYS = ("grant_id",)
 ATTRS = ("rate", "quantity", "price_year", "unit", "start_date")
 
 

@@ -117,8 +117,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         classed = invoiced.join(billing_classes(invoiced, model), on="grant_id", how="left")
         observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
         k_table = estimate_k(observed if learn_lag else observed.head(0), classed)
-        defaults = settings.outstanding_months if learn_lag else {t: 0.0 for t in ("own", "municipality", "region", "private", "?")}
-        k = assign_k(classed.lazy(), k_table, defaults).collect().lazy()
+        k = assign_k(classed.lazy(), k_table, settings.outstanding_months).collect().lazy()
         if not learn_lag:
             k = k.with_columns(pl.lit(0.0).alias("k"))
     with stage("forecast: known grants ahead"):

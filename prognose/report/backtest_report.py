@@ -16,6 +16,11 @@ NAMES = {"da": {"prognose": "prognose", "run_rate": "forbrug × 12/m", "seasonal
          "en": {"prognose": "prognose", "run_rate": "run-rate", "seasonal_share": "seasonal share", "budget": "budget"}}
 
 
+def number(x: float, lang: str, signed: bool = False) -> str:
+    text = f"{x:+.2f}" if signed else f"{x:.2f}"
+    return text.replace(".", ",").replace("-", "−") if lang == "da" else text
+
+
 def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]) -> dict:
     d = lambda o: None if o is None else round(o / 100, 2)  # noqa: E731
     return {
@@ -49,13 +54,13 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
     for m in ("prognose", "run_rate", "seasonal_share", "budget"):
         tab.add_column(f"{NAMES[lang][m]} %", justify="right")
     for (as_of, forecast, error), row in zip(fc.select("as_of", "forecast", "error").iter_rows(), wide.iter_rows(named=True)):
-        pct = [("–" if row.get(m) is None else f"{row[m]:+.2f}".replace(".", "," if da else "."))
+        pct = [("–" if row.get(m) is None else number(row[m], lang, signed=True))
                for m in ("prognose", "run_rate", "seasonal_share", "budget")]
         tab.add_row(as_of.isoformat(), kroner(forecast, lang), kroner(error, lang), *pct)
     con.print(tab)
     con.print(("Gennemsnitlig absolut fejl i % af årsresultatet (alle måneder · marts, juni, sept., nov.):" if da else
                "Mean absolute error, % of final (all months · Mar, Jun, Sep, Nov):"))
     for r in summary.iter_rows(named=True):
-        key = "–" if r["mae_pct_key_months"] is None else f"{r['mae_pct_key_months']:.2f}"
-        con.print(f"  {NAMES[lang][r['method']]:<16} {r['mae_pct']:.2f} · {key}")
+        key = "–" if r["mae_pct_key_months"] is None else number(r["mae_pct_key_months"], lang)
+        con.print(f"  {NAMES[lang][r['method']]:<16} {number(r['mae_pct'], lang)} · {key}")
     return buf.getvalue()

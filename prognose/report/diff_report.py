@@ -34,11 +34,11 @@ DETAIL_DA = {
 }
 
 
-def _cause(c: str, lang: str) -> str:
+def cause_label(c: str, lang: str) -> str:
     return CAUSE_DA.get(c, c) if lang == "da" else c
 
 
-def _detail(d: str, lang: str) -> str:
+def detail_label(d: str, lang: str) -> str:
     return DETAIL_DA.get(d, d) if lang == "da" else d
 
 
@@ -54,7 +54,7 @@ def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[di
     out = []
     for r in per.join(main.drop("amount"), on="citizen_id").sort(pl.col("amount").abs(), descending=True).iter_rows(named=True):
         para = (r["paragraph"] or "").replace("SEL ", "§")
-        what = f"{_cause(r['cause'], lang).lower()}" + (f" ({_detail(r['detail'], lang)})" if r["detail"] else "")
+        what = f"{cause_label(r['cause'], lang).lower()}" + (f" ({detail_label(r['detail'], lang)})" if r["detail"] else "")
         since = ""
         if r["cause"] == "new grants" and r["start_date"] is not None:
             since = (" fra " if lang == "da" else " from ") + r["start_date"].strftime("%d-%m-%Y")
@@ -106,7 +106,7 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str:
     t.add_column("kr.", justify="right", footer=kroner(br.change, lang))
     t.add_row("Forventet regnskab, før" if lang == "da" else "Forecast before", "", kroner(br.forecast_from, lang))
     for c, det, a in causes.iter_rows():
-        t.add_row(_cause(c, lang), _detail(det, lang), kroner(a, lang))
+        t.add_row(cause_label(c, lang), detail_label(det, lang), kroner(a, lang))
     t.add_row("Forventet regnskab, nu" if lang == "da" else "Forecast now", "", kroner(br.forecast_to, lang))
     con.print(t)
     budget_change = int(br.budget.get_column("change").sum())

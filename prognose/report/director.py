@@ -186,9 +186,3 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
                   bridge_rows, totals, snap.buffers.get("buffers", []), fresh, snap.meta.get("inputs", []),
                   snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [])
 
-
-def describe_bridge_cause(cause: str, detail: str, lang: str) -> tuple[str, str]:
-    from prognose.report.diff_report import _cause, _detail
-
-    return _cause(cause, lang), _detail(detail, lang)
-

@@ -18,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from prognose.labels import label
-from prognose.report.director import Report, describe_bridge_cause
+from prognose.report.diff_report import cause_label, detail_label
+from prognose.report.director import Report
 
 MONEY = '#,##0;[Red]-#,##0'
 PCT = '0.0%;[Red]-0.0%'
@@ -295,7 +296,7 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.put(4, 3, dkk(tot["forecast_from"]), MONEY, bold=True)
     rows = rep.bridge.to_dicts()
     for i, r in enumerate(rows):
-        cause, detail = describe_bridge_cause(r["cause"], r["detail"], rep.lang)
+        cause, detail = cause_label(r["cause"], rep.lang), detail_label(r["detail"], rep.lang)
         s.put(5 + i, 1, cause)
         s.put(5 + i, 2, detail)
         s.put(5 + i, 3, dkk(r["amount"]), MONEY)
@@ -313,7 +314,7 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.header(top, [t["by_cause"], "", t["amount"]], wrap=False)
     per = {}
     for r in rows:
-        label = describe_bridge_cause(r["cause"], r["detail"], rep.lang)[0]
+        label = cause_label(r["cause"], rep.lang)
         per[label] = per.get(label, 0) + r["amount"]
     ordered = sorted(per.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
     for i, (label, amount) in enumerate(ordered, start=1):
