@@ -18,6 +18,7 @@ from prognose.io.buffers_io import BufferInputs, read_buffers
 from prognose.io.extract import Extract, read_extract
 from prognose.privacy import load_key
 from prognose.timing import stage
+from prognose.uncertainty import DRAWS
 
 
 @dataclass
@@ -46,7 +47,7 @@ def default_as_of(postings: pl.DataFrame) -> dt.date:
 
 
 def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None = None,
-             extract: Extract | None = None) -> Run:
+             extract: Extract | None = None, draws: int = DRAWS, seed: int = 0) -> Run:
     with stage("read extract"):
         ex = extract or read(settings)
     as_of = as_of or default_as_of(ex.postings)
@@ -55,7 +56,7 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
         raise UsageError(f"--as-of {as_of} is outside budget year {year} and its supplementary period")
     with stage("read buffers"):
         bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
-    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs)
+    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs, draws=draws, seed=seed)
     return Run(settings, ex, fc, bufs)
 
 
@@ -76,20 +77,33 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     return director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people)
 
 
-def backtest(settings: Settings, extracts: Path, final: Path | None = None, ablate: tuple[str, ...] = (),
-             progress=None) -> tuple[int, list[dict]]:
-    """Re-run today's engine on each month-end extract in `extracts` (folders named YYYY-MM-DD, each a
-    data directory, optionally with its own buffers/ — else the workspace's buffers) and return
-    (final accounts in øre, one row per as-of date with the forecast and the baselines in øre).
-    Final accounts come from `final` (default: the workspace's data), which must cover the year's
-    supplementary period."""
-    from prognose import backtest as bt
+def backtest(settings: Settings, extracts: Path | None = None, final: Path | None = None, ablate: tuple[str, ...] = (),
+             progress=None, draws: int = DRAWS, seed: int = 0, snapshots_year: int | None = None) -> tuple[int, list[dict]]:
+    """Re-run today's engine as of each month-end of a past year and return (final accounts in øre,
+    one row per as-of date with the forecast, its P10/P90 and the baselines in øre).
 
-    folders = sorted(p for p in extracts.iterdir() if p.is_dir() and _is_date(p.name)) if extracts.is_dir() else []
-    if not folders:
-        raise UsageError(f"no month-end extracts in {extracts} (folders named YYYY-MM-DD, each a data directory)")
+    The month-ends come from `extracts` (folders named YYYY-MM-DD, each a data directory, optionally
+    with its own buffers/ — else the workspace's buffers), or, with `snapshots_year`, from the
+    workspace's snapshots of that year taken at a month's end (their inputs, lists and buffer
+    configuration as they were). Final accounts come from `final` (default: the workspace's data),
+    which must cover the year's supplementary period."""
+    from prognose import backtest as bt
+    from prognose.io import snapshots as store
+
     key = load_key(settings.key_file)
-    year = dt.date.fromisoformat(folders[0].name).year
+    if snapshots_year is not None:
+        points = store.month_end_inputs(settings.snapshots, snapshots_year)
+        if not points:
+            raise UsageError(f"no snapshots of {snapshots_year} taken at a month's end in {settings.snapshots}")
+        year = snapshots_year
+        loader = lambda folder: _snapshot_inputs(folder, settings)  # noqa: E731
+    else:
+        folders = sorted(p for p in extracts.iterdir() if p.is_dir() and _is_date(p.name)) if extracts and extracts.is_dir() else []
+        if not folders:
+            raise UsageError(f"no month-end extracts in {extracts} (folders named YYYY-MM-DD, each a data directory)")
+        points = [(p.name, p) for p in folders]
+        year = dt.date.fromisoformat(folders[0].name).year
+        loader = lambda folder: _extract_inputs(folder, settings, key, "buffers" not in ablate)  # noqa: E731
     final_ex = read_extract(final or settings.data, settings, key)
     last_posting = final_ex.postings.get_column("posting_date").max()
     if last_posting is None or last_posting < dt.date(year + 1, 2, 28):
@@ -97,19 +111,34 @@ def backtest(settings: Settings, extracts: Path, final: Path | None = None, abla
                          f"(the latest posting in {final or settings.data} is {last_posting}); give --final DIR")
     final_total = bt.final_accounts(final_ex.postings, year)
     rows = []
-    for folder in folders:
-        as_of = dt.date.fromisoformat(folder.name)
-        ex = read_extract(folder, settings, key)
-        bufs = None
-        if "buffers" not in ablate:
-            bufs = read_buffers(folder / "buffers" if (folder / "buffers").is_dir() else settings.buffers, settings, key)
-        fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs,
-                          learn_lag="lag" not in ablate)
+    for name, folder in points:
+        as_of = dt.date.fromisoformat(name)
+        grants, steps, postings, budget, bufs = loader(folder)
+        fc = run_forecast(grants, steps, postings, budget, settings, year, as_of, None if "buffers" in ablate else bufs,
+                          learn_lag="lag" not in ablate, draws=draws, seed=seed)
+        band = fc.interval.of(None) if fc.interval is not None else None
         rows.append({"as_of": as_of, "prognose": int(fc.lines.get_column("ore").sum()),
-                     **bt.baselines(ex.postings, ex.budget, year, as_of)})
+                     "p10": band["p10"] if band else None, "p90": band["p90"] if band else None,
+                     **bt.baselines(postings, budget, year, as_of)})
         if progress is not None:
-            progress(folder.name)
+            progress(name)
     return final_total, rows
+
+
+def _extract_inputs(folder: Path, settings: Settings, key: bytes, with_buffers: bool):
+    ex = read_extract(folder, settings, key)
+    bufs = None
+    if with_buffers:
+        bufs = read_buffers(folder / "buffers" if (folder / "buffers").is_dir() else settings.buffers, settings, key)
+    return ex.grants, ex.plan_steps, ex.postings, ex.budget, bufs
+
+
+def _snapshot_inputs(folder: Path, settings: Settings):
+    from prognose.io import snapshots as store
+
+    frames, config, lists = store.inputs_of(folder)
+    bufs = BufferInputs(config or {}, lists["youth"], lists["stu"]) if config is not None else None
+    return frames["grants"], frames["plan_steps"], frames["postings"], frames["budget"], bufs
 
 
 def _is_date(name: str) -> bool:

@@ -16,6 +16,7 @@ import typer
 from prognose import __version__, app
 from prognose.errors import InputError, UsageError
 from prognose.privacy import scrub_text
+from prognose.uncertainty import DRAWS
 
 cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=False,
                   help="prognose — forventet regnskab for det specialiserede voksenområde.")
@@ -147,10 +148,12 @@ def run(
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
     no_save: bool = typer.Option(False, "--no-save", help="Do not save a snapshot of this run."),
     replace: bool = typer.Option(False, "--replace", help="Replace an existing snapshot of the same as-of date."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the simulation behind the P10–P90 interval (same seed, same interval)."),
+    draws: int = typer.Option(DRAWS, "--draws", min=0, help="Simulated outcomes for the interval (0: no interval)."),
 ) -> None:
     """Forecast the year-end result against budget (forventet regnskab), and save a snapshot."""
     settings = app.settings_for(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
-    result = app.forecast(settings, parse_date(as_of, "--as-of"), year)
+    result = app.forecast(settings, parse_date(as_of, "--as-of"), year, draws=draws, seed=seed)
     if not no_save:
         from prognose.io.snapshots import save
 
@@ -283,6 +286,9 @@ def backtest(
     extracts: Optional[Path] = typer.Option(None, "--extracts", help="Folder of month-end extracts (YYYY-MM-DD/); default paths.backtest."),
     final: Optional[Path] = typer.Option(None, "--final", help="Extract with the year's final accounts; default the workspace data."),
     ablate: list[Ablation] = typer.Option([], "--ablate", help="Leave a part of the engine out: buffers, lag (repeatable)."),
+    snapshots: Optional[int] = typer.Option(None, "--snapshots", help="Re-run the workspace's saved month-end snapshots of this year instead of extracts."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the interval simulation."),
+    draws: int = typer.Option(DRAWS, "--draws", min=0, help="Simulated outcomes per month for the interval (0: none)."),
     workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
     """How accurate the forecast was: re-run at each month-end of a past year against its final accounts and three baselines."""
@@ -293,15 +299,16 @@ def backtest(
 
     settings = app.settings_for(workspace, lang=lang.value if lang else None)
     folder = extracts or settings.backtest
-    count = len([p for p in folder.iterdir() if p.is_dir()]) if folder.is_dir() else 0
+    count = 12 if snapshots is not None else (len([p for p in folder.iterdir() if p.is_dir()]) if folder.is_dir() else 0)
     show = not STATE["quiet"] and sys.stderr.isatty()
     with Progress(transient=True, disable=not show) as bar:
         task = bar.add_task("backtest", total=count)
         final_total, rows = app.backtest(settings, folder, final, tuple(a.value for a in ablate),
-                                         progress=lambda name: bar.update(task, advance=1, description=name))
+                                         progress=lambda name: bar.update(task, advance=1, description=name),
+                                         draws=draws, seed=seed, snapshots_year=snapshots)
     t = bt.table(rows, final_total)
     emit(backtest_report.render(t, bt.summary(t), final_total, [a.value for a in ablate], settings.lang,
-                                output_format(out, fmt).value), out)
+                                output_format(out, fmt).value, bt.coverage(rows, final_total)), out)
 
 
 @cli.command()

@@ -23,10 +23,11 @@ from prognose.buffers import BufferContext, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
-from prognose.lag import YEAR_END, assign_k, billing_classes, estimate_k, measure_outstanding, outstanding_at
+from prognose.lag import YEAR_END, assign_k, billing_classes, estimate_k, measure_outstanding, outstanding_at, timing_cv
 from prognose.periodise import periodise, round_half_up
 from prognose.residual import forecast_unexplained
 from prognose.timing import stage
+from prognose.uncertainty import DRAWS, Interval, interval
 
 LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,
          "origin": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "ore": pl.Int64}
@@ -41,9 +42,10 @@ class Forecast:
     budget: pl.DataFrame            # account, ore
     lag: pl.DataFrame               # level, key, moy, k, cost_months
     unexplained_params: pl.DataFrame
-    grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y)
+    grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y), outstanding (øre at as-of)
     buffers: list = field(default_factory=list)   # BufferResult per buffer, in ORDER
     notes: list[str] = field(default_factory=list)
+    interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
 
 
 def month_end(d: dt.date) -> dt.date:
@@ -80,9 +82,11 @@ def check_price_index(price_index: dict[int, float], first: int, last: int) -> N
 
 
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
-                 settings, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True) -> Forecast:
+                 settings, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True,
+                 draws: int = DRAWS, seed: int = 0) -> Forecast:
     """buffers: BufferInputs (config and lists), or None to forecast without any buffer.
-    learn_lag=False assumes every invoice is booked in the month of its service (an ablation)."""
+    learn_lag=False assumes every invoice is booked in the month of its service (an ablation).
+    draws: simulations for the year-end interval (0: none), reproducible with `seed`."""
     y_end = dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
@@ -117,6 +121,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         classed = invoiced.join(billing_classes(invoiced, model), on="grant_id", how="left")
         observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
         k_table = estimate_k(observed if learn_lag else observed.head(0), classed)
+        billing_cv, _ = timing_cv(observed) if learn_lag else (0.0, 0)
         k = assign_k(classed.lazy(), k_table, settings.outstanding_months).collect().lazy()
         if not learn_lag:
             k = k.with_columns(pl.lit(0.0).alias("k"))
@@ -162,7 +167,21 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
     if no_budget:
         notes.append(f"no budget for {year} on account(s) {', '.join(no_budget)}: their budget counts as 0")
-    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes)
+    band = None
+    if draws > 0:
+        with stage("forecast: interval"):
+            point = lines.group_by("account").agg(pl.col("ore").sum())
+            sd = (params.select("account", pl.col("horizon_sd").alias("sd")) if "horizon_sd" in params.columns
+                  else pl.DataFrame(schema={"account": pl.String, "sd": pl.Float64}))
+            # billing timing: the invoices outstanding now arrive as the year's month-ends have shown
+            billing = (grant_costs.join(invoiced.select("grant_id", "account"), on="grant_id")
+                       .group_by("account").agg(pl.col("outstanding").sum().cast(pl.Float64).alias("amount"))
+                       .select("account", pl.lit("billing").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
+                               "amount", pl.lit(billing_cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
+            sources = {r.name: r.events for r in results if r.events is not None}
+            sources["billing_timing"] = billing.filter(pl.col("amount") > 0)
+            band = interval(point, sources, sd, draws, seed)
+    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes, interval=band)
 
 
 def _points(as_of: dt.date, year: int) -> list[tuple[dt.date, int]]:
@@ -210,10 +229,12 @@ def expected_grant_bookings(pieces: pl.DataFrame, full: pl.DataFrame, k: pl.Lazy
         .select("grant_id", "month", "ore")
         .collect()
     )
+    now = o.filter(pl.col("i") == 0).select("grant_id", round_half_up(pl.col("o")).alias("outstanding")).collect()
     costs = (
         full.filter(pl.col("month").dt.year() == year).group_by("grant_id").agg(pl.col("ore").sum().alias("cost_year"))
         .join(flows.group_by("grant_id").agg(pl.col("ore").sum().alias("remaining")), on="grant_id", how="full", coalesce=True)
-        .with_columns(pl.col("cost_year", "remaining").fill_null(0))
+        .join(now, on="grant_id", how="full", coalesce=True)
+        .with_columns(pl.col("cost_year", "remaining", "outstanding").fill_null(0))
     )
     return flows, costs
 

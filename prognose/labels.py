@@ -17,6 +17,8 @@ LABELS = {
         "sign_budget-forecast": "Afvigelse = budget − forventet regnskab: + er mindreforbrug",
         "unallocated": "ikke fordelt",
         "components": "Heraf endnu ikke bogført",
+        "band": "P10–P90, mio. kr.",
+        "band_note": "P10–P90: 8 ud af 10 af {draws} simulerede forløb (seed {seed}) ender inden for spændet",
     },
     "en": {
         "account": "Account", "paragraph": "Paragraph", "provider_type": "Provider type", "month": "Month",
@@ -30,6 +32,8 @@ LABELS = {
         "sign_budget-forecast": "Deviation = budget − forecast: + is underspend",
         "unallocated": "unallocated",
         "components": "Of which not yet booked",
+        "band": "P10–P90, DKK m",
+        "band_note": "P10–P90: 8 in 10 of {draws} simulated outcomes (seed {seed}) end inside the range",
     },
 }
 
@@ -45,6 +49,14 @@ def kroner(ore: int, lang: str = "da", decimals: int = 0) -> str:
     if lang == "da":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text.replace("-", "−") if lang == "da" else text
+
+
+def millions(ore: int, lang: str = "da") -> str:
+    """Million kroner with one decimal: 359,8 (da) or 359.8 (en)."""
+    text = f"{ore / 100_000_000:,.1f}"
+    if lang == "da":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".").replace("-", "−")
+    return text
 
 
 def percent(part: int, whole: int, lang: str = "da") -> str:

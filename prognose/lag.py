@@ -41,7 +41,7 @@ def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.
     """Observed (grant, month-end) outstanding amounts for grants that started inside the history.
 
     costs: grant_id, month, ore (full months). postings: linked postings known at as_of.
-    Returns grant_id, moy, cost (ore in that month), outstanding (ore).
+    Returns grant_id, month, moy, cost (ore in that month), outstanding (ore).
     """
     last_end = as_of.replace(day=1) - dt.timedelta(days=1)  # the latest month end on or before as_of
     if as_of == (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1):
@@ -75,11 +75,29 @@ def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.
     has_links = linked.select("grant_id").unique()
     series = series.join(has_links, on="grant_id", how="semi")
     year_end_known = pl.col("month").dt.offset_by("2mo").dt.month_end() <= pl.lit(as_of)
-    regular = series.select("grant_id", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
+    regular = series.select("grant_id", "month", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
                             pl.col("open").alias("outstanding"))
     dec = series.filter((pl.col("month").dt.month() == 12) & year_end_known).select(
-        "grant_id", pl.lit(YEAR_END, dtype=pl.Int32).alias("moy"), "cost", pl.col("closed").alias("outstanding"))
+        "grant_id", "month", pl.lit(YEAR_END, dtype=pl.Int32).alias("moy"), "cost", pl.col("closed").alias("outstanding"))
     return pl.concat([regular, dec]).collect()
+
+
+def timing_cv(observed: pl.DataFrame) -> tuple[float, int]:
+    """How much the invoices outstanding at a month's end vary from year to year, relative to what
+    is typical for that month of the year: per month-end, outstanding ÷ cost over all observed grants;
+    per month of the year, the spread of that ratio over the years ÷ its mean; the median over the
+    months of the year that have at least two years (a median: one year's odd quarter, or the few
+    grants of the first history year, should not set the spread of every month). The close of the
+    year (after the supplementary period) leaves almost nothing outstanding and is not a month-end
+    of its own here. Returns (cv, month-ends used)."""
+    per_t = (observed.filter(pl.col("moy") != YEAR_END)
+             .group_by("month", "moy").agg(pl.col("outstanding").sum(), pl.col("cost").sum())
+             .filter(pl.col("cost") > 0).with_columns((pl.col("outstanding") / pl.col("cost")).alias("r")))
+    by_moy = (per_t.group_by("moy").agg((pl.col("r").std() / pl.col("r").mean().abs()).alias("cv"), pl.len().alias("n"))
+              .filter((pl.col("n") >= 2) & pl.col("cv").is_finite()))
+    if by_moy.is_empty():
+        return 0.0, 0
+    return float(by_moy.get_column("cv").median()), int(by_moy.get_column("n").sum())
 
 
 def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:

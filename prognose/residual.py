@@ -19,6 +19,31 @@ import datetime as dt
 import polars as pl
 
 DRIVER_SHARE = (0.2, 3.0)   # plausible kroner of unexplained bookings per krone of own grants' cost
+MIN_CUTS = 6                # past forecasts needed to measure the error of an h-month sum
+
+
+def horizon_error(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
+    """account → horizon_sd: how far the sum of the next `horizon` months has fallen from the level
+    of the 12 months before, measured at every month of the account's own history where both are
+    known (root mean square, øre). This is the error of the unexplained part's forecast, and of the
+    billing timing it absorbs (an invoice a month late shows here as one month low, the next high).
+    With fewer than MIN_CUTS such past forecasts: the monthly spread σ·√(h + h²/12) instead.
+
+    h: account, month, adj (seasonally adjusted unexplained amounts, øre)."""
+    if horizon <= 0 or h.is_empty():
+        return pl.DataFrame(schema={"account": pl.String, "horizon_sd": pl.Float64})
+    s = (h.sort("account", "month")
+         .with_columns(pl.col("adj").cum_sum().over("account").alias("cum"))
+         .with_columns((pl.col("cum") - pl.col("adj")).alias("before"),
+                       pl.col("cum").shift(-(horizon - 1)).over("account").alias("through"))
+         .with_columns(pl.col("before").shift(12).over("account").alias("year_before"))
+         .with_columns((pl.col("through") - pl.col("before")
+                        - horizon * (pl.col("before") - pl.col("year_before")) / 12).alias("err")))
+    return (s.group_by("account")
+            .agg((pl.col("err").drop_nulls() ** 2).mean().sqrt().alias("rmse"), pl.col("err").drop_nulls().len().alias("cuts"),
+                 pl.col("adj").std().alias("sigma"))
+            .select("account", pl.when(pl.col("cuts") >= MIN_CUTS).then(pl.col("rmse"))
+                    .otherwise(pl.col("sigma") * (horizon + horizon ** 2 / 12) ** 0.5).fill_null(0.0).alias("horizon_sd")))
 
 
 def months_between(a: pl.Expr, b: dt.date) -> pl.Expr:
@@ -74,8 +99,9 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
               on="account", how="left")
         .join(fit, on="account", how="left")
         .with_columns(pl.when(pl.col("share").is_not_null()).then(0.0).otherwise(pl.col("trend")).alias("trend"))
+        .join(horizon_error(h, len(targets)), on="account", how="left")
         .select("account", "level", "trend", pl.col("share").fill_null(0.0), "own_level",
-                pl.col("season_range").fill_null(0.0), "months_used")
+                pl.col("season_range").fill_null(0.0), "months_used", pl.col("horizon_sd").fill_null(0.0))
     )
     grid = pl.DataFrame({"month": targets}, schema={"month": pl.Date})
     out = (

@@ -128,6 +128,12 @@ def test_trend_lists_the_years_snapshots(book, docs):
     got = [(r[0].strftime("%Y-%m-%d"), r[2]) for r in rows(ws)[1:] if r[0] is not None]
     assert got == [(h["as_of"], h["forecast"]) for h in docs["history"]]
     assert len(ws._charts) == 1 and ws._charts[0].series[0].val.numRef.f == "'Udvikling'!$B$2:$B$3"
+    # the P10–P90 band of each snapshot, drawn on the chart around the forecast
+    assert [ws.cell(1, c).value for c in (5, 6)] == ["P10", "P90"]
+    latest = rows(ws)[2]
+    assert (latest[4], latest[5]) == (docs["run"]["total"]["interval"]["p10"], docs["run"]["total"]["interval"]["p90"])
+    assert latest[4] <= latest[2] <= latest[5]
+    assert [s.val.numRef.f for s in ws._charts[0].series][2:] == ["'Udvikling'!$E$2:$E$3", "'Udvikling'!$F$2:$F$3"]
 
 
 def test_changes_match_diff_json(book, docs):

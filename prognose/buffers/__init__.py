@@ -17,6 +17,18 @@ import polars as pl
 
 BUFFER_LINES = {"account": pl.String, "paragraph": pl.String, "month": pl.Date, "citizen_id": pl.String, "ore": pl.Int64}
 
+# What is uncertain in a buffer, for the simulation of the year-end interval (uncertainty.py). One
+# row is a kind of event and what it costs when it happens (øre, signed, the year's rest):
+#   dist "bernoulli": happens with probability p (a listed person, one grant's death);
+#   dist "poisson":   happens a Poisson(p) number of times (newcomers in one paragraph and month);
+#   dist "scale":     always happens (p = 1), only its amount varies (a share of a cost).
+# cv is the coefficient of variation of one event's amount (its cost, and its timing: a start a
+# month earlier or later); events of one `group` share a rate estimated from history, whose
+# relative uncertainty is group_cv (a death rate from 40 deaths is known to about 1/√40).
+EVENTS = {"account": pl.String, "group": pl.String, "dist": pl.String, "p": pl.Float64, "amount": pl.Float64,
+          "cv": pl.Float64, "group_cv": pl.Float64}
+TIMING_CV = (2 / 3) ** 0.5   # sd of a start moved −1, 0 or +1 month, in months
+
 
 @dataclass
 class Param:
@@ -35,6 +47,7 @@ class BufferResult:
     explanation: dict[str, str] = field(default_factory=dict)
     people: pl.DataFrame | None = None
     flags: list[str] = field(default_factory=list)
+    events: pl.DataFrame | None = None
 
     @property
     def total(self) -> int:
@@ -59,6 +72,23 @@ def empty_lines() -> pl.DataFrame:
     return pl.DataFrame(schema=BUFFER_LINES)
 
 
+def empty_events() -> pl.DataFrame:
+    return pl.DataFrame(schema=EVENTS)
+
+
+def events_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """The EVENTS columns in order and type; rows without an amount or a chance are left out."""
+    if frame.is_empty():
+        return empty_events()
+    return (frame.select([pl.col(c).cast(t) for c, t in EVENTS.items()])
+            .filter((pl.col("amount") != 0) & (pl.col("p") > 0) & pl.col("amount").is_not_null()))
+
+
+def timing_cv(months: pl.Expr) -> pl.Expr:
+    """Relative spread of a cost running `months` months when its start may move a month either way."""
+    return TIMING_CV / pl.max_horizontal(months, pl.lit(1.0))
+
+
 def finish_lines(frame: pl.DataFrame) -> pl.DataFrame:
     """Float amounts → whole øre, rounded on each citizen's running total (nothing lost to rounding)."""
     if frame.is_empty():
@@ -81,7 +111,8 @@ def run_buffers(ctx: BufferContext, config: dict) -> list[BufferResult]:
         cfg = config.get(name, {})
         if not cfg.get("enabled", True):
             results.append(BufferResult(name, empty_lines(), [Param("enabled", False, "override")],
-                                        {"da": "Slået fra i buffers.toml.", "en": "Switched off in buffers.toml."}))
+                                        {"da": "Slået fra i buffers.toml.", "en": "Switched off in buffers.toml."},
+                                        events=empty_events()))
             continue
         results.append(fn(ctx, cfg))
     return results

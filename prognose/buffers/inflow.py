@@ -13,7 +13,7 @@ import datetime as dt
 
 import polars as pl
 
-from prognose.buffers import BufferContext, BufferResult, Param, finish_lines
+from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
 from prognose.buffers.costs import account_of
 from prognose.labels import kroner
 
@@ -53,7 +53,9 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
     stats = (per_year.group_by("paragraph").agg((pl.col("n").sum() / years).alias("per_year"),
                                                 pl.col("n").filter(pl.col("y") == y1).sum().alias("last"))
              .with_columns((pl.col("last") / pl.col("per_year")).clip(0.8, 1.25).alias("trend")))
-    cost = hist.group_by("paragraph").agg(pl.col("monthly").mean().alias("monthly_cost"), pl.len().alias("cost_obs"))
+    cost = hist.group_by("paragraph").agg(pl.col("monthly").mean().alias("monthly_cost"), pl.len().alias("cost_obs"),
+                                          (pl.col("monthly").std() / pl.col("monthly").mean()).fill_nan(0.0).fill_null(0.0)
+                                          .alias("cost_cv"))
     season = counts.join(stats, on="paragraph").with_columns(
         # month-of-year share, shrunk half way to an even spread: three years are few observations
         (0.5 + 0.5 * (pl.col("n") / years) / (pl.col("per_year") / 12)).alias("season"))
@@ -93,9 +95,21 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
     # expected in months already past are counted from the month after the as-of date
     as_of_month = ctx.as_of.replace(day=1)
     arrivals = grid.select("paragraph", pl.col("month").alias("arrival"), "unknown", "monthly_cost")
-    lines = (arrivals.join(months, how="cross")
+    ahead = (arrivals.join(months, how="cross")
              .filter((pl.col("month") >= pl.col("arrival")) & (pl.col("month") > as_of_month))
-             .with_columns(pl.when((pl.col("month") == pl.col("arrival"))).then(0.5).otherwise(1.0).alias("share"))
+             .with_columns(pl.when((pl.col("month") == pl.col("arrival"))).then(0.5).otherwise(1.0).alias("share")))
+    # for the interval: newcomers of a paragraph and month arrive Poisson(expected) at a cost that
+    # varies as new grants' costs did; the paragraph's rate is known to about 1/√(newcomers seen)
+    events = events_frame(
+        ahead.group_by("paragraph", "arrival").agg(pl.col("unknown").first(), pl.col("monthly_cost").first(),
+                                                   pl.col("share").sum())
+        .join(paras.select("paragraph", "per_year", "cost_cv"), on="paragraph", how="left")
+        .select(account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"),
+                pl.format("inflow:{}", "paragraph").alias("group"), pl.lit("poisson").alias("dist"),
+                pl.col("unknown").alias("p"), (pl.col("monthly_cost") * pl.col("share")).alias("amount"),
+                pl.col("cost_cv").fill_null(0.0).alias("cv"),
+                (1 / (pl.col("per_year") * years).clip(1, None).sqrt()).alias("group_cv")))
+    lines = (ahead
              .select(account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"), "paragraph", "month",
                      pl.lit(None, pl.String).alias("citizen_id"),
                      (pl.col("unknown") * pl.col("monthly_cost") * pl.col("share")).alias("amount")))
@@ -122,4 +136,4 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
           f"registreret, heraf {', '.join(parts_da)}; i alt {kroner(total)} kr.")
     en = (f"From {y0}–{y1}, {total_n:.0f} new citizens with grants not yet registered are expected for the rest of the year, "
           f"among them {', '.join(parts_en)}; in all DKK {kroner(total, 'en')}.")
-    return BufferResult("other_inflow", lines, params, {"da": da + ".", "en": en})
+    return BufferResult("other_inflow", lines, params, {"da": da + ".", "en": en}, events=events)

@@ -11,7 +11,8 @@ import datetime as dt
 
 import polars as pl
 
-from prognose.buffers import BufferContext, BufferResult, Param, empty_lines, finish_lines
+from prognose.buffers import (BufferContext, BufferResult, Param, empty_events, empty_lines, events_frame, finish_lines,
+                              timing_cv)
 from prognose.buffers.costs import account_of, synthetic_cost
 from prognose.labels import kroner
 
@@ -33,7 +34,8 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
     lst = ctx.youth_list
     if lst is None or lst.is_empty():
         return BufferResult("youth_transfers", empty_lines(), [Param("listed", 0, "estimated", 0)],
-                            {"da": "Ingen unge på listen over ungeovergange.", "en": "No young people on the youth transfer list."})
+                            {"da": "Ingen unge på listen over ungeovergange.", "en": "No young people on the youth transfer list."},
+                            events=empty_events())
     window = int(cfg.get("match_window_days", 92))
     keep_overdue = cfg.get("overdue", "keep") == "keep"
     after = ctx.as_of + dt.timedelta(days=1)
@@ -52,6 +54,9 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
         account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"), "paragraph", "month", "citizen_id",
         (pl.col("cost") * pl.col("probability")).alias("amount"))
     lines = finish_lines(lines)
+    events = events_frame(_person_events(cost).join(counted.select("key", "paragraph", "probability"), on="key").select(
+        account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"), pl.lit("youth").alias("group"),
+        pl.lit("bernoulli").alias("dist"), pl.col("probability").alias("p"), "amount", "cv", pl.lit(0.0).alias("group_cv")))
     contrib = lines.group_by("citizen_id").agg(pl.col("ore").sum().alias("contribution"))
     people = lst.join(contrib, on="citizen_id", how="left").select(
         "citizen_id", "expected_start", "paragraph", "probability", "status",
@@ -76,14 +81,21 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
               Param("probability_weighted_people", round(weighted, 2), "estimated"),
               Param("arrived_with_grant", n["arrived"], "estimated"), Param("overdue", n["overdue"], "estimated"),
               Param("match_window_days", window, "override" if "match_window_days" in cfg else "default")]
-    return BufferResult("youth_transfers", lines, params, {"da": da + ".", "en": en + "."}, people, flags)
+    return BufferResult("youth_transfers", lines, params, {"da": da + ".", "en": en + "."}, people, flags, events)
+
+
+def _person_events(cost: pl.DataFrame) -> pl.DataFrame:
+    """key → amount (the year's rest if the event happens) and cv (its start a month either way)."""
+    return cost.group_by("key").agg(pl.col("cost").sum().alias("amount"), (pl.col("cost") != 0).sum().alias("months")).with_columns(
+        timing_cv(pl.col("months").cast(pl.Float64)).alias("cv"))
 
 
 def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
     lst = ctx.stu_list
     if lst is None or lst.is_empty():
         return BufferResult("stu", empty_lines(), [Param("events", 0, "estimated", 0)],
-                            {"da": "Ingen STU-start eller -slut på listen.", "en": "No STU starts or ends on the list."})
+                            {"da": "Ingen STU-start eller -slut på listen.", "en": "No STU starts or ends on the list."},
+                            events=empty_events())
     window = int(cfg.get("match_window_days", 92))
     after = ctx.as_of + dt.timedelta(days=1)
     lst = lst.with_columns(pl.col("quantity").fill_null(1.0), pl.format("S{}", pl.int_range(pl.len())).alias("key"))
@@ -112,10 +124,21 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
     cut = stu_grants.select(pl.col("grant_id").alias("key"), "unit", "rate", "quantity",
                             pl.max_horizontal(pl.col("stu_end") + pl.duration(days=1), pl.lit(after), "start_date").alias("start_date"),
                             "end_date", "price_year")
-    removed = synthetic_cost(cut, ctx.year, ctx.as_of, ctx.price_index).join(
+    removed_cost = synthetic_cost(cut, ctx.year, ctx.as_of, ctx.price_index)
+    removed = removed_cost.join(
         stu_grants.select(pl.col("grant_id").alias("key"), "citizen_id", "account"), on="key").select(
         "account", pl.lit("STU").alias("paragraph"), "month", "citizen_id", (-pl.col("cost")).alias("amount"))
     lines = finish_lines(pl.concat([add_lines, removed]))
+    # a listed start or end happens (the list has no probability), but a month earlier or later
+    events = events_frame(pl.concat([
+        _person_events(add).join(pl.concat([starts.select("key", pl.lit("STU").alias("paragraph")),
+                                            follow.select("key", "paragraph")]), on="key")
+        .select(account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"), "amount", "cv"),
+        _person_events(removed_cost).join(
+            stu_grants.select(pl.col("grant_id").alias("key"), "account"), on="key")
+        .select("account", (-pl.col("amount")).alias("amount"), "cv"),
+    ]).with_columns(pl.lit("stu").alias("group"), pl.lit("bernoulli").alias("dist"), pl.lit(1.0).alias("p"),
+                    pl.lit(0.0).alias("group_cv")))
     total_add = int(lines.filter(pl.col("ore") > 0).get_column("ore").sum())
     total_removed = int(lines.filter(pl.col("ore") < 0).get_column("ore").sum())
     n_start, n_start_new = starts.height, starts.filter(~pl.col("consumed")).height
@@ -136,4 +159,4 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
           f"(DKK {kroner(total_removed, 'en')})")
     params = [Param("starts_listed", n_start, "estimated", n_start), Param("starts_not_yet_granted", n_start_new, "estimated"),
               Param("ends_listed", n_end, "estimated", n_end), Param("follow_on_not_yet_granted", n_follow, "estimated")]
-    return BufferResult("stu", lines, params, {"da": da + ".", "en": en + "."}, people)
+    return BufferResult("stu", lines, params, {"da": da + ".", "en": en + "."}, people, events=events)

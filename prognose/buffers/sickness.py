@@ -13,7 +13,7 @@ import datetime as dt
 
 import polars as pl
 
-from prognose.buffers import BufferContext, BufferResult, Param, finish_lines
+from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
 from prognose.labels import kroner
 from prognose.paragraphs import BPA
 from prognose.periodise import periodise
@@ -61,6 +61,16 @@ def bpa_sickness(ctx: BufferContext, cfg: dict) -> BufferResult:
     lines = finish_lines(ahead.select("account", "paragraph", "month", "citizen_id",
                                       (pl.col("ore") * share).alias("amount")))
     total = int(lines.get_column("ore").sum()) if lines.height else 0
+    # for the interval: the share varies from month to month as it has (cv of the monthly shares),
+    # averaged over the months ahead, and is itself estimated from the months observed
+    monthly = base.filter(pl.col("cost") > 0).select((pl.col("sick") / pl.col("cost")).alias("s"))
+    cv_month = float(monthly.get_column("s").std() / monthly.get_column("s").mean()) \
+        if observed_months >= 2 and monthly.get_column("s").mean() else 0.0
+    ahead_months = max(1, ahead.get_column("month").n_unique())
+    cv = cv_month * (1 / ahead_months + 1 / max(observed_months, 1)) ** 0.5
+    events = events_frame(lines.group_by("account").agg(pl.col("ore").sum().cast(pl.Float64).alias("amount")).select(
+        "account", pl.lit("bpa_sickness").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"), "amount",
+        pl.lit(cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
     flags = []
     if observed_months == 0 and source != "override":
         flags.append("no BPA substitute pay was recognised in the postings (match_text/match_art in buffers.toml); "
@@ -73,4 +83,4 @@ def bpa_sickness(ctx: BufferContext, cfg: dict) -> BufferResult:
           f"for resten af året giver det {kroner(total)} kr. oven i bevillingerne")
     en = (f"Substitute pay for sick BPA assistants has been {overall * 100:.1f}% of the BPA grants' cost; for the rest of "
           f"the year that adds DKK {kroner(total, 'en')} on top of the grants")
-    return BufferResult("bpa_sickness", lines, params, {"da": da + ".", "en": en + "."}, flags=flags)
+    return BufferResult("bpa_sickness", lines, params, {"da": da + ".", "en": en + "."}, flags=flags, events=events)

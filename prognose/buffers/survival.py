@@ -18,7 +18,9 @@ import datetime as dt
 
 import polars as pl
 
-from prognose.buffers import BufferContext, BufferResult, Param, finish_lines
+from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
+
+UNIFORM_CV = 1 / 3 ** 0.5   # what an end saves when it falls anywhere in the rest of the year (uniform)
 from prognose.buffers.costs import synthetic_cost
 from prognose.labels import kroner
 
@@ -102,7 +104,34 @@ def survival_lines(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict) -> tup
     deaths = finish_lines(frame.select(*cols, pl.col("death_amount").alias("amount")))
     other = finish_lines(frame.select(*cols, pl.col("other_amount").alias("amount"))) if other_on else \
         finish_lines(frame.head(0).select(*cols, pl.col("other_amount").alias("amount")))
-    return deaths, other, rates
+    return deaths, other, rates, _events(frame, rates, other_on)
+
+
+def _events(frame: pl.DataFrame, rates: pl.DataFrame, other_on: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """For the interval: each running grant ends by death (or otherwise) before the year is out with
+    probability (h_x/h)·(1 − S at the year's end), saving its cost from then on; the paragraph's rate
+    is known to about 1/√(ends seen). What the review dates add to other outflow is its expectation."""
+    per = (frame.with_columns((-pl.col("cont") * pl.col("h_other") / pl.col("h") * (1 - pl.col("S"))).fill_nan(0.0)
+                              .alias("other_end"))
+           .group_by("key", "account", "paragraph")
+           .agg(pl.col("death_amount").sum(), pl.col("other_end").sum(), pl.col("other_amount").sum(),
+                (pl.col("h_death") / pl.col("h") * (1 - pl.col("S").min())).first().fill_nan(0.0).alias("p_death"),
+                (pl.col("h_other") / pl.col("h") * (1 - pl.col("S").min())).first().fill_nan(0.0).alias("p_other"))
+           .join(rates.unique("paragraph").select("paragraph", "deaths_p", "others_p"), on="paragraph", how="left"))
+
+    def bern(kind: str, p: str, amount: str, seen: str) -> pl.DataFrame:
+        return events_frame(per.filter(pl.col(p) > 0).select(
+            "account", pl.format(kind + ":{}", "paragraph").alias("group"), pl.lit("bernoulli").alias("dist"),
+            pl.col(p).alias("p"), (pl.col(amount) / pl.col(p)).alias("amount"), pl.lit(UNIFORM_CV).alias("cv"),
+            (1 / pl.col(seen).fill_null(0).cast(pl.Float64).clip(1, None).sqrt()).alias("group_cv")))
+
+    deaths = bern("deaths", "p_death", "death_amount", "deaths_p")
+    if not other_on:
+        return deaths, events_frame(pl.DataFrame())
+    review = per.group_by("account").agg((pl.col("other_amount") - pl.col("other_end")).sum().alias("amount")).select(
+        "account", pl.lit("review dates").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
+        "amount", pl.lit(0.0).alias("cv"), pl.lit(0.0).alias("group_cv"))
+    return deaths, pl.concat([bern("outflow", "p_other", "other_end", "others_p"), events_frame(review)])
 
 
 def _cached(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict):
@@ -113,7 +142,7 @@ def _cached(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict):
 
 
 def deaths(ctx: BufferContext, cfg: dict) -> BufferResult:
-    d, _, rates = _cached(ctx, cfg, getattr(ctx, "buffer_config", {}).get("other_outflow", {}))
+    d, _, rates, (events, _) = _cached(ctx, cfg, getattr(ctx, "buffer_config", {}).get("other_outflow", {}))
     p = rates.unique("paragraph").sort("paragraph")
     params = [Param(f"death_rate[{r['paragraph']}]", round(r["deaths_p"] / r["exposure_p"], 4) if r["exposure_p"] else 0.0,
                     "override" if r["paragraph"] in cfg.get("rate", {}) else "estimated", int(r["deaths_p"]), "per grant-year")
@@ -126,11 +155,11 @@ def deaths(ctx: BufferContext, cfg: dict) -> BufferResult:
           f"udgiften til de kendte bevillinger at falde med {kroner(-total)} kr. resten af året")
     en = (f"From deaths among citizens with grants in recent years (about {exp_deaths:.0f} a year), the cost of the known "
           f"grants is expected to fall by DKK {kroner(-total, 'en')} over the rest of the year")
-    return BufferResult("deaths", d, params, {"da": da + ".", "en": en + "."})
+    return BufferResult("deaths", d, params, {"da": da + ".", "en": en + "."}, events=events)
 
 
 def other_outflow(ctx: BufferContext, cfg: dict) -> BufferResult:
-    _, o, rates = _cached(ctx, getattr(ctx, "buffer_config", {}).get("deaths", {}), cfg)
+    _, o, rates, (_, events) = _cached(ctx, getattr(ctx, "buffer_config", {}).get("deaths", {}), cfg)
     p = rates.unique("paragraph").sort("paragraph")
     params = [Param(f"other_end_rate[{r['paragraph']}]", round(r["others_p"] / r["exposure_p"], 4) if r["exposure_p"] else 0.0,
                     "override" if r["paragraph"] in cfg.get("rate", {}) else "estimated", int(r["others_p"]), "per grant-year")
@@ -141,4 +170,4 @@ def other_outflow(ctx: BufferContext, cfg: dict) -> BufferResult:
           f"forlænges ofte; samlet ændrer det de kendte bevillingers udgift med {kroner(total)} kr. resten af året")
     en = (f"Grants end for other reasons (a move to one's own home or another municipality), and review dates are often "
           f"extended; together this changes the known grants' cost by DKK {kroner(total, 'en')} over the rest of the year")
-    return BufferResult("other_outflow", o, params, {"da": da + ".", "en": en + "."})
+    return BufferResult("other_outflow", o, params, {"da": da + ".", "en": en + "."}, events=events)

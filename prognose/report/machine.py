@@ -19,14 +19,27 @@ def dkk(ore: int) -> float:
     return round(ore / 100, 2)
 
 
+def _interval(fc: Forecast, account: str | None) -> dict:
+    b = fc.interval.of(account) if fc.interval is not None else None
+    return {"interval": {q: dkk(v) for q, v in b.items()}} if b else {}
+
+
+def with_interval(table: pl.DataFrame, fc: Forecast, key: str) -> pl.DataFrame:
+    """A per-account view with p10, p50, p90 columns (øre) where the forecast has an interval."""
+    if key != "account" or fc.interval is None:
+        return table
+    return table.join(fc.interval.table.filter(pl.col("account").is_not_null()), on="account", how="left")
+
+
 def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
     accounts = by(fc, "account")
     comp = components(fc)
     doc = {
         "year": fc.year,
         "as_of": fc.as_of.isoformat(),
-        "total": {f: dkk(v) for f, v in total(accounts).items()},
-        "accounts": [{"account": r["account"], **{f: dkk(r[f]) for f in FIGURES}} for r in accounts.iter_rows(named=True)],
+        "total": {**{f: dkk(v) for f, v in total(accounts).items()}, **_interval(fc, None)},
+        "accounts": [{"account": r["account"], **{f: dkk(r[f]) for f in FIGURES}, **_interval(fc, r["account"])}
+                     for r in accounts.iter_rows(named=True)],
         "months": [{"month": r["month"].strftime("%Y-%m"), "actual": dkk(r["actual"]), "expected": dkk(r["expected"])}
                    for r in months(fc).iter_rows(named=True)],
         "components": {"grants": dkk(comp["grants"]), "buffers": {k: dkk(v) for k, v in comp["buffers"].items()},
@@ -34,6 +47,9 @@ def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
         "paragraphs": [{"paragraph": r["paragraph"], **{f: dkk(r[f]) for f in FIGURES}}
                        for r in by(fc, "paragraph").iter_rows(named=True)],
         "deviation_sign": "forecast - budget (positive = overspend)",
+        **({"uncertainty": {"draws": fc.interval.draws, "seed": fc.interval.seed, "quantiles": [0.1, 0.5, 0.9],
+                            "spread_by_source": {k: dkk(v) for k, v in fc.interval.spread.items()}}}
+           if fc.interval is not None else {}),
         "engine_version": __version__,
         "notes": fc.notes,
     }

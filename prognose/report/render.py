@@ -27,16 +27,20 @@ def forecast(result, fmt: str, key: str = "account", monthly: bool = False) -> s
     if fmt == "json":
         return machine.to_json(machine.forecast_document(fc))
     if fmt == "csv":
-        table = months_by_account(fc) if monthly else by_view(fc, key)
+        table = months_by_account(fc) if monthly else machine.with_interval(by_view(fc, key), fc, key)
         return machine.table_csv(table)
     title = label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())
     if monthly:
         return _capture(terminal.months_table(months(fc), lang, title))
     table = by_view(fc, key)
     sign = settings.deviation_sign
+    band = fc.interval if key == "account" else None
+    notes = [label(lang, f"sign_{sign}")]
+    if band is not None:
+        notes.append(label(lang, "band_note").format(draws=band.draws, seed=band.seed))
     return _capture(
-        terminal.figures_table(table, key, lang, sign, title),
-        label(lang, f"sign_{sign}"),
+        terminal.figures_table(table, key, lang, sign, title, band=band),
+        *notes,
         "",
         terminal.components_table(components(fc), lang),
     )

@@ -8,7 +8,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from prognose.labels import kroner, label, percent
+from prognose.labels import kroner, label, millions, percent
 
 
 def console(stream, for_terminal: bool) -> Console:
@@ -19,7 +19,13 @@ def console(stream, for_terminal: bool) -> Console:
                    width=None if for_terminal else 140, highlight=False, soft_wrap=False)
 
 
-def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: str, show_pct: bool = True) -> Table:
+def _band(b: dict | None, lang: str) -> str:
+    return f"{millions(b['p10'], lang)}–{millions(b['p90'], lang)}" if b else ""
+
+
+def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: str, show_pct: bool = True,
+                  band=None) -> Table:
+    """band: an uncertainty.Interval, shown as a P10–P90 column (rows keyed by account)."""
     t = Table(title=title, title_justify="left", show_footer=True, header_style="bold")
     flip = -1 if sign == "budget-forecast" else 1
     tot = {c: int(table.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
@@ -29,6 +35,8 @@ def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: st
         t.add_column(label(lang, c), justify="right", footer=kroner(value, lang))
     if show_pct:
         t.add_column(label(lang, "deviation_pct"), justify="right", footer=percent(tot["deviation"] * flip, tot["budget"], lang))
+    if band is not None:
+        t.add_column(label(lang, "band"), justify="right", footer=_band(band.of(None), lang))
     for r in table.iter_rows(named=True):
         dev = r["deviation"] * flip
         overspend = r["deviation"] > 0
@@ -37,6 +45,8 @@ def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: st
                  f"[{style}]{kroner(dev, lang)}[/]" if style else kroner(dev, lang)]
         if show_pct:
             cells.append(percent(dev, r["budget"], lang))
+        if band is not None:
+            cells.append(_band(band.of(r[key]), lang))
         t.add_row(*cells)
     return t
 
