@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench buffer-check check-report fixtures clean
+.PHONY: demo test bench backtest-bench buffer-check check-report fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,6 +23,10 @@ fixtures: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python fixtures/bench.py
+
+# Accuracy and interval coverage on the demo and three generated municipalities (bench-data/backtest/).
+backtest-bench: $(STAMP)
+	$(BIN)/python fixtures/backtest_bench.py
 
 buffer-check: $(STAMP)
 	$(BIN)/python fixtures/buffer_check.py

@@ -59,6 +59,18 @@ def table(rows: list[dict], final: int) -> pl.DataFrame:
     ).with_columns((100 * pl.col("error") / pl.col("final")).alias("error_pct"))
 
 
+def coverage(rows: list[dict], final: int) -> pl.DataFrame:
+    """Per as-of date with an interval: p10, p90 (øre) and whether the final accounts fell inside."""
+    band = [{"as_of": r["as_of"], "p10": r["p10"], "p90": r["p90"]} for r in rows if r.get("p10") is not None]
+    df = pl.DataFrame(band, schema={"as_of": pl.Date, "p10": pl.Int64, "p90": pl.Int64})
+    return df.with_columns(((pl.col("p10") <= final) & (final <= pl.col("p90"))).alias("inside"))
+
+
+def coverage_share(cov: pl.DataFrame) -> float | None:
+    """The share of as-of dates whose P10–P90 band held the final accounts (target 0.7–0.9)."""
+    return float(cov.get_column("inside").mean()) if cov.height else None
+
+
 def summary(t: pl.DataFrame, months: tuple[int, ...] = (3, 6, 9, 11)) -> pl.DataFrame:
     """Mean absolute error (øre and % of final) per method over all as-of dates and over the given months."""
     all_ = t.group_by("method").agg(pl.col("error").abs().mean().alias("mae"), pl.col("error_pct").abs().mean().alias("mae_pct"))

@@ -14,6 +14,7 @@ are pseudonymised on reading).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -138,6 +139,26 @@ def latest(directory: Path, name: str | None = None) -> tuple[Path, Path | None,
     year = load_meta(path)["year"]
     history = [s for s in earlier if load_meta(s)["year"] == year] + [path]
     return path, (earlier[-1] if earlier else None), history
+
+
+def month_end_inputs(directory: Path, year: int) -> list[tuple[str, Path]]:
+    """(as-of date, folder) of the snapshots of budget year `year` taken at a month's end, one per
+    as-of date: what `prognose backtest --snapshots` re-runs."""
+    out = {}
+    for path in listing(directory):
+        meta = load_meta(path)
+        as_of = meta["as_of"]
+        if meta["year"] == year and (dt.date.fromisoformat(as_of) + dt.timedelta(days=1)).day == 1:
+            out[as_of] = path
+    return sorted(out.items())
+
+
+def inputs_of(path: Path) -> tuple[dict[str, pl.DataFrame], dict | None, dict[str, pl.DataFrame | None]]:
+    """A snapshot's inputs as read (pseudonymised), its buffers configuration, and its lists."""
+    frames = {name: pl.read_parquet(path / "inputs" / f"{name}.parquet") for name in INPUTS}
+    lists = {name: (pl.read_parquet(path / "inputs" / f"list_{name}.parquet")
+                    if (path / "inputs" / f"list_{name}.parquet").exists() else None) for name in ("youth", "stu")}
+    return frames, load_meta(path).get("buffers_config"), lists
 
 
 def load_meta(path: Path) -> dict:

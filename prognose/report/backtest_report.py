@@ -9,7 +9,8 @@ import sys
 import polars as pl
 from rich.table import Table
 
-from prognose.labels import kroner
+from prognose.backtest import coverage_share
+from prognose.labels import kroner, millions
 from prognose.report import terminal
 
 NAMES = {"da": {"prognose": "prognose", "run_rate": "forbrug × 12/m", "seasonal_share": "sæsonandel", "budget": "budget"},
@@ -21,9 +22,15 @@ def number(x: float, lang: str, signed: bool = False) -> str:
     return text.replace(".", ",").replace("-", "−") if lang == "da" else text
 
 
-def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]) -> dict:
+def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str],
+             cov: pl.DataFrame | None = None) -> dict:
     d = lambda o: None if o is None else round(o / 100, 2)  # noqa: E731
+    cov = cov if cov is not None else pl.DataFrame()
+    share = coverage_share(cov) if cov.height else None
     return {
+        "interval": [{"as_of": r["as_of"].isoformat(), "p10": d(r["p10"]), "p90": d(r["p90"]), "inside": r["inside"]}
+                     for r in cov.iter_rows(named=True)],
+        "coverage": None if share is None else round(share, 3),
         "final": d(final), "ablate": ablate,
         "rows": [{"as_of": r["as_of"].isoformat(), "method": r["method"], "forecast": d(r["forecast"]), "error": d(r["error"]),
                   "error_pct": None if r["error_pct"] is None else round(r["error_pct"], 3)} for r in t.iter_rows(named=True)],
@@ -33,12 +40,18 @@ def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[st
     }
 
 
-def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str], lang: str, fmt: str) -> str:
+def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str], lang: str, fmt: str,
+           cov: pl.DataFrame | None = None) -> str:
     if fmt == "json":
-        return json.dumps(document(t, summary, final, ablate), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(document(t, summary, final, ablate, cov), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return t.with_columns(pl.col("as_of").cast(pl.String), (pl.col("forecast", "final", "error") / 100).round(2),
-                              pl.col("error_pct").round(3)).write_csv()
+        out = t
+        if cov is not None and cov.height:
+            out = out.join(cov.with_columns(pl.lit("prognose").alias("method")), on=["as_of", "method"], how="left")
+        return out.with_columns(pl.col("as_of").cast(pl.String),
+                                (pl.col([c for c in ("forecast", "final", "error", "p10", "p90") if c in out.columns]) / 100).round(2),
+                                pl.col("error_pct").round(3)).write_csv()
+    bands = {} if cov is None else {r["as_of"]: r for r in cov.iter_rows(named=True)}
     wide = t.pivot(on="method", index="as_of", values="error_pct").sort("as_of")
     fc = t.filter(pl.col("method") == "prognose").sort("as_of")
     buf = io.StringIO()
@@ -53,14 +66,25 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
     tab.add_column("Fejl kr." if da else "Error DKK", justify="right")
     for m in ("prognose", "run_rate", "seasonal_share", "budget"):
         tab.add_column(f"{NAMES[lang][m]} %", justify="right")
+    if bands:
+        tab.add_column("P10–P90, mio." if da else "P10–P90, m", justify="right")
+        tab.add_column("Inden for" if da else "Inside", justify="center")
     for (as_of, forecast, error), row in zip(fc.select("as_of", "forecast", "error").iter_rows(), wide.iter_rows(named=True)):
         pct = [("–" if row.get(m) is None else number(row[m], lang, signed=True))
                for m in ("prognose", "run_rate", "seasonal_share", "budget")]
-        tab.add_row(as_of.isoformat(), kroner(forecast, lang), kroner(error, lang), *pct)
+        band = bands.get(as_of)
+        extra = [f"{millions(band['p10'], lang)}–{millions(band['p90'], lang)}", ("ja" if da else "yes") if band["inside"]
+                 else ("nej" if da else "no")] if band else (["", ""] if bands else [])
+        tab.add_row(as_of.isoformat(), kroner(forecast, lang), kroner(error, lang), *pct, *extra)
     con.print(tab)
     con.print(("Gennemsnitlig absolut fejl i % af årsresultatet (alle måneder · marts, juni, sept., nov.):" if da else
                "Mean absolute error, % of final (all months · Mar, Jun, Sep, Nov):"))
     for r in summary.iter_rows(named=True):
         key = "–" if r["mae_pct_key_months"] is None else number(r["mae_pct_key_months"], lang)
         con.print(f"  {NAMES[lang][r['method']]:<16} {number(r['mae_pct'], lang)} · {key}")
+    if bands:
+        inside = sum(1 for b in bands.values() if b["inside"])
+        share = 100 * inside / len(bands)
+        con.print((f"Årsresultatet lå inden for P10–P90 i {inside} af {len(bands)} måneder ({number(share, lang)} %; mål 70–90 %)."
+                   if da else f"The final accounts fell inside P10–P90 in {inside} of {len(bands)} months ({share:.2f}%; target 70–90%)."))
     return buf.getvalue()
