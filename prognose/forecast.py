@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from prognose.buffers import BufferContext, run_buffers
+from prognose.buffers import BufferContext, events_frame, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
@@ -121,7 +121,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         classed = invoiced.join(billing_classes(invoiced, model), on="grant_id", how="left")
         observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
         k_table = estimate_k(observed if learn_lag else observed.head(0), classed)
-        billing_cv, _ = timing_cv(observed) if learn_lag else (0.0, 0)
+        billing_cv = timing_cv(observed) if learn_lag else 0.0
         k = assign_k(classed.lazy(), k_table, settings.outstanding_months).collect().lazy()
         if not learn_lag:
             k = k.with_columns(pl.lit(0.0).alias("k"))
@@ -173,15 +173,21 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             point = lines.group_by("account").agg(pl.col("ore").sum())
             sd = (params.select("account", pl.col("horizon_sd").alias("sd")) if "horizon_sd" in params.columns
                   else pl.DataFrame(schema={"account": pl.String, "sd": pl.Float64}))
-            # billing timing: the invoices outstanding now arrive as the year's month-ends have shown
-            billing = (grant_costs.join(invoiced.select("grant_id", "account"), on="grant_id")
-                       .group_by("account").agg(pl.col("outstanding").sum().cast(pl.Float64).alias("amount"))
-                       .select("account", pl.lit("billing").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
-                               "amount", pl.lit(billing_cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
             sources = {r.name: r.events for r in results if r.events is not None}
-            sources["billing_timing"] = billing.filter(pl.col("amount") > 0)
+            sources["billing_timing"] = billing_events(grant_costs, invoiced, billing_cv)
             band = interval(point, sources, sd, draws, seed)
     return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes, interval=band)
+
+
+def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float) -> pl.DataFrame:
+    """Billing timing as events (buffers.EVENTS): per account, the invoices outstanding at the as-of
+    date arrive as the year's month-ends have shown (lag.timing_cv)."""
+    return events_frame(
+        grant_costs.join(invoiced.select("grant_id", "account"), on="grant_id")
+        .group_by("account").agg(pl.col("outstanding").sum().alias("amount"))
+        .filter(pl.col("amount") > 0)
+        .select("account", pl.lit("billing").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
+                "amount", pl.lit(cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
 
 
 def _points(as_of: dt.date, year: int) -> list[tuple[dt.date, int]]:

@@ -44,7 +44,11 @@ def label(lang: str, key: str) -> str:
 
 def kroner(ore: int, lang: str = "da", decimals: int = 0) -> str:
     """Whole kroner with thousands separators: 1.234.567 (da) or 1,234,567 (en)."""
-    value = round(ore / 100, decimals)
+    return number(round(ore / 100, decimals), lang, decimals)
+
+
+def number(value: float, lang: str = "da", decimals: int = 0) -> str:
+    """A number with thousands separators: 1.234.567 (da) or 1,234,567 (en)."""
     text = f"{value:,.{decimals}f}"
     if lang == "da":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
@@ -53,10 +57,7 @@ def kroner(ore: int, lang: str = "da", decimals: int = 0) -> str:
 
 def millions(ore: int, lang: str = "da") -> str:
     """Million kroner with one decimal: 359,8 (da) or 359.8 (en)."""
-    text = f"{ore / 100_000_000:,.1f}"
-    if lang == "da":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".").replace("-", "−")
-    return text
+    return number(ore / 100_000_000, lang, 1)
 
 
 def percent(part: int, whole: int, lang: str = "da") -> str:

@@ -82,22 +82,20 @@ def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.
     return pl.concat([regular, dec]).collect()
 
 
-def timing_cv(observed: pl.DataFrame) -> tuple[float, int]:
+def timing_cv(observed: pl.DataFrame) -> float:
     """How much the invoices outstanding at a month's end vary from year to year, relative to what
     is typical for that month of the year: per month-end, outstanding ÷ cost over all observed grants;
     per month of the year, the spread of that ratio over the years ÷ its mean; the median over the
     months of the year that have at least two years (a median: one year's odd quarter, or the few
     grants of the first history year, should not set the spread of every month). The close of the
     year (after the supplementary period) leaves almost nothing outstanding and is not a month-end
-    of its own here. Returns (cv, month-ends used)."""
+    of its own here."""
     per_t = (observed.filter(pl.col("moy") != YEAR_END)
              .group_by("month", "moy").agg(pl.col("outstanding").sum(), pl.col("cost").sum())
              .filter(pl.col("cost") > 0).with_columns((pl.col("outstanding") / pl.col("cost")).alias("r")))
     by_moy = (per_t.group_by("moy").agg((pl.col("r").std() / pl.col("r").mean().abs()).alias("cv"), pl.len().alias("n"))
               .filter((pl.col("n") >= 2) & pl.col("cv").is_finite()))
-    if by_moy.is_empty():
-        return 0.0, 0
-    return float(by_moy.get_column("cv").median()), int(by_moy.get_column("n").sum())
+    return float(by_moy.get_column("cv").median()) if by_moy.height else 0.0
 
 
 def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:

@@ -138,7 +138,7 @@ def interval(point: pl.DataFrame, sources: dict[str, pl.DataFrame], unexplained_
     total += dev
     values = point.get_column("ore").to_numpy().astype(np.float64)[:, None] + total
     rows = [(a, *_quantiles(values[i])) for i, a in enumerate(accounts)]
-    rows.append((None, *_quantiles(values.sum(axis=0) if accounts else np.zeros(draws))))
+    rows.append((None, *_quantiles(values.sum(axis=0))))
     table = pl.DataFrame(rows, schema={"account": pl.String, "p10": pl.Int64, "p50": pl.Int64, "p90": pl.Int64},
                          orient="row")
     return Interval(draws, seed, table, spread)

@@ -1,5 +1,6 @@
 """The year-end interval: the simulation's known answers, and its behaviour on the demo."""
 
+import datetime as dt
 import json
 import shutil
 
@@ -107,7 +108,7 @@ def demo_runs():
     settings = app.settings_for(ROOT)
     out = {}
     for m in (3, 6, 9, 11):
-        as_of = (D(2025, m, 28) + __import__("datetime").timedelta(days=4)).replace(day=1) - __import__("datetime").timedelta(days=1)
+        as_of = (D(2025, m, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         folder = settings.backtest / as_of.isoformat()
         s = app.settings_for(ROOT, data=folder, buffers=folder / "buffers")
         out[m] = app.forecast(s, as_of).forecast

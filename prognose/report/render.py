@@ -7,7 +7,7 @@ import sys
 
 import polars as pl
 
-from prognose.labels import kroner, label
+from prognose.labels import kroner, label, number
 from prognose.report import machine, terminal
 from prognose.views import by as by_view, components, months, months_by_account
 
@@ -37,7 +37,7 @@ def forecast(result, fmt: str, key: str = "account", monthly: bool = False) -> s
     band = fc.interval if key == "account" else None
     notes = [label(lang, f"sign_{sign}")]
     if band is not None:
-        notes.append(label(lang, "band_note").format(draws=band.draws, seed=band.seed))
+        notes.append(label(lang, "band_note").format(draws=number(band.draws, lang), seed=band.seed))
     return _capture(
         terminal.figures_table(table, key, lang, sign, title, band=band),
         *notes,
