@@ -3,6 +3,9 @@
 A listed person who has meanwhile got a grant is counted there, not here (matched on the
 citizen's pseudonym); a person whose expected start has passed without a grant is flagged and,
 by default, kept from the day after the as-of date (`overdue = "keep"`; `"drop"` leaves them out).
+A listed person without a grant yet counts with the listed probability updated for the fact that
+no grant is registered: a real arrival would by now be registered with the chance that history's
+registration delays give (registration.py), so a person long overdue counts for little.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ import polars as pl
 from prognose.buffers import (BufferContext, BufferResult, Param, empty_events, empty_lines, events_frame, finish_lines,
                               timing_cv)
 from prognose.buffers.costs import account_of, synthetic_cost
+from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered, still_expected
 from prognose.labels import kroner
 
+MIN_COMPLETED = 5   # completed STU courses needed to say how long one lasts
 STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt"}
 
 
@@ -45,6 +50,16 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
               .when(pl.col("expected_start") > ctx.as_of).then(pl.lit("pending"))
               .when(keep_overdue).then(pl.lit("overdue")).otherwise(pl.lit("dropped")))
     lst = lst.with_columns(status.alias("status"), pl.format("Y{}", pl.int_range(pl.len())).alias("key"))
+    # no grant registered yet: the listed chance, updated for how likely a real arrival would
+    # already be registered by now (registration delays of the history years)
+    seen = delays(ctx.grants, ctx.year - 3, ctx.year - 1)
+    lst = lst.with_columns(pl.col("probability").alias("listed_probability"))
+    if seen.len() >= MIN_DELAYS:
+        lst = lst.with_columns(
+            pl.when(pl.col("arrived")).then(pl.col("probability"))
+            .otherwise(still_expected(lst.get_column("probability"),
+                                      p_unregistered(gap_days(lst.get_column("expected_start"), ctx.as_of), seen)))
+            .alias("probability"))
     counted = lst.filter(pl.col("status").is_in(["pending", "overdue"]))
     cost = synthetic_cost(counted.select("key", "unit", "rate", "quantity",
                                          pl.max_horizontal("expected_start", pl.lit(after)).alias("start_date"),
@@ -59,7 +74,7 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
         pl.lit("bernoulli").alias("dist"), pl.col("probability").alias("p"), "amount", "cv", pl.lit(0.0).alias("group_cv")))
     contrib = lines.group_by("citizen_id").agg(pl.col("ore").sum().alias("contribution"))
     people = lst.join(contrib, on="citizen_id", how="left").select(
-        "citizen_id", "expected_start", "paragraph", "probability", "status",
+        "citizen_id", "expected_start", "paragraph", "listed_probability", pl.col("probability").round(3), "status",
         pl.col("contribution").fill_null(0)).sort("expected_start", "citizen_id")
     n = {s: lst.filter(pl.col("status") == s).height for s in STATUS_DA}
     weighted = float(counted.get_column("probability").sum()) if counted.height else 0.0
@@ -88,6 +103,56 @@ def _person_events(cost: pl.DataFrame) -> pl.DataFrame:
     """key → amount (the year's rest if the event happens) and cv (its start a month either way)."""
     return cost.group_by("key").agg(pl.col("cost").sum().alias("amount"), (pl.col("cost") != 0).sum().alias("months")).with_columns(
         timing_cv(pl.col("months").cast(pl.Float64)).alias("cv"))
+
+
+def typical_stu_days(grants: pl.DataFrame, as_of: dt.date) -> int | None:
+    """Median length in days of the STU courses completed by the as-of date (end reason
+    `transition`), or None with fewer than MIN_COMPLETED of them."""
+    done = grants.filter((pl.col("paragraph") == "STU") & (pl.col("end_reason") == "transition")
+                         & (pl.col("end_date") <= as_of))
+    if done.height < MIN_COMPLETED:
+        return None
+    return int(done.select((pl.col("end_date") - pl.col("start_date")).dt.total_days().median()).item())
+
+
+def _unlisted_starts(ctx: BufferContext, starts: pl.DataFrame) -> tuple[pl.DataFrame, float, pl.DataFrame]:
+    """STU starts the list does not name yet: the history years' starts in the months still ahead
+    (per month of the year, all provider types), less the starts already listed or granted for
+    those months, at the average monthly cost of an STU grant of the history years.
+    Returns (lines: account, paragraph, month, citizen_id, amount), how many, and their events."""
+    from prognose.buffers.inflow import monthly_equivalent
+
+    y0, y1 = ctx.year - 3, ctx.year - 1
+    ahead = pl.DataFrame({"month": pl.date_range(dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 1), "1mo", eager=True)}).filter(
+        pl.col("month") > ctx.as_of)
+    stu_g = ctx.grants.filter(pl.col("paragraph") == "STU")
+    hist = stu_g.filter(pl.col("start_date").dt.year().is_between(y0, y1))
+    none = (pl.DataFrame(schema={"account": pl.String, "paragraph": pl.String, "month": pl.Date, "citizen_id": pl.String,
+                                 "amount": pl.Float64}), 0.0, empty_events())
+    if hist.is_empty() or ahead.is_empty():
+        return none
+    per_moy = hist.group_by(pl.col("start_date").dt.month().alias("moy")).agg((pl.len() / 3).alias("expected"))
+    grid = ahead.with_columns(pl.col("month").dt.month().alias("moy")).join(per_moy, on="moy", how="left").with_columns(
+        pl.col("expected").fill_null(0.0))
+    expected_rest = float(grid.get_column("expected").sum())
+    listed = starts.filter(pl.col("date") > ctx.as_of).select("citizen_id")
+    granted = stu_g.filter(pl.col("start_date") > ctx.as_of).select("citizen_id")
+    seen = pl.concat([listed, granted]).unique().height
+    missing = max(0.0, expected_rest - seen)
+    if missing == 0 or expected_rest == 0:
+        return none
+    monthly = float(hist.select(monthly_equivalent(hist, ctx.year, ctx.price_index).mean()).item())
+    arrivals = grid.select(pl.col("month").alias("arrival"), (pl.col("expected") * missing / expected_rest).alias("n"))
+    account = account_of(pl.lit("STU"), ctx.paragraph_accounts)
+    cost = (arrivals.join(ahead, how="cross").filter(pl.col("month") >= pl.col("arrival"))
+            .with_columns(pl.when(pl.col("month") == pl.col("arrival")).then(0.5).otherwise(1.0).alias("share")))
+    lines = cost.select(account.alias("account"), pl.lit("STU").alias("paragraph"), "month", pl.lit(None, pl.String).alias("citizen_id"),
+                        (pl.col("n") * pl.col("share") * monthly).alias("amount"))
+    events = events_frame(cost.group_by("arrival").agg(pl.col("n").first(), pl.col("share").sum()).select(
+        account.alias("account"), pl.lit("stu:not listed").alias("group"), pl.lit("poisson").alias("dist"), pl.col("n").alias("p"),
+        (pl.col("share") * monthly).alias("amount"), pl.lit(0.0).alias("cv"),
+        pl.lit(1 / max(1.0, hist.height) ** 0.5).alias("group_cv")))
+    return lines, missing, events
 
 
 def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
@@ -121,6 +186,15 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
     stu_grants = ctx.invoiced.filter(pl.col("paragraph") == "STU").join(
         ends.select("citizen_id", pl.col("date").alias("stu_end")), on="citizen_id", how="inner").filter(
         pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("stu_end")))
+    # running STU grants with neither an end date nor a listed end: an STU course lasts about as
+    # long as the history's completed ones did, so it is expected to end then (the list may not
+    # name every end yet: ends are announced a few months ahead)
+    typical = typical_stu_days(ctx.grants, ctx.as_of)
+    unlisted = ctx.invoiced.filter((pl.col("paragraph") == "STU") & pl.col("end_date").is_null()).join(
+        ends.select("citizen_id"), on="citizen_id", how="anti")
+    unlisted = unlisted.with_columns((pl.col("start_date") + pl.duration(days=typical or 0)).alias("stu_end")).filter(
+        pl.lit(typical is not None) & (pl.col("stu_end") < dt.date(ctx.year, 12, 31)))
+    stu_grants = pl.concat([stu_grants, unlisted], how="diagonal_relaxed")
     cut = stu_grants.select(pl.col("grant_id").alias("key"), "unit", "rate", "quantity",
                             pl.max_horizontal(pl.col("stu_end") + pl.duration(days=1), pl.lit(after), "start_date").alias("start_date"),
                             "end_date", "price_year")
@@ -128,7 +202,8 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
     removed = removed_cost.join(
         stu_grants.select(pl.col("grant_id").alias("key"), "citizen_id", "account"), on="key").select(
         "account", pl.lit("STU").alias("paragraph"), "month", "citizen_id", (-pl.col("cost")).alias("amount"))
-    lines = finish_lines(pl.concat([add_lines, removed]))
+    expected, n_unlisted_starts, unlisted_events = _unlisted_starts(ctx, starts)
+    lines = finish_lines(pl.concat([add_lines, removed, expected]))
     # a listed start or end happens (the list has no probability), but a month earlier or later
     events = events_frame(pl.concat([
         _person_events(add).join(pl.concat([starts.select("key", pl.lit("STU").alias("paragraph")),
@@ -139,6 +214,7 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
         .select("account", (-pl.col("amount")).alias("amount"), "cv"),
     ]).with_columns(pl.lit("stu").alias("group"), pl.lit("bernoulli").alias("dist"), pl.lit(1.0).alias("p"),
                     pl.lit(0.0).alias("group_cv")))
+    events = pl.concat([events, unlisted_events])
     total_add = int(lines.filter(pl.col("ore") > 0).get_column("ore").sum())
     total_removed = int(lines.filter(pl.col("ore") < 0).get_column("ore").sum())
     n_start, n_start_new = starts.height, starts.filter(~pl.col("consumed")).height
@@ -152,11 +228,13 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
             pl.when(pl.col("consumed").fill_null(False)).then(pl.lit("follow-on granted")).otherwise(pl.lit("pending")).alias("status")),
     ]).join(contrib, on="citizen_id", how="left").with_columns(pl.col("contribution").fill_null(0)).sort("date", "citizen_id")
     da = (f"{n_start_new} af {n_start} STU-starter på listen er endnu ikke bevilget (+{kroner(total_add)} kr. inkl. "
-          f"{n_follow} efterfølgende tilbud efter STU); {n_end} STU-forløb slutter, og STU-udgiften efter slutdatoen "
-          f"trækkes fra ({kroner(total_removed)} kr.)")
+          f"{n_follow} efterfølgende tilbud efter STU); {n_end} STU-forløb slutter ifølge listen og {unlisted.height} "
+          f"efter den sædvanlige varighed, og STU-udgiften efter slutdatoen trækkes fra ({kroner(total_removed)} kr.)")
     en = (f"{n_start_new} of {n_start} listed STU starts are not yet granted (+DKK {kroner(total_add, 'en')} including "
-          f"{n_follow} follow-on offers after STU); {n_end} STU courses end and the STU cost after the end date is taken away "
-          f"(DKK {kroner(total_removed, 'en')})")
+          f"{n_follow} follow-on offers after STU); {n_end} STU courses end by the list and {unlisted.height} by the usual "
+          f"length of a course, and the STU cost after the end date is taken away (DKK {kroner(total_removed, 'en')})")
     params = [Param("starts_listed", n_start, "estimated", n_start), Param("starts_not_yet_granted", n_start_new, "estimated"),
-              Param("ends_listed", n_end, "estimated", n_end), Param("follow_on_not_yet_granted", n_follow, "estimated")]
+              Param("ends_listed", n_end, "estimated", n_end), Param("follow_on_not_yet_granted", n_follow, "estimated"),
+              Param("typical_course_days", typical, "estimated"), Param("ends_expected_not_listed", unlisted.height, "estimated"),
+              Param("starts_expected_not_listed", round(n_unlisted_starts, 1), "estimated")]
     return BufferResult("stu", lines, params, {"da": da + ".", "en": en + "."}, people, events=events)
