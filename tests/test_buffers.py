@@ -143,15 +143,15 @@ def test_bpa_sickness_share_is_learned_and_applied():
 
 def test_other_inflow_learns_counts_and_leaves_youth_and_stu_out():
     rows = []
-    for y in (2022, 2023, 2024):
-        for m in range(1, 13):
-            g = grant(f"N{y}{m}", start=D(y, m, 1), end=D(y, m, 28), decided=D(y, m, 1))
+    for y in (2022, 2023, 2024, 2025):
+        for m in range(1, 13 if y < 2025 else 7):
+            g = grant(f"N{y}{m}", start=D(y, m, 1), decided=D(y, m, 1))
             g.update(birth_date=D(1970, 1, 1), citizen_id=f"C{y}{m}")
             rows.append(g)
-            young = grant(f"Y{y}{m}", start=D(y, m, 1), end=D(y, m, 28), decided=D(y, m, 1))
+            young = grant(f"Y{y}{m}", start=D(y, m, 1), decided=D(y, m, 1))
             young.update(birth_date=D(y - 18, 1, 1), citizen_id=f"Y{y}{m}")
             rows.append(young)
-            s = grant(f"S{y}{m}", start=D(y, m, 1), end=D(y, m, 28), decided=D(y, m, 1))
+            s = grant(f"S{y}{m}", start=D(y, m, 1), decided=D(y, m, 1))
             s.update(paragraph="STU", citizen_id=f"S{y}{m}")
             rows.append(s)
     r = other_inflow(ctx(rows), {})
@@ -161,6 +161,50 @@ def test_other_inflow_learns_counts_and_leaves_youth_and_stu_out():
     # one a month at 10.000 a month: half a month in its first month, then whole months
     expected = sum(0.5 + (12 - m) for m in range(7, 13)) * 1_000_000
     assert r.total == pytest.approx(expected, abs=10)
+
+
+def _newcomers(per_month, days=None):
+    """per_month(year, month) → how many SEL 108 newcomers start on the 1st (decided the same day),
+    open-ended or ending after `days` days."""
+    rows = []
+    for y in (2022, 2023, 2024, 2025):
+        for m in range(1, 13 if y < 2025 else 7):
+            for i in range(per_month(y, m)):
+                g = grant(f"N{y}{m}-{i}", start=D(y, m, 1), decided=D(y, m, 1),
+                          end=None if days is None else D(y, m, 1) + dt.timedelta(days=days))
+                g.update(birth_date=D(1970, 1, 1), citizen_id=f"C{y}{m}-{i}")
+                rows.append(g)
+    return rows
+
+
+def test_other_inflow_season_is_one_yearly_wave_of_all_paragraphs():
+    import math
+
+    # 50 a month on average, 40 % more in March and 40 % fewer in September, every year
+    rows = _newcomers(lambda y, m: round(50 * (1 + 0.4 * math.cos((m - 3) / 12 * 2 * math.pi))))
+    r = other_inflow(ctx(rows), {})
+    amp = next(p for p in r.params if p.name == "season_amplitude")
+    assert amp.value == pytest.approx(0.4, abs=0.02)
+    per_year = next(p for p in r.params if p.name == "new_per_year[SEL 108]")
+    assert per_year.value == pytest.approx(600, rel=0.02)
+
+
+def test_other_inflow_rate_follows_a_rising_inflow():
+    flat = other_inflow(ctx(_newcomers(lambda y, m: 4)), {})
+    rising = other_inflow(ctx(_newcomers(lambda y, m: 4 if y < 2025 else 8)), {})
+    rate = lambda r: next(p for p in r.params if p.name == "new_per_year[SEL 108]").value  # noqa: E731
+    assert rate(flat) == pytest.approx(48, rel=0.01)
+    # this year's six months at twice the rate weigh about half of all (half-life a year)
+    assert 60 < rate(rising) < 96 and rising.total > 1.2 * flat.total
+
+
+def test_other_inflow_newcomers_end_as_their_paragraph_does():
+    lasting = other_inflow(ctx(_newcomers(lambda y, m: 4)), {})
+    # every grant ends after about a year: the rate of ending is one a grant-year
+    brief = other_inflow(ctx(_newcomers(lambda y, m: 4, days=365)), {})
+    # a newcomer of July runs 5.5 months this year: with one ending a year it is expected to run
+    # Σ exp(−t/12) over its months, about 12 % less than 5.5
+    assert 0.8 * lasting.total < brief.total < 0.95 * lasting.total
 
 
 def test_disabled_buffer_is_zero_and_says_so():

@@ -1,22 +1,32 @@
 """Buffer (3): other inflow — new grants not yet known, predicted from the last three years.
 
-New grants per paragraph and month of the history years (STU, young people under 19 and
-follow-on offers within a month after an STU are left out: the lists carry them), with the
-month-of-year pattern and the latest year's trend, times the typical monthly cost of a new grant
-at this year's price level. Grants already known to start in a month are subtracted from what is
-expected for it, and recent months count too, since grants are often registered some weeks late.
+New grants (STU, young people under 19 and follow-on offers within a month after an STU are left
+out: the lists carry them) arrive at a rate per month, estimated from the history years and this
+year's months so far with recent months weighing more (half-life a year), so a rising or falling
+inflow shows without a trend fitted to a handful of counts; a month whose grants are not all
+registered yet counts by the share that is. Paragraphs share the rate as they shared the
+newcomers; the month-of-year pattern is one yearly wave fitted to all paragraphs' newcomers of
+the complete history years. Each expected newcomer costs the typical monthly cost of a new grant
+of its paragraph at this year's price level. Only newcomers still unregistered at the as-of date
+count: a grant is known once decided, and history tells how long before or after its start that is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 
 from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
 from prognose.buffers.costs import account_of
+from prognose.buffers.survival import ending_rates, months_between
+from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered
 from prognose.labels import kroner
 
+HALF_LIFE_MONTHS = 12.0   # a month's newcomers weigh half as much in the rate a year later
+MIN_SEASON_OBS = 36       # newcomers of complete years needed for a month-of-year pattern
+MIN_REGISTERED = 0.5      # a month counts in the rate once half its grants are registered
 UNIT_MONTHS = {"year": 1 / 12, "month": 1.0, "week": 52 / 12, "day": 365.25 / 12, "hour": 52 / 12}
 
 
@@ -43,42 +53,74 @@ def newcomers(ctx: BufferContext) -> pl.DataFrame:
     return g.join(after_stu, on="grant_id", how="anti")
 
 
+def season_of(counts: pl.DataFrame) -> tuple[pl.DataFrame, float]:
+    """Month-of-year factors (mean 1) from newcomers of complete years, all paragraphs together,
+    smoothed to one yearly wave: s(m) = 1 + a·cos θ + b·sin θ, θ = 2πm/12, with a and b the first
+    Fourier coefficients of the counts (a few hundred newcomers fix two numbers well, not twelve).
+    counts: moy, n. Returns (moy, season) and the amplitude √(a² + b²)."""
+    moy = pl.DataFrame({"moy": list(range(1, 13))}, schema={"moy": pl.Int8})
+    total = float(counts.get_column("n").sum()) if counts.height else 0.0
+    if total < MIN_SEASON_OBS:
+        return moy.with_columns(pl.lit(1.0).alias("season")), 0.0
+    theta = pl.col("moy").cast(pl.Float64) * (2 * math.pi / 12)
+    a, b = counts.select((2 * (pl.col("n") * theta.cos()).sum() / total).alias("a"),
+                         (2 * (pl.col("n") * theta.sin()).sum() / total).alias("b")).row(0)
+    season = moy.with_columns((1 + a * theta.cos() + b * theta.sin()).clip(0.2, None).alias("season"))
+    return season, math.hypot(a, b)
+
+
 def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
     years = int(cfg.get("years", 3))
+    half_life = float(cfg.get("half_life_months", HALF_LIFE_MONTHS))
     y0, y1 = ctx.year - years, ctx.year - 1
-    g = newcomers(ctx).with_columns(monthly_equivalent(ctx.invoiced, ctx.year, ctx.price_index).alias("monthly"))
+    g = newcomers(ctx).with_columns(monthly_equivalent(ctx.invoiced, ctx.year, ctx.price_index).alias("monthly"),
+                                    pl.col("start_date").dt.month_start().alias("month"))
     hist = g.filter(pl.col("start_date").dt.year().is_between(y0, y1))
-    counts = hist.group_by("paragraph", pl.col("start_date").dt.month().alias("moy")).agg(pl.len().alias("n"))
     per_year = hist.group_by("paragraph", pl.col("start_date").dt.year().alias("y")).agg(pl.len().alias("n"))
-    stats = (per_year.group_by("paragraph").agg((pl.col("n").sum() / years).alias("per_year"),
-                                                pl.col("n").filter(pl.col("y") == y1).sum().alias("last"))
-             .with_columns((pl.col("last") / pl.col("per_year")).clip(0.8, 1.25).alias("trend")))
     cost = hist.group_by("paragraph").agg(pl.col("monthly").mean().alias("monthly_cost"), pl.len().alias("cost_obs"),
                                           (pl.col("monthly").std() / pl.col("monthly").mean()).fill_nan(0.0).fill_null(0.0)
                                           .alias("cost_cv"))
-    season = counts.join(stats, on="paragraph").with_columns(
-        # month-of-year share, shrunk half way to an even spread: three years are few observations
-        (0.5 + 0.5 * (pl.col("n") / years) / (pl.col("per_year") / 12)).alias("season"))
-    overrides_n = {str(k): float(v) for k, v in cfg.get("per_month", {}).items()}
-    overrides_c = {str(k): float(v) * 100 for k, v in cfg.get("monthly_cost", {}).items()}
+    season, amplitude = season_of(hist.group_by(pl.col("start_date").dt.month().cast(pl.Int8).alias("moy")).agg(pl.len().alias("n")))
     # Which expected newcomers are still unknown at the as-of date: a grant is known once decided,
     # and history tells how long before or after its start a grant is decided (registration delay).
     months = pl.DataFrame({"month": pl.date_range(dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 1), "1mo", eager=True)})
-    delays = hist.filter(pl.col("decided_date").is_not_null()).select(
-        (pl.col("decided_date") - pl.col("start_date")).dt.total_days().alias("delay"))
-    use_delays = delays.height >= 30
+    seen = delays(hist, y0, y1)
+    use_delays = seen.len() >= MIN_DELAYS
+    mid = months.get_column("month").dt.offset_by("14d")
     if use_delays:
-        gap = (pl.lit(ctx.as_of) - pl.col("month").dt.offset_by("14d")).dt.total_days()
-        p_unknown = (months.join(delays, how="cross").group_by("month")
-                     .agg((pl.col("delay") > gap).mean().alias("p_unknown")))
+        p_unknown = months.with_columns(p_unregistered(gap_days(mid, ctx.as_of), seen).alias("p_unknown"))
     else:  # no decision dates: only months after the as-of month are still open
         p_unknown = months.with_columns((pl.col("month") > ctx.as_of.replace(day=1)).cast(pl.Float64).alias("p_unknown"))
-    paras = stats.select("paragraph", "per_year", "trend").join(cost, on="paragraph", how="left")
-    grid = (paras.join(months, how="cross").with_columns(pl.col("month").dt.month().alias("moy"))
-            .join(season.select("paragraph", "moy", "season"), on=["paragraph", "moy"], how="left")
-            .with_columns(pl.col("season").fill_null(0.5))
+    # The rate: newcomers per month at an average season, from the history years and this year's
+    # months so far (each month's count divided by the share of its grants registered by now),
+    # recent months weighing more (half-life `half_life_months`): a growing or shrinking inflow
+    # shows in the rate without a trend term fitted to a handful of counts per paragraph.
+    # Paragraphs share it as they shared the newcomers of the same months.
+    span = pl.DataFrame({"month": pl.date_range(dt.date(y0, 1, 1), ctx.as_of.replace(day=1), "1mo", eager=True)})
+    span_mid = span.get_column("month").dt.offset_by("14d")
+    registered = 1 - (p_unregistered(gap_days(span_mid, ctx.as_of), seen) if use_delays
+                      else (span.get_column("month") >= ctx.as_of.replace(day=1)).cast(pl.Float64))
+    span = span.with_columns(registered.alias("registered")).filter(pl.col("registered") >= MIN_REGISTERED)
+    age = ((ctx.as_of.year - pl.col("month").dt.year()) * 12 + ctx.as_of.month - pl.col("month").dt.month()).cast(pl.Float64)
+    n_month = g.group_by("month").agg(pl.len().alias("n"))
+    used = (span.join(n_month, on="month", how="left").with_columns(pl.col("n").fill_null(0))
+            .with_columns(pl.col("month").dt.month().cast(pl.Int8).alias("moy"), (0.5 ** (age / half_life)).alias("w"))
+            .join(season, on="moy"))
+    rate = float(used.select((pl.col("w") * pl.col("n") / pl.col("registered")).sum() / (pl.col("w") * pl.col("season")).sum()).item()) \
+        if used.height else 0.0
+    shares = (g.join(used.select("month"), on="month", how="semi").group_by("paragraph").agg(pl.len().alias("n_p"))
+              .with_columns((pl.col("n_p") / pl.col("n_p").sum()).alias("share")))
+    stats = (shares.join(per_year.group_by("paragraph").agg((pl.col("n").sum() / years).alias("past_per_year")),
+                         on="paragraph", how="full", coalesce=True)
+             .with_columns(pl.col("share").fill_null(0.0), pl.col("past_per_year").fill_null(0.0))
+             .with_columns((pl.col("share") * rate * 12).alias("per_year")))
+    overrides_n = {str(k): float(v) for k, v in cfg.get("per_month", {}).items()}
+    overrides_c = {str(k): float(v) * 100 for k, v in cfg.get("monthly_cost", {}).items()}
+    paras = stats.select("paragraph", "per_year", "past_per_year").join(cost, on="paragraph", how="left")
+    grid = (paras.join(months, how="cross").with_columns(pl.col("month").dt.month().cast(pl.Int8).alias("moy"))
+            .join(season, on="moy", how="left")
             .join(p_unknown, on="month"))
-    expected = pl.col("per_year") / 12 * pl.col("season") * pl.col("trend")
+    expected = pl.col("per_year") / 12 * pl.col("season")
     if overrides_n:
         expected = pl.col("paragraph").replace_strict(overrides_n, default=None, return_dtype=pl.Float64).fill_null(expected)
     grid = grid.with_columns(expected.alias("expected"))
@@ -95,20 +137,24 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
     # expected in months already past are counted from the month after the as-of date
     as_of_month = ctx.as_of.replace(day=1)
     arrivals = grid.select("paragraph", pl.col("month").alias("arrival"), "unknown", "monthly_cost")
+    # and a newcomer may end again before the year is out, as the paragraph's grants do (survival.py)
     ahead = (arrivals.join(months, how="cross")
              .filter((pl.col("month") >= pl.col("arrival")) & (pl.col("month") > as_of_month))
-             .with_columns(pl.when((pl.col("month") == pl.col("arrival"))).then(0.5).otherwise(1.0).alias("share")))
+             .join(ending_rates(ctx, years), on="paragraph", how="left")
+             .with_columns((pl.when((pl.col("month") == pl.col("arrival"))).then(0.5).otherwise(1.0)
+                            * (-pl.col("h").fill_null(0.0) * months_between(pl.col("arrival"), pl.col("month")) / 12).exp())
+                           .alias("share")))
     # for the interval: newcomers of a paragraph and month arrive Poisson(expected) at a cost that
     # varies as new grants' costs did; the paragraph's rate is known to about 1/√(newcomers seen)
     events = events_frame(
         ahead.group_by("paragraph", "arrival").agg(pl.col("unknown").first(), pl.col("monthly_cost").first(),
                                                    pl.col("share").sum())
-        .join(paras.select("paragraph", "per_year", "cost_cv"), on="paragraph", how="left")
+        .join(paras.select("paragraph", "past_per_year", "cost_cv"), on="paragraph", how="left")
         .select(account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"),
                 pl.format("inflow:{}", "paragraph").alias("group"), pl.lit("poisson").alias("dist"),
                 pl.col("unknown").alias("p"), (pl.col("monthly_cost") * pl.col("share")).alias("amount"),
                 pl.col("cost_cv").fill_null(0.0).alias("cv"),
-                (1 / (pl.col("per_year") * years).clip(1, None).sqrt()).alias("group_cv")))
+                (1 / (pl.col("past_per_year") * years).clip(1, None).sqrt()).alias("group_cv")))
     lines = (ahead
              .select(account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"), "paragraph", "month",
                      pl.lit(None, pl.String).alias("citizen_id"),
@@ -117,12 +163,12 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
     by_para = grid.group_by("paragraph").agg(
         pl.col("unknown").sum(), pl.col("monthly_cost").first()).sort("unknown", descending=True)
     params = [Param("history_years", f"{y0}–{y1}", "default" if "years" not in cfg else "override", hist.height),
-              Param("registration_delay_days_median", int(delays.get_column("delay").median()) if use_delays else None,
-                    "estimated", delays.height)]
+              Param("registration_delay_days_median", int(seen.median()) if use_delays else None, "estimated", seen.len()),
+              Param("half_life_months", half_life, "override" if "half_life_months" in cfg else "default"),
+              Param("season_amplitude", round(amplitude, 3), "estimated", hist.height)]
     for r in paras.sort("paragraph").iter_rows(named=True):
         src = "override" if r["paragraph"] in overrides_n else "estimated"
-        params.append(Param(f"new_per_year[{r['paragraph']}]", round(r["per_year"], 1), src, int(r["per_year"] * years)))
-        params.append(Param(f"trend[{r['paragraph']}]", round(r["trend"], 2), "estimated"))
+        params.append(Param(f"new_per_year[{r['paragraph']}]", round(r["per_year"], 1), src, int(r["past_per_year"] * years)))
         params.append(Param(f"monthly_cost[{r['paragraph']}]", round((r["monthly_cost"] or 0) / 100),
                             "override" if r["paragraph"] in overrides_c else "estimated", r["cost_obs"], "DKK"))
     total_n = float(by_para.get_column("unknown").sum()) if by_para.height else 0.0

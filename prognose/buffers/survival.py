@@ -24,8 +24,8 @@ UNIFORM_CV = 1 / 3 ** 0.5   # what an end saves when it falls anywhere in the re
 from prognose.buffers.costs import synthetic_cost
 from prognose.labels import kroner
 
-BANDS = [(0, 50, "<50"), (50, 70, "50-69"), (70, 200, "70+")]
-MIN_EXPOSURE = 25.0  # grant-years below which an age band falls back to the paragraph's rate
+BANDS = [(0, 50, "<50"), (50, 60, "50-59"), (60, 70, "60-69"), (70, 80, "70-79"), (80, 200, "80+")]
+MIN_EXPECTED_DEATHS = 5.0  # expected deaths an age band needs before its own relative risk is used
 
 
 def _band(age: pl.Expr) -> pl.Expr:
@@ -36,31 +36,56 @@ def _band(age: pl.Expr) -> pl.Expr:
 
 
 def hazards(ctx: BufferContext, years: int) -> pl.DataFrame:
-    """Per paragraph and age band: exposure (grant-years), deaths, other endings, and rates."""
+    """Per paragraph and age band: exposure (grant-years), deaths, other endings, and rates.
+    Each grant's exposure is split by calendar year, at the age it had in the middle of that year,
+    so a citizen who grows older during the history counts in the band they were in at the time —
+    as the running grants ahead are banded by their age now."""
     y0 = dt.date(ctx.year - years, 1, 1)
     y1 = min(dt.date(ctx.year - 1, 12, 31), ctx.as_of)
     g = ctx.grants.filter(pl.col("paragraph") != "STU")
-    end = pl.coalesce(pl.col("end_date"), pl.lit(y1))
-    mid_age = ((pl.max_horizontal("start_date", pl.lit(y0)) - pl.col("birth_date")).dt.total_days() / 365.25)
+    yrs = pl.DataFrame({"y": list(range(y0.year, y1.year + 1))}, schema={"y": pl.Int32})
+    g = g.join(yrs, how="cross").with_columns(
+        pl.max_horizontal("start_date", pl.date(pl.col("y"), 1, 1)).alias("seg_start"),
+        pl.min_horizontal(pl.coalesce(pl.col("end_date"), pl.lit(y1)), pl.date(pl.col("y"), 12, 31), pl.lit(y1)).alias("seg_end"))
+    age = (pl.date(pl.col("y"), 7, 1) - pl.col("birth_date")).dt.total_days() / 365.25
     g = g.with_columns(
-        ((pl.min_horizontal(end, pl.lit(y1)) - pl.max_horizontal("start_date", pl.lit(y0))).dt.total_days() + 1)
-        .clip(0, None).alias("days"),
-        (pl.col("end_date").is_between(y0, y1)).alias("ended"),
-        _band(mid_age).fill_null("ukendt").alias("band"),
-    )
+        ((pl.col("seg_end") - pl.col("seg_start")).dt.total_days() + 1).clip(0, None).alias("days"),
+        (pl.col("end_date").is_between(pl.col("seg_start"), pl.col("seg_end")) & (pl.col("end_date") >= pl.col("start_date"))
+         ).fill_null(False).alias("ended"),
+        _band(age).fill_null("ukendt").alias("band"),
+    ).filter(pl.col("days") > 0)
     g = g.with_columns(
-        (pl.col("ended") & (pl.col("end_reason") == "death")).alias("death"),
+        (pl.col("ended") & (pl.col("end_reason") == "death")).fill_null(False).alias("death"),
         (pl.col("ended") & (pl.col("end_reason").fill_null("other") != "death")).alias("other"))
     agg = [(pl.col("days").sum() / 365.25).alias("exposure"), pl.col("death").sum().alias("deaths"),
            pl.col("other").sum().alias("others")]
     by_para = g.group_by("paragraph").agg(*agg)
     by_band = g.group_by("paragraph", "band").agg(*agg)
     rates = by_band.join(by_para, on="paragraph", suffix="_p").with_columns(
-        pl.when(pl.col("exposure") >= MIN_EXPOSURE).then(pl.col("deaths") / pl.col("exposure"))
-        .otherwise(pl.col("deaths_p") / pl.col("exposure_p")).alias("h_death"),
+        (pl.col("deaths_p") / pl.col("exposure_p")).fill_nan(0.0).alias("h_para"))
+    # Age acts alike across paragraphs (indirect standardisation): a band's relative risk is its
+    # deaths over those its paragraphs' rates would give it, all paragraphs pooled; a band with
+    # too few expected deaths to say keeps risk 1.
+    risk = (rates.group_by("band").agg(pl.col("deaths").sum(), (pl.col("exposure") * pl.col("h_para")).sum().alias("expected"))
+            .with_columns(pl.when((pl.col("expected") >= MIN_EXPECTED_DEATHS) & (pl.col("band") != "ukendt"))
+                          .then(pl.col("deaths") / pl.col("expected")).otherwise(1.0).alias("relative_risk")))
+    rates = rates.join(risk.select("band", "relative_risk"), on="band", how="left").with_columns(
+        (pl.col("h_para") * pl.col("relative_risk")).alias("h_death"),
         (pl.col("others_p") / pl.col("exposure_p")).alias("h_other"))
-    return rates.select("paragraph", "band", "exposure", "deaths", "others", "exposure_p", "deaths_p", "others_p",
+    return rates.select("paragraph", "band", "exposure", "deaths", "others", "exposure_p", "deaths_p", "others_p", "relative_risk",
                         pl.col("h_death").fill_nan(0.0).fill_null(0.0), pl.col("h_other").fill_nan(0.0).fill_null(0.0))
+
+
+def ending_rates(ctx: BufferContext, years: int) -> pl.DataFrame:
+    """paragraph → h: grants' yearly rate of ending for any reason (deaths and other endings over
+    exposure, all ages), for grants not yet known whose ages are not known either."""
+    r = hazards(ctx, years).unique("paragraph")
+    return r.select("paragraph", ((pl.col("deaths_p") + pl.col("others_p")) / pl.col("exposure_p")).fill_nan(0.0).alias("h"))
+
+
+def months_between(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """Whole months from month a to month b."""
+    return (b.dt.year() - a.dt.year()) * 12 + b.dt.month() - a.dt.month()
 
 
 def _overrides(rates: pl.DataFrame, cfg: dict, column: str) -> pl.DataFrame:
@@ -147,8 +172,8 @@ def deaths(ctx: BufferContext, cfg: dict) -> BufferResult:
     params = [Param(f"death_rate[{r['paragraph']}]", round(r["deaths_p"] / r["exposure_p"], 4) if r["exposure_p"] else 0.0,
                     "override" if r["paragraph"] in cfg.get("rate", {}) else "estimated", int(r["deaths_p"]), "per grant-year")
               for r in p.iter_rows(named=True)]
-    banded = rates.filter((pl.col("band") != "ukendt") & (pl.col("exposure") >= MIN_EXPOSURE))
-    params.append(Param("age_bands_used", banded.height, "estimated"))
+    for r in rates.unique("band").filter(pl.col("band") != "ukendt").sort("band").iter_rows(named=True):
+        params.append(Param(f"relative_risk[{r['band']}]", round(r["relative_risk"], 2), "estimated"))
     total = int(d.get_column("ore").sum()) if d.height else 0
     exp_deaths = float(p.get_column("deaths_p").sum()) / max(1, int(cfg.get("years", 3)))
     da = (f"På baggrund af dødsfald blandt borgere med bevilling de seneste år (ca. {exp_deaths:.0f} om året) forventes "
