@@ -240,3 +240,12 @@ def test_bad_buffers_toml_is_an_error(runner, tmp_path):
     (tmp_path / "b" / "buffers.toml").write_text("[deaths]\nenabeld = false\n")
     out = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--buffers", str(tmp_path / "b"))
     assert out.exit_code == 2 and "deaths.enabeld" in out.stderr
+
+
+def test_half_life_must_be_a_positive_number(runner, tmp_path):
+    from conftest import ROOT
+
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "buffers.toml").write_text("[other_inflow]\nhalf_life_months = 0\n")
+    out = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--buffers", str(tmp_path / "b"))
+    assert out.exit_code == 2 and "other_inflow.half_life_months" in out.stderr and "above 0" in out.stderr

@@ -20,7 +20,7 @@ from prognose.io.raw import LINE
 KEYS = {
     "youth_transfers": {"enabled", "overdue", "match_window_days"},
     "stu": {"enabled", "match_window_days"},
-    "other_inflow": {"enabled", "years", "per_month", "monthly_cost"},
+    "other_inflow": {"enabled", "years", "per_month", "monthly_cost", "half_life_months"},
     "deaths": {"enabled", "years", "rate"},
     "bpa_sickness": {"enabled", "years", "match_text", "match_art", "share"},
     "other_outflow": {"enabled", "years", "rate", "planned_end"},
@@ -60,6 +60,9 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
         sick = config.get("bpa_sickness", {})
         if "share" in sick and not (isinstance(sick["share"], (int, float)) and 0 <= sick["share"] < 1):
             problems.append(Problem("buffers.toml", None, "bpa_sickness.share", str(sick["share"]), "a share between 0 and 1"))
+        half = config.get("other_inflow", {}).get("half_life_months", 12)
+        if isinstance(half, bool) or not isinstance(half, (int, float)) or half <= 0:
+            problems.append(Problem("buffers.toml", None, "other_inflow.half_life_months", str(half), "a number of months above 0"))
         if config.get("youth_transfers", {}).get("overdue", "keep") not in ("keep", "drop"):
             problems.append(Problem("buffers.toml", None, "youth_transfers.overdue", None, "keep or drop"))
         if config.get("other_outflow", {}).get("planned_end", "review") not in ("review", "firm"):
