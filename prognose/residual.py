@@ -46,9 +46,10 @@ def horizon_error(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
                     .otherwise(pl.col("sigma") * (horizon + horizon ** 2 / 12) ** 0.5).fill_null(0.0).alias("horizon_sd")))
 
 
-def months_between(a: pl.Expr, b: dt.date) -> pl.Expr:
-    """Whole months from month a to month b (b − a)."""
-    return (b.year - a.dt.year()) * 12 + (b.month - a.dt.month())
+def months_between(a: pl.Expr, b: dt.date | pl.Expr) -> pl.Expr:
+    """Whole months from month a to month b (b − a); b a date or a date expression."""
+    b = pl.lit(b) if isinstance(b, dt.date) else b
+    return (b.dt.year() - a.dt.year()) * 12 + (b.dt.month() - a.dt.month())
 
 
 def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: list[dt.date],

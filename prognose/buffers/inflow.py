@@ -20,9 +20,10 @@ import polars as pl
 
 from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
 from prognose.buffers.costs import account_of
-from prognose.buffers.survival import ending_rates, months_between
+from prognose.buffers.survival import ending_rates
 from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered
 from prognose.labels import kroner
+from prognose.residual import months_between
 
 HALF_LIFE_MONTHS = 12.0   # a month's newcomers weigh half as much in the rate a year later
 MIN_SEASON_OBS = 36       # newcomers of complete years needed for a month-of-year pattern
@@ -84,24 +85,22 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
     # Which expected newcomers are still unknown at the as-of date: a grant is known once decided,
     # and history tells how long before or after its start a grant is decided (registration delay).
     months = pl.DataFrame({"month": pl.date_range(dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 1), "1mo", eager=True)})
+    # (without decision dates: the months after the as-of date are open, those before are known)
     seen = delays(hist, y0, y1)
     use_delays = seen.len() >= MIN_DELAYS
-    mid = months.get_column("month").dt.offset_by("14d")
-    if use_delays:
-        p_unknown = months.with_columns(p_unregistered(gap_days(mid, ctx.as_of), seen).alias("p_unknown"))
-    else:  # no decision dates: only months after the as-of month are still open
-        p_unknown = months.with_columns((pl.col("month") > ctx.as_of.replace(day=1)).cast(pl.Float64).alias("p_unknown"))
+
+    def unregistered(frame: pl.DataFrame) -> pl.Series:
+        return p_unregistered(gap_days(frame.get_column("month").dt.offset_by("14d"), ctx.as_of), seen)
+
+    p_unknown = months.with_columns(unregistered(months).alias("p_unknown"))
     # The rate: newcomers per month at an average season, from the history years and this year's
     # months so far (each month's count divided by the share of its grants registered by now),
     # recent months weighing more (half-life `half_life_months`): a growing or shrinking inflow
     # shows in the rate without a trend term fitted to a handful of counts per paragraph.
     # Paragraphs share it as they shared the newcomers of the same months.
     span = pl.DataFrame({"month": pl.date_range(dt.date(y0, 1, 1), ctx.as_of.replace(day=1), "1mo", eager=True)})
-    span_mid = span.get_column("month").dt.offset_by("14d")
-    registered = 1 - (p_unregistered(gap_days(span_mid, ctx.as_of), seen) if use_delays
-                      else (span.get_column("month") >= ctx.as_of.replace(day=1)).cast(pl.Float64))
-    span = span.with_columns(registered.alias("registered")).filter(pl.col("registered") >= MIN_REGISTERED)
-    age = ((ctx.as_of.year - pl.col("month").dt.year()) * 12 + ctx.as_of.month - pl.col("month").dt.month()).cast(pl.Float64)
+    span = span.with_columns((1 - unregistered(span)).alias("registered")).filter(pl.col("registered") >= MIN_REGISTERED)
+    age = months_between(pl.col("month"), ctx.as_of).cast(pl.Float64)
     n_month = g.group_by("month").agg(pl.len().alias("n"))
     used = (span.join(n_month, on="month", how="left").with_columns(pl.col("n").fill_null(0))
             .with_columns(pl.col("month").dt.month().cast(pl.Int8).alias("moy"), (0.5 ** (age / half_life)).alias("w"))

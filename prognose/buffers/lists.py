@@ -192,8 +192,8 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
     typical = typical_stu_days(ctx.grants, ctx.as_of)
     unlisted = ctx.invoiced.filter((pl.col("paragraph") == "STU") & pl.col("end_date").is_null()).join(
         ends.select("citizen_id"), on="citizen_id", how="anti")
-    unlisted = unlisted.with_columns((pl.col("start_date") + pl.duration(days=typical or 0)).alias("stu_end")).filter(
-        pl.lit(typical is not None) & (pl.col("stu_end") < dt.date(ctx.year, 12, 31)))
+    unlisted = (unlisted.clear() if typical is None else unlisted).with_columns(
+        (pl.col("start_date") + pl.duration(days=typical or 0)).alias("stu_end")).filter(pl.col("stu_end") < dt.date(ctx.year, 12, 31))
     stu_grants = pl.concat([stu_grants, unlisted], how="diagonal_relaxed")
     cut = stu_grants.select(pl.col("grant_id").alias("key"), "unit", "rate", "quantity",
                             pl.max_horizontal(pl.col("stu_end") + pl.duration(days=1), pl.lit(after), "start_date").alias("start_date"),
@@ -215,7 +215,8 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
     ]).with_columns(pl.lit("stu").alias("group"), pl.lit("bernoulli").alias("dist"), pl.lit(1.0).alias("p"),
                     pl.lit(0.0).alias("group_cv")))
     events = pl.concat([events, unlisted_events])
-    total_add = int(lines.filter(pl.col("ore") > 0).get_column("ore").sum())
+    total_unlisted = round(float(expected.get_column("amount").sum())) if expected.height else 0
+    total_add = int(lines.filter(pl.col("ore") > 0).get_column("ore").sum()) - total_unlisted
     total_removed = int(lines.filter(pl.col("ore") < 0).get_column("ore").sum())
     n_start, n_start_new = starts.height, starts.filter(~pl.col("consumed")).height
     n_end, n_follow = ends.height, follow.filter(~pl.col("consumed")).height
@@ -229,10 +230,14 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
     ]).join(contrib, on="citizen_id", how="left").with_columns(pl.col("contribution").fill_null(0)).sort("date", "citizen_id")
     da = (f"{n_start_new} af {n_start} STU-starter på listen er endnu ikke bevilget (+{kroner(total_add)} kr. inkl. "
           f"{n_follow} efterfølgende tilbud efter STU); {n_end} STU-forløb slutter ifølge listen og {unlisted.height} "
-          f"efter den sædvanlige varighed, og STU-udgiften efter slutdatoen trækkes fra ({kroner(total_removed)} kr.)")
+          f"efter den sædvanlige varighed, og STU-udgiften efter slutdatoen trækkes fra ({kroner(total_removed)} kr.); "
+          f"{n_unlisted_starts:.0f} STU-starter, der endnu ikke er på listen, forventes ud fra de seneste tre år "
+          f"(+{kroner(total_unlisted)} kr.)")
     en = (f"{n_start_new} of {n_start} listed STU starts are not yet granted (+DKK {kroner(total_add, 'en')} including "
           f"{n_follow} follow-on offers after STU); {n_end} STU courses end by the list and {unlisted.height} by the usual "
-          f"length of a course, and the STU cost after the end date is taken away (DKK {kroner(total_removed, 'en')})")
+          f"length of a course, and the STU cost after the end date is taken away (DKK {kroner(total_removed, 'en')}); "
+          f"{n_unlisted_starts:.0f} STU starts not yet on the list are expected from the last three years "
+          f"(+DKK {kroner(total_unlisted, 'en')})")
     params = [Param("starts_listed", n_start, "estimated", n_start), Param("starts_not_yet_granted", n_start_new, "estimated"),
               Param("ends_listed", n_end, "estimated", n_end), Param("follow_on_not_yet_granted", n_follow, "estimated"),
               Param("typical_course_days", typical, "estimated"), Param("ends_expected_not_listed", unlisted.height, "estimated"),

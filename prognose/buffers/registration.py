@@ -35,8 +35,7 @@ def still_expected(p: pl.Series, unregistered: pl.Series) -> pl.Series:
     registered for it yet (Bayes): p·q / (p·q + 1 − p), q the chance a real one is still unregistered.
     A certain event (p = 1) stays certain: the list says so, whatever the delay."""
     num = p * unregistered
-    den = num + (1.0 - p)
-    return pl.select(pl.when(p >= 1.0).then(1.0).when(den > 0).then(num / den).otherwise(0.0)).to_series().rename("p")
+    return pl.select(pl.when(p >= 1.0).then(1.0).otherwise(num / (num + (1.0 - p)))).to_series().rename("p")
 
 
 def gap_days(dates: pl.Series, as_of: dt.date) -> pl.Series:

@@ -76,16 +76,19 @@ def hazards(ctx: BufferContext, years: int) -> pl.DataFrame:
                         pl.col("h_death").fill_nan(0.0).fill_null(0.0), pl.col("h_other").fill_nan(0.0).fill_null(0.0))
 
 
+def shared_hazards(ctx: BufferContext, years: int) -> pl.DataFrame:
+    """hazards(ctx, years), computed once per forecast: other inflow and both survival buffers use them."""
+    cache = ctx.__dict__.setdefault("_hazards", {})
+    if years not in cache:
+        cache[years] = hazards(ctx, years)
+    return cache[years]
+
+
 def ending_rates(ctx: BufferContext, years: int) -> pl.DataFrame:
     """paragraph → h: grants' yearly rate of ending for any reason (deaths and other endings over
     exposure, all ages), for grants not yet known whose ages are not known either."""
-    r = hazards(ctx, years).unique("paragraph")
+    r = shared_hazards(ctx, years).unique("paragraph")
     return r.select("paragraph", ((pl.col("deaths_p") + pl.col("others_p")) / pl.col("exposure_p")).fill_nan(0.0).alias("h"))
-
-
-def months_between(a: pl.Expr, b: pl.Expr) -> pl.Expr:
-    """Whole months from month a to month b."""
-    return (b.dt.year() - a.dt.year()) * 12 + b.dt.month() - a.dt.month()
 
 
 def _overrides(rates: pl.DataFrame, cfg: dict, column: str) -> pl.DataFrame:
@@ -98,7 +101,7 @@ def _overrides(rates: pl.DataFrame, cfg: dict, column: str) -> pl.DataFrame:
 
 def survival_lines(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     years = int(cfg_deaths.get("years", cfg_other.get("years", 3)))
-    rates = hazards(ctx, years)
+    rates = shared_hazards(ctx, years)
     rates = _overrides(rates, cfg_deaths, "h_death")
     rates = _overrides(rates, cfg_other, "h_other")
     if not cfg_deaths.get("enabled", True):
