@@ -8,11 +8,14 @@ backlog grows and falls within the quarter), and December has two values: at the
 year (`moy` 12, posting date ≤ 31 Dec) and after the supplementary period (`moy` 13: everything
 booked with period December, which is what counts in the year's accounts).
 
-k is learned per provider where the history supports it; else per billing class (providers that
-invoice on the same cycle in the same phase: monthly, or quarterly in months 1/4/7/10, 2/5/8/11
-or 3/6/9/12 — read off when their invoices are booked, which needs no opening balance, so grants
-older than the history count too) and provider type; else per provider type and account; else per
-provider type; else from the configuration (`billing.outstanding_months`).
+k is learned per provider and month of the year where the history supports it; else, for a
+provider that bills monthly, per provider over all months of the year (its k hardly moves with
+the month, and a provider whose few grants started inside the history rarely has a dozen
+grant-months of every calendar month); else per billing class (providers that invoice on the same
+cycle in the same phase: monthly, or quarterly in months 1/4/7/10, 2/5/8/11 or 3/6/9/12 — read
+off when their invoices are booked, which needs no opening balance, so grants older than the
+history count too) and provider type; else per provider type and account; else per provider
+type; else from the configuration (`billing.outstanding_months`).
 A model grant's outstanding at t is then the cost of its last k months:
     O(t) = Σ_a cost(t − a) × clip(k(t) − a, 0, 1)
 """
@@ -25,8 +28,15 @@ import polars as pl
 
 MAX_LAG = 6          # months of history that can be outstanding
 MIN_COST_MONTHS = 12  # grant-months of evidence needed to trust a group's estimate
-LEVELS = (("provider",), ("billing_class", "provider_type"), ("provider_type", "account"), ("provider_type",))
-PHASED = {("provider",), ("billing_class", "provider_type")}   # levels whose members share a billing phase
+# (name, key columns, whether k is kept per month of the year), most specific first. A level kept
+# per month of the year needs members that share a billing phase; the others get one k for every
+# month end and their own value at the close of the year.
+LEVELS = (("provider", ("provider",), True),
+          ("provider_monthly", ("provider",), False),
+          ("billing_class+provider_type", ("billing_class", "provider_type"), True),
+          ("provider_type+account", ("provider_type", "account"), False),
+          ("provider_type", ("provider_type",), False))
+COLUMNS = ("provider", "billing_class", "provider_type", "account")
 QUARTERLY_SHARE = 0.8    # share of a provider's invoiced amount booked in one phase of the quarter
 
 YEAR_END = 13
@@ -100,16 +110,15 @@ def timing_cv(observed: pl.DataFrame) -> float:
 
 def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:
     """k per group level and month of year: level, key, moy, k, cost_months."""
-    attrs = grants.select("grant_id", *{c for lvl in LEVELS for c in lvl})
+    attrs = grants.select("grant_id", *COLUMNS)
     obs = observed.join(attrs, on="grant_id", how="left")
     frames = []
-    for level in LEVELS:
-        key = pl.concat_str([pl.col(c).fill_null("?") for c in level], separator="|")
+    for name, columns, per_month in LEVELS:
+        key = pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|")
         by = obs.with_columns(key.alias("key"))
-        if level not in PHASED:
+        if not per_month:
             # The month-of-year profile belongs to one provider (the phase of its quarterly billing);
-            # pooled over providers it would impose one provider's phase on another. Pooled levels
-            # get one k for every month end, and their own value at the close of the year.
+            # pooled over providers it would impose one provider's phase on another.
             pooled = by.with_columns(pl.when(pl.col("moy") == YEAR_END).then(YEAR_END).otherwise(0).alias("grp"))
             agg = (pooled.group_by("key", "grp")
                    .agg(pl.col("outstanding").sum(), pl.col("cost").sum(), (pl.col("cost") > 0).sum().alias("cost_months"))
@@ -121,7 +130,7 @@ def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:
                                                 (pl.col("cost") > 0).sum().alias("cost_months"))
         agg = (agg.filter((pl.col("cost_months") >= MIN_COST_MONTHS) & (pl.col("cost") > 0))
                .with_columns((pl.col("outstanding") / pl.col("cost")).clip(0, MAX_LAG).alias("k"),
-                             pl.lit("+".join(level)).alias("level")))
+                             pl.lit(name).alias("level")))
         frames.append(agg.select("level", "key", "moy", "k", "cost_months"))
     return pl.concat(frames).sort("level", "key", "moy")
 
@@ -129,17 +138,18 @@ def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:
 def assign_k(grants: pl.LazyFrame, k_table: pl.DataFrame, defaults: dict[str, float]) -> pl.LazyFrame:
     """k for every grant and month of year (1–13), from the most specific level that has evidence."""
     moys = pl.LazyFrame({"moy": list(range(1, YEAR_END + 1))}, schema={"moy": pl.Int32})
-    out = grants.select("grant_id", *{c for lvl in LEVELS for c in lvl}).join(moys, how="cross")
+    out = grants.select("grant_id", *COLUMNS).join(moys, how="cross")
     ks = []
-    for i, level in enumerate(LEVELS):
-        key = pl.concat_str([pl.col(c).fill_null("?") for c in level], separator="|")
-        tbl = k_table.lazy().filter(pl.col("level") == "+".join(level)).select(
-            "key", "moy", pl.col("k").alias(f"k{i}"))
+    for i, (name, columns, _) in enumerate(LEVELS):
+        key = pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|")
+        tbl = k_table.lazy().filter(pl.col("level") == name).select("key", "moy", pl.col("k").alias(f"k{i}"))
         out = out.with_columns(key.alias(f"key{i}")).join(tbl, left_on=[f"key{i}", "moy"], right_on=["key", "moy"], how="left")
+        if name == "provider_monthly":  # a quarterly biller's k follows its phase: its class knows that
+            out = out.with_columns(pl.when(pl.col("billing_class").fill_null("m") == "m").then(pl.col(f"k{i}")).alias(f"k{i}"))
         ks.append(f"k{i}")
     default = pl.col("provider_type").replace_strict(defaults, default=1.0, return_dtype=pl.Float64)
     default = pl.when(pl.col("moy") == YEAR_END).then(pl.max_horizontal(default - 2.0, 0.0)).otherwise(default)
-    source = pl.coalesce(*[pl.when(pl.col(k).is_not_null()).then(pl.lit("+".join(lvl))) for k, lvl in zip(ks, LEVELS)],
+    source = pl.coalesce(*[pl.when(pl.col(k).is_not_null()).then(pl.lit(lvl[0])) for k, lvl in zip(ks, LEVELS)],
                          pl.lit("default"))
     return out.select("grant_id", "moy", pl.coalesce(*ks, default).alias("k"), source.alias("k_source"))
 

@@ -112,3 +112,28 @@ def test_part_month_as_of(tmp_path):
     # nothing linked to learn from: the default (1 month outstanding for private) — everything from
     # 16 June on, plus the unbilled cost incurred up to the as-of date within that month
     assert components(fc)["grants"] > (15 + 31 + 31 + 30 + 31 + 30 + 31) * 100_000
+
+
+def test_a_provider_billing_in_advance_keeps_its_own_lag_among_providers_billing_in_arrears(tmp_path):
+    # One grant at a provider that invoices each month on the 10th for that same month: nothing is
+    # outstanding at a month's end. Twelve grants of the same type at a provider billing in
+    # arrears dominate the pooled estimate; 18 months of the first provider are too few for a k of
+    # its own per month of the year, but enough for one k over all months.
+    as_of = D(2025, 6, 30)
+    rows = [grant("A1", rate=10_000.0, provider="Forskud")]
+    postings = []
+    m = D(2024, 1, 1)
+    while m <= as_of:
+        postings.append({"posting_date": m.replace(day=10), "period": m, "account": "5.38.50", "amount": 1_000_000, "art": None,
+                         "citizen_id": "P1", "grant_id": "A1", "source": "finance", "text": None})
+        m = (m + dt.timedelta(days=32)).replace(day=1)
+    for i in range(12):
+        rows.append(grant(f"B{i}", provider="Bagud"))
+        postings += monthly_invoices(f"B{i}", 1_000_000, D(2024, 1, 1), D(2025, 12, 1), as_of)
+    fc = run_forecast(frame(rows, GRANT_SCHEMA), STEPS, frame(postings, POSTING_SCHEMA), budget(), settings(tmp_path), 2025, as_of)
+    a1 = fc.grant_costs.filter(pl.col("grant_id") == "A1").row(0, named=True)
+    assert a1["outstanding"] == 0
+    assert a1["remaining"] == 6 * 1_000_000
+    b0 = fc.grant_costs.filter(pl.col("grant_id") == "B0").row(0, named=True)
+    assert b0["outstanding"] == 1_000_000 and b0["remaining"] == 7 * 1_000_000
+    assert fc.lag.filter((pl.col("level") == "provider_monthly") & (pl.col("key") == "Forskud")).height == 12
