@@ -124,6 +124,29 @@ def test_deaths_and_outflow_add_up_to_the_survival_expectation():
     assert comp["deaths"] == pytest.approx(comp["other_outflow"], rel=0.02)  # equal rates, equal shares
 
 
+def test_an_end_with_a_reason_is_decided_but_a_bare_end_date_is_a_review_date():
+    # history: 20 grants, 4 moved away in 2023 (an other-outflow rate); now two grants end on
+    # 31 August 2025, one with its reason filled in (the move is decided), one without (a review date)
+    rows = []
+    for i in range(20):
+        g = grant(f"H{i}", start=D(2022, 1, 1), end=D(2023, 6, 30) if i < 4 else None)
+        g["end_reason"] = "moved" if i < 4 else None
+        rows.append(g)
+    moving = grant("M", rate=10_000.0, start=D(2024, 1, 1), end=D(2025, 8, 31))
+    moving.update(citizen_id="PM", end_reason="moved")
+    review = grant("R", rate=10_000.0, start=D(2024, 1, 1), end=D(2025, 8, 31))
+    review.update(citizen_id="PR")
+    fc = run_forecast(pl.DataFrame(rows + [moving, review], schema=GRANT_SCHEMA), STEPS, pl.DataFrame(schema=POSTING_SCHEMA),
+                      budget(), settings_tmp(), 2025, AS_OF, BufferInputs({}, None, None))
+    other = next(r for r in fc.buffers if r.name == "other_outflow").lines
+    per = dict(other.group_by("citizen_id").agg(pl.col("ore").sum()).iter_rows())
+    # the decided move is not carried on past its date: only the chance of ending even sooner is taken off
+    assert per["PM"] < 0
+    assert other.filter((pl.col("citizen_id") == "PM") & (pl.col("month") > D(2025, 8, 1))).is_empty()
+    # the review date is expected to be extended: September–December come back, less the chance of ending
+    assert per["PR"] > 3 * 1_000_000
+
+
 def test_bpa_sickness_share_is_learned_and_applied():
     g = grant("B1", rate=1_200_000.0, unit="year", start=D(2022, 1, 1), account="5.38.38.001")
     g.update(paragraph="SEL 96")
