@@ -99,12 +99,18 @@ def test_stu_start_end_and_follow_on():
     assert "F" not in by
 
 
-def test_death_rate_is_recovered_from_history():
+def history(n, ended_on, reasons, prefix="G"):
+    """n grants running since 1 January 2022; the first len(reasons) ended on `ended_on` for those reasons."""
     rows = []
-    for i in range(20):
-        g = grant(f"G{i}", start=D(2022, 1, 1), end=D(2023, 12, 31) if i < 6 else None)
-        g["end_reason"] = "death" if i < 6 else None
+    for i in range(n):
+        g = grant(f"{prefix}{i}", start=D(2022, 1, 1), end=ended_on if i < len(reasons) else None)
+        g["end_reason"] = reasons[i] if i < len(reasons) else None
         rows.append(g)
+    return rows
+
+
+def test_death_rate_is_recovered_from_history():
+    rows = history(20, D(2023, 12, 31), ["death"] * 6)
     h = hazards(ctx(rows), 3).row(0, named=True)
     exposure = (6 * 730 + 14 * 1096) / 365.25
     assert h["deaths_p"] == 6 and h["h_death"] == pytest.approx(6 / exposure)
@@ -112,11 +118,7 @@ def test_death_rate_is_recovered_from_history():
 
 
 def test_deaths_and_outflow_add_up_to_the_survival_expectation():
-    rows = []
-    for i in range(40):
-        g = grant(f"G{i}", start=D(2022, 1, 1), end=D(2023, 6, 30) if i < 8 else None)
-        g["end_reason"] = ("death" if i < 4 else "moved") if i < 8 else None
-        rows.append(g)
+    rows = history(40, D(2023, 6, 30), ["death"] * 4 + ["moved"] * 4)
     fc = run_forecast(pl.DataFrame(rows, schema=GRANT_SCHEMA), STEPS, pl.DataFrame(schema=POSTING_SCHEMA), budget(),
                       settings_tmp(), 2025, AS_OF, BufferInputs({}, None, None))
     comp = {r.name: r.total for r in fc.buffers}
@@ -127,11 +129,7 @@ def test_deaths_and_outflow_add_up_to_the_survival_expectation():
 def test_an_end_with_a_reason_is_decided_but_a_bare_end_date_is_a_review_date():
     # history: 20 grants, 4 moved away in 2023 (an other-outflow rate); now two grants end on
     # 31 August 2025, one with its reason filled in (the move is decided), one without (a review date)
-    rows = []
-    for i in range(20):
-        g = grant(f"H{i}", start=D(2022, 1, 1), end=D(2023, 6, 30) if i < 4 else None)
-        g["end_reason"] = "moved" if i < 4 else None
-        rows.append(g)
+    rows = history(20, D(2023, 6, 30), ["moved"] * 4, prefix="H")
     moving = grant("M", rate=10_000.0, start=D(2024, 1, 1), end=D(2025, 8, 31))
     moving.update(citizen_id="PM", end_reason="moved")
     review = grant("R", rate=10_000.0, start=D(2024, 1, 1), end=D(2025, 8, 31))
