@@ -12,7 +12,8 @@ from pathlib import Path
 import polars as pl
 
 from prognose.errors import UsageError
-from prognose.forecast import Forecast, month_end, run_forecast
+from prognose.forecast import Forecast, run_forecast
+from prognose.months import month_end
 from prognose.io.config import Settings, load_settings
 from prognose.io.buffers_io import BufferInputs, read_buffers
 from prognose.io.extract import Extract, read_extract

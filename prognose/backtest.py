@@ -16,6 +16,8 @@ import datetime as dt
 
 import polars as pl
 
+from prognose.months import month_end
+
 METHODS = ("prognose", "run_rate", "seasonal_share", "budget")
 
 
@@ -35,8 +37,7 @@ def same_day_last_year(d: dt.date) -> dt.date:
 def baselines(postings: pl.DataFrame, budget: pl.DataFrame, year: int, as_of: dt.date) -> dict[str, int | None]:
     """The three baselines in øre from the postings and budget known at `as_of`."""
     booked = booked_by(postings, year, as_of)
-    month_end = (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    elapsed = min(12.0, (as_of.year - year) * 12 + as_of.month - 1 + as_of.day / month_end.day)
+    elapsed = min(12.0, (as_of.year - year) * 12 + as_of.month - 1 + as_of.day / month_end(as_of).day)
     run_rate = round(booked * 12 / elapsed) if elapsed > 0 else None
     last_total = int(postings.filter(pl.col("period").dt.year() == year - 1).get_column("amount").sum())
     last_by = booked_by(postings, year - 1, same_day_last_year(as_of))

@@ -23,6 +23,7 @@ from prognose.buffers import BufferContext, events_frame, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
+from prognose.months import add_months, last_closed_month, month_end
 from prognose.lag import YEAR_END, assign_k, billing_classes, estimate_k, measure_outstanding, outstanding_at, timing_cv
 from prognose.periodise import periodise, round_half_up
 from prognose.residual import forecast_unexplained
@@ -46,20 +47,6 @@ class Forecast:
     buffers: list = field(default_factory=list)   # BufferResult per buffer, in ORDER
     notes: list[str] = field(default_factory=list)
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
-
-
-def month_end(d: dt.date) -> dt.date:
-    return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-
-
-def add_months(d: dt.date, n: int) -> dt.date:
-    y, m = divmod(d.month - 1 + n, 12)
-    return dt.date(d.year + y, m + 1, 1)
-
-
-def last_closed_month(as_of: dt.date) -> dt.date:
-    """The first day of the latest month whose end is on or before as_of."""
-    return as_of.replace(day=1) if as_of == month_end(as_of) else add_months(as_of.replace(day=1), -1)
 
 
 def sole_paragraph(grants: pl.DataFrame, paragraph_accounts: dict[str, str]) -> pl.DataFrame:

@@ -26,6 +26,8 @@ import datetime as dt
 
 import polars as pl
 
+from prognose.months import last_closed_month, month_end
+
 MAX_LAG = 6          # months of history that can be outstanding
 MIN_COST_MONTHS = 12  # grant-months of evidence needed to trust a group's estimate
 # (name, key columns, whether k is kept per month of the year), most specific first. A level kept
@@ -42,10 +44,6 @@ QUARTERLY_SHARE = 0.8    # share of a provider's invoiced amount booked in one p
 YEAR_END = 13
 
 
-def _month_end(month: pl.Expr) -> pl.Expr:
-    return month.dt.month_end()
-
-
 def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.LazyFrame,
                         as_of: dt.date, history_start: dt.date) -> pl.DataFrame:
     """Observed (grant, month-end) outstanding amounts for grants that started inside the history.
@@ -53,9 +51,7 @@ def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.
     costs: grant_id, month, ore (full months). postings: linked postings known at as_of.
     Returns grant_id, month, moy, cost (ore in that month), outstanding (ore).
     """
-    last_end = as_of.replace(day=1) - dt.timedelta(days=1)  # the latest month end on or before as_of
-    if as_of == (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1):
-        last_end = as_of
+    last_end = month_end(last_closed_month(as_of))  # the latest month end on or before as_of
     eligible = grants.filter(pl.col("start_date") >= history_start).select(
         "grant_id", pl.col("start_date").dt.month_start().alias("first"),
         pl.coalesce(pl.col("end_date"), pl.lit(as_of)).dt.month_start().dt.offset_by(f"{MAX_LAG}mo").alias("last"))

@@ -18,6 +18,8 @@ import datetime as dt
 
 import polars as pl
 
+from prognose.months import months_between
+
 DRIVER_SHARE = (0.2, 3.0)   # plausible kroner of unexplained bookings per krone of own grants' cost
 MIN_CUTS = 6                # past forecasts needed to measure the error of an h-month sum
 
@@ -44,12 +46,6 @@ def horizon_error(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
                  pl.col("adj").std().alias("sigma"))
             .select("account", pl.when(pl.col("cuts") >= MIN_CUTS).then(pl.col("rmse"))
                     .otherwise(pl.col("sigma") * (horizon + horizon ** 2 / 12) ** 0.5).fill_null(0.0).alias("horizon_sd")))
-
-
-def months_between(a: pl.Expr, b: dt.date | pl.Expr) -> pl.Expr:
-    """Whole months from month a to month b (b − a); b a date or a date expression."""
-    b = pl.lit(b) if isinstance(b, dt.date) else b
-    return (b.dt.year() - a.dt.year()) * 12 + (b.dt.month() - a.dt.month())
 
 
 def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: list[dt.date],

@@ -16,16 +16,12 @@ from conftest import D, ROOT, invoke, write
 from prognose import app
 from prognose.diff import bridge
 from prognose.io import snapshots as store
+from prognose.months import add_months
 
 ALL_OFF = {name: {"enabled": False} for name in ("stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")}
 G = {"grant_id": pl.String, "citizen_id": pl.String, "paragraph": pl.String, "account": pl.String, "provider": pl.String,
      "provider_type": pl.String, "start_date": pl.Date, "end_date": pl.Date, "end_reason": pl.String, "unit": pl.String,
      "rate": pl.Float64, "quantity": pl.Float64, "decided_date": pl.Date}
-
-
-def add_months(d: dt.date, n: int) -> dt.date:
-    y, m = divmod(d.month - 1 + n, 12)
-    return dt.date(d.year + y, m + 1, 1)
 
 
 def base() -> dict:

@@ -23,7 +23,7 @@ from prognose.buffers.costs import account_of
 from prognose.buffers.survival import ending_rates
 from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered
 from prognose.labels import kroner
-from prognose.residual import months_between
+from prognose.months import months_between
 
 HALF_LIFE_MONTHS = 12.0   # a month's newcomers weigh half as much in the rate a year later
 MIN_SEASON_OBS = 36       # newcomers of complete years needed for a month-of-year pattern

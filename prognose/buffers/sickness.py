@@ -15,6 +15,7 @@ import polars as pl
 
 from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
 from prognose.labels import kroner
+from prognose.months import last_closed_month
 from prognose.paragraphs import BPA
 from prognose.periodise import periodise
 
@@ -39,8 +40,7 @@ def bpa_sickness(ctx: BufferContext, cfg: dict) -> BufferResult:
     steps = ctx.steps.join(bpa.select("grant_id"), on="grant_id", how="semi")
     cost = periodise(bpa.lazy(), steps.lazy(), start, dt.date(ctx.year, 12, 31), ctx.price_index, split=ctx.as_of).collect()
     cost = cost.join(bpa.select("grant_id", "account", "paragraph", "citizen_id"), on="grant_id")
-    last_closed = ctx.as_of.replace(day=1) if (ctx.as_of + dt.timedelta(days=1)).day == 1 else \
-        (ctx.as_of.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last_closed = last_closed_month(ctx.as_of)
     sick = (ctx.postings.filter((pl.col("kind") == "bpa_sickness") & (pl.col("period") >= start) & (pl.col("period") <= last_closed))
             .group_by(pl.col("period").alias("month")).agg(pl.col("amount").sum().alias("sick")))
     base = (cost.filter(pl.col("month") <= last_closed).group_by("month").agg(pl.col("ore").sum().alias("cost"))

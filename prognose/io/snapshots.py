@@ -25,6 +25,7 @@ import polars as pl
 
 from prognose import __version__
 from prognose.errors import UsageError
+from prognose.months import is_month_end
 
 INPUTS = ("grants", "plan_steps", "postings", "budget")
 
@@ -148,7 +149,7 @@ def month_end_inputs(directory: Path, year: int) -> list[tuple[str, Path]]:
     for path in listing(directory):
         meta = load_meta(path)
         as_of = meta["as_of"]
-        if meta["year"] == year and (dt.date.fromisoformat(as_of) + dt.timedelta(days=1)).day == 1:
+        if meta["year"] == year and is_month_end(dt.date.fromisoformat(as_of)):
             out[as_of] = path
     return sorted(out.items())
 
