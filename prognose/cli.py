@@ -165,7 +165,7 @@ def run(
     text = render.forecast(result, output_format(out, fmt).value, by.value, monthly)
     emit(text, out)
     for note in result.forecast.notes:
-        say(f"note: {note}")
+        say(("bemærk: " if settings.lang == "da" else "note: ") + note[settings.lang])
     if STATE["verbose"]:
         from prognose.timing import report
 

@@ -24,6 +24,7 @@ from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
 from prognose.months import add_months, last_closed_month, month_end
+from prognose.labels import label
 from prognose.lag import YEAR_END, assign_k, billing_classes, estimate_k, measure_outstanding, outstanding_at, timing_cv
 from prognose.periodise import periodise, round_half_up
 from prognose.residual import forecast_unexplained
@@ -45,7 +46,7 @@ class Forecast:
     unexplained_params: pl.DataFrame
     grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y), outstanding (øre at as-of)
     buffers: list = field(default_factory=list)   # BufferResult per buffer, in ORDER
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}: what the controller should know
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
 
 
@@ -150,10 +151,12 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                                                   nulls_last=True)
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = list(buffers.notes) if buffers is not None else []
-    notes += [f"{r.name}: {flag}" for r in results for flag in r.flags]
+    notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]
     no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
     if no_budget:
-        notes.append(f"no budget for {year} on account(s) {', '.join(no_budget)}: their budget counts as 0")
+        accounts = ", ".join(no_budget)
+        notes.append({"da": f"intet budget for {year} på konto {accounts}: budgettet regnes som 0",
+                      "en": f"no budget for {year} on account(s) {accounts}: their budget counts as 0"})
     band = None
     if draws > 0:
         with stage("forecast: interval"):

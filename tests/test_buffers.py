@@ -70,7 +70,7 @@ def settings_tmp():
 def test_overdue_youth_is_flagged_and_kept_or_dropped():
     lst = youth_list([("A", D(2025, 5, 1), "SEL 108", "month", 10_000.0, 1.0, 1.0)])
     kept = youth_transfers(ctx(youth=lst), {})
-    assert kept.total == 6 * 1_000_000 and kept.flags and "check the list" in kept.flags[0]
+    assert kept.total == 6 * 1_000_000 and kept.flags and "check the list" in kept.flags[0]["en"]
     dropped = youth_transfers(ctx(youth=lst), {"overdue": "drop"})
     assert dropped.total == 0 and dropped.flags
 

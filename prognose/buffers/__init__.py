@@ -46,7 +46,7 @@ class BufferResult:
     params: list[Param] = field(default_factory=list)
     explanation: dict[str, str] = field(default_factory=dict)
     people: pl.DataFrame | None = None
-    flags: list[str] = field(default_factory=list)
+    flags: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}: something to check
     events: pl.DataFrame | None = None
 
     @property

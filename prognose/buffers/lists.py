@@ -18,7 +18,7 @@ from prognose.buffers import (BufferContext, BufferResult, Param, empty_events, 
                               timing_cv)
 from prognose.buffers.costs import account_of, synthetic_cost
 from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered, still_expected
-from prognose.labels import kroner
+from prognose.labels import date_text, kroner
 
 MIN_COMPLETED = 5   # completed STU courses needed to say how long one lasts
 STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt"}
@@ -80,9 +80,14 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
     weighted = float(counted.get_column("probability").sum()) if counted.height else 0.0
     total = int(lines.get_column("ore").sum()) if lines.height else 0
     flags = []
-    if n["overdue"] or n["dropped"]:
-        flags.append(f"{n['overdue'] + n['dropped']} listed young people were expected before {ctx.as_of} and have no grant yet "
-                     f"({'kept from the day after the as-of date' if keep_overdue else 'left out'}); check the list")
+    late = n["overdue"] + n["dropped"]
+    if late:
+        flags.append({
+            "da": (f"{late} {'ung' if late == 1 else 'unge'} på listen var ventet før {date_text(ctx.as_of)} og har endnu ingen "
+                   f"bevilling ({'medregnet fra dagen efter opgørelsesdatoen' if keep_overdue else 'udeladt'}); se listen igennem"),
+            "en": (f"{late} listed young {'person was' if late == 1 else 'people were'} expected before {ctx.as_of} and "
+                   f"{'has' if late == 1 else 'have'} no grant yet "
+                   f"({'kept from the day after the as-of date' if keep_overdue else 'left out'}); check the list")})
     weighted_da = f"{weighted:.1f}".replace(".", ",")
     da = (f"{counted.height} unge fra børne- og ungeområdet forventes resten af året (sandsynlighedsvægtet {weighted_da} personer), "
           f"i alt {kroner(total)} kr.; {n['arrived']} på listen har allerede fået bevilling og tælles dér")

@@ -73,8 +73,11 @@ def bpa_sickness(ctx: BufferContext, cfg: dict) -> BufferResult:
         pl.lit(cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
     flags = []
     if observed_months == 0 and source != "override":
-        flags.append("no BPA substitute pay was recognised in the postings (match_text/match_art in buffers.toml); "
-                     "the BPA sickness buffer is 0 — set bpa_sickness.share if you know it")
+        flags.append({
+            "da": ("der blev ikke genkendt vikarudgifter ved BPA-sygdom i posteringerne (match_text/match_art i buffers.toml); "
+                   "BPA-sygdomsbufferen er 0 — angiv bpa_sickness.share, hvis andelen er kendt"),
+            "en": ("no BPA substitute pay was recognised in the postings (match_text/match_art in buffers.toml); "
+                   "the BPA sickness buffer is 0 — set bpa_sickness.share if you know it")})
     params = [Param("share_of_bpa_cost", round(overall, 4), source, observed_months, "share"),
               Param("by_month_of_year", seasonal, "estimated"),
               Param("match_text", ", ".join(cfg.get("match_text", DEFAULT_TEXT)), "override" if "match_text" in cfg else "default"),

@@ -33,7 +33,7 @@ class BufferInputs:
     youth: pl.DataFrame | None
     stu: pl.DataFrame | None
     files: list[SourceFile] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}
 
 
 def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
@@ -41,7 +41,8 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     files: list[SourceFile] = []
     notes = []
     if not directory.is_dir():
-        return BufferInputs({}, None, None, [], [f"no buffers directory {directory}: buffers use their defaults and no lists"])
+        return BufferInputs({}, None, None, [], [{"da": f"ingen buffermappe {directory}: bufferne bruger deres standarder og ingen lister",
+                                                  "en": f"no buffers directory {directory}: buffers use their defaults and no lists"}])
     config: dict = {}
     toml = directory / "buffers.toml"
     if toml.exists():
@@ -68,7 +69,8 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
         if config.get("other_outflow", {}).get("planned_end", "review") not in ("review", "firm"):
             problems.append(Problem("buffers.toml", None, "other_outflow.planned_end", None, "review or firm"))
     else:
-        notes.append("no buffers.toml: every buffer on, parameters estimated")
+        notes.append({"da": "ingen buffers.toml: alle buffere er slået til, og deres parametre estimeres",
+                      "en": "no buffers.toml: every buffer on, parameters estimated"})
     youth = read_table(directory, "youth_transfers", settings, key, False, problems, files)
     stu = read_table(directory, "stu", settings, key, False, problems, files)
     if stu is not None and stu.height:

@@ -63,6 +63,6 @@ def render(fc, lang: str, fmt: str) -> str:
                              for c, v in zip(r.people.columns, row)])
             con.print(pt)
         for f in r.flags:
-            con.print(f"[yellow]! {f}[/]")
+            con.print(f"[yellow]! {f[lang]}[/]")
         con.print("")
     return buf.getvalue()
