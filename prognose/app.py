@@ -99,7 +99,7 @@ def backtest(settings: Settings, extracts: Path | None = None, final: Path | Non
         year = snapshots_year
         loader = lambda folder: _snapshot_inputs(folder, settings)  # noqa: E731
     else:
-        folders = sorted(p for p in extracts.iterdir() if p.is_dir() and _is_date(p.name)) if extracts and extracts.is_dir() else []
+        folders = extract_folders(extracts)
         if not folders:
             raise UsageError(f"no month-end extracts in {extracts} (folders named YYYY-MM-DD, each a data directory)")
         points = [(p.name, p) for p in folders]
@@ -140,6 +140,13 @@ def _snapshot_inputs(folder: Path, settings: Settings):
     frames, config, lists = store.inputs_of(folder)
     bufs = BufferInputs(config or {}, lists["youth"], lists["stu"]) if config is not None else None
     return frames["grants"], frames["plan_steps"], frames["postings"], frames["budget"], bufs
+
+
+def extract_folders(extracts: Path | None) -> list[Path]:
+    """The dated extract folders (YYYY-MM-DD) a backtest re-runs, in date order."""
+    if extracts is None or not extracts.is_dir():
+        return []
+    return sorted(p for p in extracts.iterdir() if p.is_dir() and _is_date(p.name))
 
 
 def _is_date(name: str) -> bool:

@@ -299,7 +299,9 @@ def backtest(
 
     settings = app.settings_for(workspace, lang=lang.value if lang else None)
     folder = extracts or settings.backtest
-    count = 12 if snapshots is not None else (len([p for p in folder.iterdir() if p.is_dir()]) if folder.is_dir() else 0)
+    from prognose.io.snapshots import month_end_inputs
+
+    count = len(month_end_inputs(settings.snapshots, snapshots) if snapshots is not None else app.extract_folders(folder))
     show = not STATE["quiet"] and sys.stderr.isatty()
     with Progress(transient=True, disable=not show) as bar:
         task = bar.add_task("backtest", total=count)

@@ -47,9 +47,9 @@ def kroner(ore: int, lang: str = "da", decimals: int = 0) -> str:
     return number(round(ore / 100, decimals), lang, decimals)
 
 
-def number(value: float, lang: str = "da", decimals: int = 0) -> str:
-    """A number with thousands separators: 1.234.567 (da) or 1,234,567 (en)."""
-    text = f"{value:,.{decimals}f}"
+def number(value: float, lang: str = "da", decimals: int = 0, signed: bool = False) -> str:
+    """A number with thousands separators: 1.234.567 (da) or 1,234,567 (en); signed: always a + or −."""
+    text = f"{value:{'+' if signed else ''},.{decimals}f}"
     if lang == "da":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text.replace("-", "−") if lang == "da" else text

@@ -16,7 +16,8 @@ from pathlib import Path
 import polars as pl
 
 CPR_PATTERN = r"^\d{6}-?\d{4}$"
-_CPR_IN_TEXT = re.compile(r"(?<!\d)\d{6}[- ]?\d{4}(?!\d)")
+_CPR_DIGITS = r"\d{6}[- ]?\d{4}"     # a CPR number inside text: ten digits, perhaps split after six
+_CPR_IN_TEXT = re.compile(rf"(?<!\d){_CPR_DIGITS}(?!\d)")
 KEY_ENV = "PROGNOSE_PSEUDONYM_KEY"
 
 
@@ -26,7 +27,7 @@ def scrub_text(text: str) -> str:
 
 
 def scrub_expr(expr: pl.Expr) -> pl.Expr:
-    return expr.str.replace_all(r"(^|\D)\d{6}[- ]?\d{4}(\D|$)", "${1}[CPR]${2}")
+    return expr.str.replace_all(rf"(^|\D){_CPR_DIGITS}(\D|$)", "${1}[CPR]${2}")
 
 
 def load_key(key_file: Path, create: bool = True) -> bytes:
@@ -57,26 +58,25 @@ def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFra
 
     The HMAC runs once per distinct CPR number, not once per row.
     """
-    if column not in df.columns:
-        return df
-    uniques = df.get_column(column).drop_nulls().unique()
-    cprs = uniques.filter(uniques.str.contains(CPR_PATTERN))
-    if cprs.len() == 0:
-        return df
-    pseudonyms = pl.Series([pseudonym(key, v) for v in cprs.to_list()], dtype=pl.String)
-    return df.with_columns(pl.col(column).replace(cprs, pseudonyms))
+    return _map_distinct(df, column, CPR_PATTERN,
+                         lambda cprs: pl.Series([pseudonym(key, v) for v in cprs.to_list()], dtype=pl.String))
 
 
 def scrub_column(df: pl.DataFrame, column: str) -> pl.DataFrame:
     """Mask CPR-shaped numbers in a free-text column, working once per distinct text."""
+    return _map_distinct(df, column, _CPR_DIGITS, lambda hits: pl.select(scrub_expr(pl.lit(hits))).to_series())
+
+
+def _map_distinct(df: pl.DataFrame, column: str, pattern: str, mapping) -> pl.DataFrame:
+    """Replace the distinct values of `column` that match `pattern` by mapping(those values): the
+    work runs once per distinct value, not once per row."""
     if column not in df.columns:
         return df
     uniques = df.get_column(column).drop_nulls().unique()
-    hits = uniques.filter(uniques.str.contains(r"\d{6}[- ]?\d{4}"))
+    hits = uniques.filter(uniques.str.contains(pattern))
     if hits.len() == 0:
         return df
-    masked = pl.select(scrub_expr(pl.lit(hits))).to_series()
-    return df.with_columns(pl.col(column).replace(hits, masked))
+    return df.with_columns(pl.col(column).replace(hits, mapping(hits)))
 
 
 def birth_date_from_cpr(expr: pl.Expr) -> pl.Expr:

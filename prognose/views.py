@@ -12,13 +12,13 @@ from prognose.forecast import Forecast
 
 BUFFERS = ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")
 FIGURES = ("budget", "actual_to_date", "forecast", "deviation")
+UNALLOCATED = "ikke fordelt"   # the key of lines without a paragraph or provider type (label "unallocated" when shown)
 
 
 def by(fc: Forecast, key: str = "account") -> pl.DataFrame:
     """budget, actual_to_date, forecast, deviation per account / paragraph / provider_type."""
     lines = fc.lines
-    unallocated = pl.lit("ikke fordelt")
-    k = pl.col(key).fill_null(unallocated) if key != "account" else pl.col("account")
+    k = pl.col(key).fill_null(pl.lit(UNALLOCATED)) if key != "account" else pl.col("account")
     sums = lines.group_by(k.alias(key)).agg(
         pl.col("ore").filter(pl.col("origin") == "booked").sum().alias("actual_to_date"),
         pl.col("ore").sum().alias("forecast"),
@@ -73,4 +73,4 @@ def components(fc: Forecast) -> dict:
 def components_by(fc: Forecast, key: str = "account") -> pl.DataFrame:
     """The still-to-come amounts per key and origin (wide): for tables that show where it comes from."""
     ahead = fc.lines.filter(pl.col("origin") != "booked")
-    return ahead.group_by(pl.col(key).fill_null("ikke fordelt"), "origin").agg(pl.col("ore").sum()).sort(key, "origin")
+    return ahead.group_by(pl.col(key).fill_null(UNALLOCATED), "origin").agg(pl.col("ore").sum()).sort(key, "origin")

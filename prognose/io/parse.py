@@ -147,6 +147,7 @@ def _parse_expr(col: Column, dtype: pl.DataType, decimal: str) -> tuple[pl.Expr,
     return s, pl.lit(True)
 
 
+LARGE = 50_000   # rows from which a column is parsed once per distinct value, and long text taken as stored
 _DTYPES = {"date": pl.Date, "money": pl.Int64, "number": pl.Float64, "probability": pl.Float64,
            "int": pl.Int64, "period": pl.Date}
 
@@ -202,7 +203,7 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Ex
     running string functions over millions of rows."""
     dtype = frame.schema[col.name]
     raw = pl.col(col.name)
-    if (col.kind == "date" and dtype == pl.Date) or (col.kind == "text" and dtype == pl.String and frame.height >= 50_000):
+    if (col.kind == "date" and dtype == pl.Date) or (col.kind == "text" and dtype == pl.String and frame.height >= LARGE):
         # already typed (parquet): only presence to check. Large text columns are taken as
         # stored, with empty strings as missing; whitespace is not trimmed there.
         value = raw if col.kind == "date" else pl.when(raw != "").then(raw)
@@ -214,7 +215,7 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Ex
     if col.required:
         bad = bad | ~present
     typed = pl.when(present).then(value)
-    if frame.height < 50_000:
+    if frame.height < LARGE:
         return typed, bad
     uniques = frame.get_column(col.name).unique()
     if uniques.len() * 20 > frame.height:

@@ -13,6 +13,7 @@ TEMPLATE = '''# prognose.toml — the workspace's settings. `prognose config` pr
 data = "data"            # the extract: grants, postings, budget (+ plan_steps) as .csv/.xlsx/.parquet
 buffers = "buffers"      # the controller's assumptions: youth_transfers.csv, stu.csv, buffers.toml
 snapshots = "snapshots"  # one folder per forecast run
+backtest = "backtest"    # month-end extracts of a past year (YYYY-MM-DD/), for `prognose backtest`
 key_file = ".prognose-key"  # key for CPR pseudonyms: local, never in version control
 
 [display]

@@ -10,16 +10,11 @@ import polars as pl
 from rich.table import Table
 
 from prognose.backtest import coverage_share
-from prognose.labels import kroner, millions
+from prognose.labels import kroner, millions, number
 from prognose.report import terminal
 
 NAMES = {"da": {"prognose": "prognose", "run_rate": "forbrug × 12/m", "seasonal_share": "sæsonandel", "budget": "budget"},
          "en": {"prognose": "prognose", "run_rate": "run-rate", "seasonal_share": "seasonal share", "budget": "budget"}}
-
-
-def number(x: float, lang: str, signed: bool = False) -> str:
-    text = f"{x:+.2f}" if signed else f"{x:.2f}"
-    return text.replace(".", ",").replace("-", "−") if lang == "da" else text
 
 
 def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str],
@@ -70,7 +65,7 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
         tab.add_column("P10–P90, mio." if da else "P10–P90, m", justify="right")
         tab.add_column("Inden for" if da else "Inside", justify="center")
     for (as_of, forecast, error), row in zip(fc.select("as_of", "forecast", "error").iter_rows(), wide.iter_rows(named=True)):
-        pct = [("–" if row.get(m) is None else number(row[m], lang, signed=True))
+        pct = [("–" if row.get(m) is None else number(row[m], lang, 2, signed=True))
                for m in ("prognose", "run_rate", "seasonal_share", "budget")]
         band = bands.get(as_of)
         extra = [f"{millions(band['p10'], lang)}–{millions(band['p90'], lang)}", ("ja" if da else "yes") if band["inside"]
@@ -80,11 +75,11 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
     con.print(("Gennemsnitlig absolut fejl i % af årsresultatet (alle måneder · marts, juni, sept., nov.):" if da else
                "Mean absolute error, % of final (all months · Mar, Jun, Sep, Nov):"))
     for r in summary.iter_rows(named=True):
-        key = "–" if r["mae_pct_key_months"] is None else number(r["mae_pct_key_months"], lang)
-        con.print(f"  {NAMES[lang][r['method']]:<16} {number(r['mae_pct'], lang)} · {key}")
+        key = "–" if r["mae_pct_key_months"] is None else number(r["mae_pct_key_months"], lang, 2)
+        con.print(f"  {NAMES[lang][r['method']]:<16} {number(r['mae_pct'], lang, 2)} · {key}")
     if bands:
         inside = sum(1 for b in bands.values() if b["inside"])
         share = 100 * inside / len(bands)
-        con.print((f"Årsresultatet lå inden for P10–P90 i {inside} af {len(bands)} måneder ({number(share, lang)} %; mål 70–90 %)."
+        con.print((f"Årsresultatet lå inden for P10–P90 i {inside} af {len(bands)} måneder ({number(share, lang, 2)} %; mål 70–90 %)."
                    if da else f"The final accounts fell inside P10–P90 in {inside} of {len(bands)} months ({share:.2f}%; target 70–90%)."))
     return buf.getvalue()

@@ -14,7 +14,21 @@ from prognose.report import terminal
 
 SOURCE_DA = {"estimated": "estimeret", "override": "buffers.toml", "default": "standard"}
 STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt",
-             "has STU grant": "har STU-bevilling", "follow-on granted": "efterfølgende tilbud bevilget"}
+             "has STU grant": "har STU-bevilling", "follow-on granted": "efterfølgende tilbud bevilget",
+             "start": "start", "end": "slut"}
+PEOPLE_HEADERS = {  # column → (da, en) for the lists' people
+    "citizen_id": ("Borger (pseudonym)", "Citizen (pseudonym)"), "expected_start": ("Forventet start", "Expected start"),
+    "event": ("Hændelse", "Event"), "date": ("Dato", "Date"), "paragraph": ("Paragraf", "Paragraph"),
+    "listed_probability": ("Sandsynlighed på listen", "Listed probability"),
+    "probability": ("Sandsynlighed nu", "Probability now"), "status": ("Status", "Status"),
+    "contribution": ("Bidrag, kr.", "Contribution, DKK"),
+}
+
+
+def _text(value, lang: str) -> str:
+    """A parameter or list value as text; decimals with a comma in Danish."""
+    text = str(value)
+    return text.replace(".", ",") if lang == "da" and isinstance(value, float) else text
 
 
 def buffers_document(fc) -> dict:
@@ -47,7 +61,7 @@ def render(fc, lang: str, fmt: str) -> str:
         for h in (("Parameter", "Værdi", "Kilde", "Observationer") if lang == "da" else ("Parameter", "Value", "Source", "Observations")):
             t.add_column(h)
         for p in r.params:
-            t.add_row(p.name, f"{p.value}{' ' + p.unit if p.unit else ''}", SOURCE_DA.get(p.source, p.source) if lang == "da" else p.source,
+            t.add_row(p.name, f"{_text(p.value, lang)}{' ' + p.unit if p.unit else ''}", SOURCE_DA.get(p.source, p.source) if lang == "da" else p.source,
                       "" if p.observations is None else str(p.observations))
         con.print(t)
         if d["months"]:
@@ -56,10 +70,10 @@ def render(fc, lang: str, fmt: str) -> str:
         if r.people is not None and r.people.height:
             pt = Table(show_header=True, header_style="bold", box=None)
             for c in r.people.columns:
-                pt.add_column(c)
+                pt.add_column(PEOPLE_HEADERS.get(c, (c, c))[0 if lang == "da" else 1])
             for row in r.people.iter_rows():
                 pt.add_row(*[kroner(v, lang) if c == "contribution" else
-                             STATUS_DA.get(v, v) if (c == "status" and lang == "da") else str(v)
+                             STATUS_DA.get(v, v) if (c in ("status", "event") and lang == "da") else _text(v, lang)
                              for c, v in zip(r.people.columns, row)])
             con.print(pt)
         for f in r.flags:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 
 import polars as pl
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from prognose.diff import Bridge
 from prognose.labels import kroner
+from prognose.views import UNALLOCATED
 from prognose.report import terminal
 
 CAUSE_DA = {
@@ -38,8 +40,24 @@ def cause_label(c: str, lang: str) -> str:
     return CAUSE_DA.get(c, c) if lang == "da" else c
 
 
+# details that name the budget years compared (diff.py writes them with the years filled in)
+DETAIL_DA_YEARS = (
+    (re.compile(r"^known grants in (\d{4}) against (\d{4})$"), "kendte bevillinger i {} mod {}"),
+    (re.compile(r"^the part no grant explains, (\d{4}) against (\d{4})$"), "den ikke bevillingsbestemte del, {} mod {}"),
+    (re.compile(r"^re-estimated for (\d{4})$"), "genberegnet for {}"),
+)
+
+
 def detail_label(d: str, lang: str) -> str:
-    return DETAIL_DA.get(d, d) if lang == "da" else d
+    if lang != "da" or d is None:
+        return d
+    if d in DETAIL_DA:
+        return DETAIL_DA[d]
+    for pattern, text in DETAIL_DA_YEARS:
+        m = pattern.match(d)
+        if m:
+            return text.format(*m.groups())
+    return d
 
 
 def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[dict]:
@@ -86,7 +104,7 @@ def document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_paragraph
 
 
 def by(br: Bridge, key: str) -> pl.DataFrame:
-    return (br.rows.group_by(pl.col(key).fill_null("ikke fordelt"), "cause").agg(pl.col("amount").sum())
+    return (br.rows.group_by(pl.col(key).fill_null(UNALLOCATED), "cause").agg(pl.col("amount").sum())
             .filter(pl.col("amount") != 0).sort(key, "cause"))
 
 

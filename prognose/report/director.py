@@ -25,13 +25,17 @@ ACCOUNT_NAMES = {  # SPEC §6: the functions of the area
     "5.38.59": ("Aktivitets- og samværstilbud", "Activity and social centres"),
     "3.30.46": ("Ungdomsuddannelse for unge med særlige behov (STU)", "Special youth education (STU)"),
 }
-CAUSE_DA = {
-    "new grants": "nye bevillinger", "ended grants": "ophørte bevillinger", "end date moved": "ændrede slutdatoer",
-    "changed grants": "ændrede takster og planer", "closed months": "bogføringen i den lukkede måned",
-    "unexplained part": "udgifter uden bevilling", "another budget year": "et nyt budgetår",
-    "buffer youth_transfers": "ungeovergange", "buffer stu": "STU", "buffer other_inflow": "forventet øvrig tilgang",
-    "buffer deaths": "forventede dødsfald", "buffer bpa_sickness": "BPA-sygdom", "buffer other_outflow": "forventet øvrig afgang",
-    "other changes": "øvrige ændringer",
+# a bridge cause as the overview's sentence names it ("…, primært nye bevillinger" / "…, mainly new grants")
+CAUSE_SENTENCE = {
+    "new grants": ("nye bevillinger", "new grants"), "ended grants": ("ophørte bevillinger", "ended grants"),
+    "end date moved": ("ændrede slutdatoer", "changed end dates"),
+    "changed grants": ("ændrede takster og planer", "changed rates and plans"),
+    "closed months": ("bogføringen i den lukkede måned", "the bookings of the month that closed"),
+    "unexplained part": ("udgifter uden bevilling", "costs no grant explains"), "another budget year": ("et nyt budgetår", "a new budget year"),
+    "buffer youth_transfers": ("ungeovergange", "youth transfers"), "buffer stu": ("STU", "STU"),
+    "buffer other_inflow": ("forventet øvrig tilgang", "expected other inflow"), "buffer deaths": ("forventede dødsfald", "expected deaths"),
+    "buffer bpa_sickness": ("BPA-sygdom", "BPA sickness"), "buffer other_outflow": ("forventet øvrig afgang", "expected other outflow"),
+    "other changes": ("øvrige ændringer", "other changes"),
 }
 
 
@@ -120,11 +124,11 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
         if lang == "da":
             direction = "mere" if change >= 0 else "mindre"
             s2 = f"Prognosen er {mio(change, lang)} {direction} end sidste måned"
-            s2 += f", primært {CAUSE_DA.get(cause, cause)}." if cause else "."
+            s2 += f", primært {CAUSE_SENTENCE.get(cause, (cause, cause))[0]}." if cause else "."
         else:
             direction = "higher" if change >= 0 else "lower"
             s2 = f"The forecast is {mio(change, lang)} {direction} than last month"
-            s2 += f", mainly {cause}." if cause else "."
+            s2 += f", mainly {CAUSE_SENTENCE.get(cause, (cause, cause))[1]}." if cause else "."
     booked = rep_total["actual_to_date"]
     share = 100 * booked / rep_total["forecast"] if rep_total["forecast"] else 0.0
     parts = dict(comps)

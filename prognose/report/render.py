@@ -7,7 +7,7 @@ import sys
 
 import polars as pl
 
-from prognose.labels import kroner, label, number
+from prognose.labels import date_text, kroner, label, number
 from prognose.report import machine, terminal
 from prognose.views import by as by_view, components, months, months_by_account
 
@@ -47,17 +47,21 @@ def forecast(result, fmt: str, key: str = "account", monthly: bool = False) -> s
 
 
 def validation(ex, lang: str) -> str:
+    da = lang == "da"
     lines = []
     for f in ex.files:
         dialect = ", ".join(f"{k}: {v}" for k, v in f.dialect.items())
-        lines.append(f"{f.path}: {f.rows} rows ({dialect}); sha256 {f.sha256[:12]}")
+        lines.append(f"{f.path}: {number(f.rows, lang)} {'rækker' if da else 'rows'} ({dialect}); sha256 {f.sha256[:12]}")
     p = ex.postings
     if p.height:
-        lines.append(f"postings: posting dates {p['posting_date'].min()} … {p['posting_date'].max()}, "
-                     f"periods {p['period'].min():%Y-%m} … {p['period'].max():%Y-%m}")
+        first, last = p["posting_date"].min(), p["posting_date"].max()
+        periods = f"{p['period'].min():%Y-%m} … {p['period'].max():%Y-%m}"
+        lines.append(f"posteringer: bogført {date_text(first)} … {date_text(last)}, perioder {periods}" if da else
+                     f"postings: posting dates {first} … {last}, periods {periods}")
     g = ex.grants
-    lines.append(f"grants: {g.height} grants of {g['citizen_id'].n_unique()} citizens, "
-                 f"{g.filter(pl.col('end_date').is_null()).height} open-ended")
+    n, citizens, open_ended = g.height, g["citizen_id"].n_unique(), g.filter(pl.col("end_date").is_null()).height
+    lines.append(f"bevillinger: {number(n, lang)} bevillinger til {number(citizens, lang)} borgere, {number(open_ended, lang)} uden slutdato"
+                 if da else f"grants: {n} grants of {citizens} citizens, {open_ended} open-ended")
     sums = (p.group_by("account", pl.col("period").dt.year().alias("year")).agg(pl.col("amount").sum())
             .sort("account", "year"))
     lines.append("")

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from prognose.labels import kroner, label, millions, percent
+from prognose.views import UNALLOCATED
 
 
 def console(stream, for_terminal: bool) -> Console:
@@ -41,7 +42,8 @@ def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: st
         dev = r["deviation"] * flip
         overspend = r["deviation"] > 0
         style = "red" if overspend else None
-        cells = [str(r[key]), kroner(r["budget"], lang), kroner(r["actual_to_date"], lang), kroner(r["forecast"], lang),
+        name = label(lang, "unallocated") if r[key] == UNALLOCATED else str(r[key])
+        cells = [name, kroner(r["budget"], lang), kroner(r["actual_to_date"], lang), kroner(r["forecast"], lang),
                  f"[{style}]{kroner(dev, lang)}[/]" if style else kroner(dev, lang)]
         if show_pct:
             cells.append(percent(dev, r["budget"], lang))
