@@ -111,7 +111,7 @@ def load(path: Path) -> Snapshot:
     if not (path / "meta.json").exists():
         raise UsageError(f"{path} is not a snapshot (no meta.json)")
     read = lambda n: json.loads((path / n).read_text(encoding="utf-8"))  # noqa: E731
-    return Snapshot(path, read("meta.json"), read("result.json"), read("buffers.json"), pl.read_parquet(path / "lines.parquet"))
+    return Snapshot(path, load_meta(path), read("result.json"), read("buffers.json"), pl.read_parquet(path / "lines.parquet"))
 
 
 def find(directory: Path, name: str, snaps: list[Path] | None = None) -> Path:
