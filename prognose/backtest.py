@@ -79,3 +79,16 @@ def summary(t: pl.DataFrame, months: tuple[int, ...] = (3, 6, 9, 11)) -> pl.Data
         pl.col("error_pct").abs().mean().alias("mae_pct_key_months"))
     order = pl.DataFrame({"method": list(METHODS), "o": list(range(len(METHODS)))})
     return all_.join(key, on="method", how="left").join(order, on="method").sort("o").drop("o")
+
+
+def across(tables: list[pl.DataFrame], months: tuple[int, ...] = (3, 6, 9, 11)) -> pl.DataFrame:
+    """Mean absolute error (% of each one's final accounts) per month-end and method over several
+    backtests — one `table` per municipality or year: month, method, mae_pct, backtests (how many
+    had a forecast). One year of one municipality is a single draw; accuracy is judged on the mean."""
+    if not tables:
+        return pl.DataFrame(schema={"month": pl.Int8, "method": pl.String, "mae_pct": pl.Float64, "backtests": pl.UInt32})
+    return (pl.concat([t.select("as_of", "method", "error_pct") for t in tables])
+            .filter(pl.col("as_of").dt.month().is_in(list(months)) & pl.col("error_pct").is_not_null())
+            .group_by(pl.col("as_of").dt.month().alias("month"), "method")
+            .agg(pl.col("error_pct").abs().mean().alias("mae_pct"), pl.len().alias("backtests"))
+            .sort("month", "method"))

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from conftest import D, invoke
-from prognose.backtest import baselines, final_accounts, summary, table
+from prognose.backtest import across, baselines, final_accounts, summary, table
 
 
 def postings():
@@ -46,6 +46,20 @@ def test_errors_and_mean_absolute_error():
     assert s["prognose"]["mae"] == 7_50 and s["prognose"]["mae_pct"] == 0.75
     assert s["run_rate"]["mae_pct"] == 10.0
     assert s["seasonal_share"]["mae_pct"] == 5.0  # a missing baseline is not counted as zero error
+
+
+def test_mean_absolute_error_across_municipalities_by_hand():
+    a = table([{"as_of": D(2025, 3, 31), "prognose": 1_010_00, "seasonal_share": 980_00},
+               {"as_of": D(2025, 6, 30), "prognose": 1_003_00, "seasonal_share": 1_000_00},
+               {"as_of": D(2025, 7, 31), "prognose": 2_000_00, "seasonal_share": 2_000_00}], 1_000_00)
+    b = table([{"as_of": D(2025, 3, 31), "prognose": 1_970_00, "seasonal_share": None},
+               {"as_of": D(2025, 6, 30), "prognose": 2_002_00, "seasonal_share": 2_020_00}], 2_000_00)
+    m = {(r["month"], r["method"]): (r["mae_pct"], r["backtests"]) for r in across([a, b], (3, 6)).iter_rows(named=True)}
+    assert m[(3, "prognose")] == pytest.approx(((1.0 + 1.5) / 2, 2))     # +1 % and −1.5 %
+    assert m[(3, "seasonal_share")] == pytest.approx((2.0, 1))           # b had none: not a zero error
+    assert m[(6, "prognose")] == pytest.approx(((0.3 + 0.1) / 2, 2))
+    assert m[(6, "seasonal_share")] == pytest.approx(((0.0 + 1.0) / 2, 2))
+    assert not any(month == 7 for month, _ in m)                           # only the months asked for
 
 
 @pytest.mark.parametrize("ablate", [[], ["--ablate", "buffers"]])
