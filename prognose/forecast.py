@@ -25,7 +25,7 @@ from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
 from prognose.months import add_months, last_closed_month, month_end
 from prognose.labels import label
-from prognose.lag import YEAR_END, assign_k, billing_classes, estimate_k, measure_outstanding, outstanding_at, timing_cv
+from prognose.lag import COLUMNS, YEAR_END, assign_k, billing_classes, estimate_k, measure_outstanding, outstanding_at, timing_cv
 from prognose.periodise import periodise, round_half_up
 from prognose.residual import forecast_unexplained
 from prognose.timing import stage
@@ -100,7 +100,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
 
     with stage("forecast: periodise"):
         pieces = periodise(invoiced.lazy(), steps.lazy(), calc_start, y_end, settings.price_index, split=as_of).collect()
-        full = pieces.group_by("grant_id", "month").agg(pl.col("ore").sum())
+        full = whole_months(pieces, as_of)
 
     # learn only from months the postings cover: a grant that started before them looks unbilled
     first_posting = booked.get_column("first_date").min()
@@ -117,7 +117,10 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         grant_lines, grant_costs = expected_grant_bookings(pieces, full, k, invoiced, year, as_of)
     with stage("forecast: unexplained part"):
         own = own_activity(known, steps, settings, calc_start, y_end, as_of)
-        unexplained, params = unexplained_lines(full, k, invoiced, model, year, as_of, covered_from, own)
+        k_cohort = cohort_k(classed, k_table, settings.outstanding_months)
+        if not learn_lag:
+            k_cohort = k_cohort.with_columns(pl.lit(0.0).alias("k"))
+        unexplained, params = unexplained_lines(full, k_cohort, invoiced, model, year, as_of, covered_from, own)
     para = sole_paragraph(known, settings.paragraph_accounts)
 
     booked_lines = (
@@ -169,6 +172,15 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes, interval=band)
 
 
+def whole_months(pieces: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """grant_id, month, ore: periodised pieces (one row per grant, month and side of the as-of date)
+    summed over both sides. Only the as-of month can have two sides, so only it is grouped."""
+    m0 = as_of.replace(day=1)
+    split = pl.col("month") == m0
+    return pl.concat([pieces.filter(~split).select("grant_id", "month", "ore"),
+                      pieces.filter(split).group_by("grant_id", "month").agg(pl.col("ore").sum())])
+
+
 def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float) -> pl.DataFrame:
     """Billing timing as events (buffers.EVENTS): per account, the invoices outstanding at the as-of
     date arrive as the year's month-ends have shown (lag.timing_cv)."""
@@ -197,7 +209,7 @@ def expected_grant_bookings(pieces: pl.DataFrame, full: pl.DataFrame, k: pl.Lazy
     m0 = as_of.replace(day=1)
     y_start = dt.date(year, 1, 1)
     # Costs as they stand at the as-of point: the as-of month only up to the as-of date.
-    before = pieces.filter(~pl.col("after")).group_by("grant_id", "month").agg(pl.col("ore").sum())
+    before = pieces.filter(~pl.col("after")).select("grant_id", "month", "ore")   # one row per grant and month
     pts = _points(as_of, year)
     ids = grants.select("grant_id").lazy()
     at_asof = ids.with_columns(pl.lit(m0).alias("t"), pl.lit(m0.month, pl.Int32).alias("moy"), pl.lit(0, pl.Int64).alias("i"))
@@ -208,11 +220,11 @@ def expected_grant_bookings(pieces: pl.DataFrame, full: pl.DataFrame, k: pl.Lazy
     o1 = _capped_outstanding(full.lazy(), k, later.select("grant_id", "t", "moy"), y_start)
     o = pl.concat([o0.join(at_asof, on=["grant_id", "t", "moy"]), o1.join(later, on=["grant_id", "t", "moy"])])
     o = ids.join(pl.LazyFrame({"i": list(range(len(pts)))}, schema={"i": pl.Int64}), how="cross").join(
-        o.select("grant_id", "i", "o"), on=["grant_id", "i"], how="left").with_columns(pl.col("o").fill_null(0.0))
+        o.select("grant_id", "i", "o"), on=["grant_id", "i"], how="left").with_columns(pl.col("o").fill_null(0.0)).collect()
     after = pieces.filter(pl.col("after") & (pl.col("month").dt.year() == year)).select(
         "grant_id", "month", pl.col("ore").cast(pl.Float64).alias("cost"))
     flows = (
-        o.sort("grant_id", "i")
+        o.lazy().sort("grant_id", "i")
         .with_columns((pl.col("o").shift(1).over("grant_id") - pl.col("o")).alias("delta"))
         .filter(pl.col("i") >= 1)
         .with_columns(pl.lit(m0).dt.offset_by(pl.format("{}mo", pl.col("i") - 1)).alias("month"))
@@ -225,7 +237,7 @@ def expected_grant_bookings(pieces: pl.DataFrame, full: pl.DataFrame, k: pl.Lazy
         .select("grant_id", "month", "ore")
         .collect()
     )
-    now = o.filter(pl.col("i") == 0).select("grant_id", round_half_up(pl.col("o")).alias("outstanding")).collect()
+    now = o.filter(pl.col("i") == 0).select("grant_id", round_half_up(pl.col("o")).alias("outstanding"))
     costs = (
         full.filter(pl.col("month").dt.year() == year).group_by("grant_id").agg(pl.col("ore").sum().alias("cost_year"))
         .join(flows.group_by("grant_id").agg(pl.col("ore").sum().alias("remaining")), on="grant_id", how="full", coalesce=True)
@@ -270,7 +282,18 @@ def own_activity(known: pl.DataFrame, steps: pl.DataFrame, settings, start: dt.d
             .group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("own")))
 
 
-def unexplained_lines(full: pl.DataFrame, k: pl.LazyFrame, grants: pl.DataFrame, booked: pl.DataFrame,
+# Grants of the same provider, type and account share k (a provider's billing class goes with the
+# provider), and O is linear in cost, so history's expected bookings are computed per such cohort.
+COHORT = pl.concat_str([pl.col(c).fill_null("?") for c in ("provider", "provider_type", "account")], separator="|")
+
+
+def cohort_k(classed: pl.DataFrame, k_table: pl.DataFrame, defaults: dict[str, float]) -> pl.DataFrame:
+    """k per cohort and month of the year, the cohort's key in grant_id (lag.assign_k on one row per cohort)."""
+    cohorts = classed.select(COHORT.alias("grant_id"), *COLUMNS).unique("grant_id", keep="first", maintain_order=True)
+    return assign_k(cohorts.lazy(), k_table, defaults).select("grant_id", "moy", "k").collect()
+
+
+def unexplained_lines(full: pl.DataFrame, k_cohort: pl.DataFrame, grants: pl.DataFrame, booked: pl.DataFrame,
                       year: int, as_of: dt.date, hist_start: dt.date,
                       own: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """History of booked − expected grant bookings per account and month, and its forecast for Y."""
@@ -279,21 +302,17 @@ def unexplained_lines(full: pl.DataFrame, k: pl.LazyFrame, grants: pl.DataFrame,
     if months.len() == 0:
         empty = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "ore": pl.Int64})
         return empty, pl.DataFrame()
-    # Expected bookings of grants in history: cost(b) + O(end of b−1) − O(end of b). Grants of the
-    # same provider, type and account share k, and O is linear in cost, so it is computed per
-    # such cohort rather than per grant.
-    cohort = pl.concat_str([pl.col(c).fill_null("?") for c in ("provider", "provider_type", "account")], separator="|")
-    cohorts = grants.select("grant_id", "account", cohort.alias("cohort"))
-    k_c = (k.join(cohorts.lazy(), on="grant_id").group_by("cohort", "moy").agg(pl.col("k").first())
-           .rename({"cohort": "grant_id"}))
+    # Expected bookings of grants in history: cost(b) + O(end of b−1) − O(end of b), per COHORT.
+    cohorts = grants.select("grant_id", "account", COHORT.alias("cohort"))
     cost_c = (full.join(cohorts, on="grant_id").group_by("cohort", "month").agg(pl.col("ore").sum())
               .rename({"cohort": "grant_id"}))
     pts = pl.DataFrame({"t": pl.date_range(add_months(hist_start, -1), last, "1mo", eager=True)}).with_columns(
         pl.when(pl.col("t").dt.month() == 12).then(YEAR_END).otherwise(pl.col("t").dt.month()).cast(pl.Int32).alias("moy"))
-    o = outstanding_at(cost_c.lazy(), k_c, cost_c.lazy().select("grant_id").unique().join(pts.lazy(), how="cross")).collect()
-    o_acc = (o.join(cohorts.select(pl.col("cohort").alias("grant_id"), "account").unique(), on="grant_id")
-             .group_by("account", "t").agg(pl.col("o").sum()))
-    cost_acc = full.join(cohorts.select("grant_id", "account"), on="grant_id").group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("cost"))
+    cohort_account = cohorts.select(pl.col("cohort").alias("grant_id"), "account").unique()
+    o = outstanding_at(cost_c.lazy(), k_cohort.lazy(), cost_c.lazy().select("grant_id").unique().join(pts.lazy(), how="cross")).collect()
+    o_acc = o.join(cohort_account, on="grant_id").group_by("account", "t").agg(pl.col("o").sum())
+    cost_acc = (cost_c.join(cohort_account, on="grant_id").group_by("account", "month")
+                .agg(pl.col("ore").sum().cast(pl.Float64).alias("cost")))
     accounts = pl.concat([booked.select("account"), cohorts.select("account")]).unique()
     grid = accounts.join(pl.DataFrame({"month": months}), how="cross")
     hist = (

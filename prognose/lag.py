@@ -48,7 +48,8 @@ def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.
                         as_of: dt.date, history_start: dt.date) -> pl.DataFrame:
     """Observed (grant, month-end) outstanding amounts for grants that started inside the history.
 
-    costs: grant_id, month, ore (full months). postings: linked postings known at as_of.
+    costs: grant_id, month, ore (full months, one row per grant and month). postings: linked
+    postings known at as_of.
     Returns grant_id, month, moy, cost (ore in that month), outstanding (ore).
     """
     last_end = month_end(last_closed_month(as_of))  # the latest month end on or before as_of
@@ -61,7 +62,7 @@ def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.
         .with_columns(pl.date_ranges("first", "last", "1mo").alias("month")).explode("month")
         .select("grant_id", "month")
     )
-    c = costs.group_by("grant_id", "month").agg(pl.col("ore").sum().alias("cost"))
+    c = costs.select("grant_id", "month", pl.col("ore").alias("cost"))
     linked = postings.filter(pl.col("grant_id").is_not_null())
     by_date = linked.group_by("grant_id", pl.col("posting_month").alias("month")).agg(
         pl.col("amount").sum().alias("booked"))
