@@ -110,16 +110,14 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
         k_table = estimate_k(observed if learn_lag else observed.head(0), classed)
         billing_cv = timing_cv(observed) if learn_lag else 0.0
-        k = assign_k(classed.lazy(), k_table, settings.outstanding_months).collect().lazy()
-        if not learn_lag:
-            k = k.with_columns(pl.lit(0.0).alias("k"))
+        k = assign_k(classed.lazy(), k_table, settings.outstanding_months).collect()
+        k_cohort = cohort_k(classed, k_table, settings.outstanding_months)
+        if not learn_lag:  # the ablation: every invoice is booked in the month of its service
+            k, k_cohort = (f.with_columns(pl.lit(0.0).alias("k")) for f in (k, k_cohort))
     with stage("forecast: known grants ahead"):
-        grant_lines, grant_costs = expected_grant_bookings(pieces, full, k, invoiced, year, as_of)
+        grant_lines, grant_costs = expected_grant_bookings(pieces, full, k.lazy(), invoiced, year, as_of)
     with stage("forecast: unexplained part"):
         own = own_activity(known, steps, settings, calc_start, y_end, as_of)
-        k_cohort = cohort_k(classed, k_table, settings.outstanding_months)
-        if not learn_lag:
-            k_cohort = k_cohort.with_columns(pl.lit(0.0).alias("k"))
         unexplained, params = unexplained_lines(full, k_cohort, invoiced, model, year, as_of, covered_from, own)
     para = sole_paragraph(known, settings.paragraph_accounts)
 
@@ -289,7 +287,7 @@ COHORT = pl.concat_str([pl.col(c).fill_null("?") for c in ("provider", "provider
 
 def cohort_k(classed: pl.DataFrame, k_table: pl.DataFrame, defaults: dict[str, float]) -> pl.DataFrame:
     """k per cohort and month of the year, the cohort's key in grant_id (lag.assign_k on one row per cohort)."""
-    cohorts = classed.select(COHORT.alias("grant_id"), *COLUMNS).unique("grant_id", keep="first", maintain_order=True)
+    cohorts = classed.select(COHORT.alias("grant_id"), *COLUMNS).unique("grant_id", keep="any")
     return assign_k(cohorts.lazy(), k_table, defaults).select("grant_id", "moy", "k").collect()
 
 
