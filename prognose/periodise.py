@@ -15,7 +15,7 @@ import datetime as dt
 
 import polars as pl
 
-GRANT_MONTH = {"grant_id": pl.String, "month": pl.Date, "after": pl.Boolean, "days": pl.Int64, "ore": pl.Int64}
+GRANT_MONTH = {"grant_id": pl.String, "month": pl.Date, "after": pl.Boolean, "ore": pl.Int64}
 
 
 def round_half_up(expr: pl.Expr) -> pl.Expr:
@@ -23,15 +23,25 @@ def round_half_up(expr: pl.Expr) -> pl.Expr:
 
 
 def build_segments(grants: pl.LazyFrame, steps: pl.LazyFrame, horizon_end: dt.date) -> pl.LazyFrame:
-    """One row per stretch of a grant with constant rate and quantity: seg_start … seg_end."""
-    base = grants.select("grant_id", pl.col("start_date").alias("seg_start"), "rate", "quantity",
-                         pl.lit(0).alias("_order"), "end_date")
-    starts = grants.select("grant_id", "start_date", "end_date")
+    """One row per stretch of a grant with constant rate and quantity: seg_start … seg_end (with the
+    grant's unit and price_year). A grant without plan steps is one stretch."""
+    keep = ("unit", "price_year")
+    stepped = steps.select("grant_id").unique()
+    plain = (
+        grants.join(stepped, on="grant_id", how="anti")
+        .select("grant_id", pl.col("start_date").alias("seg_start"), "rate", "quantity", *keep,
+                pl.min_horizontal(pl.coalesce("end_date", pl.lit(horizon_end)), pl.lit(horizon_end)).alias("seg_end"))
+        .filter(pl.col("seg_start") <= pl.col("seg_end"))
+    )
+    changed = grants.join(stepped, on="grant_id", how="semi")
+    base = changed.select("grant_id", pl.col("start_date").alias("seg_start"), "rate", "quantity",
+                          pl.lit(0).alias("_order"), "end_date", *keep)
+    starts = changed.select("grant_id", "start_date", "end_date", *keep)
     moved = (
         steps.join(starts, on="grant_id", how="inner")
         .filter(pl.col("end_date").is_null() | (pl.col("effective_date") <= pl.col("end_date")))
         .select("grant_id", pl.max_horizontal("effective_date", "start_date").alias("seg_start"),
-                "rate", "quantity", pl.lit(1).alias("_order"), "end_date")
+                "rate", "quantity", pl.lit(1).alias("_order"), "end_date", *keep)
     )
     seg = (
         pl.concat([base, moved])
@@ -47,7 +57,7 @@ def build_segments(grants: pl.LazyFrame, steps: pl.LazyFrame, horizon_end: dt.da
         .filter(pl.col("seg_start") <= pl.col("seg_end"))
         .drop("_order", "end_date")
     )
-    return seg
+    return pl.concat([plain, seg.select(plain.collect_schema().names())])
 
 
 def _split(seg: pl.LazyFrame, split: dt.date | None) -> pl.LazyFrame:
@@ -71,14 +81,37 @@ def unit_cost(unit: pl.Expr, numerator: pl.Expr, days: pl.Expr, days_in_month: p
     )
 
 
-def index_factor(price_index: dict[int, float]) -> pl.Expr:
+def _index_factor(price_index: dict[int, float], month_index: pl.Expr) -> pl.Expr:
+    """index[year of the month] / index[price_year] (the segment's `base`); 1 where the grant has no
+    price year or no index is set."""
     if not price_index:
         return pl.lit(1.0)
-    years = pl.DataFrame({"y": list(price_index)}).get_column("y").to_list()
-    values = [price_index[y] for y in years]
-    at = pl.col("month").dt.year().replace_strict(years, values, default=None, return_dtype=pl.Float64)
-    base = pl.col("price_year").replace_strict(years, values, default=None, return_dtype=pl.Float64)
-    return pl.when(pl.col("price_year").is_null()).then(1.0).otherwise(at / base)
+    first, last = min(price_index), max(price_index)
+    at = pl.Series([price_index.get(y) for y in range(first, last + 1)], dtype=pl.Float64)
+    year = (month_index // 12).clip(first - 1, last + 1) - first   # outside the index: null, as a missing year
+    at_year = pl.when(year.is_between(0, last - first)).then(pl.lit(at).gather(year.clip(0, last - first)))
+    return pl.when(pl.col("price_year").is_null()).then(1.0).otherwise(at_year / pl.col("base"))
+
+
+def _base_index(price_index: dict[int, float]) -> pl.Expr:
+    if not price_index:
+        return pl.lit(None, pl.Float64)
+    years = list(price_index)
+    return pl.col("price_year").replace_strict(years, [price_index[y] for y in years], default=None, return_dtype=pl.Float64)
+
+
+_UNIT_CODE = {"year": 0, "month": 1, "day": 2}   # anything else (week, hour) costs per 7 days
+
+
+def month_index(d: pl.Expr) -> pl.Expr:
+    """Months since year 0 (year × 12 + month − 1): month arithmetic as integer arithmetic."""
+    return d.dt.year().cast(pl.Int32) * 12 + d.dt.month().cast(pl.Int32) - 1
+
+
+def _days_in_month(mi: pl.Expr) -> pl.Expr:
+    y, m = mi // 12, mi % 12 + 1
+    leap = ((y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))).cast(pl.Int32)
+    return (31 - (m == 2).cast(pl.Int32) * (3 - leap) - m.is_in([4, 6, 9, 11]).cast(pl.Int32)).cast(pl.Int64)
 
 
 def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt.date,
@@ -87,28 +120,43 @@ def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt
 
     Rounding telescopes over the grant's whole life within the horizon, so the rows of a grant
     sum exactly to its rounded total cost in the horizon.
+
+    Months are handled as integers (month_index) between the segments and the output; the
+    segments are put in order once, so the month pieces come out in (grant, month, side) order
+    and only grants whose plan changes inside a month need their pieces of that month summed.
     """
     seg = build_segments(grants, steps, end)
     seg = seg.filter(pl.col("seg_end") >= start).with_columns(pl.max_horizontal("seg_start", pl.lit(start)).alias("seg_start"))
-    seg = _split(seg, split).join(grants.select("grant_id", "unit", "price_year"), on="grant_id")
+    seg = (_split(seg, split).sort("grant_id", "seg_start")
+           .with_columns(month_index(pl.col("seg_start")).alias("m0"), month_index(pl.col("seg_end")).alias("m1"),
+                         pl.col("seg_start").dt.day().cast(pl.Int64).alias("d0"),
+                         pl.col("seg_end").dt.day().cast(pl.Int64).alias("d1"),
+                         pl.col("unit").replace_strict(_UNIT_CODE, default=3, return_dtype=pl.Int8).alias("uc"),
+                         (pl.col("rate") * 100 * pl.col("quantity")).alias("rq"), _base_index(price_index or {}).alias("base"))
+           # a piece shares its month and side with the previous segment's last piece: the grant needs summing
+           .with_columns(((pl.col("m0") == pl.col("m1").shift(1)) & (pl.col("after") == pl.col("after").shift(1))
+                          & (pl.col("grant_id") == pl.col("grant_id").shift(1))).fill_null(False).alias("_shared"))
+           .with_columns(pl.col("_shared").any().over("grant_id").alias("_merge")))
+    lo = start.year * 12 + start.month - 1
+    calendar = pl.date_range(start.replace(day=1), end, "1mo", eager=True)
+    mi = pl.col("mi")
+    dim = _days_in_month(mi)
+    days = pl.when(mi == pl.col("m1")).then(pl.col("d1")).otherwise(dim) - pl.when(mi == pl.col("m0")).then(pl.col("d0")).otherwise(1) + 1
+    uc = pl.col("uc")
+    divisor = pl.when(uc == 0).then(dim * 12).when(uc == 1).then(dim).otherwise(7)
+    numerator = pl.col("rq") * _index_factor(price_index or {}, mi)
     pieces = (
-        seg.with_columns(pl.date_ranges(pl.col("seg_start").dt.month_start(), pl.col("seg_end"), "1mo").alias("month"))
-        .explode("month")
-        .with_columns(
-            pl.max_horizontal("seg_start", "month").alias("p_start"),
-            pl.min_horizontal("seg_end", pl.col("month").dt.month_end()).alias("p_end"),
-        )
-        .with_columns(((pl.col("p_end") - pl.col("p_start")).dt.total_days() + 1).alias("days"))
-        .with_columns(
-            unit_cost(pl.col("unit"), pl.col("rate") * 100 * pl.col("quantity") * index_factor(price_index or {}),
-                      pl.col("days"), pl.col("month").dt.days_in_month().cast(pl.Int64)).alias("cost")
-        )
-        .group_by("grant_id", "month", "after")
-        .agg(pl.col("days").sum(), pl.col("cost").sum())
-        .sort("grant_id", "month", "after")
-        .with_columns(pl.col("cost").cum_sum().over("grant_id").alias("cum"))
-        .with_columns(
-            (round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("grant_id").fill_null(0.0))).alias("ore")
-        )
+        seg.with_columns(pl.int_ranges("m0", pl.col("m1") + 1, dtype=pl.Int32).alias("mi")).explode("mi")
+        .select("grant_id", "mi", "after", "_merge",
+                pl.when(uc == 2).then(numerator * days).otherwise(numerator * days / divisor).alias("cost"))
     )
-    return pieces.select(list(GRANT_MONTH))
+    single = pieces.filter(~pl.col("_merge"))
+    merged = (pieces.filter(pl.col("_merge")).group_by("grant_id", "mi", "after").agg(pl.col("cost").sum())
+              .sort("grant_id", "mi", "after"))
+    out = (
+        pl.concat([single.select("grant_id", "mi", "after", "cost"), merged])
+        .with_columns(pl.col("cost").cum_sum().over("grant_id").alias("cum"))
+        .with_columns(pl.lit(calendar).gather(mi - lo).alias("month"),
+                      (round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("grant_id").fill_null(0.0))).alias("ore"))
+    )
+    return out.select(list(GRANT_MONTH))
