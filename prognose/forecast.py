@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from prognose.buffers import BufferContext, events_frame, run_buffers
@@ -25,7 +26,9 @@ from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
 from prognose.months import add_months, last_closed_month, month_end
 from prognose.labels import label
-from prognose.lag import COLUMNS, YEAR_END, assign_k, billing_classes, estimate_k, measure_outstanding, outstanding_at, timing_cv
+from prognose.blocks import MonthBlocks
+from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes, estimate_k, k_matrix, measure_outstanding,
+                          month_of_year, outstanding, timing_cv)
 from prognose.periodise import periodise, round_half_up
 from prognose.residual import forecast_unexplained
 from prognose.timing import stage
@@ -99,26 +102,30 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     model = booked.filter(pl.col("kind") != "bpa_sickness") if sick_on else booked
 
     with stage("forecast: periodise"):
-        pieces = periodise(invoiced.lazy(), steps.lazy(), calc_start, y_end, settings.price_index, split=as_of).collect()
-        full = whole_months(pieces, as_of)
+        # gi: the grant's row in `invoiced`, carried on every month so later steps place months without joins
+        pieces = periodise(invoiced.with_row_index("gi").lazy(), steps.lazy(), calc_start, y_end, settings.price_index,
+                           split=as_of, carry=("gi",)).collect()
 
     # learn only from months the postings cover: a grant that started before them looks unbilled
     first_posting = booked.get_column("first_date").min()
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
     with stage("forecast: billing lag"):
-        classed = invoiced.join(billing_classes(invoiced, model), on="grant_id", how="left")
-        observed = measure_outstanding(full.lazy(), invoiced.lazy(), model.lazy(), as_of, covered_from)
-        k_table = estimate_k(observed if learn_lag else observed.head(0), classed)
+        classed = invoiced.join(billing_classes(invoiced, model), on="grant_id", how="left", maintain_order="left"
+                                ).with_columns(COHORT.alias("cohort"))
+        cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
+        observed = measure_outstanding(pieces, classed, model, as_of, covered_from)
+        k_table = estimate_k(observed if learn_lag else observed.head(0), cohorts)
         billing_cv = timing_cv(observed) if learn_lag else 0.0
-        k = assign_k(classed.lazy(), k_table, settings.outstanding_months).collect()
-        k_cohort = cohort_k(classed, k_table, settings.outstanding_months)
-        if not learn_lag:  # the ablation: every invoice is booked in the month of its service
-            k, k_cohort = (f.with_columns(pl.lit(0.0).alias("k")) for f in (k, k_cohort))
+        k_cohort = assign_k(cohorts.rename({"cohort": "grant_id"}).lazy(), k_table, settings.outstanding_months).collect()
+        k_c = k_matrix(cohorts, k_cohort, "cohort") if learn_lag else np.zeros((cohorts.height, YEAR_END))
+        # the ablation (learn_lag=False): every invoice is booked in the month of its service
+        cohort_of = (classed.select("cohort").join(cohorts.select("cohort").with_row_index("ci"), on="cohort",
+                                                   how="left", maintain_order="left").get_column("ci").to_numpy())
     with stage("forecast: known grants ahead"):
-        grant_lines, grant_costs = expected_grant_bookings(pieces, full, k.lazy(), invoiced, year, as_of)
+        grant_lines, grant_costs = expected_grant_bookings(pieces, k_c[cohort_of], invoiced.get_column("grant_id"), year, as_of)
     with stage("forecast: unexplained part"):
         own = own_activity(known, steps, settings, calc_start, y_end, as_of)
-        unexplained, params = unexplained_lines(full, k_cohort, invoiced, model, year, as_of, covered_from, own)
+        unexplained, params = unexplained_lines(pieces, k_c, cohort_of, cohorts, model, year, as_of, covered_from, own)
     para = sole_paragraph(known, settings.paragraph_accounts)
 
     booked_lines = (
@@ -170,15 +177,6 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes, interval=band)
 
 
-def whole_months(pieces: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """grant_id, month, ore: periodised pieces (one row per grant, month and side of the as-of date)
-    summed over both sides. Only the as-of month can have two sides, so only it is grouped."""
-    m0 = as_of.replace(day=1)
-    split = pl.col("month") == m0
-    return pl.concat([pieces.filter(~split).select("grant_id", "month", "ore"),
-                      pieces.filter(split).group_by("grant_id", "month").agg(pl.col("ore").sum())])
-
-
 def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float) -> pl.DataFrame:
     """Billing timing as events (buffers.EVENTS): per account, the invoices outstanding at the as-of
     date arrive as the year's month-ends have shown (lag.timing_cv)."""
@@ -190,77 +188,45 @@ def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float)
                 "amount", pl.lit(cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
 
 
-def _points(as_of: dt.date, year: int) -> list[tuple[dt.date, int]]:
-    """(month start of t, moy) for the as-of point and every month end from the as-of month to December."""
-    m0 = as_of.replace(day=1)
-    pts = [(m0, m0.month)]
-    m = m0
-    while m.year == year:
-        pts.append((m, YEAR_END if m.month == 12 else m.month))
-        m = add_months(m, 1)
-    return pts
-
-
-def expected_grant_bookings(pieces: pl.DataFrame, full: pl.DataFrame, k: pl.LazyFrame, grants: pl.DataFrame,
+def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.Series,
                             year: int, as_of: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per grant and booking month of Y from the as-of month on: cost + O(previous) − O(this)."""
+    """Per grant and booking month of Y from the as-of month on: cost + O(previous) − O(this).
+
+    pieces: periodise(…, split=as_of, carry=("gi",)), gi the grant's position in grant_ids;
+    k: (grants, 13) array of each grant's k per month of the year. The first O is the as-of
+    point itself (the as-of month's cost only up to the as-of date); the others are the
+    month-ends from the as-of month to December, December after its supplementary period. Costs
+    of the previous year count only as far as they are still outstanding after that year's
+    supplementary period (what is booked in it belongs to the previous year)."""
     m0 = as_of.replace(day=1)
-    y_start = dt.date(year, 1, 1)
-    # Costs as they stand at the as-of point: the as-of month only up to the as-of date.
-    before = pieces.filter(~pl.col("after")).select("grant_id", "month", "ore")   # one row per grant and month
-    pts = _points(as_of, year)
-    ids = grants.select("grant_id").lazy()
-    at_asof = ids.with_columns(pl.lit(m0).alias("t"), pl.lit(m0.month, pl.Int32).alias("moy"), pl.lit(0, pl.Int64).alias("i"))
-    later = ids.join(pl.LazyFrame({"t": [p[0] for p in pts[1:]], "moy": [p[1] for p in pts[1:]],
-                                   "i": list(range(1, len(pts)))},
-                                  schema={"t": pl.Date, "moy": pl.Int32, "i": pl.Int64}), how="cross")
-    o0 = _capped_outstanding(before.lazy(), k, at_asof.select("grant_id", "t", "moy"), y_start)
-    o1 = _capped_outstanding(full.lazy(), k, later.select("grant_id", "t", "moy"), y_start)
-    o = pl.concat([o0.join(at_asof, on=["grant_id", "t", "moy"]), o1.join(later, on=["grant_id", "t", "moy"])])
-    o = ids.join(pl.LazyFrame({"i": list(range(len(pts)))}, schema={"i": pl.Int64}), how="cross").join(
-        o.select("grant_id", "i", "o"), on=["grant_id", "i"], how="left").with_columns(pl.col("o").fill_null(0.0)).collect()
-    after = pieces.filter(pl.col("after") & (pl.col("month").dt.year() == year)).select(
-        "grant_id", "month", pl.col("ore").cast(pl.Float64).alias("cost"))
-    flows = (
-        o.lazy().sort("grant_id", "i")
-        .with_columns((pl.col("o").shift(1).over("grant_id") - pl.col("o")).alias("delta"))
-        .filter(pl.col("i") >= 1)
-        .with_columns(pl.lit(m0).dt.offset_by(pl.format("{}mo", pl.col("i") - 1)).alias("month"))
-        .join(after.lazy(), on=["grant_id", "month"], how="left")
-        .with_columns((pl.col("cost").fill_null(0.0) + pl.col("delta")).alias("flow"))
-        .sort("grant_id", "month")
-        .with_columns(pl.col("flow").cum_sum().over("grant_id").alias("cum"))
-        .with_columns((round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("grant_id").fill_null(0.0)))
-                      .alias("ore"))
-        .select("grant_id", "month", "ore")
-        .collect()
-    )
-    now = o.filter(pl.col("i") == 0).select("grant_id", round_half_up(pl.col("o")).alias("outstanding"))
-    costs = (
-        full.filter(pl.col("month").dt.year() == year).group_by("grant_id").agg(pl.col("ore").sum().alias("cost_year"))
-        .join(flows.group_by("grant_id").agg(pl.col("ore").sum().alias("remaining")), on="grant_id", how="full", coalesce=True)
-        .join(now, on="grant_id", how="full", coalesce=True)
-        .with_columns(pl.col("cost_year", "remaining", "outstanding").fill_null(0))
-    )
+    ahead = max(0, (year - m0.year) * 12 + 12 - m0.month + 1)        # month-ends from the as-of month to December
+    blocks = MonthBlocks(grant_ids, add_months(m0, -MAX_LAG), add_months(m0, max(ahead - 1, 0)))
+    placed = blocks.rows(pieces, index="gi")
+    full = blocks.total(placed, "ore")
+    before = blocks.total(placed.filter(~pl.col("after")), "ore")
+    months = np.tile(blocks.months(), grant_ids.len())
+    g = np.repeat(np.arange(grant_ids.len()), blocks.width)
+    prev_dec = (year - 1) * 12 + 11
+    cap = np.where(months <= prev_dec, np.clip(k[g, YEAR_END - 1] - (prev_dec - months), 0.0, 1.0), 1.0)
+    p0 = MAX_LAG                                                  # the as-of month's position
+    o_now = outstanding(blocks, before * cap, k[g, m0.month - 1]).reshape(-1, blocks.width)[:, p0]
+    o_ends = outstanding(blocks, full * cap, k[g, month_of_year(months)]).reshape(-1, blocks.width)[:, p0:p0 + ahead]
+    after = blocks.total(placed.filter(pl.col("after") & (pl.col("month").dt.year() == year)), "ore")
+    after = after.reshape(-1, blocks.width)[:, p0:p0 + ahead]
+    o = np.concatenate([o_now[:, None], o_ends], axis=1)
+    cum = np.cumsum(after + (o[:, :-1] - o[:, 1:]), axis=1)
+    rounded = np.floor(cum + 0.5).astype(np.int64)
+    ore = np.diff(rounded, axis=1, prepend=0)
+    flows = pl.DataFrame({"grant_id": grant_ids.gather(np.repeat(np.arange(grant_ids.len()), ahead)),
+                          "month": pl.date_range(m0, add_months(m0, max(ahead - 1, 0)), "1mo", eager=True).head(ahead)
+                          .gather(np.tile(np.arange(ahead), grant_ids.len())),
+                          "ore": ore.reshape(-1)}).filter(pl.col("ore") != 0)
+    in_year = pieces.filter(pl.col("month").dt.year() == year).group_by("gi").agg(pl.col("ore").sum().alias("cost_year"))
+    cost_year = np.zeros(grant_ids.len(), dtype=np.int64)
+    cost_year[in_year.get_column("gi").to_numpy()] = in_year.get_column("cost_year").to_numpy()
+    costs = pl.DataFrame({"grant_id": grant_ids, "cost_year": cost_year, "remaining": ore.sum(axis=1),
+                          "outstanding": np.floor(o_now + 0.5).astype(np.int64)})
     return flows, costs
-
-
-def _capped_outstanding(costs: pl.LazyFrame, k: pl.LazyFrame, points: pl.LazyFrame, y_start: dt.date) -> pl.LazyFrame:
-    """O(t), where costs of the previous year count only as far as they are still outstanding after
-    that year's supplementary period (what is booked in it belongs to the previous year)."""
-    prev_dec = dt.date(y_start.year - 1, 12, 1)
-    k_ye = k.filter(pl.col("moy") == YEAR_END).select("grant_id", pl.col("k").alias("k_ye"))
-    capped = (
-        costs.join(k_ye, on="grant_id", how="left")
-        .with_columns(
-            pl.when(pl.col("month") < y_start)
-            .then(pl.col("ore") * (pl.col("k_ye").fill_null(0.0)
-                                   - ((prev_dec.year - pl.col("month").dt.year()) * 12 + prev_dec.month - pl.col("month").dt.month())
-                                   ).clip(0, 1))
-            .otherwise(pl.col("ore")).alias("ore"))
-        .select("grant_id", "month", "ore")
-    )
-    return outstanding_at(capped, k, points)
 
 
 def own_activity(known: pl.DataFrame, steps: pl.DataFrame, settings, start: dt.date, end: dt.date,
@@ -285,32 +251,30 @@ def own_activity(known: pl.DataFrame, steps: pl.DataFrame, settings, start: dt.d
 COHORT = pl.concat_str([pl.col(c).fill_null("?") for c in ("provider", "provider_type", "account")], separator="|")
 
 
-def cohort_k(classed: pl.DataFrame, k_table: pl.DataFrame, defaults: dict[str, float]) -> pl.DataFrame:
-    """k per cohort and month of the year, the cohort's key in grant_id (lag.assign_k on one row per cohort)."""
-    cohorts = classed.select(COHORT.alias("grant_id"), *COLUMNS).unique("grant_id", keep="any")
-    return assign_k(cohorts.lazy(), k_table, defaults).select("grant_id", "moy", "k").collect()
-
-
-def unexplained_lines(full: pl.DataFrame, k_cohort: pl.DataFrame, grants: pl.DataFrame, booked: pl.DataFrame,
+def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray, cohorts: pl.DataFrame, booked: pl.DataFrame,
                       year: int, as_of: dt.date, hist_start: dt.date,
                       own: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """History of booked − expected grant bookings per account and month, and its forecast for Y."""
+    """History of booked − expected grant bookings per account and month, and its forecast for Y.
+
+    Grants of the same cohort (provider, type and account) share k and O is linear in cost, so
+    history's expected bookings are computed per cohort: cohort_of[gi] is grant gi's row in
+    `cohorts` (cohort, account) and in k (cohorts, 13)."""
     last = last_closed_month(as_of)
     months = pl.date_range(hist_start, last, "1mo", eager=True)
     if months.len() == 0:
         empty = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "ore": pl.Int64})
         return empty, pl.DataFrame()
-    # Expected bookings of grants in history: cost(b) + O(end of b−1) − O(end of b), per COHORT.
-    cohorts = grants.select("grant_id", "account", COHORT.alias("cohort"))
-    cost_c = (full.join(cohorts, on="grant_id").group_by("cohort", "month").agg(pl.col("ore").sum())
-              .rename({"cohort": "grant_id"}))
-    pts = pl.DataFrame({"t": pl.date_range(add_months(hist_start, -1), last, "1mo", eager=True)}).with_columns(
-        pl.when(pl.col("t").dt.month() == 12).then(YEAR_END).otherwise(pl.col("t").dt.month()).cast(pl.Int32).alias("moy"))
-    cohort_account = cohorts.select(pl.col("cohort").alias("grant_id"), "account").unique()
-    o = outstanding_at(cost_c.lazy(), k_cohort.lazy(), cost_c.lazy().select("grant_id").unique().join(pts.lazy(), how="cross")).collect()
-    o_acc = o.join(cohort_account, on="grant_id").group_by("account", "t").agg(pl.col("o").sum())
-    cost_acc = (cost_c.join(cohort_account, on="grant_id").group_by("account", "month")
-                .agg(pl.col("ore").sum().cast(pl.Float64).alias("cost")))
+    # Expected bookings of grants in history: cost(b) + O(end of b−1) − O(end of b), per cohort.
+    blocks = MonthBlocks(cohorts.get_column("cohort"), add_months(hist_start, -1 - MAX_LAG), last)
+    placed = blocks.rows(pieces.with_columns(pl.lit(pl.Series(cohort_of, dtype=pl.Int64)).gather(pl.col("gi")).alias("ci")), index="ci")
+    cost = blocks.total(placed, "ore")
+    c = np.repeat(np.arange(cohorts.height), blocks.width)
+    o = outstanding(blocks, cost, k[c, month_of_year(np.tile(blocks.months(), cohorts.height))])
+    by_account = (pl.DataFrame({"account": cohorts.get_column("account").gather(c), "month": blocks.month_of_row(),
+                                "cost": cost, "o": o})
+                  .group_by("account", "month").agg(pl.col("cost", "o").sum()))
+    cost_acc = by_account.select("account", "month", "cost")
+    o_acc = by_account.select("account", pl.col("month").alias("t"), "o")
     accounts = pl.concat([booked.select("account"), cohorts.select("account")]).unique()
     grid = accounts.join(pl.DataFrame({"month": months}), how="cross")
     hist = (

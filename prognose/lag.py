@@ -18,15 +18,21 @@ history count too) and provider type; else per provider type and account; else p
 type; else from the configuration (`billing.outstanding_months`).
 A model grant's outstanding at t is then the cost of its last k months:
     O(t) = Σ_a cost(t − a) × clip(k(t) − a, 0, 1)
+
+Every level's key is a function of the grant's cohort (provider, provider type, account), and
+outstanding amounts are additive, so both the measuring and O run per cohort and month on
+MonthBlocks (blocks.py): whole arrays, no per-grant windows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 
-from prognose.months import last_closed_month, month_end
+from prognose.blocks import MonthBlocks
+from prognose.months import last_closed_month
 
 MAX_LAG = 6          # months of history that can be outstanding
 MIN_COST_MONTHS = 12  # grant-months of evidence needed to trust a group's estimate
@@ -44,49 +50,63 @@ QUARTERLY_SHARE = 0.8    # share of a provider's invoiced amount booked in one p
 YEAR_END = 13
 
 
-def measure_outstanding(costs: pl.LazyFrame, grants: pl.LazyFrame, postings: pl.LazyFrame,
+def measure_outstanding(costs: pl.DataFrame, grants: pl.DataFrame, postings: pl.DataFrame,
                         as_of: dt.date, history_start: dt.date) -> pl.DataFrame:
-    """Observed (grant, month-end) outstanding amounts for grants that started inside the history.
+    """Observed outstanding amounts per cohort and month-end, from the grants that started inside
+    the history and have linked postings: each such grant counts from its first month until six
+    months after its end (or the latest closed month), with outstanding(t) = its cost up to t −
+    what has been booked for it up to t (by posting date; for the close of the year, `moy` 13, by
+    period). Outstanding is additive, so a cohort's is the sum over the grants it holds at t; the
+    grant's balance leaves the cohort the month after its last.
 
-    costs: grant_id, month, ore (full months, one row per grant and month). postings: linked
-    postings known at as_of.
-    Returns grant_id, month, moy, cost (ore in that month), outstanding (ore).
-    """
-    last_end = month_end(last_closed_month(as_of))  # the latest month end on or before as_of
-    eligible = grants.filter(pl.col("start_date") >= history_start).select(
-        "grant_id", pl.col("start_date").dt.month_start().alias("first"),
-        pl.coalesce(pl.col("end_date"), pl.lit(as_of)).dt.month_start().dt.offset_by(f"{MAX_LAG}mo").alias("last"))
-    grid = (
-        eligible.with_columns(pl.min_horizontal("last", pl.lit(last_end.replace(day=1))).alias("last"))
-        .filter(pl.col("first") <= pl.col("last"))
-        .with_columns(pl.date_ranges("first", "last", "1mo").alias("month")).explode("month")
-        .select("grant_id", "month")
-    )
-    c = costs.select("grant_id", "month", pl.col("ore").alias("cost"))
+    costs: grant_id, month, ore (full months, one row per grant and month). grants: grant_id,
+    cohort, start_date, end_date. postings: booked model postings (grant_id, posting_month, period,
+    amount). Returns cohort, month, moy, cost, outstanding (øre) and cost_months (grant-months
+    with a cost)."""
+    last_m = last_closed_month(as_of)
     linked = postings.filter(pl.col("grant_id").is_not_null())
-    by_date = linked.group_by("grant_id", pl.col("posting_month").alias("month")).agg(
-        pl.col("amount").sum().alias("booked"))
-    by_period = linked.group_by("grant_id", pl.col("period").alias("month")).agg(pl.col("amount").sum().alias("booked_p"))
-    series = (
-        grid.join(c, on=["grant_id", "month"], how="left")
-        .join(by_date, on=["grant_id", "month"], how="left")
-        .join(by_period, on=["grant_id", "month"], how="left")
-        .with_columns(pl.col("cost", "booked", "booked_p").fill_null(0))
-        .sort("grant_id", "month")
-        .with_columns(
-            (pl.col("cost").cum_sum() - pl.col("booked").cum_sum()).over("grant_id").alias("open"),
-            (pl.col("cost").cum_sum() - pl.col("booked_p").cum_sum()).over("grant_id").alias("closed"),
-        )
+    eligible = (
+        grants.filter(pl.col("start_date") >= history_start)
+        .join(linked.select("grant_id").unique(), on="grant_id", how="semi")
+        .select("grant_id", "cohort", pl.col("start_date").dt.month_start().alias("first"),
+                pl.min_horizontal(pl.coalesce(pl.col("end_date"), pl.lit(as_of)).dt.month_start().dt.offset_by(f"{MAX_LAG}mo"),
+                                  pl.lit(last_m)).alias("last"))
+        .filter(pl.col("first") <= pl.col("last"))
     )
-    # Only grants that have been booked at all tell us about billing (others are not linked).
-    has_links = linked.select("grant_id").unique()
-    series = series.join(has_links, on="grant_id", how="semi")
+    schema = {"cohort": pl.String, "month": pl.Date, "moy": pl.Int32, "cost": pl.Int64, "outstanding": pl.Int64,
+              "cost_months": pl.Int64}
+    if eligible.is_empty():
+        return pl.DataFrame(schema=schema)
+    blocks = MonthBlocks(eligible.get_column("cohort").unique().sort(), eligible.get_column("first").min(), last_m)
+
+    def inside(frame: pl.DataFrame) -> pl.DataFrame:
+        return blocks.rows(frame.join(eligible, on="grant_id", how="inner")
+                           .filter(pl.col("month").is_between(pl.col("first"), pl.col("last"))))
+
+    cost = inside(costs.select("grant_id", "month", "ore"))
+    by_date = inside(linked.select("grant_id", pl.col("posting_month").alias("month"), "amount"))
+    by_period = inside(linked.select("grant_id", pl.col("period").alias("month"), "amount"))
+    # the balance a grant still has after its last month leaves the cohort's sum the month after
+    leave = lambda rows, col: rows.group_by("grant_id").agg(pl.col(col).sum())  # noqa: E731
+    exits = (eligible.select("grant_id", "cohort", pl.col("last").dt.offset_by("1mo").alias("month"))
+             .join(leave(cost, "ore").rename({"ore": "c"}), on="grant_id", how="left")
+             .join(leave(by_date, "amount").rename({"amount": "d"}), on="grant_id", how="left")
+             .join(leave(by_period, "amount").rename({"amount": "p"}), on="grant_id", how="left")
+             .with_columns(pl.col("c", "d", "p").fill_null(0)))
+    exits = blocks.rows(exits)
+    cost_t = blocks.total(cost, "ore")
+    open_ = blocks.cumulative(cost_t - blocks.total(by_date, "amount") - blocks.total(exits, pl.col("c") - pl.col("d")))
+    closed = blocks.cumulative(cost_t - blocks.total(by_period, "amount") - blocks.total(exits, pl.col("c") - pl.col("p")))
+    counted = blocks.total(cost, (pl.col("ore") > 0).cast(pl.Int64))
+    series = blocks.frame(cost=cost_t, open=open_, closed=closed, cost_months=counted)
     year_end_known = pl.col("month").dt.offset_by("2mo").dt.month_end() <= pl.lit(as_of)
-    regular = series.select("grant_id", "month", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
-                            pl.col("open").alias("outstanding"))
+    regular = series.select("cohort", "month", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
+                            pl.col("open").alias("outstanding"), "cost_months")
     dec = series.filter((pl.col("month").dt.month() == 12) & year_end_known).select(
-        "grant_id", "month", pl.lit(YEAR_END, dtype=pl.Int32).alias("moy"), "cost", pl.col("closed").alias("outstanding"))
-    return pl.concat([regular, dec]).collect()
+        "cohort", "month", pl.lit(YEAR_END, dtype=pl.Int32).alias("moy"), "cost", pl.col("closed").alias("outstanding"),
+        "cost_months")
+    return pl.concat([regular, dec]).select([pl.col(c).round(0).cast(t) if t == pl.Int64 else pl.col(c).cast(t)
+                                            for c, t in schema.items()])
 
 
 def timing_cv(observed: pl.DataFrame) -> float:
@@ -105,10 +125,10 @@ def timing_cv(observed: pl.DataFrame) -> float:
     return float(by_moy.get_column("cv").median()) if by_moy.height else 0.0
 
 
-def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:
-    """k per group level and month of year: level, key, moy, k, cost_months."""
-    attrs = grants.select("grant_id", *COLUMNS)
-    obs = observed.join(attrs, on="grant_id", how="left")
+def estimate_k(observed: pl.DataFrame, cohorts: pl.DataFrame) -> pl.DataFrame:
+    """k per group level and month of year: level, key, moy, k, cost_months. observed: per cohort
+    (measure_outstanding); cohorts: cohort and its COLUMNS (every level's key is one of a cohort's)."""
+    obs = observed.join(cohorts.select("cohort", *COLUMNS), on="cohort", how="left")
     frames = []
     for name, columns, per_month in LEVELS:
         key = pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|")
@@ -118,13 +138,13 @@ def estimate_k(observed: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:
             # pooled over providers it would impose one provider's phase on another.
             pooled = by.with_columns(pl.when(pl.col("moy") == YEAR_END).then(YEAR_END).otherwise(0).alias("grp"))
             agg = (pooled.group_by("key", "grp")
-                   .agg(pl.col("outstanding").sum(), pl.col("cost").sum(), (pl.col("cost") > 0).sum().alias("cost_months"))
+                   .agg(pl.col("outstanding").sum(), pl.col("cost").sum(), pl.col("cost_months").sum())
                    .join(pl.DataFrame({"grp": [0] * 12 + [YEAR_END], "moy": list(range(1, YEAR_END + 1))},
                                       schema={"grp": pl.Int32, "moy": pl.Int32}), on="grp")
                    .drop("grp"))
         else:
             agg = by.group_by("key", "moy").agg(pl.col("outstanding").sum(), pl.col("cost").sum(),
-                                                (pl.col("cost") > 0).sum().alias("cost_months"))
+                                                pl.col("cost_months").sum())
         agg = (agg.filter((pl.col("cost_months") >= MIN_COST_MONTHS) & (pl.col("cost") > 0))
                .with_columns((pl.col("outstanding") / pl.col("cost")).clip(0, MAX_LAG).alias("k"),
                              pl.lit(name).alias("level")))
@@ -151,19 +171,28 @@ def assign_k(grants: pl.LazyFrame, k_table: pl.DataFrame, defaults: dict[str, fl
     return out.select("grant_id", "moy", pl.coalesce(*ks, default).alias("k"), source.alias("k_source"))
 
 
-def outstanding_at(costs: pl.LazyFrame, k: pl.LazyFrame, points: pl.LazyFrame) -> pl.LazyFrame:
-    """O(t) per grant at each point: points has grant_id, t (month start of the month-end), moy, and
-    costs has grant_id, month, ore (cost of months as they count at t; see forecast.py)."""
-    lags = pl.LazyFrame({"a": list(range(MAX_LAG + 1))}, schema={"a": pl.Int32})
-    return (
-        points.join(k, on=["grant_id", "moy"], how="left")
-        .join(lags, how="cross")
-        .with_columns(pl.col("t").dt.offset_by(pl.format("-{}mo", pl.col("a"))).alias("month"))
-        .join(costs, on=["grant_id", "month"], how="inner")
-        .with_columns((pl.col("ore") * (pl.col("k") - pl.col("a")).clip(0, 1)).alias("o"))
-        .group_by("grant_id", "t", "moy")
-        .agg(pl.col("o").sum())
-    )
+def month_of_year(month_number: np.ndarray) -> np.ndarray:
+    """The k column (0-based) for a month-end: its month of the year, December's close as YEAR_END."""
+    moy = month_number % 12 + 1
+    return np.where(moy == 12, YEAR_END, moy) - 1
+
+
+def outstanding(blocks: MonthBlocks, cost: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """O at every month-end of the blocks: Σ_a cost(t − a) × clip(k(t) − a, 0, 1), with k(t) the
+    row's k for that month-end (same shape as cost)."""
+    out = np.zeros(cost.shape)
+    for a in range(MAX_LAG + 1):   # seven whole-array terms, one per lag
+        out += blocks.lagged(cost, a) * np.clip(k - a, 0.0, 1.0)
+    return out
+
+
+def k_matrix(keys: pl.DataFrame, k: pl.DataFrame, key: str) -> np.ndarray:
+    """k as a (len(keys), 13) array: row = the key's position in `keys`, column = moy − 1."""
+    placed = keys.select(key).with_row_index("_i").join(k, left_on=key, right_on="grant_id", how="inner")
+    out = np.zeros(keys.height * YEAR_END)
+    out[(placed.get_column("_i").cast(pl.Int64) * YEAR_END + placed.get_column("moy").cast(pl.Int64) - 1).to_numpy()] = \
+        placed.get_column("k").to_numpy()
+    return out.reshape(keys.height, YEAR_END)
 
 
 def billing_classes(grants: pl.DataFrame, postings: pl.DataFrame) -> pl.DataFrame:

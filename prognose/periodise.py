@@ -22,10 +22,11 @@ def round_half_up(expr: pl.Expr) -> pl.Expr:
     return (expr + 0.5).floor().cast(pl.Int64)
 
 
-def build_segments(grants: pl.LazyFrame, steps: pl.LazyFrame, horizon_end: dt.date) -> pl.LazyFrame:
+def build_segments(grants: pl.LazyFrame, steps: pl.LazyFrame, horizon_end: dt.date,
+                   carry: tuple[str, ...] = ()) -> pl.LazyFrame:
     """One row per stretch of a grant with constant rate and quantity: seg_start … seg_end (with the
-    grant's unit and price_year). A grant without plan steps is one stretch."""
-    keep = ("unit", "price_year")
+    grant's unit, price_year and `carry` columns). A grant without plan steps is one stretch."""
+    keep = ("unit", "price_year", *carry)
     stepped = steps.select("grant_id").unique()
     plain = (
         grants.join(stepped, on="grant_id", how="anti")
@@ -115,17 +116,18 @@ def _days_in_month(mi: pl.Expr) -> pl.Expr:
 
 
 def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt.date,
-              price_index: dict[int, float] | None = None, split: dt.date | None = None) -> pl.LazyFrame:
+              price_index: dict[int, float] | None = None, split: dt.date | None = None,
+              carry: tuple[str, ...] = ()) -> pl.LazyFrame:
     """Cost in øre per grant and month (and per side of `split`) for months start … end.
 
     Rounding telescopes over the grant's whole life within the horizon, so the rows of a grant
-    sum exactly to its rounded total cost in the horizon.
+    sum exactly to its rounded total cost in the horizon. `carry`: grant columns repeated on every row.
 
     Months are handled as integers (month_index) between the segments and the output; the
     segments are put in order once, so the month pieces come out in (grant, month, side) order
     and only grants whose plan changes inside a month need their pieces of that month summed.
     """
-    seg = build_segments(grants, steps, end)
+    seg = build_segments(grants, steps, end, carry)
     seg = seg.filter(pl.col("seg_end") >= start).with_columns(pl.max_horizontal("seg_start", pl.lit(start)).alias("seg_start"))
     seg = (_split(seg, split).sort("grant_id", "seg_start")
            .with_columns(month_index(pl.col("seg_start")).alias("m0"), month_index(pl.col("seg_end")).alias("m1"),
@@ -147,16 +149,16 @@ def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt
     numerator = pl.col("rq") * _index_factor(price_index or {}, mi)
     pieces = (
         seg.with_columns(pl.int_ranges("m0", pl.col("m1") + 1, dtype=pl.Int32).alias("mi")).explode("mi")
-        .select("grant_id", "mi", "after", "_merge",
+        .select("grant_id", "mi", "after", "_merge", *carry,
                 pl.when(uc == 2).then(numerator * days).otherwise(numerator * days / divisor).alias("cost"))
     )
     single = pieces.filter(~pl.col("_merge"))
-    merged = (pieces.filter(pl.col("_merge")).group_by("grant_id", "mi", "after").agg(pl.col("cost").sum())
+    merged = (pieces.filter(pl.col("_merge")).group_by("grant_id", "mi", "after", *carry).agg(pl.col("cost").sum())
               .sort("grant_id", "mi", "after"))
     out = (
-        pl.concat([single.select("grant_id", "mi", "after", "cost"), merged])
+        pl.concat([single.select("grant_id", "mi", "after", *carry, "cost"), merged])
         .with_columns(pl.col("cost").cum_sum().over("grant_id").alias("cum"))
         .with_columns(pl.lit(calendar).gather(mi - lo).alias("month"),
                       (round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("grant_id").fill_null(0.0))).alias("ore"))
     )
-    return out.select(list(GRANT_MONTH))
+    return out.select(*GRANT_MONTH, *carry)

@@ -1,0 +1,77 @@
+"""MonthBlocks and the billing-lag arithmetic on it, against hand-computed arrays."""
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from prognose.blocks import MonthBlocks
+from prognose.lag import YEAR_END, measure_outstanding, month_of_year, outstanding
+
+D = dt.date
+
+
+def blocks():
+    return MonthBlocks(pl.Series("key", ["a", "b"]), D(2024, 11, 15), D(2025, 2, 1))   # Nov … Feb: width 4
+
+
+def test_rows_totals_and_placement_by_key_or_index():
+    b = blocks()
+    assert (b.width, b.size) == (4, 8)
+    f = pl.DataFrame({"key": ["b", "a", "a", "c", "a"], "month": [D(2024, 12, 1), D(2025, 2, 1), D(2025, 2, 1), D(2025, 1, 1),
+                                                                   D(2025, 3, 1)], "ore": [5, 1, 2, 7, 9]})
+    placed = b.rows(f)   # key c and March lie outside and are left out
+    assert b.total(placed, "ore").tolist() == [0, 0, 0, 3, 0, 5, 0, 0]
+    by_index = b.rows(f.filter(pl.col("key") != "c").with_columns(pl.col("key").replace_strict({"a": 0, "b": 1}).alias("i")),
+                      index="i")
+    assert b.total(by_index, "ore").tolist() == [0, 0, 0, 3, 0, 5, 0, 0]
+    assert b.months().tolist() == [2024 * 12 + 10, 2024 * 12 + 11, 2025 * 12, 2025 * 12 + 1]
+    fr = b.frame(x=np.arange(8))
+    assert fr.row(5) == ("b", D(2024, 12, 1), 5)
+
+
+def test_cumulative_and_lagged_stay_inside_each_block():
+    b = blocks()
+    x = np.array([1.0, 2, 3, 4, 10, 20, 30, 40])
+    assert b.cumulative(x).tolist() == [1, 3, 6, 10, 10, 30, 60, 100]
+    assert b.lagged(x, 1).tolist() == [0, 1, 2, 3, 0, 10, 20, 30]
+    assert b.lagged(x, 5).tolist() == [0] * 8
+
+
+def test_total_refuses_amounts_it_cannot_sum_exactly():
+    b = blocks()
+    placed = b.rows(pl.DataFrame({"key": ["a"], "month": [D(2024, 11, 1)], "ore": [2 ** 53]}))
+    with pytest.raises(OverflowError):
+        b.total(placed, "ore")
+
+
+def test_outstanding_is_the_cost_of_the_last_k_months():
+    b = MonthBlocks(pl.Series("key", ["a"]), D(2025, 1, 1), D(2025, 4, 1))
+    cost = np.array([100.0, 200, 300, 400])
+    k = np.array([1.5, 1.5, 0.0, 2.0])
+    # k 1.5: this month and half the month before; k 0: nothing; k 2: this month and the one before
+    assert outstanding(b, cost, k).tolist() == [100, 250, 0, 700]
+    assert month_of_year(np.array([2025 * 12, 2025 * 12 + 11])).tolist() == [0, YEAR_END - 1]
+
+
+def test_measure_outstanding_sums_grants_per_cohort_and_lets_an_ended_grant_leave():
+    grants = pl.DataFrame({"grant_id": ["A", "B", "OLD"], "cohort": ["c", "c", "c"],
+                           "start_date": [D(2024, 1, 1), D(2024, 2, 1), D(2020, 1, 1)],
+                           "end_date": [None, D(2024, 2, 29), None]})
+    months = [D(2024, m, 1) for m in range(1, 13)]
+    costs = pl.DataFrame({"grant_id": ["A"] * 12 + ["B", "OLD"], "month": months + [D(2024, 2, 1), D(2024, 1, 1)],
+                          "ore": [100] * 12 + [50, 999]})
+    # A is invoiced a month late; B's one month is never invoiced; OLD began before the history
+    postings = pl.DataFrame({"grant_id": ["A"] * 11 + ["OLD"], "posting_month": months[1:] + [D(2024, 1, 1)],
+                             "period": months[:11] + [D(2024, 1, 1)], "amount": [100] * 11 + [999]})
+    # B has no linked posting at all: it cannot tell anything about billing
+    obs = measure_outstanding(costs, grants, postings, D(2024, 12, 31), D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
+    assert obs.get_column("outstanding").to_list() == [100] * 12
+    assert obs.get_column("cost_months").to_list() == [1] * 12
+    # with one invoice for B, B counts from February until six months after its end, then leaves
+    postings = pl.concat([postings, pl.DataFrame({"grant_id": ["B"], "posting_month": [D(2024, 5, 1)],
+                                                  "period": [D(2024, 5, 1)], "amount": [20]})])
+    obs = measure_outstanding(costs, grants, postings, D(2024, 12, 31), D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
+    assert obs.get_column("outstanding").to_list() == [100, 150, 150, 150, 130, 130, 130, 130, 100, 100, 100, 100]
+    assert obs.get_column("cost_months").to_list() == [1, 2] + [1] * 10
