@@ -62,12 +62,13 @@ def check_plan_steps(steps: pl.DataFrame, grants: pl.DataFrame, problems: list[P
 
 
 def check_postings(postings: pl.DataFrame, problems: list[Problem], fname: str) -> pl.DataFrame:
-    postings = postings.with_columns(pl.coalesce("period", pl.col("posting_date").dt.month_start()).alias("period"))
+    if postings.get_column("period").null_count():
+        postings = postings.with_columns(pl.coalesce("period", pl.col("posting_date").dt.month_start()).alias("period"))
     # Postings are booked into the open period or an earlier one (corrections, and December's
     # supplementary period in January–February); a period in a later month, or more than a year
-    # back, is a typing error that would move money between years.
-    month = pl.col("posting_date").dt.month_start()
-    later = pl.col("period") > month
+    # back, is a typing error that would move money between years. (A period is a month's first
+    # day, so it lies in a later month exactly when it is after the posting date.)
+    later = pl.col("period") > pl.col("posting_date")
     too_early = pl.col("period").dt.year() < pl.col("posting_date").dt.year() - 1
     _report(postings, later | too_early, fname, "period",
             "the posting's month or an earlier open period (YYYY-12 for the supplementary period)",

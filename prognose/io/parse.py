@@ -84,6 +84,8 @@ def _money_to_ore(expr: pl.Expr, dtype: pl.DataType, decimal: str) -> tuple[pl.E
         return expr.cast(pl.Int64) * 100, pl.lit(True)
     if isinstance(dtype, pl.Decimal):
         scaled = expr.cast(pl.Decimal(38, 2))
+        if dtype.scale is not None and dtype.scale <= 2:   # whole øre by type: the unscaled integer is the amount
+            return scaled.to_physical().cast(pl.Int64), pl.lit(True)
         valid = scaled == expr
         return pl.when(valid).then((scaled * 100).cast(pl.Int64)), valid
     scaled = expr.cast(pl.Float64) * 100
@@ -215,12 +217,17 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Ex
     if col.required:
         bad = bad | ~present
     typed = pl.when(present).then(value)
-    if frame.height < LARGE:
+    if frame.height < LARGE or col.kind == "money":   # amounts are nearly all distinct: no gain in mapping
         return typed, bad
     uniques = frame.get_column(col.name).unique()
     if uniques.len() * 20 > frame.height:
         return typed, bad
     lookup = pl.DataFrame({col.name: uniques}).select(pl.col(col.name), typed.alias("_v"), bad.alias("_b"))
+    present_values = lookup.filter(pl.col(col.name).is_not_null())
+    if (lookup.schema["_v"] == dtype and not present_values.get_column("_b").any()
+            and present_values.select((pl.col("_v") == pl.col(col.name)).all()).item()):
+        # every value is already in its standard form (e.g. `finance`): nothing to map
+        return raw, (raw.is_null() if col.required else pl.lit(False))
     old = lookup.get_column(col.name)
     value_map = raw.replace_strict(old, lookup.get_column("_v"), default=None)
     bad_map = raw.replace_strict(old, lookup.get_column("_b"), default=None)

@@ -1,0 +1,53 @@
+"""Typing raw columns: the large-file paths (each distinct value parsed once) agree with the
+row-by-row rules, and typed parquet amounts are taken to the øre or reported."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from conftest import D
+from prognose.io.parse import LARGE, parse_table
+from prognose.io.raw import LINE, RawTable
+from prognose.schema import SPECS
+
+
+def raw(frame: pl.DataFrame) -> RawTable:
+    frame = frame.with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64))
+    return RawTable("postings", Path("postings.parquet"), frame, {"format": "parquet"})
+
+
+def postings(n: int, source, period, amount, dtype=pl.Decimal(18, 2)) -> pl.DataFrame:
+    return pl.DataFrame({
+        "posting_date": [D(2025, 3, 10)] * n, "period": period, "account": ["5.38.50"] * n,
+        "amount": pl.Series(amount, dtype=dtype), "art": ["4.9"] * n, "citizen_id": [None] * n,
+        "grant_id": [None] * n, "source": source, "text": ["Faktura"] * n})
+
+
+def test_large_file_choices_in_standard_form_mapped_and_wrong():
+    n = LARGE + 10
+    amounts = [Decimal("12.50")] * n
+    standard = raw(postings(n, ["finance", "payroll"] * (n // 2), [D(2025, 3, 1)] * n, amounts))
+    typed = parse_table(standard, SPECS["postings"])
+    assert not standard.problems
+    assert typed.get_column("source").value_counts().sort("source").rows() == [("finance", n // 2), ("payroll", n // 2)]
+    danish = ["løn"] * (n - 2) + ["Økonomi", "bogus"]
+    table = raw(postings(n, danish, [D(2025, 3, 17)] * n, amounts))   # a period given as a date inside the month
+    typed = parse_table(table, SPECS["postings"])
+    assert typed.get_column("source").head(2).to_list() == ["payroll", "payroll"]
+    assert typed.get_column("source")[n - 2] == "finance"
+    assert [(p.line, p.column, p.value) for p in table.problems] == [(n, "source", "bogus")]
+    assert typed.get_column("period").unique().to_list() == [D(2025, 3, 1)]
+    missing = raw(postings(n, ["finance"] * (n - 1) + [None], [D(2025, 3, 1)] * n, amounts))
+    typed = parse_table(missing, SPECS["postings"])   # source may be left out
+    assert not missing.problems and typed.get_column("source").null_count() == 1
+
+
+def test_typed_decimal_amounts_to_the_ore():
+    two = raw(postings(3, ["finance"] * 3, [D(2025, 3, 1)] * 3, [Decimal("1234.56"), Decimal("-0.01"), Decimal("7")]))
+    assert parse_table(two, SPECS["postings"]).get_column("amount").to_list() == [123456, -1, 700]
+    three = raw(postings(2, ["finance"] * 2, [D(2025, 3, 1)] * 2, [Decimal("1.230"), Decimal("1.235")],
+                         dtype=pl.Decimal(18, 3)))
+    typed = parse_table(three, SPECS["postings"])
+    assert typed.get_column("amount").to_list()[0] == 123
+    assert [(p.line, p.column, p.value) for p in three.problems] == [(2, "amount", "1.235")]
