@@ -90,14 +90,21 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     sick_on = buffers is not None and sick_cfg.get("enabled", True)
     bpa_accounts = grants.filter(pl.col("paragraph").is_in(list(BPA))).get_column("account").unique().to_list()
     kind = sickness_kind(postings.lazy(), bpa_accounts, sick_cfg) if sick_on else pl.lit("other")
-    # Postings known at the as-of date, summed once to the grain every later step needs (payroll
-    # lines of one month and account collapse into one row; an invoice stays one row).
+    # Postings known at the as-of date, in the grain every later step needs: a posting linked to a
+    # grant stays one row; the rest (payroll) is summed per account, period, posting month, citizen
+    # and kind. Only postings on BPA accounts can be substitute pay, so only they are matched.
     with stage("forecast: sum postings"):
-        booked = (postings.lazy().filter(pl.col("posting_date") <= as_of)
-                  .group_by("account", "period", pl.col("posting_date").dt.month_start().alias("posting_month"),
-                            "grant_id", "citizen_id", kind.alias("kind"))
-                  .agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
-                  .collect())
+        known_p = postings.lazy().filter(pl.col("posting_date") <= as_of).with_columns(
+            pl.col("posting_date").dt.month_start().alias("posting_month"))
+        on_bpa = pl.col("account").is_in(bpa_accounts)
+        kinded = pl.concat([known_p.filter(~on_bpa).with_columns(pl.lit("other").alias("kind")),
+                            known_p.filter(on_bpa).with_columns(kind.alias("kind"))])
+        keys = ("account", "period", "posting_month", "grant_id", "citizen_id", "kind")
+        booked = pl.concat([
+            kinded.filter(pl.col("grant_id").is_not_null()).select(*keys, "amount", pl.col("posting_date").alias("first_date")),
+            kinded.filter(pl.col("grant_id").is_null()).group_by(*keys).agg(
+                pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date")),
+        ]).collect()
     # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
     model = booked.filter(pl.col("kind") != "bpa_sickness") if sick_on else booked
 
