@@ -14,14 +14,9 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from prognose.months import add_months
+from prognose.months import add_months, month_number
 
 EXACT = 2.0 ** 53
-
-
-def month_number(d: pl.Expr) -> pl.Expr:
-    """Months since year 0 (year × 12 + month − 1)."""
-    return d.dt.year().cast(pl.Int64) * 12 + d.dt.month().cast(pl.Int64) - 1
 
 
 class MonthBlocks:
@@ -35,11 +30,12 @@ class MonthBlocks:
         self.width = max((last.year * 12 + last.month - 1) - self.m0 + 1, 0)
         self.size = self.keys.height * self.width
 
-    def rows(self, frame: pl.DataFrame, month: str = "month", index: str | None = None) -> pl.DataFrame:
+    def rows(self, frame: pl.DataFrame, month: str = "month", index: str | None = None,
+             number: str | None = None) -> pl.DataFrame:
         """frame with its row number `_r` in the blocks; rows whose key or month lies outside are dropped
         (callers select the rows they mean to place). With `index`, that column already holds the
-        key's position in `keys` (no join)."""
-        p = month_number(pl.col(month)) - self.m0
+        key's position in `keys` (no join); with `number`, that column holds the month's number."""
+        p = (pl.col(number) if number is not None else month_number(pl.col(month))).cast(pl.Int64) - self.m0
         if index is None:
             frame = frame.join(self.keys, on=self.name, how="inner")
         c = pl.col(index if index is not None else "_c").cast(pl.Int64)

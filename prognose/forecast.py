@@ -208,7 +208,7 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
     m0 = as_of.replace(day=1)
     ahead = max(0, (year - m0.year) * 12 + 12 - m0.month + 1)        # month-ends from the as-of month to December
     blocks = MonthBlocks(grant_ids, add_months(m0, -MAX_LAG), add_months(m0, max(ahead - 1, 0)))
-    placed = blocks.rows(pieces, index="gi")
+    placed = blocks.rows(pieces, index="gi", number="mi")
     full = blocks.total(placed, "ore")
     before = blocks.total(placed.filter(~pl.col("after")), "ore")
     months = np.tile(blocks.months(), grant_ids.len())
@@ -273,7 +273,7 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
         return empty, pl.DataFrame()
     # Expected bookings of grants in history: cost(b) + O(end of b−1) − O(end of b), per cohort.
     blocks = MonthBlocks(cohorts.get_column("cohort"), add_months(hist_start, -1 - MAX_LAG), last)
-    placed = blocks.rows(pieces.with_columns(pl.lit(pl.Series(cohort_of, dtype=pl.Int64)).gather(pl.col("gi")).alias("ci")), index="ci")
+    placed = blocks.rows(pieces.with_columns(pl.lit(pl.Series(cohort_of, dtype=pl.Int64)).gather(pl.col("gi")).alias("ci")), index="ci", number="mi")
     cost = blocks.total(placed, "ore")
     c = np.repeat(np.arange(cohorts.height), blocks.width)
     o = outstanding(blocks, cost, k[c, month_of_year(np.tile(blocks.months(), cohorts.height))])

@@ -34,3 +34,8 @@ def months_between(a: pl.Expr, b: dt.date | pl.Expr) -> pl.Expr:
     """Whole months from month a to month b (b − a); b a date or a date expression."""
     b = pl.lit(b) if isinstance(b, dt.date) else b
     return (b.dt.year() - a.dt.year()) * 12 + (b.dt.month() - a.dt.month())
+
+
+def month_number(d: pl.Expr) -> pl.Expr:
+    """Months since year 0 (year × 12 + month − 1): month arithmetic as integer arithmetic."""
+    return d.dt.year().cast(pl.Int32) * 12 + d.dt.month().cast(pl.Int32) - 1

@@ -15,7 +15,9 @@ import datetime as dt
 
 import polars as pl
 
-GRANT_MONTH = {"grant_id": pl.String, "month": pl.Date, "after": pl.Boolean, "ore": pl.Int64}
+from prognose.months import month_number
+
+GRANT_MONTH = {"grant_id": pl.String, "month": pl.Date, "mi": pl.Int32, "after": pl.Boolean, "ore": pl.Int64}
 
 
 def round_half_up(expr: pl.Expr) -> pl.Expr:
@@ -82,14 +84,14 @@ def unit_cost(unit: pl.Expr, numerator: pl.Expr, days: pl.Expr, days_in_month: p
     )
 
 
-def _index_factor(price_index: dict[int, float], month_index: pl.Expr) -> pl.Expr:
+def _index_factor(price_index: dict[int, float], month: pl.Expr) -> pl.Expr:
     """index[year of the month] / index[price_year] (the segment's `base`); 1 where the grant has no
     price year or no index is set."""
     if not price_index:
         return pl.lit(1.0)
     first, last = min(price_index), max(price_index)
     at = pl.Series([price_index.get(y) for y in range(first, last + 1)], dtype=pl.Float64)
-    year = (month_index // 12).clip(first - 1, last + 1) - first   # outside the index: null, as a missing year
+    year = (month // 12).clip(first - 1, last + 1) - first   # outside the index: null, as a missing year
     at_year = pl.when(year.is_between(0, last - first)).then(pl.lit(at).gather(year.clip(0, last - first)))
     return pl.when(pl.col("price_year").is_null()).then(1.0).otherwise(at_year / pl.col("base"))
 
@@ -102,11 +104,6 @@ def _base_index(price_index: dict[int, float]) -> pl.Expr:
 
 
 _UNIT_CODE = {"year": 0, "month": 1, "day": 2}   # anything else (week, hour) costs per 7 days
-
-
-def month_index(d: pl.Expr) -> pl.Expr:
-    """Months since year 0 (year × 12 + month − 1): month arithmetic as integer arithmetic."""
-    return d.dt.year().cast(pl.Int32) * 12 + d.dt.month().cast(pl.Int32) - 1
 
 
 def _days_in_month(mi: pl.Expr) -> pl.Expr:
@@ -123,14 +120,14 @@ def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt
     Rounding telescopes over the grant's whole life within the horizon, so the rows of a grant
     sum exactly to its rounded total cost in the horizon. `carry`: grant columns repeated on every row.
 
-    Months are handled as integers (month_index) between the segments and the output; the
+    Months are handled as integers (months.month_number, also returned as `mi`) between the segments and the output; the
     segments are put in order once, so the month pieces come out in (grant, month, side) order
     and only grants whose plan changes inside a month need their pieces of that month summed.
     """
     seg = build_segments(grants, steps, end, carry)
     seg = seg.filter(pl.col("seg_end") >= start).with_columns(pl.max_horizontal("seg_start", pl.lit(start)).alias("seg_start"))
     seg = (_split(seg, split).sort("grant_id", "seg_start")
-           .with_columns(month_index(pl.col("seg_start")).alias("m0"), month_index(pl.col("seg_end")).alias("m1"),
+           .with_columns(month_number(pl.col("seg_start")).alias("m0"), month_number(pl.col("seg_end")).alias("m1"),
                          pl.col("seg_start").dt.day().cast(pl.Int64).alias("d0"),
                          pl.col("seg_end").dt.day().cast(pl.Int64).alias("d1"),
                          pl.col("unit").replace_strict(_UNIT_CODE, default=3, return_dtype=pl.Int8).alias("uc"),
@@ -159,6 +156,8 @@ def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt
         pl.concat([single.select("grant_id", "mi", "after", *carry, "cost"), merged])
         .with_columns(pl.col("cost").cum_sum().over("grant_id").alias("cum"))
         .with_columns(pl.lit(calendar).gather(mi - lo).alias("month"),
-                      (round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("grant_id").fill_null(0.0))).alias("ore"))
+                      # a grant's rows are consecutive: the row before is the grant's previous month or another grant
+                      (round_half_up(pl.col("cum")) - pl.when(pl.col("grant_id") == pl.col("grant_id").shift(1))
+                       .then(round_half_up(pl.col("cum").shift(1))).otherwise(0)).alias("ore"))
     )
     return out.select(*GRANT_MONTH, *carry)

@@ -118,10 +118,17 @@ def survival_lines(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict) -> tup
     known = synthetic_cost(base, ctx.year, ctx.as_of, ctx.price_index).rename({"cost": "known"})
     # an end the case system already gives a reason for is decided, not a review date: it stays
     confirmed = running.select(pl.col("grant_id").alias("key"), pl.col("end_reason").is_not_null().alias("confirmed"))
-    cont = known.rename({"known": "cont"}) if firm else \
-        synthetic_cost(base.join(confirmed, on="key").with_columns(
-            pl.when(pl.col("confirmed")).then(pl.col("end_date")).alias("end_date")).drop("confirmed"),
-            ctx.year, ctx.as_of, ctx.price_index).rename({"cost": "cont"})
+    if firm:
+        cont = known.rename({"known": "cont"})
+    else:
+        # only a grant with an unconfirmed end inside the horizon would run on differently; the
+        # rest continue exactly as the known cost says
+        review = base.join(confirmed, on="key").filter(~pl.col("confirmed") & pl.col("end_date").is_not_null()).drop("confirmed")
+        cont = pl.concat([
+            known.join(review.select("key"), on="key", how="anti").rename({"known": "cont"}),
+            synthetic_cost(review.with_columns(pl.lit(None, pl.Date).alias("end_date")), ctx.year, ctx.as_of,
+                           ctx.price_index).rename({"cost": "cont"}),
+        ])
     t = ((pl.col("month").dt.offset_by("14d") - pl.lit(ctx.as_of)).dt.total_days().clip(0, None) / 365.25)
     frame = (cont.join(known, on=["key", "month"], how="left").with_columns(pl.col("known").fill_null(0.0))
              .join(running.select(pl.col("grant_id").alias("key"), "citizen_id", "account", "paragraph", "band"), on="key")
