@@ -39,6 +39,11 @@ LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.Strin
 ORIGINS = ("booked", "grants", "unexplained")
 
 
+def in_order(lines: pl.DataFrame) -> pl.DataFrame:
+    """Forecast lines in their fixed order, for writing them (a snapshot is the same bytes every time)."""
+    return lines.sort("origin", "account", "month", "grant_id", "citizen_id", "paragraph", nulls_last=True)
+
+
 @dataclass
 class Forecast:
     year: int
@@ -162,8 +167,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             parts.append(r.lines.with_columns(pl.lit(f"buffer.{r.name}").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
                                               pl.lit(None, pl.String).alias("grant_id")))
     lines = pl.concat([p.select([pl.col(c).cast(t) for c, t in LINES.items()]) for p in parts])
-    lines = lines.filter(pl.col("ore") != 0).sort("origin", "account", "month", "grant_id", "citizen_id", "paragraph",
-                                                  nulls_last=True)
+    lines = lines.filter(pl.col("ore") != 0)   # in no particular order: every view sums; writers use in_order
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = list(buffers.notes) if buffers is not None else []
     notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]

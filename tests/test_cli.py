@@ -139,3 +139,13 @@ def test_init_lays_out_a_workspace_that_validates_its_config(runner, tmp_path):
 
 def test_default_as_of_is_the_end_of_the_latest_posting_month(demo_json):
     assert json.loads(demo_json)["as_of"] == "2026-10-31"
+
+
+def test_snapshot_is_the_same_bytes_every_time(tmp_path):
+    from prognose import app
+    from prognose.io.snapshots import save
+
+    settings = app.settings_for(ROOT)
+    paths = [save(app.forecast(settings), tmp_path / name)[0] for name in ("a", "b")]
+    for name in ("lines.parquet", "result.json", "buffers.json"):
+        assert (paths[0] / name).read_bytes() == (paths[1] / name).read_bytes(), name

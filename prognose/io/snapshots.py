@@ -55,6 +55,7 @@ def save(run, directory: Path, replace: bool = False) -> tuple[Path, bool]:
     """Write the run's snapshot; returns (path, written). An existing one is kept unless replace."""
     from prognose.report.buffers_report import buffers_document
     from prognose.report.machine import forecast_document
+    from prognose.forecast import in_order
 
     fc = run.forecast
     target = directory / folder_name(fc.as_of, fc.year)
@@ -76,7 +77,7 @@ def save(run, directory: Path, replace: bool = False) -> tuple[Path, bool]:
                 if frame is not None:
                     frame.write_parquet(tmp / "inputs" / f"list_{name}.parquet")
             files += [f.__dict__ for f in run.buffers.files]
-        fc.lines.write_parquet(tmp / "lines.parquet")
+        in_order(fc.lines).write_parquet(tmp / "lines.parquet")
         _write_json(tmp / "result.json", forecast_document(fc))
         _write_json(tmp / "buffers.json", buffers_document(fc))
         meta = {"as_of": fc.as_of.isoformat(), "year": fc.year, "engine_version": __version__,
