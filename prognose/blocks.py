@@ -54,6 +54,16 @@ class MonthBlocks:
         r = placed.get_column("_r").cast(pl.Int64).to_numpy()
         return np.bincount(r, weights=w, minlength=self.size).astype(np.float64)
 
+    def place(self, index: np.ndarray, number: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Sum of `weights` per block row, for items with key position `index` (−1: none) and month
+        number `number`; items outside the blocks are left out."""
+        index, p = index.astype(np.int64), number.astype(np.int64) - self.m0
+        keep = (p >= 0) & (p < self.width) & (index >= 0)
+        w = weights[keep].astype(np.float64)
+        if w.size and np.abs(w).sum() >= EXACT:
+            raise OverflowError("amounts too large to be summed exactly in øre")
+        return np.bincount(index[keep] * self.width + p[keep], weights=w, minlength=self.size).astype(np.float64)
+
     def position(self) -> np.ndarray:
         """Month position of every row (0 … width − 1)."""
         return np.tile(np.arange(self.width), self.keys.height)

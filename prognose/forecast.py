@@ -125,14 +125,17 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         classed = invoiced.join(billing_classes(invoiced, model), on="grant_id", how="left", maintain_order="left"
                                 ).with_columns(COHORT.alias("cohort"))
         cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
-        observed = measure_outstanding(pieces, classed, model, as_of, covered_from)
+        cohort_of = (classed.select("cohort").join(cohorts.select("cohort").with_row_index("ci"), on="cohort",
+                                                   how="left", maintain_order="left").get_column("ci").to_numpy())
+        linked = model.filter(pl.col("grant_id").is_not_null()).join(
+            invoiced.select("grant_id").with_row_index("gi"), on="grant_id", how="inner")
+        observed = measure_outstanding(pieces, invoiced.select("start_date", "end_date", pl.lit(pl.Series(cohort_of)).alias("ci")),
+                                       linked, cohorts.get_column("cohort"), as_of, covered_from)
         k_table = estimate_k(observed if learn_lag else observed.head(0), cohorts)
         billing_cv = timing_cv(observed) if learn_lag else 0.0
         k_cohort = assign_k(cohorts.rename({"cohort": "grant_id"}).lazy(), k_table, settings.outstanding_months).collect()
         k_c = k_matrix(cohorts, k_cohort, "cohort") if learn_lag else np.zeros((cohorts.height, YEAR_END))
         # the ablation (learn_lag=False): every invoice is booked in the month of its service
-        cohort_of = (classed.select("cohort").join(cohorts.select("cohort").with_row_index("ci"), on="cohort",
-                                                   how="left", maintain_order="left").get_column("ci").to_numpy())
     with stage("forecast: known grants ahead"):
         grant_lines, grant_costs = expected_grant_bookings(pieces, k_c[cohort_of], invoiced.get_column("grant_id"), year, as_of)
     with stage("forecast: unexplained part"):

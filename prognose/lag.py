@@ -32,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from prognose.blocks import MonthBlocks
-from prognose.months import last_closed_month
+from prognose.months import last_closed_month, month_number
 
 MAX_LAG = 6          # months of history that can be outstanding
 MIN_COST_MONTHS = 12  # grant-months of evidence needed to trust a group's estimate
@@ -50,7 +50,7 @@ QUARTERLY_SHARE = 0.8    # share of a provider's invoiced amount booked in one p
 YEAR_END = 13
 
 
-def measure_outstanding(costs: pl.DataFrame, grants: pl.DataFrame, postings: pl.DataFrame,
+def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.DataFrame, cohorts: pl.Series,
                         as_of: dt.date, history_start: dt.date) -> pl.DataFrame:
     """Observed outstanding amounts per cohort and month-end, from the grants that started inside
     the history and have linked postings: each such grant counts from its first month until six
@@ -59,46 +59,51 @@ def measure_outstanding(costs: pl.DataFrame, grants: pl.DataFrame, postings: pl.
     period). Outstanding is additive, so a cohort's is the sum over the grants it holds at t; the
     grant's balance leaves the cohort the month after its last.
 
-    costs: grant_id, month, ore (full months, one row per grant and month). grants: grant_id,
-    cohort, start_date, end_date. postings: booked model postings (grant_id, posting_month, period,
-    amount). Returns cohort, month, moy, cost, outstanding (øre) and cost_months (grant-months
-    with a cost)."""
-    last_m = last_closed_month(as_of)
-    linked = postings.filter(pl.col("grant_id").is_not_null())
-    eligible = (
-        grants.filter(pl.col("start_date") >= history_start)
-        .join(linked.select("grant_id").unique(), on="grant_id", how="semi")
-        .select("grant_id", "cohort", pl.col("start_date").dt.month_start().alias("first"),
-                pl.min_horizontal(pl.coalesce(pl.col("end_date"), pl.lit(as_of)).dt.month_start().dt.offset_by(f"{MAX_LAG}mo"),
-                                  pl.lit(last_m)).alias("last"))
-        .filter(pl.col("first") <= pl.col("last"))
-    )
+    grants: one row per grant, row i being grant gi = i: start_date, end_date, ci (its position in
+    `cohorts`). pieces: gi, mi (month number), ore — the grants' periodised months. linked: gi,
+    posting_month, period, amount — postings linked to those grants, known at the as-of date.
+    Returns cohort, month, moy, cost, outstanding (øre) and cost_months (grant-months with a cost)."""
     schema = {"cohort": pl.String, "month": pl.Date, "moy": pl.Int32, "cost": pl.Int64, "outstanding": pl.Int64,
               "cost_months": pl.Int64}
-    if eligible.is_empty():
+    last_m = last_closed_month(as_of)
+    last_n = last_m.year * 12 + last_m.month - 1
+    g = grants.select(month_number(pl.col("start_date")).alias("first"),
+                      pl.min_horizontal(month_number(pl.coalesce(pl.col("end_date"), pl.lit(as_of))) + MAX_LAG,
+                                        pl.lit(last_n)).alias("last"),
+                      (pl.col("start_date") >= history_start).alias("inside"), "ci")
+    first, last = g.get_column("first").to_numpy(), g.get_column("last").to_numpy()
+    gi_p = linked.get_column("gi").to_numpy()
+    has_link = np.zeros(grants.height, dtype=bool)
+    has_link[gi_p] = True
+    eligible = g.get_column("inside").to_numpy() & has_link & (first <= last)
+    if not eligible.any():
         return pl.DataFrame(schema=schema)
-    blocks = MonthBlocks(eligible.get_column("cohort").unique().sort(), eligible.get_column("first").min(), last_m)
+    ci = np.where(eligible, g.get_column("ci").cast(pl.Int64).to_numpy(), -1)
+    first_m = int(first[eligible].min())
+    blocks = MonthBlocks(cohorts, dt.date(first_m // 12, first_m % 12 + 1, 1), last_m)
 
-    def inside(frame: pl.DataFrame) -> pl.DataFrame:
-        return blocks.rows(frame.join(eligible, on="grant_id", how="inner")
-                           .filter(pl.col("month").is_between(pl.col("first"), pl.col("last"))))
+    def inside(gi: np.ndarray, months: np.ndarray) -> np.ndarray:
+        return eligible[gi] & (months >= first[gi]) & (months <= last[gi])
 
-    cost = inside(costs.select("grant_id", "month", "ore"))
-    by_date = inside(linked.select("grant_id", pl.col("posting_month").alias("month"), "amount"))
-    by_period = inside(linked.select("grant_id", pl.col("period").alias("month"), "amount"))
+    def per_grant(gi: np.ndarray, keep: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return np.bincount(gi[keep], weights=w[keep].astype(np.float64), minlength=grants.height)
+
+    gi_c, m_c, ore = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore"))
+    m_d = linked.select(month_number(pl.col("posting_month"))).to_series().to_numpy()
+    m_p = linked.select(month_number(pl.col("period"))).to_series().to_numpy()
+    amount = linked.get_column("amount").to_numpy()
+    in_c, in_d, in_p = inside(gi_c, m_c), inside(gi_p, m_d), inside(gi_p, m_p)
+    cost = blocks.place(np.where(in_c, ci[gi_c], -1), m_c, ore)
+    by_date = blocks.place(np.where(in_d, ci[gi_p], -1), m_d, amount)
+    by_period = blocks.place(np.where(in_p, ci[gi_p], -1), m_p, amount)
     # the balance a grant still has after its last month leaves the cohort's sum the month after
-    leave = lambda rows, col: rows.group_by("grant_id").agg(pl.col(col).sum())  # noqa: E731
-    exits = (eligible.select("grant_id", "cohort", pl.col("last").dt.offset_by("1mo").alias("month"))
-             .join(leave(cost, "ore").rename({"ore": "c"}), on="grant_id", how="left")
-             .join(leave(by_date, "amount").rename({"amount": "d"}), on="grant_id", how="left")
-             .join(leave(by_period, "amount").rename({"amount": "p"}), on="grant_id", how="left")
-             .with_columns(pl.col("c", "d", "p").fill_null(0)))
-    exits = blocks.rows(exits)
-    cost_t = blocks.total(cost, "ore")
-    open_ = blocks.cumulative(cost_t - blocks.total(by_date, "amount") - blocks.total(exits, pl.col("c") - pl.col("d")))
-    closed = blocks.cumulative(cost_t - blocks.total(by_period, "amount") - blocks.total(exits, pl.col("c") - pl.col("p")))
-    counted = blocks.total(cost, (pl.col("ore") > 0).cast(pl.Int64))
-    series = blocks.frame(cost=cost_t, open=open_, closed=closed, cost_months=counted)
+    total_c = per_grant(gi_c, in_c, ore)
+    leave_open = blocks.place(ci, last + 1, total_c - per_grant(gi_p, in_d, amount))
+    leave_closed = blocks.place(ci, last + 1, total_c - per_grant(gi_p, in_p, amount))
+    open_ = blocks.cumulative(cost - by_date - leave_open)
+    closed = blocks.cumulative(cost - by_period - leave_closed)
+    counted = blocks.place(np.where(in_c, ci[gi_c], -1), m_c, (ore > 0).astype(np.int64))
+    series = blocks.frame(cost=cost, open=open_, closed=closed, cost_months=counted).rename({blocks.name: "cohort"})
     year_end_known = pl.col("month").dt.offset_by("2mo").dt.month_end() <= pl.lit(as_of)
     regular = series.select("cohort", "month", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
                             pl.col("open").alias("outstanding"), "cost_months")

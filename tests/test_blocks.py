@@ -55,23 +55,35 @@ def test_outstanding_is_the_cost_of_the_last_k_months():
     assert month_of_year(np.array([2025 * 12, 2025 * 12 + 11])).tolist() == [0, YEAR_END - 1]
 
 
+def test_place_sums_items_by_key_position_and_month_number():
+    b = blocks()   # Nov 2024 … Feb 2025
+    nov = 2024 * 12 + 10
+    index = np.array([0, 1, 1, -1, 0])
+    number = np.array([nov, nov + 1, nov + 1, nov, nov + 4])   # a key of −1 and a month past the blocks are left out
+    assert b.place(index, number, np.array([1, 2, 3, 4, 5])).tolist() == [1, 0, 0, 0, 0, 5, 0, 0]
+
+
 def test_measure_outstanding_sums_grants_per_cohort_and_lets_an_ended_grant_leave():
-    grants = pl.DataFrame({"grant_id": ["A", "B", "OLD"], "cohort": ["c", "c", "c"],
-                           "start_date": [D(2024, 1, 1), D(2024, 2, 1), D(2020, 1, 1)],
-                           "end_date": [None, D(2024, 2, 29), None]})
+    # grants A, B (the history's) and OLD (began before it), all in cohort 0; gi = row
+    grants = pl.DataFrame({"start_date": [D(2024, 1, 1), D(2024, 2, 1), D(2020, 1, 1)],
+                           "end_date": [None, D(2024, 2, 29), None], "ci": [0, 0, 0]})
+    n = [2024 * 12 + m for m in range(12)]
+    pieces = pl.DataFrame({"gi": [0] * 12 + [1, 2], "mi": n + [n[1], n[0]], "ore": [100] * 12 + [50, 999]})
     months = [D(2024, m, 1) for m in range(1, 13)]
-    costs = pl.DataFrame({"grant_id": ["A"] * 12 + ["B", "OLD"], "month": months + [D(2024, 2, 1), D(2024, 1, 1)],
-                          "ore": [100] * 12 + [50, 999]})
+
+    def linked(rows):
+        return pl.DataFrame(rows, schema={"gi": pl.Int64, "posting_month": pl.Date, "period": pl.Date, "amount": pl.Int64},
+                            orient="row")
+
     # A is invoiced a month late; B's one month is never invoiced; OLD began before the history
-    postings = pl.DataFrame({"grant_id": ["A"] * 11 + ["OLD"], "posting_month": months[1:] + [D(2024, 1, 1)],
-                             "period": months[:11] + [D(2024, 1, 1)], "amount": [100] * 11 + [999]})
+    a = [(0, months[i + 1], months[i], 100) for i in range(11)] + [(2, months[0], months[0], 999)]
+    cohorts = pl.Series("cohort", ["c"])
     # B has no linked posting at all: it cannot tell anything about billing
-    obs = measure_outstanding(costs, grants, postings, D(2024, 12, 31), D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
+    obs = measure_outstanding(pieces, grants, linked(a), cohorts, D(2024, 12, 31), D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
     assert obs.get_column("outstanding").to_list() == [100] * 12
     assert obs.get_column("cost_months").to_list() == [1] * 12
     # with one invoice for B, B counts from February until six months after its end, then leaves
-    postings = pl.concat([postings, pl.DataFrame({"grant_id": ["B"], "posting_month": [D(2024, 5, 1)],
-                                                  "period": [D(2024, 5, 1)], "amount": [20]})])
-    obs = measure_outstanding(costs, grants, postings, D(2024, 12, 31), D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
+    obs = measure_outstanding(pieces, grants, linked(a + [(1, months[4], months[4], 20)]), cohorts, D(2024, 12, 31),
+                              D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
     assert obs.get_column("outstanding").to_list() == [100, 150, 150, 150, 130, 130, 130, 130, 100, 100, 100, 100]
     assert obs.get_column("cost_months").to_list() == [1, 2] + [1] * 10
