@@ -122,13 +122,14 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     first_posting = booked.get_column("first_date").min()
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
     with stage("forecast: billing lag"):
-        classed = invoiced.join(billing_classes(invoiced, model), on="grant_id", how="left", maintain_order="left"
+        # postings linked to an invoiced grant, with the grant's row in `invoiced` (gi)
+        linked = model.filter(pl.col("grant_id").is_not_null()).join(
+            invoiced.select("grant_id").with_row_index("gi"), on="grant_id", how="inner")
+        classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
                                 ).with_columns(COHORT.alias("cohort"))
         cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
         cohort_of = (classed.select("cohort").join(cohorts.select("cohort").with_row_index("ci"), on="cohort",
                                                    how="left", maintain_order="left").get_column("ci").to_numpy())
-        linked = model.filter(pl.col("grant_id").is_not_null()).join(
-            invoiced.select("grant_id").with_row_index("gi"), on="grant_id", how="inner")
         observed = measure_outstanding(pieces, invoiced.select("start_date", "end_date", pl.lit(pl.Series(cohort_of)).alias("ci")),
                                        linked, cohorts.get_column("cohort"), as_of, covered_from)
         k_table = estimate_k(observed if learn_lag else observed.head(0), cohorts)

@@ -133,23 +133,24 @@ def timing_cv(observed: pl.DataFrame) -> float:
 def estimate_k(observed: pl.DataFrame, cohorts: pl.DataFrame) -> pl.DataFrame:
     """k per group level and month of year: level, key, moy, k, cost_months. observed: per cohort
     (measure_outstanding); cohorts: cohort and its COLUMNS (every level's key is one of a cohort's)."""
-    obs = observed.join(cohorts.select("cohort", *COLUMNS), on="cohort", how="left")
+    sums = (pl.col("outstanding").sum(), pl.col("cost").sum(), pl.col("cost_months").sum())
+    keys = cohorts.select("cohort", *[pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|").alias(f"key{i}")
+                                      for i, (_, columns, _) in enumerate(LEVELS)])
+    # sums are whole øre: summing per cohort and month of the year first changes no level's sum
+    obs = observed.group_by("cohort", "moy").agg(*sums).join(keys, on="cohort", how="left")
     frames = []
-    for name, columns, per_month in LEVELS:
-        key = pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|")
-        by = obs.with_columns(key.alias("key"))
+    for i, (name, columns, per_month) in enumerate(LEVELS):
+        by = obs.rename({f"key{i}": "key"})
         if not per_month:
             # The month-of-year profile belongs to one provider (the phase of its quarterly billing);
             # pooled over providers it would impose one provider's phase on another.
             pooled = by.with_columns(pl.when(pl.col("moy") == YEAR_END).then(YEAR_END).otherwise(0).alias("grp"))
-            agg = (pooled.group_by("key", "grp")
-                   .agg(pl.col("outstanding").sum(), pl.col("cost").sum(), pl.col("cost_months").sum())
+            agg = (pooled.group_by("key", "grp").agg(*sums)
                    .join(pl.DataFrame({"grp": [0] * 12 + [YEAR_END], "moy": list(range(1, YEAR_END + 1))},
                                       schema={"grp": pl.Int32, "moy": pl.Int32}), on="grp")
                    .drop("grp"))
         else:
-            agg = by.group_by("key", "moy").agg(pl.col("outstanding").sum(), pl.col("cost").sum(),
-                                                pl.col("cost_months").sum())
+            agg = by.group_by("key", "moy").agg(*sums)
         agg = (agg.filter((pl.col("cost_months") >= MIN_COST_MONTHS) & (pl.col("cost") > 0))
                .with_columns((pl.col("outstanding") / pl.col("cost")).clip(0, MAX_LAG).alias("k"),
                              pl.lit(name).alias("level")))
@@ -200,20 +201,24 @@ def k_matrix(keys: pl.DataFrame, k: pl.DataFrame, key: str) -> np.ndarray:
     return out.reshape(keys.height, YEAR_END)
 
 
-def billing_classes(grants: pl.DataFrame, postings: pl.DataFrame) -> pl.DataFrame:
+def billing_classes(grants: pl.DataFrame, linked: pl.DataFrame) -> pl.DataFrame:
     """grant_id → billing_class: `q1`, `q2`, `q3` for a provider that books its invoices in one
     phase of the quarter (q1: months 1, 4, 7, 10), `m` for the others, null without linked postings.
 
-    postings: linked postings with grant_id, posting_month and amount.
+    grants: one row per grant (row i is grant gi = i) with grant_id and provider; linked: postings
+    linked to those grants, with gi, posting_month and amount.
     """
-    linked = (postings.lazy().filter(pl.col("grant_id").is_not_null() & (pl.col("amount") > 0))
-              .join(grants.lazy().select("grant_id", "provider"), on="grant_id")
-              .group_by("provider", ((pl.col("posting_month").dt.month() - 1) % 3 + 1).alias("phase"))
-              .agg(pl.col("amount").sum())
-              .with_columns((pl.col("amount") / pl.col("amount").sum().over("provider")).alias("share"))
-              .sort("provider", "share", "phase", descending=[False, True, False])
-              .group_by("provider", maintain_order=True).first()
-              .select("provider", pl.when(pl.col("share") >= QUARTERLY_SHARE).then(pl.format("q{}", "phase"))
-                      .otherwise(pl.lit("m")).alias("billing_class"))
-              .collect())
-    return grants.select("grant_id", "provider").join(linked, on="provider", how="left").select("grant_id", "billing_class")
+    providers = grants.lazy().select("provider").with_row_index("gi")
+    by_provider = (
+        linked.lazy().filter(pl.col("amount") > 0)
+        .group_by("gi", ((pl.col("posting_month").dt.month() - 1) % 3 + 1).alias("phase")).agg(pl.col("amount").sum())
+        .join(providers, on="gi").filter(pl.col("provider").is_not_null())
+        .group_by("provider", "phase").agg(pl.col("amount").sum())
+        .with_columns((pl.col("amount") / pl.col("amount").sum().over("provider")).alias("share"))
+        .sort("provider", "share", "phase", descending=[False, True, False])
+        .group_by("provider", maintain_order=True).first()
+        .select("provider", pl.when(pl.col("share") >= QUARTERLY_SHARE).then(pl.format("q{}", "phase"))
+                .otherwise(pl.lit("m")).alias("billing_class"))
+        .collect()
+    )
+    return grants.select("grant_id", "provider").join(by_provider, on="provider", how="left").select("grant_id", "billing_class")
