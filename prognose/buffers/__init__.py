@@ -95,11 +95,17 @@ def finish_lines(frame: pl.DataFrame) -> pl.DataFrame:
         return empty_lines()
     from prognose.periodise import round_half_up
 
-    f = (frame.group_by("account", "paragraph", "citizen_id", "month").agg(pl.col("amount").sum())
-         .sort("citizen_id", "account", "paragraph", "month", nulls_last=True)
-         .with_columns(pl.col("amount").cum_sum().over("citizen_id", "account", "paragraph").alias("cum"))
+    keys = ("citizen_id", "account", "paragraph")
+    # after the sort a running total's rows are consecutive: a new one starts where a key changes
+    starts = pl.any_horizontal(*[pl.col(k).ne_missing(pl.col(k).shift(1)) for k in keys])
+    f = (frame.lazy().group_by("account", "paragraph", "citizen_id", "month").agg(pl.col("amount").sum())
+         .sort(*keys, "month", nulls_last=True)
+         .with_columns(starts.fill_null(True).cum_sum().alias("_run"))
+         .with_columns(pl.col("amount").cum_sum().over("_run").alias("cum"))
          .with_columns((round_half_up(pl.col("cum"))
-                        - round_half_up(pl.col("cum").shift(1).over("citizen_id", "account", "paragraph").fill_null(0.0))).alias("ore")))
+                        - pl.when(pl.col("_run") == pl.col("_run").shift(1)).then(round_half_up(pl.col("cum").shift(1)))
+                        .otherwise(0)).alias("ore"))
+         .collect())
     return f.select([pl.col(c).cast(t) for c, t in BUFFER_LINES.items()]).filter(pl.col("ore") != 0)
 
 

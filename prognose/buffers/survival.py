@@ -42,8 +42,8 @@ def hazards(ctx: BufferContext, years: int) -> pl.DataFrame:
     as the running grants ahead are banded by their age now."""
     y0 = dt.date(ctx.year - years, 1, 1)
     y1 = min(dt.date(ctx.year - 1, 12, 31), ctx.as_of)
-    g = ctx.grants.filter(pl.col("paragraph") != "STU")
-    yrs = pl.DataFrame({"y": list(range(y0.year, y1.year + 1))}, schema={"y": pl.Int32})
+    g = ctx.grants.lazy().filter(pl.col("paragraph") != "STU")
+    yrs = pl.LazyFrame({"y": list(range(y0.year, y1.year + 1))}, schema={"y": pl.Int32})
     g = g.join(yrs, how="cross").with_columns(
         pl.max_horizontal("start_date", pl.date(pl.col("y"), 1, 1)).alias("seg_start"),
         pl.min_horizontal(pl.coalesce(pl.col("end_date"), pl.lit(y1)), pl.date(pl.col("y"), 12, 31), pl.lit(y1)).alias("seg_end"))
@@ -59,8 +59,7 @@ def hazards(ctx: BufferContext, years: int) -> pl.DataFrame:
         (pl.col("ended") & (pl.col("end_reason").fill_null("other") != "death")).alias("other"))
     agg = [(pl.col("days").sum() / 365.25).alias("exposure"), pl.col("death").sum().alias("deaths"),
            pl.col("other").sum().alias("others")]
-    by_para = g.group_by("paragraph").agg(*agg)
-    by_band = g.group_by("paragraph", "band").agg(*agg)
+    by_para, by_band = pl.collect_all([g.group_by("paragraph").agg(*agg), g.group_by("paragraph", "band").agg(*agg)])
     rates = by_band.join(by_para, on="paragraph", suffix="_p").with_columns(
         (pl.col("deaths_p") / pl.col("exposure_p")).fill_nan(0.0).alias("h_para"))
     # Age acts alike across paragraphs (indirect standardisation): a band's relative risk is its
@@ -130,15 +129,16 @@ def survival_lines(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict) -> tup
                            ctx.price_index).rename({"cost": "cont"}),
         ])
     t = ((pl.col("month").dt.offset_by("14d") - pl.lit(ctx.as_of)).dt.total_days().clip(0, None) / 365.25)
-    frame = (cont.join(known, on=["key", "month"], how="left").with_columns(pl.col("known").fill_null(0.0))
-             .join(running.select(pl.col("grant_id").alias("key"), "citizen_id", "account", "paragraph", "band"), on="key")
-             .join(rates.select("paragraph", "band", "h_death", "h_other"), on=["paragraph", "band"], how="left")
+    frame = (cont.lazy().join(known.lazy(), on=["key", "month"], how="left").with_columns(pl.col("known").fill_null(0.0))
+             .join(running.lazy().select(pl.col("grant_id").alias("key"), "citizen_id", "account", "paragraph", "band"), on="key")
+             .join(rates.lazy().select("paragraph", "band", "h_death", "h_other"), on=["paragraph", "band"], how="left")
              .with_columns(pl.col("h_death", "h_other").fill_null(0.0))
              .with_columns((pl.col("h_death") + pl.col("h_other")).alias("h"))
              .with_columns((-(pl.col("h") * t).clip(0, None)).exp().alias("S"))
              .with_columns(pl.when(pl.col("h") > 0).then(-pl.col("cont") * pl.col("h_death") / pl.col("h") * (1 - pl.col("S")))
                            .otherwise(0.0).alias("death_amount"))
-             .with_columns((pl.col("cont") * pl.col("S") - pl.col("known") - pl.col("death_amount")).alias("other_amount")))
+             .with_columns((pl.col("cont") * pl.col("S") - pl.col("known") - pl.col("death_amount")).alias("other_amount"))
+             .collect())
     cols = ["account", "paragraph", "month", "citizen_id"]
     deaths = finish_lines(frame.select(*cols, pl.col("death_amount").alias("amount")))
     other = finish_lines(frame.select(*cols, pl.col("other_amount").alias("amount"))) if other_on else \
@@ -150,13 +150,15 @@ def _events(frame: pl.DataFrame, rates: pl.DataFrame, other_on: bool) -> tuple[p
     """For the interval: each running grant ends by death (or otherwise) before the year is out with
     probability (h_x/h)·(1 − S at the year's end), saving its cost from then on; the paragraph's rate
     is known to about 1/√(ends seen). What the review dates add to other outflow is its expectation."""
-    per = (frame.with_columns((-pl.col("cont") * pl.col("h_other") / pl.col("h") * (1 - pl.col("S"))).fill_nan(0.0)
+    per = (frame.lazy().with_columns((-pl.col("cont") * pl.col("h_other") / pl.col("h") * (1 - pl.col("S"))).fill_nan(0.0)
                               .alias("other_end"))
            .group_by("key", "account", "paragraph")
            .agg(pl.col("death_amount").sum(), pl.col("other_end").sum(), pl.col("other_amount").sum(),
-                (pl.col("h_death") / pl.col("h") * (1 - pl.col("S").min())).first().fill_nan(0.0).alias("p_death"),
-                (pl.col("h_other") / pl.col("h") * (1 - pl.col("S").min())).first().fill_nan(0.0).alias("p_other"))
-           .join(rates.unique("paragraph").select("paragraph", "deaths_p", "others_p"), on="paragraph", how="left"))
+                pl.col("h_death", "h_other", "h").first(), pl.col("S").min())   # a grant's rates are one per grant
+           .with_columns((pl.col("h_death") / pl.col("h") * (1 - pl.col("S"))).fill_nan(0.0).alias("p_death"),
+                         (pl.col("h_other") / pl.col("h") * (1 - pl.col("S"))).fill_nan(0.0).alias("p_other"))
+           .join(rates.lazy().unique("paragraph").select("paragraph", "deaths_p", "others_p"), on="paragraph", how="left")
+           .collect())
 
     def bern(kind: str, p: str, amount: str, seen: str) -> pl.DataFrame:
         return events_frame(per.filter(pl.col(p) > 0).select(
