@@ -84,7 +84,11 @@ def _map_distinct(df: pl.DataFrame, column: str, pattern: str, mapping) -> pl.Da
     if hits.len() == 0:
         return df
     c = pl.col(column)
-    return df.with_columns(pl.when(c.is_not_null()).then(c.replace(hits, mapping(hits))).alias(column))   # nulls: no lookup
+    # computed as one column and put in place (not through a query over the whole frame); nulls: no lookup
+    mapped = df.select(pl.when(c.is_not_null()).then(c.replace(hits, mapping(hits))).alias(column)).to_series()
+    out = df.clone()
+    out.replace_column(df.get_column_index(column), mapped)
+    return out
 
 
 def birth_date_from_cpr(expr: pl.Expr) -> pl.Expr:

@@ -51,3 +51,16 @@ def test_typed_decimal_amounts_to_the_ore():
     typed = parse_table(three, SPECS["postings"])
     assert typed.get_column("amount").to_list()[0] == 123
     assert [(p.line, p.column, p.value) for p in three.problems] == [(2, "amount", "1.235")]
+
+
+def test_large_file_text_taken_as_stored_and_empty_text_is_missing():
+    n = LARGE + 10
+    frame = postings(n, ["finance"] * n, [D(2025, 3, 1)] * n, [Decimal("1")] * n)
+    typed = parse_table(raw(frame), SPECS["postings"])
+    assert typed.get_column("text").null_count() == 0 and typed.get_column("account").null_count() == 0
+    with_empty = frame.with_columns(pl.Series("text", ["Faktura"] * (n - 1) + [""]),
+                                    pl.Series("account", ["5.38.50"] * (n - 1) + [""]))
+    table = raw(with_empty)
+    typed = parse_table(table, SPECS["postings"])
+    assert typed.get_column("text")[n - 1] is None
+    assert [(p.line, p.column) for p in table.problems] == [(n, "account")]   # account is required

@@ -208,7 +208,8 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Ex
     if (col.kind == "date" and dtype == pl.Date) or (col.kind == "text" and dtype == pl.String and frame.height >= LARGE):
         # already typed (parquet): only presence to check. Large text columns are taken as
         # stored, with empty strings as missing; whitespace is not trimmed there.
-        value = raw if col.kind == "date" else pl.when(raw != "").then(raw)
+        empty = col.kind == "text" and bool(frame.get_column(col.name).eq("").any())
+        value = pl.when(raw != "").then(raw) if empty else raw   # no empty text: the column as it is, uncopied
         bad = ~value.is_not_null() if col.required else pl.lit(False)
         return value, bad
     present = raw.is_not_null() if dtype != pl.String else raw.is_not_null() & (raw.str.strip_chars() != "")
