@@ -4,7 +4,7 @@ Row r = key index × width + month position, one row for every key and every mon
 span, so "the month before", "the balance so far" and "the cost a months back" are plain array
 shifts and cumulative sums (numpy, whole arrays at once) instead of joins and window functions
 over sparse (key, month) frames. Amounts are øre: integer amounts are summed as float64, which
-is exact below 2^53 øre (90 billion kroner in one sum) — `total` refuses anything larger.
+is exact below 2^53 øre (90 billion kroner in one sum) — `place` refuses anything larger.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from prognose.months import add_months, month_number
+from prognose.months import add_months
 
 EXACT = 2.0 ** 53
 
@@ -24,35 +24,15 @@ class MonthBlocks:
 
     def __init__(self, keys: pl.Series, first: dt.date, last: dt.date):
         self.name = keys.name
-        self.keys = pl.DataFrame({self.name: keys}).with_row_index("_c")
+        self.keys = keys
         self.first = first.replace(day=1)
         self.m0 = self.first.year * 12 + self.first.month - 1
         self.width = max((last.year * 12 + last.month - 1) - self.m0 + 1, 0)
-        self.size = self.keys.height * self.width
-
-    def rows(self, frame: pl.DataFrame, month: str = "month", index: str | None = None,
-             number: str | None = None) -> pl.DataFrame:
-        """frame with its row number `_r` in the blocks; rows whose key or month lies outside are dropped
-        (callers select the rows they mean to place). With `index`, that column already holds the
-        key's position in `keys` (no join); with `number`, that column holds the month's number."""
-        p = (pl.col(number) if number is not None else month_number(pl.col(month))).cast(pl.Int64) - self.m0
-        if index is None:
-            frame = frame.join(self.keys, on=self.name, how="inner")
-        c = pl.col(index if index is not None else "_c").cast(pl.Int64)
-        out = frame.filter(p.is_between(0, self.width - 1)).with_columns((c * self.width + p).alias("_r"))
-        return out if index is not None else out.drop("_c")
+        self.size = self.keys.len() * self.width
 
     def months(self) -> np.ndarray:
         """Month number (year × 12 + month − 1) of every position in a block."""
         return self.m0 + np.arange(self.width)
-
-    def total(self, placed: pl.DataFrame, value: str | pl.Expr) -> np.ndarray:
-        """Sum of `value` per row of the blocks (0 where nothing is placed); placed has `_r`."""
-        w = placed.select(value if isinstance(value, pl.Expr) else pl.col(value)).to_series().cast(pl.Float64).fill_null(0.0).to_numpy()
-        if w.size and np.abs(w).sum() >= EXACT:
-            raise OverflowError("amounts too large to be summed exactly in øre")
-        r = placed.get_column("_r").cast(pl.Int64).to_numpy()
-        return np.bincount(r, weights=w, minlength=self.size).astype(np.float64)
 
     def place(self, index: np.ndarray, number: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Sum of `weights` per block row, for items with key position `index` (−1: none) and month
@@ -66,7 +46,7 @@ class MonthBlocks:
 
     def position(self) -> np.ndarray:
         """Month position of every row (0 … width − 1)."""
-        return np.tile(np.arange(self.width), self.keys.height)
+        return np.tile(np.arange(self.width), self.keys.len())
 
     def cumulative(self, x: np.ndarray) -> np.ndarray:
         """Running total within each key's block."""
@@ -88,6 +68,6 @@ class MonthBlocks:
 
     def frame(self, **columns: np.ndarray) -> pl.DataFrame:
         """key, month and the given arrays, one row per block row."""
-        c = np.repeat(np.arange(self.keys.height), self.width)
-        return pl.DataFrame({self.name: self.keys.get_column(self.name).gather(c), "month": self.month_of_row(),
+        c = np.repeat(np.arange(self.keys.len()), self.width)
+        return pl.DataFrame({self.name: self.keys.gather(c), "month": self.month_of_row(),
                              **{k: v for k, v in columns.items()}})

@@ -216,9 +216,11 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
     m0 = as_of.replace(day=1)
     ahead = max(0, (year - m0.year) * 12 + 12 - m0.month + 1)        # month-ends from the as-of month to December
     blocks = MonthBlocks(grant_ids, add_months(m0, -MAX_LAG), add_months(m0, max(ahead - 1, 0)))
-    placed = blocks.rows(pieces, index="gi", number="mi")
-    full = blocks.total(placed, "ore")
-    before = blocks.total(placed.filter(~pl.col("after")), "ore")
+    gi, mi, ore_p, later = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore", "after"))
+    gi = gi.astype(np.int64)
+    in_y = mi // 12 == year
+    full = blocks.place(gi, mi, ore_p)
+    before = blocks.place(np.where(later, -1, gi), mi, ore_p)
     months = np.tile(blocks.months(), grant_ids.len())
     g = np.repeat(np.arange(grant_ids.len()), blocks.width)
     prev_dec = (year - 1) * 12 + 11
@@ -226,8 +228,7 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
     p0 = MAX_LAG                                                  # the as-of month's position
     o_now = outstanding(blocks, before * cap, k[g, m0.month - 1]).reshape(-1, blocks.width)[:, p0]
     o_ends = outstanding(blocks, full * cap, k[g, month_of_year(months)]).reshape(-1, blocks.width)[:, p0:p0 + ahead]
-    after = blocks.total(placed.filter(pl.col("after") & (pl.col("month").dt.year() == year)), "ore")
-    after = after.reshape(-1, blocks.width)[:, p0:p0 + ahead]
+    after = blocks.place(np.where(later & in_y, gi, -1), mi, ore_p).reshape(-1, blocks.width)[:, p0:p0 + ahead]
     o = np.concatenate([o_now[:, None], o_ends], axis=1)
     cum = np.cumsum(after + (o[:, :-1] - o[:, 1:]), axis=1)
     rounded = np.floor(cum + 0.5).astype(np.int64)
@@ -236,9 +237,7 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
                           "month": pl.date_range(m0, add_months(m0, max(ahead - 1, 0)), "1mo", eager=True).head(ahead)
                           .gather(np.tile(np.arange(ahead), grant_ids.len())),
                           "ore": ore.reshape(-1)}).filter(pl.col("ore") != 0)
-    in_year = pieces.filter(pl.col("month").dt.year() == year).group_by("gi").agg(pl.col("ore").sum().alias("cost_year"))
-    cost_year = np.zeros(grant_ids.len(), dtype=np.int64)
-    cost_year[in_year.get_column("gi").to_numpy()] = in_year.get_column("cost_year").to_numpy()
+    cost_year = np.rint(np.bincount(gi[in_y], weights=ore_p[in_y].astype(np.float64), minlength=grant_ids.len())).astype(np.int64)
     costs = pl.DataFrame({"grant_id": grant_ids, "cost_year": cost_year, "remaining": ore.sum(axis=1),
                           "outstanding": np.floor(o_now + 0.5).astype(np.int64)})
     return flows, costs
@@ -281,8 +280,8 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
         return empty, pl.DataFrame()
     # Expected bookings of grants in history: cost(b) + O(end of b−1) − O(end of b), per cohort.
     blocks = MonthBlocks(cohorts.get_column("cohort"), add_months(hist_start, -1 - MAX_LAG), last)
-    placed = blocks.rows(pieces.with_columns(pl.lit(pl.Series(cohort_of, dtype=pl.Int64)).gather(pl.col("gi")).alias("ci")), index="ci", number="mi")
-    cost = blocks.total(placed, "ore")
+    gi, mi, ore = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore"))
+    cost = blocks.place(cohort_of.astype(np.int64)[gi], mi, ore)
     c = np.repeat(np.arange(cohorts.height), blocks.width)
     o = outstanding(blocks, cost, k[c, month_of_year(np.tile(blocks.months(), cohorts.height))])
     by_account = (pl.DataFrame({"account": cohorts.get_column("account").gather(c), "month": blocks.month_of_row(),

@@ -16,19 +16,11 @@ def blocks():
     return MonthBlocks(pl.Series("key", ["a", "b"]), D(2024, 11, 15), D(2025, 2, 1))   # Nov … Feb: width 4
 
 
-def test_rows_totals_and_placement_by_key_or_index():
+def test_shape_months_and_frame():
     b = blocks()
     assert (b.width, b.size) == (4, 8)
-    f = pl.DataFrame({"key": ["b", "a", "a", "c", "a"], "month": [D(2024, 12, 1), D(2025, 2, 1), D(2025, 2, 1), D(2025, 1, 1),
-                                                                   D(2025, 3, 1)], "ore": [5, 1, 2, 7, 9]})
-    placed = b.rows(f)   # key c and March lie outside and are left out
-    assert b.total(placed, "ore").tolist() == [0, 0, 0, 3, 0, 5, 0, 0]
-    by_index = b.rows(f.filter(pl.col("key") != "c").with_columns(pl.col("key").replace_strict({"a": 0, "b": 1}).alias("i")),
-                      index="i")
-    assert b.total(by_index, "ore").tolist() == [0, 0, 0, 3, 0, 5, 0, 0]
     assert b.months().tolist() == [2024 * 12 + 10, 2024 * 12 + 11, 2025 * 12, 2025 * 12 + 1]
-    fr = b.frame(x=np.arange(8))
-    assert fr.row(5) == ("b", D(2024, 12, 1), 5)
+    assert b.frame(x=np.arange(8)).row(5) == ("b", D(2024, 12, 1), 5)
 
 
 def test_cumulative_and_lagged_stay_inside_each_block():
@@ -39,11 +31,10 @@ def test_cumulative_and_lagged_stay_inside_each_block():
     assert b.lagged(x, 5).tolist() == [0] * 8
 
 
-def test_total_refuses_amounts_it_cannot_sum_exactly():
+def test_place_refuses_amounts_it_cannot_sum_exactly():
     b = blocks()
-    placed = b.rows(pl.DataFrame({"key": ["a"], "month": [D(2024, 11, 1)], "ore": [2 ** 53]}))
     with pytest.raises(OverflowError):
-        b.total(placed, "ore")
+        b.place(np.array([0]), np.array([2024 * 12 + 10]), np.array([2 ** 53]))
 
 
 def test_outstanding_is_the_cost_of_the_last_k_months():
