@@ -145,9 +145,9 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     para = sole_paragraph(known, settings.paragraph_accounts)
 
     booked_lines = (
-        booked.filter(pl.col("period").dt.year() == year)
-        .join(known.select("grant_id", pl.col("paragraph").alias("gp"), "provider_type"), on="grant_id", how="left")
-        .join(para, on="account", how="left")
+        booked.lazy().filter(pl.col("period").dt.year() == year)
+        .join(known.lazy().select("grant_id", pl.col("paragraph").alias("gp"), "provider_type"), on="grant_id", how="left")
+        .join(para.lazy(), on="account", how="left")
         .group_by("account", pl.coalesce("gp", "paragraph").alias("paragraph"), "provider_type",
                   pl.col("period").alias("month"), "grant_id", "citizen_id")
         .agg(pl.col("amount").sum().alias("ore"))
@@ -170,8 +170,9 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         for r in results:
             parts.append(r.lines.with_columns(pl.lit(f"buffer.{r.name}").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
                                               pl.lit(None, pl.String).alias("grant_id")))
-    lines = pl.concat([p.select([pl.col(c).cast(t) for c, t in LINES.items()]) for p in parts])
-    lines = lines.filter(pl.col("ore") != 0)   # in no particular order: every view sums; writers use in_order
+    # in no particular order: every view sums; writers use in_order
+    lines = pl.concat([p.lazy().select([pl.col(c).cast(t) for c, t in LINES.items()]) for p in parts]).filter(
+        pl.col("ore") != 0).collect()
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = list(buffers.notes) if buffers is not None else []
     notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]
@@ -255,9 +256,8 @@ def own_activity(known: pl.DataFrame, steps: pl.DataFrame, settings, start: dt.d
         .otherwise(pl.col("end_date")).alias("end_date"))
     if own.is_empty():
         return None
-    cost = periodise(own.lazy(), steps.lazy(), start, end, settings.price_index).collect()
-    return (cost.join(own.select("grant_id", "account"), on="grant_id")
-            .group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("own")))
+    return (periodise(own.lazy(), steps.lazy(), start, end, settings.price_index, carry=("account",))
+            .group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("own")).collect())
 
 
 # Grants of the same provider, type and account share k (a provider's billing class goes with the
