@@ -99,16 +99,19 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     # grant stays one row; the rest (payroll) is summed per account, period, posting month, citizen
     # and kind. Only postings on BPA accounts can be substitute pay, so only they are matched.
     with stage("forecast: sum postings"):
-        known_p = postings.lazy().filter(pl.col("posting_date") <= as_of).with_columns(
-            pl.col("posting_date").dt.month_start().alias("posting_month"))
+        known_p = postings.lazy().filter(pl.col("posting_date") <= as_of)
         on_bpa = pl.col("account").is_in(bpa_accounts)
         kinded = pl.concat([known_p.filter(~on_bpa).with_columns(pl.lit("other").alias("kind")),
                             known_p.filter(on_bpa).with_columns(kind.alias("kind"))])
+        month = pl.col("posting_date").dt.month_start().alias("posting_month")
         keys = ("account", "period", "posting_month", "grant_id", "citizen_id", "kind")
         booked = pl.concat([
-            kinded.filter(pl.col("grant_id").is_not_null()).select(*keys, "amount", pl.col("posting_date").alias("first_date")),
-            kinded.filter(pl.col("grant_id").is_null()).group_by(*keys).agg(
-                pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date")),
+            kinded.filter(pl.col("grant_id").is_not_null()).select(
+                *keys[:2], month, *keys[3:], "amount", pl.col("posting_date").alias("first_date")),
+            # summed per posting date first (few payroll dates a month), then per month
+            kinded.filter(pl.col("grant_id").is_null())
+            .group_by(*keys[:2], "posting_date", *keys[3:]).agg(pl.col("amount").sum())
+            .group_by(*keys[:2], month, *keys[3:]).agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date")),
         ]).collect()
     # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
     model = booked.filter(pl.col("kind") != "bpa_sickness") if sick_on else booked
