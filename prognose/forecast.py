@@ -134,7 +134,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         cohort_of = (classed.select("cohort").join(cohorts.select("cohort").with_row_index("ci"), on="cohort",
                                                    how="left", maintain_order="left").get_column("ci").to_numpy())
         observed = measure_outstanding(pieces, invoiced.select("start_date", "end_date", pl.lit(pl.Series(cohort_of)).alias("ci")),
-                                       linked, cohorts.get_column("cohort"), as_of, covered_from)
+                                       linked, cohorts.height, as_of, covered_from)
         k_table = estimate_k(observed if learn_lag else observed.head(0), cohorts)
         billing_cv = timing_cv(observed) if learn_lag else 0.0
         k_cohort = assign_k(cohorts.rename({"cohort": "grant_id"}).lazy(), k_table, settings.outstanding_months).collect()
@@ -287,11 +287,14 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
     cost = blocks.place(cohort_of.astype(np.int64)[gi], mi, ore)
     c = np.repeat(np.arange(cohorts.height), blocks.width)
     o = outstanding(blocks, cost, k[c, month_of_year(np.tile(blocks.months(), cohorts.height))])
-    by_account = (pl.DataFrame({"account": cohorts.get_column("account").gather(c), "month": blocks.month_of_row(),
-                                "cost": cost, "o": o})
-                  .group_by("account", "month").agg(pl.col("cost", "o").sum()))
-    cost_acc = by_account.select("account", "month", "cost")
-    o_acc = by_account.select("account", pl.col("month").alias("t"), "o")
+    # summed per account and month (the cohorts' sum, in the cohorts' order)
+    account_of = cohorts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
+    by_account = MonthBlocks(cohorts.get_column("account").unique().sort(), blocks.first, last)
+    months_c = np.tile(blocks.months(), cohorts.height)
+    acc = by_account.frame(cost=by_account.place(account_of[c], months_c, cost),
+                           o=by_account.place(account_of[c], months_c, o))
+    cost_acc = acc.select("account", "month", "cost")
+    o_acc = acc.select("account", pl.col("month").alias("t"), "o")
     accounts = pl.concat([booked.select("account"), cohorts.select("account")]).unique()
     grid = accounts.join(pl.DataFrame({"month": months}), how="cross")
     hist = (

@@ -50,7 +50,7 @@ QUARTERLY_SHARE = 0.8    # share of a provider's invoiced amount booked in one p
 YEAR_END = 13
 
 
-def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.DataFrame, cohorts: pl.Series,
+def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.DataFrame, n_cohorts: int,
                         as_of: dt.date, history_start: dt.date) -> pl.DataFrame:
     """Observed outstanding amounts per cohort and month-end, from the grants that started inside
     the history and have linked postings: each such grant counts from its first month until six
@@ -59,11 +59,11 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
     period). Outstanding is additive, so a cohort's is the sum over the grants it holds at t; the
     grant's balance leaves the cohort the month after its last.
 
-    grants: one row per grant, row i being grant gi = i: start_date, end_date, ci (its position in
-    `cohorts`). pieces: gi, mi (month number), ore — the grants' periodised months. linked: gi,
+    grants: one row per grant, row i being grant gi = i: start_date, end_date, ci (its cohort's
+    number, 0 … n_cohorts − 1). pieces: gi, mi (month number), ore — the grants' periodised months. linked: gi,
     posting_month, period, amount — postings linked to those grants, known at the as-of date.
-    Returns cohort, month, moy, cost, outstanding (øre) and cost_months (grant-months with a cost)."""
-    schema = {"cohort": pl.String, "month": pl.Date, "moy": pl.Int32, "cost": pl.Int64, "outstanding": pl.Int64,
+    Returns ci, month, moy, cost, outstanding (øre) and cost_months (grant-months with a cost)."""
+    schema = {"ci": pl.Int64, "month": pl.Date, "moy": pl.Int32, "cost": pl.Int64, "outstanding": pl.Int64,
               "cost_months": pl.Int64}
     last_m = last_closed_month(as_of)
     last_n = last_m.year * 12 + last_m.month - 1
@@ -80,7 +80,7 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
         return pl.DataFrame(schema=schema)
     ci = np.where(eligible, g.get_column("ci").cast(pl.Int64).to_numpy(), -1)
     first_m = int(first[eligible].min())
-    blocks = MonthBlocks(cohorts, dt.date(first_m // 12, first_m % 12 + 1, 1), last_m)
+    blocks = MonthBlocks(pl.Series("ci", np.arange(n_cohorts)), dt.date(first_m // 12, first_m % 12 + 1, 1), last_m)
 
     def inside(gi: np.ndarray, months: np.ndarray) -> np.ndarray:
         return eligible[gi] & (months >= first[gi]) & (months <= last[gi])
@@ -103,12 +103,12 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
     open_ = blocks.cumulative(cost - by_date - leave_open)
     closed = blocks.cumulative(cost - by_period - leave_closed)
     counted = blocks.place(np.where(in_c, ci[gi_c], -1), m_c, (ore > 0).astype(np.int64))
-    series = blocks.frame(cost=cost, open=open_, closed=closed, cost_months=counted).rename({blocks.name: "cohort"})
+    series = blocks.frame(cost=cost, open=open_, closed=closed, cost_months=counted)
     year_end_known = pl.col("month").dt.offset_by("2mo").dt.month_end() <= pl.lit(as_of)
-    regular = series.select("cohort", "month", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
+    regular = series.select("ci", "month", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
                             pl.col("open").alias("outstanding"), "cost_months")
     dec = series.filter((pl.col("month").dt.month() == 12) & year_end_known).select(
-        "cohort", "month", pl.lit(YEAR_END, dtype=pl.Int32).alias("moy"), "cost", pl.col("closed").alias("outstanding"),
+        "ci", "month", pl.lit(YEAR_END, dtype=pl.Int32).alias("moy"), "cost", pl.col("closed").alias("outstanding"),
         "cost_months")
     return pl.concat([regular, dec]).select([pl.col(c).round(0).cast(t) if t == pl.Int64 else pl.col(c).cast(t)
                                             for c, t in schema.items()])
@@ -132,12 +132,13 @@ def timing_cv(observed: pl.DataFrame) -> float:
 
 def estimate_k(observed: pl.DataFrame, cohorts: pl.DataFrame) -> pl.DataFrame:
     """k per group level and month of year: level, key, moy, k, cost_months. observed: per cohort
-    (measure_outstanding); cohorts: cohort and its COLUMNS (every level's key is one of a cohort's)."""
+    number ci (measure_outstanding); cohorts: its COLUMNS, row ci for cohort ci (every level's key
+    is one of a cohort's)."""
     sums = (pl.col("outstanding").sum(), pl.col("cost").sum(), pl.col("cost_months").sum())
-    keys = cohorts.select("cohort", *[pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|").alias(f"key{i}")
+    keys = cohorts.with_row_index("ci").select(pl.col("ci").cast(pl.Int64), *[pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|").alias(f"key{i}")
                                       for i, (_, columns, _) in enumerate(LEVELS)])
     # sums are whole øre: summing per cohort and month of the year first changes no level's sum
-    obs = observed.group_by("cohort", "moy").agg(*sums).join(keys, on="cohort", how="left")
+    obs = observed.group_by("ci", "moy").agg(*sums).join(keys, on="ci", how="left")
     frames = []
     for i, (name, columns, per_month) in enumerate(LEVELS):
         by = obs.rename({f"key{i}": "key"})

@@ -68,13 +68,12 @@ def test_measure_outstanding_sums_grants_per_cohort_and_lets_an_ended_grant_leav
 
     # A is invoiced a month late; B's one month is never invoiced; OLD began before the history
     a = [(0, months[i + 1], months[i], 100) for i in range(11)] + [(2, months[0], months[0], 999)]
-    cohorts = pl.Series("cohort", ["c"])
     # B has no linked posting at all: it cannot tell anything about billing
-    obs = measure_outstanding(pieces, grants, linked(a), cohorts, D(2024, 12, 31), D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
+    obs = measure_outstanding(pieces, grants, linked(a), 1, D(2024, 12, 31), D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
     assert obs.get_column("outstanding").to_list() == [100] * 12
     assert obs.get_column("cost_months").to_list() == [1] * 12
     # with one invoice for B, B counts from February until six months after its end, then leaves
-    obs = measure_outstanding(pieces, grants, linked(a + [(1, months[4], months[4], 20)]), cohorts, D(2024, 12, 31),
+    obs = measure_outstanding(pieces, grants, linked(a + [(1, months[4], months[4], 20)]), 1, D(2024, 12, 31),
                               D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
     assert obs.get_column("outstanding").to_list() == [100, 150, 150, 150, 130, 130, 130, 130, 100, 100, 100, 100]
     assert obs.get_column("cost_months").to_list() == [1, 2] + [1] * 10
