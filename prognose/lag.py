@@ -79,21 +79,23 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
     if not eligible.any():
         return pl.DataFrame(schema=schema)
     ci = np.where(eligible, g.get_column("ci").cast(pl.Int64).to_numpy(), -1)
+    first, last = np.where(eligible, first, np.iinfo(np.int32).max), np.where(eligible, last, -1)   # nothing counted
     first_m = int(first[eligible].min())
     blocks = MonthBlocks(pl.Series("ci", np.arange(n_cohorts)), dt.date(first_m // 12, first_m % 12 + 1, 1), last_m)
 
     def inside(gi: np.ndarray, months: np.ndarray) -> np.ndarray:
-        return eligible[gi] & (months >= first[gi]) & (months <= last[gi])
+        return (months >= first[gi]) & (months <= last[gi])
 
     def per_grant(gi: np.ndarray, keep: np.ndarray, w: np.ndarray) -> np.ndarray:
         return np.bincount(gi[keep], weights=w[keep].astype(np.float64), minlength=grants.height)
 
     gi_c, m_c, ore = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore"))
-    m_d = linked.select(month_number(pl.col("posting_month"))).to_series().to_numpy()
-    m_p = linked.select(month_number(pl.col("period"))).to_series().to_numpy()
+    numbers = linked.select(month_number(pl.col("posting_month")).alias("d"), month_number(pl.col("period")).alias("p"))
+    m_d, m_p = numbers.get_column("d").to_numpy(), numbers.get_column("p").to_numpy()
     amount = linked.get_column("amount").to_numpy()
     in_c, in_d, in_p = inside(gi_c, m_c), inside(gi_p, m_d), inside(gi_p, m_p)
-    cost = blocks.place(np.where(in_c, ci[gi_c], -1), m_c, ore)
+    at_c = np.where(in_c, ci[gi_c], -1)
+    cost = blocks.place(at_c, m_c, ore)
     by_date = blocks.place(np.where(in_d, ci[gi_p], -1), m_d, amount)
     by_period = blocks.place(np.where(in_p, ci[gi_p], -1), m_p, amount)
     # the balance a grant still has after its last month leaves the cohort's sum the month after
@@ -102,7 +104,7 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
     leave_closed = blocks.place(ci, last + 1, total_c - per_grant(gi_p, in_p, amount))
     open_ = blocks.cumulative(cost - by_date - leave_open)
     closed = blocks.cumulative(cost - by_period - leave_closed)
-    counted = blocks.place(np.where(in_c, ci[gi_c], -1), m_c, (ore > 0).astype(np.int64))
+    counted = blocks.place(at_c, m_c, (ore > 0).astype(np.int64))
     series = blocks.frame(cost=cost, open=open_, closed=closed, cost_months=counted)
     year_end_known = pl.col("month").dt.offset_by("2mo").dt.month_end() <= pl.lit(as_of)
     regular = series.select("ci", "month", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
