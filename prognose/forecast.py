@@ -105,13 +105,16 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                             known_p.filter(on_bpa).with_columns(kind.alias("kind"))])
         month = pl.col("posting_date").dt.month_start().alias("posting_month")
         keys = ("account", "period", "posting_month", "grant_id", "citizen_id", "kind")
+        grant_rows = invoiced.lazy().select("grant_id").with_row_index("gi")   # gi: the grant's row in `invoiced`
         booked = pl.concat([
             kinded.filter(pl.col("grant_id").is_not_null()).select(
-                *keys[:2], month, *keys[3:], "amount", pl.col("posting_date").alias("first_date")),
+                *keys[:2], month, *keys[3:], "amount", pl.col("posting_date").alias("first_date"))
+            .join(grant_rows, on="grant_id", how="left"),
             # summed per posting date first (few payroll dates a month), then per month
             kinded.filter(pl.col("grant_id").is_null())
             .group_by(*keys[:2], "posting_date", *keys[3:]).agg(pl.col("amount").sum())
-            .group_by(*keys[:2], month, *keys[3:]).agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date")),
+            .group_by(*keys[:2], month, *keys[3:]).agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
+            .with_columns(pl.lit(None, pl.UInt32).alias("gi")),
         ]).collect()
     # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
     model = booked.filter(pl.col("kind") != "bpa_sickness") if sick_on else booked
@@ -126,8 +129,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
     with stage("forecast: billing lag"):
         # postings linked to an invoiced grant, with the grant's row in `invoiced` (gi)
-        linked = model.filter(pl.col("grant_id").is_not_null()).join(
-            invoiced.select("grant_id").with_row_index("gi"), on="grant_id", how="inner")
+        linked = model.filter(pl.col("gi").is_not_null())
         classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
                                 ).with_columns(COHORT.alias("cohort"))
         cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)

@@ -42,8 +42,7 @@ def load_raw(path: Path, name: str) -> RawTable:
     if suffix == ".xlsx":
         return _load_xlsx(path, name)
     if suffix == ".parquet":
-        frame = pl.read_parquet(path)
-        frame = frame.with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64))
+        frame = pl.read_parquet(path, row_index_name=LINE, row_index_offset=1)   # a row's line is its number
         return RawTable(name, path, frame, {"format": "parquet"})
     raise ValueError(f"unsupported file type {path.suffix}")
 
