@@ -297,15 +297,15 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
                            o=by_account.place(account_of[c], months_c, o))
     cost_acc = acc.select("account", "month", "cost")
     o_acc = acc.select("account", pl.col("month").alias("t"), "o")
-    accounts = pl.concat([booked.select("account"), cohorts.select("account")]).unique()
+    per_period = booked.lazy().group_by("account", "period").agg(pl.col("amount").sum().alias("booked")).collect()
+    accounts = pl.concat([per_period.select("account"), cohorts.select("account")]).unique()
     grid = accounts.join(pl.DataFrame({"month": months}), how="cross")
     hist = (
         grid.join(cost_acc, on=["account", "month"], how="left")
         .join(o_acc.rename({"t": "month", "o": "o_now"}), on=["account", "month"], how="left")
         .join(o_acc.with_columns(pl.col("t").dt.offset_by("1mo")).rename({"t": "month", "o": "o_prev"}),
               on=["account", "month"], how="left")
-        .join(booked.filter(pl.col("period") >= hist_start).group_by("account", pl.col("period").alias("month"))
-              .agg(pl.col("amount").sum().alias("booked")), on=["account", "month"], how="left")
+        .join(per_period.filter(pl.col("period") >= hist_start).rename({"period": "month"}), on=["account", "month"], how="left")
         .with_columns(pl.col("cost", "o_now", "o_prev").fill_null(0.0), pl.col("booked").fill_null(0))
         .with_columns((pl.col("booked") - (pl.col("cost") + pl.col("o_prev") - pl.col("o_now"))).alias("unexplained"))
     )
