@@ -36,13 +36,16 @@ class MonthBlocks:
 
     def place(self, index: np.ndarray, number: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Sum of `weights` per block row, for items with key position `index` (−1: none) and month
-        number `number`; items outside the blocks are left out."""
-        index, p = index.astype(np.int64), number.astype(np.int64) - self.m0
+        number `number`; items outside the blocks are left out. Whole-øre weights are refused where
+        their sum could pass 2^53 (a float64 would no longer hold it exactly)."""
+        p = number - self.m0
         keep = (p >= 0) & (p < self.width) & (index >= 0)
-        w = weights[keep].astype(np.float64)
-        if w.size and np.abs(w).sum() >= EXACT:
+        if not keep.all():
+            index, p, weights = index[keep], p[keep], weights[keep]
+        if weights.size and weights.dtype.kind in "iu" and int(np.abs(weights).sum()) >= EXACT:
             raise OverflowError("amounts too large to be summed exactly in øre")
-        return np.bincount(index[keep] * self.width + p[keep], weights=w, minlength=self.size).astype(np.float64)
+        rows = np.asarray(index, dtype=np.int64) * self.width + p
+        return np.bincount(rows, weights=np.asarray(weights, dtype=np.float64), minlength=self.size)
 
     def position(self) -> np.ndarray:
         """Month position of every row (0 … width − 1)."""

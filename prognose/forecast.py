@@ -122,7 +122,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     with stage("forecast: periodise"):
         # gi: the grant's row in `invoiced`, carried on every month so later steps place months without joins
         pieces = periodise(invoiced.with_row_index("gi").lazy(), steps.lazy(), calc_start, y_end, settings.price_index,
-                           split=as_of, carry=("gi",)).collect()
+                           split=as_of, carry=("gi",)).collect().rechunk()   # one chunk: read as arrays without copies
 
     # learn only from months the postings cover: a grant that started before them looks unbilled
     first_posting = booked.get_column("first_date").min()
