@@ -101,17 +101,20 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     with stage("forecast: sum postings"):
         known_p = postings.lazy().filter(pl.col("posting_date") <= as_of)
         on_bpa = pl.col("account").is_in(bpa_accounts)
-        kinded = pl.concat([known_p.filter(~on_bpa).with_columns(pl.lit("other").alias("kind")),
-                            known_p.filter(on_bpa).with_columns(kind.alias("kind"))])
+
+        def kinded(part: pl.LazyFrame) -> pl.LazyFrame:
+            return pl.concat([part.filter(~on_bpa).with_columns(pl.lit("other").alias("kind")),
+                              part.filter(on_bpa).with_columns(kind.alias("kind"))])
+
         month = pl.col("posting_date").dt.month_start().alias("posting_month")
         keys = ("account", "period", "posting_month", "grant_id", "citizen_id", "kind")
         grant_rows = invoiced.lazy().select("grant_id").with_row_index("gi")   # gi: the grant's row in `invoiced`
         booked = pl.concat([
-            kinded.filter(pl.col("grant_id").is_not_null()).select(
+            kinded(known_p.filter(pl.col("grant_id").is_not_null())).select(
                 *keys[:2], month, *keys[3:], "amount", pl.col("posting_date").alias("first_date"))
             .join(grant_rows, on="grant_id", how="left"),
             # summed per posting date first (few payroll dates a month), then per month
-            kinded.filter(pl.col("grant_id").is_null())
+            kinded(known_p.filter(pl.col("grant_id").is_null()))
             .group_by(*keys[:2], "posting_date", *keys[3:]).agg(pl.col("amount").sum())
             .group_by(*keys[:2], month, *keys[3:]).agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
             .with_columns(pl.lit(None, pl.UInt32).alias("gi")),
