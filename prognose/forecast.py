@@ -24,7 +24,7 @@ from prognose.buffers import BufferContext, events_frame, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
-from prognose.months import add_months, last_closed_month, month_end
+from prognose.months import add_months, last_closed_month, month_end, month_number
 from prognose.labels import label
 from prognose.blocks import MonthBlocks
 from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes, estimate_k, k_matrix, measure_outstanding,
@@ -132,7 +132,8 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
     with stage("forecast: billing lag"):
         # postings linked to an invoiced grant, with the grant's row in `invoiced` (gi)
-        linked = model.filter(pl.col("gi").is_not_null())
+        linked = model.filter(pl.col("gi").is_not_null()).with_columns(
+            month_number(pl.col("posting_month")).alias("pm"), month_number(pl.col("period")).alias("pn"))
         classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
                                 ).with_columns(COHORT.alias("cohort"))
         cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)

@@ -60,8 +60,9 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
     grant's balance leaves the cohort the month after its last.
 
     grants: one row per grant, row i being grant gi = i: start_date, end_date, ci (its cohort's
-    number, 0 … n_cohorts − 1). pieces: gi, mi (month number), ore — the grants' periodised months. linked: gi,
-    posting_month, period, amount — postings linked to those grants, known at the as-of date.
+    number, 0 … n_cohorts − 1). pieces: gi, mi (month number), ore — the grants' periodised months.
+    linked: gi, pm and pn (the numbers of the posting month and of the period), amount — postings
+    linked to those grants, known at the as-of date.
     Returns ci, month, moy, cost, outstanding (øre) and cost_months (grant-months with a cost)."""
     schema = {"ci": pl.Int64, "month": pl.Date, "moy": pl.Int32, "cost": pl.Int64, "outstanding": pl.Int64,
               "cost_months": pl.Int64}
@@ -90,8 +91,7 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
         return np.bincount(gi[keep], weights=w[keep].astype(np.float64), minlength=grants.height)
 
     gi_c, m_c, ore = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore"))
-    numbers = linked.select(month_number(pl.col("posting_month")).alias("d"), month_number(pl.col("period")).alias("p"))
-    m_d, m_p = numbers.get_column("d").to_numpy(), numbers.get_column("p").to_numpy()
+    m_d, m_p = linked.get_column("pm").to_numpy(), linked.get_column("pn").to_numpy()
     amount = linked.get_column("amount").to_numpy()
     in_c, in_d, in_p = inside(gi_c, m_c), inside(gi_p, m_d), inside(gi_p, m_p)
     at_c = np.where(in_c, ci[gi_c], -1)
@@ -209,19 +209,24 @@ def billing_classes(grants: pl.DataFrame, linked: pl.DataFrame) -> pl.DataFrame:
     phase of the quarter (q1: months 1, 4, 7, 10), `m` for the others, null without linked postings.
 
     grants: one row per grant (row i is grant gi = i) with grant_id and provider; linked: postings
-    linked to those grants, with gi, posting_month and amount.
+    linked to those grants, with gi, pm (the posting month's number) and amount. A provider's
+    invoiced amount is summed per phase of the quarter (whole øre); its phase is the largest (the
+    earliest of equals), and it bills quarterly when that phase holds QUARTERLY_SHARE of it.
     """
-    providers = grants.lazy().select("provider").with_row_index("gi")
-    by_provider = (
-        linked.lazy().filter(pl.col("amount") > 0)
-        .group_by("gi", ((pl.col("posting_month").dt.month() - 1) % 3 + 1).alias("phase")).agg(pl.col("amount").sum())
-        .join(providers, on="gi").filter(pl.col("provider").is_not_null())
-        .group_by("provider", "phase").agg(pl.col("amount").sum())
-        .with_columns((pl.col("amount") / pl.col("amount").sum().over("provider")).alias("share"))
-        .sort("provider", "share", "phase", descending=[False, True, False])
-        .group_by("provider", maintain_order=True).first()
-        .select("provider", pl.when(pl.col("share") >= QUARTERLY_SHARE).then(pl.format("q{}", "phase"))
-                .otherwise(pl.lit("m")).alias("billing_class"))
-        .collect()
-    )
-    return grants.select("grant_id", "provider").join(by_provider, on="provider", how="left").select("grant_id", "billing_class")
+    code = grants.select((pl.col("provider").rank("dense") - 1).fill_null(-1).cast(pl.Int64)).to_series().to_numpy()
+    n = int(code.max()) + 1 if code.size else 0
+    invoices = linked.filter(pl.col("amount") > 0)
+    provider = code[invoices.get_column("gi").to_numpy()]
+    phase = invoices.get_column("pm").to_numpy() % 3           # month − 1 ≡ month number (mod 3)
+    amount = invoices.get_column("amount").to_numpy()
+    keep = provider >= 0
+    sums = np.bincount(provider[keep] * 3 + phase[keep], weights=amount[keep].astype(np.float64),
+                       minlength=n * 3).reshape(n, 3)
+    total = sums.sum(axis=1)
+    best = sums.argmax(axis=1)
+    share = np.divide(sums[np.arange(n), best], total, out=np.zeros(n), where=total > 0)
+    label = np.where(share >= QUARTERLY_SHARE, np.char.add("q", (best + 1).astype(str)), "m")
+    classes = pl.Series("billing_class", label, dtype=pl.String).scatter(np.flatnonzero(total <= 0), None) if n else \
+        pl.Series("billing_class", [], dtype=pl.String)
+    per_grant = pl.Series("billing_class", [None], dtype=pl.String).extend(classes).gather(code + 1)
+    return grants.select("grant_id").with_columns(per_grant)

@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 
 from prognose.blocks import MonthBlocks
-from prognose.lag import YEAR_END, measure_outstanding, month_of_year, outstanding
+from prognose.lag import YEAR_END, billing_classes, measure_outstanding, month_of_year, outstanding
+from prognose.months import month_number
 
 D = dt.date
 
@@ -64,7 +65,8 @@ def test_measure_outstanding_sums_grants_per_cohort_and_lets_an_ended_grant_leav
 
     def linked(rows):
         return pl.DataFrame(rows, schema={"gi": pl.Int64, "posting_month": pl.Date, "period": pl.Date, "amount": pl.Int64},
-                            orient="row")
+                            orient="row").with_columns(month_number(pl.col("posting_month")).alias("pm"),
+                                                       month_number(pl.col("period")).alias("pn"))
 
     # A is invoiced a month late; B's one month is never invoiced; OLD began before the history
     a = [(0, months[i + 1], months[i], 100) for i in range(11)] + [(2, months[0], months[0], 999)]
@@ -77,3 +79,16 @@ def test_measure_outstanding_sums_grants_per_cohort_and_lets_an_ended_grant_leav
                               D(2024, 1, 1)).filter(pl.col("moy") != YEAR_END)
     assert obs.get_column("outstanding").to_list() == [100, 150, 150, 150, 130, 130, 130, 130, 100, 100, 100, 100]
     assert obs.get_column("cost_months").to_list() == [1, 2] + [1] * 10
+
+
+def test_billing_classes_by_the_phase_of_the_quarter_a_provider_books_in():
+    grants = pl.DataFrame({"grant_id": ["a1", "a2", "b1", "c1", "d1", "e1"],
+                           "provider": ["A", "A", "B", "C", None, "E"]})
+    n = lambda y, m: y * 12 + m - 1  # noqa: E731
+    rows = ([(0, n(2025, m), 100) for m in (1, 4, 7)] + [(1, n(2025, 10), 100), (1, n(2025, 2), 10)]   # A: 400 of 410 in phase 1
+            + [(2, n(2025, m), 100) for m in range(1, 13)]                                        # B: every month
+            + [(3, n(2025, 3), 50), (3, n(2025, 2), 50), (3, n(2025, 5), -500)]                   # C: a tie, credits ignored
+            + [(4, n(2025, 1), 100)] + [(5, n(2025, 6), -100)])                                   # no provider; only a credit
+    linked = pl.DataFrame(rows, schema={"gi": pl.Int64, "pm": pl.Int64, "amount": pl.Int64}, orient="row")
+    got = dict(billing_classes(grants, linked).iter_rows())
+    assert got == {"a1": "q1", "a2": "q1", "b1": "m", "c1": "m", "d1": None, "e1": None}
