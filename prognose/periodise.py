@@ -120,9 +120,10 @@ def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt
     Rounding telescopes over the grant's whole life within the horizon, so the rows of a grant
     sum exactly to its rounded total cost in the horizon. `carry`: grant columns repeated on every row.
 
-    Months are handled as integers (months.month_number, also returned as `mi`) between the segments and the output; the
-    segments are put in order once, so the month pieces come out in (grant, month, side) order
-    and only grants whose plan changes inside a month need their pieces of that month summed.
+    Months are handled as integers (months.month_number, also returned as `mi`) between the
+    segments and the output; the segments are put in order once, so the month pieces come out in
+    (grant, month, side) order and only grants whose plan changes inside a month need their pieces
+    of that month summed.
     """
     seg = build_segments(grants, steps, end, carry)
     seg = seg.filter(pl.col("seg_end") >= start).with_columns(pl.max_horizontal("seg_start", pl.lit(start)).alias("seg_start"))
@@ -135,7 +136,8 @@ def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt
            # a piece shares its month and side with the previous segment's last piece: the grant needs summing
            .with_columns(((pl.col("m0") == pl.col("m1").shift(1)) & (pl.col("after") == pl.col("after").shift(1))
                           & (pl.col("grant_id") == pl.col("grant_id").shift(1))).fill_null(False).alias("_shared"))
-           .with_columns(pl.col("_shared").any().over("grant_id").alias("_merge")))
+           .with_columns(pl.col("_shared").any().over("grant_id").alias("_merge"))
+           .collect())   # the segments are few: settled here, so the months below are built once
     lo = start.year * 12 + start.month - 1
     calendar = pl.date_range(start.replace(day=1), end, "1mo", eager=True)
     mi = pl.col("mi")
@@ -144,16 +146,18 @@ def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt
     uc = pl.col("uc")
     divisor = pl.when(uc == 0).then(dim * 12).when(uc == 1).then(dim).otherwise(7)
     numerator = pl.col("rq") * _index_factor(price_index or {}, mi)
-    pieces = (
-        seg.with_columns(pl.int_ranges("m0", pl.col("m1") + 1, dtype=pl.Int32).alias("mi")).explode("mi")
-        .select("grant_id", "mi", "after", "_merge", *carry,
-                pl.when(uc == 2).then(numerator * days).otherwise(numerator * days / divisor).alias("cost"))
-    )
-    single = pieces.filter(~pl.col("_merge"))
-    merged = (pieces.filter(pl.col("_merge")).group_by("grant_id", "mi", "after", *carry).agg(pl.col("cost").sum())
-              .sort("grant_id", "mi", "after"))
+    def months_of(segments: pl.DataFrame) -> pl.LazyFrame:
+        return (segments.lazy().with_columns(pl.int_ranges("m0", pl.col("m1") + 1, dtype=pl.Int32).alias("mi")).explode("mi")
+                .select("grant_id", "mi", "after", *carry,
+                        pl.when(uc == 2).then(numerator * days).otherwise(numerator * days / divisor).alias("cost")))
+
+    merging = seg.get_column("_merge")
+    parts = [months_of(seg.filter(~merging))]
+    if merging.any():
+        parts.append(months_of(seg.filter(merging)).group_by("grant_id", "mi", "after", *carry).agg(pl.col("cost").sum())
+                     .sort("grant_id", "mi", "after"))
     out = (
-        pl.concat([single.select("grant_id", "mi", "after", *carry, "cost"), merged])
+        pl.concat(parts)
         .with_columns(pl.col("cost").cum_sum().over("grant_id").alias("cum"))
         .with_columns(pl.lit(calendar).gather(mi - lo).alias("month"),
                       # a grant's rows are consecutive: the row before is the grant's previous month or another grant
