@@ -14,7 +14,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from prognose.months import add_months
+from prognose.months import add_months, number_of
 
 EXACT = 2.0 ** 53
 
@@ -26,8 +26,8 @@ class MonthBlocks:
         self.name = keys.name
         self.keys = keys
         self.first = first.replace(day=1)
-        self.m0 = self.first.year * 12 + self.first.month - 1
-        self.width = max((last.year * 12 + last.month - 1) - self.m0 + 1, 0)
+        self.m0 = number_of(self.first)
+        self.width = max(number_of(last) - self.m0 + 1, 0)
         self.size = self.keys.len() * self.width
 
     def months(self) -> np.ndarray:
@@ -47,9 +47,17 @@ class MonthBlocks:
         rows = np.asarray(index, dtype=np.int64) * self.width + p
         return np.bincount(rows, weights=np.asarray(weights, dtype=np.float64), minlength=self.size)
 
+    def key_of_row(self) -> np.ndarray:
+        """The key's position (0 … len(keys) − 1) of every row."""
+        return np.repeat(np.arange(self.keys.len()), self.width)
+
     def position(self) -> np.ndarray:
         """Month position of every row (0 … width − 1)."""
         return np.tile(np.arange(self.width), self.keys.len())
+
+    def number_of_row(self) -> np.ndarray:
+        """Month number of every row."""
+        return np.tile(self.months(), self.keys.len())
 
     def cumulative(self, x: np.ndarray) -> np.ndarray:
         """Running total within each key's block."""
@@ -71,6 +79,4 @@ class MonthBlocks:
 
     def frame(self, **columns: np.ndarray) -> pl.DataFrame:
         """key, month and the given arrays, one row per block row."""
-        c = np.repeat(np.arange(self.keys.len()), self.width)
-        return pl.DataFrame({self.name: self.keys.gather(c), "month": self.month_of_row(),
-                             **{k: v for k, v in columns.items()}})
+        return pl.DataFrame({self.name: self.keys.gather(self.key_of_row()), "month": self.month_of_row(), **columns})

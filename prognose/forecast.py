@@ -98,6 +98,9 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     # Postings known at the as-of date, in the grain every later step needs: a posting linked to a
     # grant stays one row; the rest (payroll) is summed per account, period, posting month, citizen
     # and kind. Only postings on BPA accounts can be substitute pay, so only they are matched.
+    # gi: each invoiced grant's row in `invoiced`, attached to its linked postings and carried on its
+    # periodised months, so later steps place them in arrays without joins
+    numbered = invoiced.with_row_index("gi")
     with stage("forecast: sum postings"):
         known_p = postings.lazy().filter(pl.col("posting_date") <= as_of)
         on_bpa = pl.col("account").is_in(bpa_accounts)
@@ -108,7 +111,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
 
         month = pl.col("posting_date").dt.month_start().alias("posting_month")
         keys = ("account", "period", "posting_month", "grant_id", "citizen_id", "kind")
-        grant_rows = invoiced.lazy().select("grant_id").with_row_index("gi")   # gi: the grant's row in `invoiced`
+        grant_rows = numbered.lazy().select("grant_id", "gi")
         booked = pl.concat([
             kinded(known_p.filter(pl.col("grant_id").is_not_null())).select(
                 *keys[:2], month, *keys[3:], "amount", pl.col("posting_date").alias("first_date"))
@@ -123,15 +126,14 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     model = booked.filter(pl.col("kind") != "bpa_sickness") if sick_on else booked
 
     with stage("forecast: periodise"):
-        # gi: the grant's row in `invoiced`, carried on every month so later steps place months without joins
-        pieces = periodise(invoiced.with_row_index("gi").lazy(), steps.lazy(), calc_start, y_end, settings.price_index,
+        pieces = periodise(numbered.lazy(), steps.lazy(), calc_start, y_end, settings.price_index,
                            split=as_of, carry=("gi",)).collect().rechunk()   # one chunk: read as arrays without copies
 
     # learn only from months the postings cover: a grant that started before them looks unbilled
     first_posting = booked.get_column("first_date").min()
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
     with stage("forecast: billing lag"):
-        # postings linked to an invoiced grant, with the grant's row in `invoiced` (gi)
+        # postings linked to an invoiced grant
         linked = model.filter(pl.col("gi").is_not_null()).with_columns(
             month_number(pl.col("posting_month")).alias("pm"), month_number(pl.col("period")).alias("pn"))
         classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
@@ -139,13 +141,13 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
         cohort_of = (classed.select("cohort").join(cohorts.select("cohort").with_row_index("ci"), on="cohort",
                                                    how="left", maintain_order="left").get_column("ci").to_numpy())
-        observed = measure_outstanding(pieces, invoiced.select("start_date", "end_date", pl.lit(pl.Series(cohort_of)).alias("ci")),
-                                       linked, cohorts.height, as_of, covered_from)
+        spans = invoiced.select("start_date", "end_date", pl.lit(pl.Series(cohort_of)).alias("ci"))
+        observed = measure_outstanding(pieces, spans, linked, cohorts.height, as_of, covered_from)
         k_table = estimate_k(observed if learn_lag else observed.head(0), cohorts)
         billing_cv = timing_cv(observed) if learn_lag else 0.0
         k_cohort = assign_k(cohorts.rename({"cohort": "grant_id"}).lazy(), k_table, settings.outstanding_months).collect()
-        k_c = k_matrix(cohorts, k_cohort, "cohort") if learn_lag else np.zeros((cohorts.height, YEAR_END))
         # the ablation (learn_lag=False): every invoice is booked in the month of its service
+        k_c = k_matrix(cohorts, k_cohort, "cohort") if learn_lag else np.zeros((cohorts.height, YEAR_END))
     with stage("forecast: known grants ahead"):
         grant_lines, grant_costs = expected_grant_bookings(pieces, k_c[cohort_of], invoiced.get_column("grant_id"), year, as_of)
     with stage("forecast: unexplained part"):
@@ -231,8 +233,7 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
     in_y = mi // 12 == year
     full = blocks.place(gi, mi, ore_p)
     before = blocks.place(np.where(later, -1, gi), mi, ore_p)
-    months = np.tile(blocks.months(), grant_ids.len())
-    g = np.repeat(np.arange(grant_ids.len()), blocks.width)
+    months, g = blocks.number_of_row(), blocks.key_of_row()
     prev_dec = (year - 1) * 12 + 11
     cap = np.where(months <= prev_dec, np.clip(k[g, YEAR_END - 1] - (prev_dec - months), 0.0, 1.0), 1.0)
     p0 = MAX_LAG                                                  # the as-of month's position
@@ -247,7 +248,8 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
                           "month": pl.date_range(m0, add_months(m0, max(ahead - 1, 0)), "1mo", eager=True).head(ahead)
                           .gather(np.tile(np.arange(ahead), grant_ids.len())),
                           "ore": ore.reshape(-1)}).filter(pl.col("ore") != 0)
-    cost_year = np.rint(np.bincount(gi[in_y], weights=ore_p[in_y].astype(np.float64), minlength=grant_ids.len())).astype(np.int64)
+    cost_year = np.rint(np.bincount(gi[in_y], weights=ore_p[in_y].astype(np.float64),
+                                    minlength=grant_ids.len())).astype(np.int64)
     costs = pl.DataFrame({"grant_id": grant_ids, "cost_year": cost_year, "remaining": ore.sum(axis=1),
                           "outstanding": np.floor(o_now + 0.5).astype(np.int64)})
     return flows, costs
@@ -291,12 +293,11 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
     blocks = MonthBlocks(cohorts.get_column("cohort"), add_months(hist_start, -1 - MAX_LAG), last)
     gi, mi, ore = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore"))
     cost = blocks.place(cohort_of.astype(np.int64)[gi], mi, ore)
-    c = np.repeat(np.arange(cohorts.height), blocks.width)
-    o = outstanding(blocks, cost, k[c, month_of_year(np.tile(blocks.months(), cohorts.height))])
+    c, months_c = blocks.key_of_row(), blocks.number_of_row()
+    o = outstanding(blocks, cost, k[c, month_of_year(months_c)])
     # summed per account and month (the cohorts' sum, in the cohorts' order)
     account_of = cohorts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
     by_account = MonthBlocks(cohorts.get_column("account").unique().sort(), blocks.first, last)
-    months_c = np.tile(blocks.months(), cohorts.height)
     acc = by_account.frame(cost=by_account.place(account_of[c], months_c, cost),
                            o=by_account.place(account_of[c], months_c, o))
     cost_acc = acc.select("account", "month", "cost")

@@ -32,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from prognose.blocks import MonthBlocks
-from prognose.months import last_closed_month, month_number
+from prognose.months import last_closed_month, month_number, month_of_number, number_of
 
 MAX_LAG = 6          # months of history that can be outstanding
 MIN_COST_MONTHS = 12  # grant-months of evidence needed to trust a group's estimate
@@ -67,7 +67,7 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
     schema = {"ci": pl.Int64, "month": pl.Date, "moy": pl.Int32, "cost": pl.Int64, "outstanding": pl.Int64,
               "cost_months": pl.Int64}
     last_m = last_closed_month(as_of)
-    last_n = last_m.year * 12 + last_m.month - 1
+    last_n = number_of(last_m)
     g = grants.select(month_number(pl.col("start_date")).alias("first"),
                       pl.min_horizontal(month_number(pl.coalesce(pl.col("end_date"), pl.lit(as_of))) + MAX_LAG,
                                         pl.lit(last_n)).alias("last"),
@@ -81,8 +81,7 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
         return pl.DataFrame(schema=schema)
     ci = np.where(eligible, g.get_column("ci").cast(pl.Int64).to_numpy(), -1)
     first, last = np.where(eligible, first, np.iinfo(np.int32).max), np.where(eligible, last, -1)   # nothing counted
-    first_m = int(first[eligible].min())
-    blocks = MonthBlocks(pl.Series("ci", np.arange(n_cohorts)), dt.date(first_m // 12, first_m % 12 + 1, 1), last_m)
+    blocks = MonthBlocks(pl.Series("ci", np.arange(n_cohorts)), month_of_number(int(first[eligible].min())), last_m)
 
     def inside(gi: np.ndarray, months: np.ndarray) -> np.ndarray:
         return (months >= first[gi]) & (months <= last[gi])
@@ -137,8 +136,9 @@ def estimate_k(observed: pl.DataFrame, cohorts: pl.DataFrame) -> pl.DataFrame:
     number ci (measure_outstanding); cohorts: its COLUMNS, row ci for cohort ci (every level's key
     is one of a cohort's)."""
     sums = (pl.col("outstanding").sum(), pl.col("cost").sum(), pl.col("cost_months").sum())
-    keys = cohorts.with_row_index("ci").select(pl.col("ci").cast(pl.Int64), *[pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|").alias(f"key{i}")
-                                      for i, (_, columns, _) in enumerate(LEVELS)])
+    level_keys = [pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|").alias(f"key{i}")
+                  for i, (_, columns, _) in enumerate(LEVELS)]
+    keys = cohorts.with_row_index("ci").select(pl.col("ci").cast(pl.Int64), *level_keys)
     # sums are whole øre: summing per cohort and month of the year first changes no level's sum
     obs = observed.group_by("ci", "moy").agg(*sums).join(keys, on="ci", how="left")
     frames = []
@@ -196,7 +196,8 @@ def outstanding(blocks: MonthBlocks, cost: np.ndarray, k: np.ndarray) -> np.ndar
 
 
 def k_matrix(keys: pl.DataFrame, k: pl.DataFrame, key: str) -> np.ndarray:
-    """k as a (len(keys), 13) array: row = the key's position in `keys`, column = moy − 1."""
+    """k as a (len(keys), 13) array: row = the key's position in `keys`, column = moy − 1.
+    k: assign_k's output, whose grant_id holds the value of `keys`' column `key`."""
     placed = keys.select(key).with_row_index("_i").join(k, left_on=key, right_on="grant_id", how="inner")
     out = np.zeros(keys.height * YEAR_END)
     out[(placed.get_column("_i").cast(pl.Int64) * YEAR_END + placed.get_column("moy").cast(pl.Int64) - 1).to_numpy()] = \
@@ -225,8 +226,8 @@ def billing_classes(grants: pl.DataFrame, linked: pl.DataFrame) -> pl.DataFrame:
     total = sums.sum(axis=1)
     best = sums.argmax(axis=1)
     share = np.divide(sums[np.arange(n), best], total, out=np.zeros(n), where=total > 0)
-    label = np.where(share >= QUARTERLY_SHARE, np.char.add("q", (best + 1).astype(str)), "m")
-    classes = pl.Series("billing_class", label, dtype=pl.String).scatter(np.flatnonzero(total <= 0), None) if n else \
-        pl.Series("billing_class", [], dtype=pl.String)
-    per_grant = pl.Series("billing_class", [None], dtype=pl.String).extend(classes).gather(code + 1)
+    label = np.where(share >= QUARTERLY_SHARE, np.char.add("q", (best + 1).astype(str)), "m").astype(object)
+    label[total <= 0] = None                                    # nothing invoiced: no class
+    # position 0 stands for "no provider" (code −1)
+    per_grant = pl.Series("billing_class", [None, *label.tolist()], dtype=pl.String).gather(code + 1)
     return grants.select("grant_id").with_columns(per_grant)

@@ -36,6 +36,16 @@ def months_between(a: pl.Expr, b: dt.date | pl.Expr) -> pl.Expr:
     return (b.dt.year() - a.dt.year()) * 12 + (b.dt.month() - a.dt.month())
 
 
+def number_of(d: dt.date) -> int:
+    """A date's month number (year × 12 + month − 1), as month_number gives it for a column."""
+    return d.year * 12 + d.month - 1
+
+
+def month_of_number(n: int) -> dt.date:
+    """The first day of the month with number n."""
+    return dt.date(n // 12, n % 12 + 1, 1)
+
+
 def month_number(d: pl.Expr) -> pl.Expr:
     """Months since year 0 (year × 12 + month − 1): month arithmetic as integer arithmetic."""
     return d.dt.year().cast(pl.Int32) * 12 + d.dt.month().cast(pl.Int32) - 1

@@ -15,7 +15,7 @@ import datetime as dt
 
 import polars as pl
 
-from prognose.months import month_number
+from prognose.months import month_number, number_of
 
 GRANT_MONTH = {"grant_id": pl.String, "month": pl.Date, "mi": pl.Int32, "after": pl.Boolean, "ore": pl.Int64}
 
@@ -74,16 +74,6 @@ def _split(seg: pl.LazyFrame, split: dt.date | None) -> pl.LazyFrame:
     return pl.concat([before, after])
 
 
-def unit_cost(unit: pl.Expr, numerator: pl.Expr, days: pl.Expr, days_in_month: pl.Expr) -> pl.Expr:
-    """Cost of `days` days for a price `numerator` per unit (already × quantity × index)."""
-    return (
-        pl.when(unit == "year").then(numerator * days / (days_in_month * 12))
-        .when(unit == "month").then(numerator * days / days_in_month)
-        .when(unit == "day").then(numerator * days)
-        .otherwise(numerator * days / 7)  # week, and hour (quantity = hours per week)
-    )
-
-
 def _index_factor(price_index: dict[int, float], month: pl.Expr) -> pl.Expr:
     """index[year of the month] / index[price_year] (the segment's `base`); 1 where the grant has no
     price year or no index is set."""
@@ -138,14 +128,16 @@ def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt
                           & (pl.col("grant_id") == pl.col("grant_id").shift(1))).fill_null(False).alias("_shared"))
            .with_columns(pl.col("_shared").any().over("grant_id").alias("_merge"))
            .collect())   # the segments are few: settled here, so the months below are built once
-    lo = start.year * 12 + start.month - 1
+    lo = number_of(start)
     calendar = pl.date_range(start.replace(day=1), end, "1mo", eager=True)
     mi = pl.col("mi")
     dim = _days_in_month(mi)
-    days = pl.when(mi == pl.col("m1")).then(pl.col("d1")).otherwise(dim) - pl.when(mi == pl.col("m0")).then(pl.col("d0")).otherwise(1) + 1
+    days = (pl.when(mi == pl.col("m1")).then(pl.col("d1")).otherwise(dim)
+            - pl.when(mi == pl.col("m0")).then(pl.col("d0")).otherwise(1) + 1)
     uc = pl.col("uc")
     divisor = pl.when(uc == 0).then(dim * 12).when(uc == 1).then(dim).otherwise(7)
     numerator = pl.col("rq") * _index_factor(price_index or {}, mi)
+
     def months_of(segments: pl.DataFrame) -> pl.LazyFrame:
         return (segments.lazy().with_columns(pl.int_ranges("m0", pl.col("m1") + 1, dtype=pl.Int32).alias("mi")).explode("mi")
                 .select("grant_id", "mi", "after", *carry,

@@ -61,7 +61,9 @@ class BufferContext:
     grants: pl.DataFrame          # known at as_of (all provider types), with account
     invoiced: pl.DataFrame        # the grants whose cost is invoiced per grant
     steps: pl.DataFrame
-    postings: pl.DataFrame        # known at as_of (linked postings one row each, the rest summed): account, period, posting_month, grant_id, citizen_id, amount, kind
+    # known at as_of (a linked posting one row, the rest summed): account, period, posting_month,
+    # grant_id, citizen_id, amount, kind, gi (an invoiced grant's row in `invoiced`)
+    postings: pl.DataFrame
     price_index: dict[int, float]
     paragraph_accounts: dict[str, str]
     youth_list: pl.DataFrame | None = None
