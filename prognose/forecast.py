@@ -15,6 +15,7 @@ per month, components, per grant — is a sum over these lines, so all totals ag
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,6 +123,15 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             .group_by(*keys[:2], month, *keys[3:]).agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
             .with_columns(pl.lit(None, pl.UInt32).alias("gi")),
         ]).collect()
+    # The buffers need only the grants and the summed postings: they run on a second thread while
+    # this one periodises and measures the lag (a machine's cores are otherwise often half idle
+    # between whole-frame operations). Their result is the same whichever finishes first.
+    pending = None
+    if buffers is not None:
+        ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, settings.paragraph_accounts,
+                            buffers.youth, buffers.stu)
+        ctx.buffer_config = config
+        pending = in_background("forecast: buffers", run_buffers, ctx, config)
     # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
     model = booked.filter(pl.col("kind") != "bpa_sickness") if sick_on else booked
 
@@ -173,11 +183,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     parts = [booked_lines, grant_lines, unexplained]
     results = []
     if buffers is not None:
-        ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, settings.paragraph_accounts,
-                            buffers.youth, buffers.stu)
-        ctx.buffer_config = config
-        with stage("forecast: buffers"):
-            results = run_buffers(ctx, config)
+        results = pending.result()
         for r in results:
             parts.append(r.lines.with_columns(pl.lit(f"buffer.{r.name}").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
                                               pl.lit(None, pl.String).alias("grant_id")))
@@ -202,6 +208,18 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             sources["billing_timing"] = billing_events(grant_costs, invoiced, billing_cv)
             band = interval(point, sources, sd, draws, seed)
     return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes, interval=band)
+
+
+def in_background(name: str, fn, *args) -> Future:
+    """fn(*args) on a thread of its own, timed as stage `name`; .result() waits for it (and raises
+    what it raised)."""
+    def timed():
+        with stage(name):
+            return fn(*args)
+    pool = ThreadPoolExecutor(max_workers=1)
+    pending = pool.submit(timed)
+    pool.shutdown(wait=False)    # the thread ends with the task
+    return pending
 
 
 def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float) -> pl.DataFrame:
