@@ -57,7 +57,14 @@ def pseudonym(key: bytes, value: str) -> str:
 def _pseudonym(key: bytes, digits: str) -> str:
     """Remembered within the process: grants and postings name the same citizens, and a backtest
     reads the same citizens once per month-end. Nothing of it is written anywhere."""
-    return "P" + hmac.digest(key, digits.encode(), hashlib.sha256).hex()[:12]
+    keyed = _keyed(key).copy()      # HMAC-SHA256 with the key's pads already hashed: a third of the time
+    keyed.update(digits.encode())
+    return "P" + keyed.hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=4)
+def _keyed(key: bytes) -> hmac.HMAC:
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFrame:

@@ -84,6 +84,19 @@ def test_account_from_paragraph_map_and_cpr_becomes_pseudonym_with_birth_date(tm
     assert "010190" not in " ".join(ex.postings.get_column("text").to_list())
 
 
+def test_pseudonym_is_keyed_hmac_sha256_of_the_ten_digits():
+    """Pseudonyms must stay the same from one version to the next (snapshots and diff compare them)."""
+    import hashlib
+    import hmac
+
+    from prognose.privacy import pseudonym
+
+    for key in (b"k", b"x" * 100):                     # a key longer than SHA-256's block is hashed first
+        expected = "P" + hmac.digest(key, b"0102031234", hashlib.sha256).hex()[:12]
+        assert pseudonym(key, "010203-1234") == pseudonym(key, "0102031234") == expected
+    assert pseudonym(b"k", "0102031234") != pseudonym(b"other", "0102031234")
+
+
 def test_column_mapped_opus_export(tmp_path):
     d = write(tiny_frames(), tmp_path / "opus", "csv")
     danish = {"posting_date": "Bogføringsdato", "period": "Periode", "account": "Funktion", "amount": "Beløb",
