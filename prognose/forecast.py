@@ -25,7 +25,7 @@ from prognose.buffers import BufferContext, events_frame, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
-from prognose.months import add_months, last_closed_month, month_end, month_number
+from prognose.months import add_months, date_bounds, last_closed_month, month_end, month_number, per_day
 from prognose.labels import label
 from prognose.blocks import MonthBlocks
 from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes, estimate_k, k_matrix, measure_outstanding,
@@ -110,7 +110,8 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             return pl.concat([part.filter(~on_bpa).with_columns(pl.lit("other").alias("kind")),
                               part.filter(on_bpa).with_columns(kind.alias("kind"))])
 
-        month = pl.col("posting_date").dt.month_start().alias("posting_month")
+        posted = date_bounds(postings, "posting_date") or (as_of, as_of)
+        month = per_day(pl.col("posting_date"), *posted, lambda d: d.dt.month_start()).alias("posting_month")
         keys = ("account", "period", "posting_month", "grant_id", "citizen_id", "kind")
         grant_rows = numbered.lazy().select("grant_id", "gi")
         booked = pl.concat([
@@ -144,8 +145,10 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
     with stage("forecast: billing lag"):
         # postings linked to an invoiced grant
-        linked = model.filter(pl.col("gi").is_not_null()).with_columns(
-            month_number(pl.col("posting_month")).alias("pm"), month_number(pl.col("period")).alias("pn"))
+        linked = model.filter(pl.col("gi").is_not_null())
+        periods = date_bounds(linked, "period") or (as_of, as_of)
+        linked = linked.with_columns(per_day(pl.col("posting_month"), posted[0].replace(day=1), posted[1], month_number).alias("pm"),
+                                     per_day(pl.col("period"), *periods, month_number).alias("pn"))
         classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
                                 ).with_columns(COHORT.alias("cohort"))
         cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
@@ -166,7 +169,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     para = sole_paragraph(known, settings.paragraph_accounts)
 
     booked_lines = (
-        booked.lazy().filter(pl.col("period").dt.year() == year)
+        booked.lazy().filter(pl.col("period").is_between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
         .join(known.lazy().select("grant_id", pl.col("paragraph").alias("gp"), "provider_type"), on="grant_id", how="left")
         .join(para.lazy(), on="account", how="left")
         .group_by("account", pl.coalesce("gp", "paragraph").alias("paragraph"), "provider_type",

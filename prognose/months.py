@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 import polars as pl
+
+EPOCH = dt.date(1970, 1, 1)
 
 
 def add_months(d: dt.date, n: int) -> dt.date:
@@ -49,3 +52,17 @@ def month_of_number(n: int) -> dt.date:
 def month_number(d: pl.Expr) -> pl.Expr:
     """Months since year 0 (year × 12 + month − 1): month arithmetic as integer arithmetic."""
     return d.dt.year().cast(pl.Int32) * 12 + d.dt.month().cast(pl.Int32) - 1
+
+
+def per_day(dates: pl.Expr, lo: dt.date, hi: dt.date, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """fn(dates) for a date column whose values lie within lo … hi (or are null): fn runs once per
+    calendar day of lo … hi and each row looks its day up. On millions of rows with few distinct
+    days this is a gather, where polars' own date functions take every row apart into a calendar date."""
+    table = pl.select(fn(pl.date_range(lo, hi, "1d"))).to_series()
+    return pl.lit(table).gather(dates.cast(pl.Int32) - (lo - EPOCH).days)
+
+
+def date_bounds(frame: pl.DataFrame, column: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last date in `column`, or None when it holds none."""
+    lo, hi = frame.select(pl.col(column).min().alias("lo"), pl.col(column).max().alias("hi")).row(0)
+    return None if lo is None else (lo, hi)

@@ -10,6 +10,7 @@ import polars as pl
 
 from prognose.errors import Problem
 from prognose.io.raw import LINE
+from prognose.months import date_bounds, per_day
 
 MAX_SHOWN = 20
 
@@ -62,14 +63,19 @@ def check_plan_steps(steps: pl.DataFrame, grants: pl.DataFrame, problems: list[P
 
 
 def check_postings(postings: pl.DataFrame, problems: list[Problem], fname: str) -> pl.DataFrame:
+    bounds = date_bounds(postings, "posting_date")
+    if bounds is None:
+        return postings
+    posted = pl.col("posting_date")
     if postings.get_column("period").null_count():
-        postings = postings.with_columns(pl.coalesce("period", pl.col("posting_date").dt.month_start()).alias("period"))
+        postings = postings.with_columns(pl.coalesce("period", per_day(posted, *bounds, lambda d: d.dt.month_start()))
+                                         .alias("period"))
     # Postings are booked into the open period or an earlier one (corrections, and December's
     # supplementary period in January–February); a period in a later month, or more than a year
     # back, is a typing error that would move money between years. (A period is a month's first
     # day, so it lies in a later month exactly when it is after the posting date.)
     later = pl.col("period") > pl.col("posting_date")
-    too_early = pl.col("period").dt.year() < pl.col("posting_date").dt.year() - 1
+    too_early = pl.col("period") < per_day(posted, *bounds, lambda d: pl.date(d.dt.year() - 1, 1, 1))
     _report(postings, later | too_early, fname, "period",
             "the posting's month or an earlier open period (YYYY-12 for the supplementary period)",
             problems, pl.col("period").dt.strftime("%Y-%m"))
