@@ -34,3 +34,17 @@ def test_months_between_a_date_and_an_expression():
                     months_between(pl.col("a"), pl.col("b")).alias("to_col"))
     assert out.get_column("to_date").to_list() == [7, 0]
     assert out.get_column("to_col").to_list() == [3, 0]
+
+
+def test_per_day_looks_up_what_the_date_function_gives_every_row():
+    from prognose.months import date_bounds, month_number, per_day
+
+    days = [dt.date(2023, 12, 31), dt.date(2024, 2, 29), None, dt.date(2024, 3, 1), dt.date(2025, 1, 1), dt.date(2024, 2, 29)]
+    frame = pl.DataFrame({"d": days}, schema={"d": pl.Date})
+    bounds = date_bounds(frame, "d")
+    assert bounds == (dt.date(2023, 12, 31), dt.date(2025, 1, 1))
+    for fn in (lambda d: d.dt.month_start(), month_number, lambda d: pl.date(d.dt.year() - 1, 1, 1)):
+        looked_up = frame.select(per_day(pl.col("d"), *bounds, fn).alias("v")).to_series()
+        direct = frame.select(fn(pl.col("d")).alias("v")).to_series()
+        assert looked_up.to_list() == direct.to_list()
+    assert date_bounds(frame.clear(), "d") is None
