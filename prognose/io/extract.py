@@ -8,6 +8,7 @@ is masked.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,9 +93,24 @@ def read_extract(directory: Path, settings: Settings, key: bytes) -> Extract:
     files: list[SourceFile] = []
     if not directory.is_dir():
         raise InputError([Problem(str(directory), None, None, None, "a data directory (set paths.data or --data)")])
+    # The postings are read on this thread while the small tables are read on another (their CPR
+    # pseudonyms are Python work, the postings' parsing mostly not); problems and files are kept
+    # in the tables' order either way.
+    def read_one(name: str) -> tuple[pl.DataFrame | None, list[Problem], list[SourceFile]]:
+        table_problems: list[Problem] = []
+        table_files: list[SourceFile] = []
+        frame = read_table(directory, name, settings, key, name != "plan_steps", table_problems, table_files)
+        return frame, table_problems, table_files
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        small = pool.submit(lambda: {name: read_one(name) for name in ("grants", "plan_steps", "budget")})
+        found = {"postings": read_one("postings")}
+        found.update(small.result())
     tables = {}
     for name in ("grants", "plan_steps", "postings", "budget"):
-        tables[name] = read_table(directory, name, settings, key, name != "plan_steps", problems, files)
+        tables[name], table_problems, table_files = found[name]
+        problems.extend(table_problems)
+        files.extend(table_files)
     if problems:
         raise InputError(problems)
     grants = check_grants(tables["grants"], settings, problems, files[0].path)
