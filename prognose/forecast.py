@@ -134,7 +134,8 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         ctx.buffer_config = config
         pending = in_background("forecast: buffers", run_buffers, ctx, config)
     # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
-    model = booked.filter(pl.col("kind") != "bpa_sickness") if sick_on else booked
+    substitute = pl.col("kind") == "bpa_sickness"
+    model = booked.filter(~substitute) if sick_on and booked.select(substitute.any()).item() else booked
 
     with stage("forecast: periodise"):
         pieces = periodise(numbered.lazy(), steps.lazy(), calc_start, y_end, settings.price_index,
@@ -145,10 +146,10 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
     with stage("forecast: billing lag"):
         # postings linked to an invoiced grant
-        linked = model.filter(pl.col("gi").is_not_null())
+        linked = model.lazy().filter(pl.col("gi").is_not_null()).select("gi", "posting_month", "period", "amount").collect()
         periods = date_bounds(linked, "period") or (as_of, as_of)
-        linked = linked.with_columns(per_day(pl.col("posting_month"), posted[0].replace(day=1), posted[1], month_number).alias("pm"),
-                                     per_day(pl.col("period"), *periods, month_number).alias("pn"))
+        linked = linked.select("gi", "amount", per_day(pl.col("posting_month"), posted[0].replace(day=1), posted[1], month_number)
+                               .alias("pm"), per_day(pl.col("period"), *periods, month_number).alias("pn"))
         classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
                                 ).with_columns(COHORT.alias("cohort"))
         cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
