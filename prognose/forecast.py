@@ -118,11 +118,13 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             kinded(known_p.filter(pl.col("grant_id").is_not_null())).select(
                 *keys[:2], month, *keys[3:], "amount", pl.col("posting_date").alias("first_date"))
             .join(grant_rows, on="grant_id", how="left"),
-            # summed per posting date first (few payroll dates a month), then per month
+            # summed per posting date first (few payroll dates a month), then per month; grant_id is
+            # null throughout, so it is no key
             kinded(known_p.filter(pl.col("grant_id").is_null()))
-            .group_by(*keys[:2], "posting_date", *keys[3:]).agg(pl.col("amount").sum())
-            .group_by(*keys[:2], month, *keys[3:]).agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
-            .with_columns(pl.lit(None, pl.UInt32).alias("gi")),
+            .group_by(*keys[:2], "posting_date", *keys[4:]).agg(pl.col("amount").sum())
+            .group_by(*keys[:2], month, *keys[4:]).agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
+            .select(*keys[:3], pl.lit(None, pl.String).alias("grant_id"), *keys[4:], "amount", "first_date",
+                    pl.lit(None, pl.UInt32).alias("gi")),
         ]).collect()
     # The buffers need only the grants and the summed postings: they run on a second thread while
     # this one periodises and measures the lag (a machine's cores are otherwise often half idle
