@@ -74,16 +74,14 @@ def _split(seg: pl.LazyFrame, split: dt.date | None) -> pl.LazyFrame:
     return pl.concat([before, after])
 
 
-def _index_factor(price_index: dict[int, float], month: pl.Expr) -> pl.Expr:
+def _index_factor(price_index: dict[int, float], calendar: pl.Series, position: pl.Expr) -> pl.Expr:
     """index[year of the month] / index[price_year] (the segment's `base`); 1 where the grant has no
-    price year or no index is set."""
+    price year or no index is set; null for a month whose year the index lacks. The month's index
+    value is looked up by its position in `calendar`."""
     if not price_index:
         return pl.lit(1.0)
-    first, last = min(price_index), max(price_index)
-    at = pl.Series([price_index.get(y) for y in range(first, last + 1)], dtype=pl.Float64)
-    year = (month // 12).clip(first - 1, last + 1) - first   # outside the index: null, as a missing year
-    at_year = pl.when(year.is_between(0, last - first)).then(pl.lit(at).gather(year.clip(0, last - first)))
-    return pl.when(pl.col("price_year").is_null()).then(1.0).otherwise(at_year / pl.col("base"))
+    at = pl.Series([price_index.get(d.year) for d in calendar.to_list()], dtype=pl.Float64)
+    return pl.when(pl.col("price_year").is_null()).then(1.0).otherwise(pl.lit(at).gather(position) / pl.col("base"))
 
 
 def _base_index(price_index: dict[int, float]) -> pl.Expr:
@@ -94,12 +92,6 @@ def _base_index(price_index: dict[int, float]) -> pl.Expr:
 
 
 _UNIT_CODE = {"year": 0, "month": 1, "day": 2}   # anything else (week, hour) costs per 7 days
-
-
-def _days_in_month(mi: pl.Expr) -> pl.Expr:
-    y, m = mi // 12, mi % 12 + 1
-    leap = ((y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))).cast(pl.Int32)
-    return (31 - (m == 2).cast(pl.Int32) * (3 - leap) - m.is_in([4, 6, 9, 11]).cast(pl.Int32)).cast(pl.Int64)
 
 
 def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt.date,
@@ -131,12 +123,13 @@ def periodise(grants: pl.LazyFrame, steps: pl.LazyFrame, start: dt.date, end: dt
     lo = number_of(start)
     calendar = pl.date_range(start.replace(day=1), end, "1mo", eager=True)
     mi = pl.col("mi")
-    dim = _days_in_month(mi)
+    # each month's length and index value from a table of the horizon's months: a lookup per row
+    dim = pl.lit(calendar.dt.days_in_month().cast(pl.Int64)).gather(mi - lo)
     days = (pl.when(mi == pl.col("m1")).then(pl.col("d1")).otherwise(dim)
             - pl.when(mi == pl.col("m0")).then(pl.col("d0")).otherwise(1) + 1)
     uc = pl.col("uc")
     divisor = pl.when(uc == 0).then(dim * 12).when(uc == 1).then(dim).otherwise(7)
-    numerator = pl.col("rq") * _index_factor(price_index or {}, mi)
+    numerator = pl.col("rq") * _index_factor(price_index or {}, calendar, mi - lo)
 
     def months_of(segments: pl.DataFrame) -> pl.LazyFrame:
         return (segments.lazy().with_columns(pl.int_ranges("m0", pl.col("m1") + 1, dtype=pl.Int32).alias("mi")).explode("mi")
