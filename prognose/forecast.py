@@ -15,12 +15,12 @@ per month, components, per grant — is a sum over these lines, so all totals ag
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
+from prognose.background import in_background
 from prognose.buffers import BufferContext, events_frame, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
@@ -32,7 +32,7 @@ from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes,
                           month_of_year, outstanding, timing_cv)
 from prognose.periodise import periodise, round_half_up
 from prognose.residual import forecast_unexplained
-from prognose.timing import stage
+from prognose.timing import stage, timed
 from prognose.uncertainty import DRAWS, Interval, interval
 
 LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,
@@ -134,7 +134,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, settings.paragraph_accounts,
                             buffers.youth, buffers.stu)
         ctx.buffer_config = config
-        pending = in_background("forecast: buffers", run_buffers, ctx, config)
+        pending = in_background(timed, "forecast: buffers", run_buffers, ctx, config)
     # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
     substitute = pl.col("kind") == "bpa_sickness"
     model = booked.filter(~substitute) if sick_on and booked.select(substitute.any()).item() else booked
@@ -214,18 +214,6 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             sources["billing_timing"] = billing_events(grant_costs, invoiced, billing_cv)
             band = interval(point, sources, sd, draws, seed)
     return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes, interval=band)
-
-
-def in_background(name: str, fn, *args) -> Future:
-    """fn(*args) on a thread of its own, timed as stage `name`; .result() waits for it (and raises
-    what it raised)."""
-    def timed():
-        with stage(name):
-            return fn(*args)
-    pool = ThreadPoolExecutor(max_workers=1)
-    pending = pool.submit(timed)
-    pool.shutdown(wait=False)    # the thread ends with the task
-    return pending
 
 
 def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float) -> pl.DataFrame:

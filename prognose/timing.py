@@ -17,5 +17,11 @@ def stage(name: str):
         STAGES.append((name, time.perf_counter() - start))
 
 
+def timed(name: str, fn, *args):
+    """fn(*args), timed as stage `name`."""
+    with stage(name):
+        return fn(*args)
+
+
 def report() -> list[str]:
     return [f"{name}: {seconds:.2f} s" for name, seconds in STAGES]

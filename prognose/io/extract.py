@@ -8,12 +8,12 @@ is masked.
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from prognose.background import in_background
 from prognose.errors import InputError, Problem
 from prognose.io.config import Settings
 from prognose.io.parse import apply_mapping, parse_table
@@ -102,10 +102,9 @@ def read_extract(directory: Path, settings: Settings, key: bytes) -> Extract:
         frame = read_table(directory, name, settings, key, name != "plan_steps", table_problems, table_files)
         return frame, table_problems, table_files
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        small = pool.submit(lambda: {name: read_one(name) for name in ("grants", "plan_steps", "budget")})
-        found = {"postings": read_one("postings")}
-        found.update(small.result())
+    small = in_background(lambda: {name: read_one(name) for name in ("grants", "plan_steps", "budget")})
+    found = {"postings": read_one("postings")}
+    found.update(small.result())
     tables = {}
     for name in ("grants", "plan_steps", "postings", "budget"):
         tables[name], table_problems, table_files = found[name]
