@@ -3,8 +3,8 @@ buffers while the lag is measured).
 
 Both threads spend most of their time inside polars and numpy, which release the GIL, but each
 needs the GIL back between calls. At Python's default hand-over of 5 ms a thread running many
-short array operations waits about as long as it computes, so the hand-over is made 0.5 ms while
-such work runs (the billing lag stage: 0.83 s against 0.89 s, eight runs each).
+short array operations waits about as long as it computes, so from the first job on the hand-over
+is 0.5 ms for the rest of the process (the billing lag stage: 0.83 s against 0.89 s, eight runs each).
 """
 
 from __future__ import annotations

@@ -134,7 +134,8 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, settings.paragraph_accounts,
                             buffers.youth, buffers.stu)
         ctx.buffer_config = config
-        pending = in_background(timed, "forecast: buffers", run_buffers, ctx, config)
+        pending = in_background(timed, "forecast: buffers (second thread, alongside periodise and lag)",
+                                run_buffers, ctx, config)
     # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
     substitute = pl.col("kind") == "bpa_sickness"
     model = booked.filter(~substitute) if sick_on and booked.select(substitute.any()).item() else booked
