@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench backtest-bench buffer-check check-report fixtures clean
+.PHONY: demo test bench backtest-bench accuracy buffer-check check-report fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,12 @@ bench: $(STAMP)
 # Accuracy and interval coverage on the demo and three generated municipalities (bench-data/backtest/).
 backtest-bench: $(STAMP)
 	$(BIN)/python fixtures/backtest_bench.py
+
+# Accuracy on the validation municipalities beside the project (../shared/validation), which the
+# engine was not built on: the scorer's table, then where each miss lies per account and component.
+SHARED ?= ../shared
+accuracy: $(STAMP)
+	$(BIN)/python fixtures/accuracy.py --shared $(SHARED)
 
 buffer-check: $(STAMP)
 	$(BIN)/python fixtures/buffer_check.py

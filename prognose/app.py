@@ -6,12 +6,12 @@ Each CLI command is a few lines over these functions; tests and other programs c
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from prognose.errors import UsageError
+from prognose.errors import InputError, InputWarning, UsageError
 from prognose.forecast import Forecast, run_forecast
 from prognose.months import month_end
 from prognose.io.config import Settings, load_settings
@@ -28,6 +28,7 @@ class Run:
     extract: Extract
     forecast: Forecast
     buffers: BufferInputs | None = None
+    warnings: list[InputWarning] = field(default_factory=list)   # about the input, and how it was read
 
 
 def settings_for(workspace: Path | None, **overrides) -> Settings:
@@ -57,8 +58,21 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
         raise UsageError(f"--as-of {as_of} is outside budget year {year} and its supplementary period")
     with stage("read buffers"):
         bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
+    warnings = [*ex.warnings, *bufs.warnings, *_as_of_warnings(ex.postings, as_of)]
+    if settings.strict and warnings:
+        raise InputError([w.as_problem() for w in warnings])
     fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs, draws=draws, seed=seed)
-    return Run(settings, ex, fc, bufs)
+    return Run(settings, ex, fc, bufs, warnings)
+
+
+def _as_of_warnings(postings: pl.DataFrame, as_of: dt.date) -> list[InputWarning]:
+    """An as-of date months past the latest posting forecasts months as if nothing was booked in them."""
+    latest = postings.get_column("posting_date").max()
+    if latest is None or as_of <= month_end(latest):
+        return []
+    return [InputWarning("as_of_past_data", "--as-of", (), 1,
+                         (f"seneste postering {latest:%d.%m.%Y}, opgjort pr. {as_of:%d.%m.%Y}",
+                          f"latest posting {latest}, as of {as_of}"))]
 
 
 def director_report(settings: Settings, name: str | None = None, citizens: int = 0):

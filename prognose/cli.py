@@ -39,7 +39,7 @@ class Lang(str, Enum):
     en = "en"
 
 
-STATE = {"debug": False, "quiet": False, "verbose": False}
+STATE = {"debug": False, "quiet": False, "verbose": False, "strict": False}
 
 
 def say(message: str) -> None:
@@ -117,8 +117,19 @@ def main_options(
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on internal errors."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages on stderr, only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Say what was read and how (file dialects)."),
+    strict: bool = typer.Option(False, "--strict", help="Treat every warning about the input as an error (exit 2)."),
 ) -> None:
-    STATE.update(debug=debug, quiet=quiet, verbose=verbose)
+    STATE.update(debug=debug, quiet=quiet, verbose=verbose, strict=strict)
+
+
+def _settings(workspace: Optional[Path], **overrides):
+    return app.settings_for(workspace, strict=STATE["strict"], **overrides)
+
+
+def _warn(warnings, lang: str) -> None:
+    """One line per file and kind of warning on stderr (all of them are kept in the snapshot)."""
+    for w in warnings:
+        say(("advarsel: " if lang == "da" else "warning: ") + w.text(lang))
 
 
 WORKSPACE = typer.Option(None, "--workspace", "-w", help="Workspace folder with prognose.toml (default: nearest from here).")
@@ -152,7 +163,7 @@ def run(
     draws: int = typer.Option(DRAWS, "--draws", min=0, help="Simulated outcomes for the interval (0: no interval)."),
 ) -> None:
     """Forecast the year-end result against budget (forventet regnskab), and save a snapshot."""
-    settings = app.settings_for(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    settings = _settings(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
     result = app.forecast(settings, parse_date(as_of, "--as-of"), year, draws=draws, seed=seed)
     if not no_save:
         from prognose.io.snapshots import save
@@ -160,6 +171,7 @@ def run(
         path, written = save(result, settings.snapshots, replace)
         say(f"snapshot saved: {path}" if written else f"snapshot {path.name} exists and was kept (--replace to replace it)")
     _verbose_files(result.extract)
+    _warn(result.warnings, settings.lang)
     from prognose.report import render
 
     text = render.forecast(result, output_format(out, fmt).value, by.value, monthly)
@@ -181,7 +193,7 @@ def buffers(
     lang: Optional[Lang] = LANG,
 ) -> None:
     """Show the six buffers: parameters (estimated or overridden), months ahead, and the people on the lists."""
-    settings = app.settings_for(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    settings = _settings(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
     result = app.forecast(settings, parse_date(as_of, "--as-of"), year)
     from prognose.report import buffers_report
 
@@ -200,7 +212,7 @@ def diff(
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
     """Explain why the forecast moved between two snapshots: a bridge whose causes add up to the change."""
-    settings = app.settings_for(workspace, lang=lang.value if lang else None)
+    settings = _settings(workspace, lang=lang.value if lang else None)
     from prognose.diff import bridge
     from prognose.io import snapshots as store
     from prognose.report import diff_report
@@ -225,7 +237,7 @@ def diff(
 def history(workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT,
             lang: Optional[Lang] = LANG) -> None:
     """List the saved snapshots with budget, forecast and deviation: how the forecast moved through the year."""
-    settings = app.settings_for(workspace, lang=lang.value if lang else None)
+    settings = _settings(workspace, lang=lang.value if lang else None)
     from prognose.io import snapshots as store
     from prognose.report import diff_report
 
@@ -258,7 +270,7 @@ def report(
         raise UsageError("give either -o FILE.xlsx or --out-dir DIR")
     if out is not None and out.suffix.lower() != ".xlsx":
         raise UsageError(f"-o {out}: the report is an Excel workbook; name it .xlsx")
-    settings = app.settings_for(workspace, lang=lang.value if lang else None)
+    settings = _settings(workspace, lang=lang.value if lang else None)
     rep = app.director_report(settings, snapshot, top if with_citizens else 0)
     if max_age is not None:
         newest = rep.freshness.get_column("latest").max()
@@ -297,7 +309,7 @@ def backtest(
     from prognose import backtest as bt
     from prognose.report import backtest_report
 
-    settings = app.settings_for(workspace, lang=lang.value if lang else None)
+    settings = _settings(workspace, lang=lang.value if lang else None)
     folder = extracts or settings.backtest
     from prognose.io.snapshots import month_end_inputs
 
@@ -317,18 +329,19 @@ def backtest(
 @guarded
 def validate(workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, lang: Optional[Lang] = LANG) -> None:
     """Read everything, print what was read and every problem found (exit 2 on problems)."""
-    settings = app.settings_for(workspace, data=data, lang=lang.value if lang else None)
+    settings = _settings(workspace, data=data, lang=lang.value if lang else None)
     ex = app.read(settings)
     from prognose.report import render
 
     sys.stdout.write(render.validation(ex, settings.lang))
+    _warn(ex.warnings, settings.lang)
 
 
 @cli.command()
 @guarded
 def config(workspace: Optional[Path] = WORKSPACE) -> None:
     """Print the effective settings and where each came from."""
-    settings = app.settings_for(workspace)
+    settings = _settings(workspace)
     width = max(len(k) for k, _, _ in settings.as_rows())
     for key, value, origin in settings.as_rows():
         typer.echo(f"{key:<{width}}  {value}    ({origin})")

@@ -18,7 +18,7 @@ def normalise_paragraph(expr: pl.Expr) -> pl.Expr:
     is_stu = s.str.contains(r"^(STU|SÆRLIGT TILRETTELAGT UNGDOMSUDDANNELSE)$")
     is_abl = s.str.contains(r"ABL|ALMENBOLIG")
     number = s.str.extract(r"(?:^|[^0-9])(\d{1,3}[A-Z]?)(?:[^0-9]|$)", 1)
-    cleaned = s.str.replace_all(r"SERVICELOVEN|ALMENBOLIGLOVEN|SEL|ABL|§|STK\.?\s*\d+|\s|\.", "")
+    cleaned = s.str.replace_all(r"SERVICELOVEN|ALMENBOLIGLOVEN|SEL|ABL|§|STK\.?\s*\d+|[\s.,]", "")
     only_number = cleaned.str.contains(r"^\d{1,3}[A-Z]?$")
     return (
         pl.when(is_stu).then(pl.lit("STU"))

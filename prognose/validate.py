@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.errors import Problem
+from prognose.errors import InputWarning, Problem
 from prognose.io.raw import LINE
 from prognose.months import date_bounds, per_day
 
@@ -52,14 +52,28 @@ def check_grants(grants: pl.DataFrame, settings, problems: list[Problem], fname:
     ).drop("_mapped")
 
 
-def check_plan_steps(steps: pl.DataFrame, grants: pl.DataFrame, problems: list[Problem], fname: str) -> pl.DataFrame:
+def check_plan_steps(steps: pl.DataFrame, grants: pl.DataFrame, problems: list[Problem],
+                     warnings: list[InputWarning], fname: str) -> pl.DataFrame:
     _report(steps, ~pl.col("grant_id").is_in(grants.get_column("grant_id").implode()), fname, "grant_id",
             "the id of a grant in the grants file", problems)
     _report(steps, pl.col("quantity").is_null() & pl.col("rate").is_null(), fname, "quantity",
             "a new quantity or a new rate (or both)", problems, pl.lit(""))
-    _report(steps, pl.struct("grant_id", "effective_date").is_duplicated(), fname, "effective_date",
-            "one step per grant and date", problems)
-    return steps
+    return latest_step_per_date(steps, warnings, fname)
+
+
+def latest_step_per_date(steps: pl.DataFrame, warnings: list[InputWarning], fname: str) -> pl.DataFrame:
+    """Two steps of one grant on one date are a step entered twice or re-entered: the later row in
+    the file is the later entry and applies; the warning says when the two differ."""
+    key = ("grant_id", "effective_date")
+    steps = steps.sort(LINE)
+    superseded = steps.select(pl.struct(key).is_last_distinct().not_()).to_series()
+    if not superseded.any():
+        return steps
+    later = steps.filter(pl.struct(key).is_duplicated())
+    differ = later.group_by(key).agg(pl.struct("quantity", "rate").n_unique() > 1).get_column("quantity").sum()
+    detail = (f"{differ} med forskellige værdier", f"{differ} with different values") if differ else ("", "")
+    warnings += InputWarning.rows("plan_step_same_date", fname, steps.filter(superseded).get_column(LINE).to_list(), detail)
+    return steps.filter(~superseded)
 
 
 def check_postings(postings: pl.DataFrame, problems: list[Problem], fname: str) -> pl.DataFrame:

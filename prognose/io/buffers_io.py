@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from prognose.errors import InputError, Problem
+from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.extract import SourceFile, read_table
 from prognose.io.raw import LINE
 
@@ -34,6 +34,7 @@ class BufferInputs:
     stu: pl.DataFrame | None
     files: list[SourceFile] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}
+    warnings: list[InputWarning] = field(default_factory=list)
 
 
 def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
@@ -71,8 +72,9 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     else:
         notes.append({"da": "ingen buffers.toml: alle buffere er slået til, og deres parametre estimeres",
                       "en": "no buffers.toml: every buffer on, parameters estimated"})
-    youth = read_table(directory, "youth_transfers", settings, key, False, problems, files)
-    stu = read_table(directory, "stu", settings, key, False, problems, files)
+    warnings: list[InputWarning] = []
+    youth = read_table(directory, "youth_transfers", settings, key, False, problems, files, warnings)
+    stu = read_table(directory, "stu", settings, key, False, problems, files, warnings)
     if stu is not None and stu.height:
         bad = stu.filter((pl.col("event") == "start") & (pl.col("rate").is_null() | pl.col("unit").is_null()))
         for line in bad.get_column(LINE).head(20).to_list():
@@ -80,4 +82,4 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     if problems:
         raise InputError(problems)
     return BufferInputs(config, youth.drop(LINE) if youth is not None else None,
-                        stu.drop(LINE) if stu is not None else None, files, notes)
+                        stu.drop(LINE) if stu is not None else None, files, notes, warnings)

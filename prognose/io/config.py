@@ -38,6 +38,7 @@ class Settings:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     outstanding_months: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_OUTSTANDING))
     own_settled_per_grant: bool = False
+    strict: bool = False           # --strict: every warning about the input is an error
     origins: dict[str, str] = field(default_factory=dict)
 
     def as_rows(self) -> list[tuple[str, str, str]]:
@@ -146,6 +147,8 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
         if key in ("data", "buffers", "snapshots"):
             setattr(s, key, Path(value).resolve())
             s.origins[f"paths.{key}"] = f"--{key}"
+        elif key == "strict":
+            s.strict = bool(value)
         elif key == "lang":
             s.lang = value
             s.origins["display.lang"] = "--lang"

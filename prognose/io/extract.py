@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from prognose.background import in_background
-from prognose.errors import InputError, Problem
+from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.config import Settings
 from prognose.io.parse import apply_mapping, parse_table
 from prognose.io.raw import LINE, find_table, load_raw
@@ -39,6 +39,7 @@ class Extract:
     postings: pl.DataFrame
     budget: pl.DataFrame
     files: list[SourceFile] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
 
 
 def _sha256(path: Path) -> str:
@@ -49,9 +50,16 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# Tables in which two identical rows can only be one row entered twice (two identical postings
+# can be two real invoices, so postings are not among them).
+ONE_ROW_EACH = ("grants", "plan_steps", "budget", "youth_transfers", "stu")
+
+
 def read_table(directory: Path, name: str, settings: Settings, key: bytes, required: bool,
-               problems: list[Problem], files: list[SourceFile]) -> pl.DataFrame | None:
-    """Read and type one standard table; None when absent (a problem when required)."""
+               problems: list[Problem], files: list[SourceFile],
+               warnings: list[InputWarning] | None = None) -> pl.DataFrame | None:
+    """Read and type one standard table; None when absent (a problem when required). What was
+    read in the one way a controller would is added to `warnings`."""
     candidates = find_table(directory, name)
     if not candidates:
         if required:
@@ -63,17 +71,36 @@ def read_table(directory: Path, name: str, settings: Settings, key: bytes, requi
                                 f"one file named {name} (found {', '.join(p.name for p in candidates)})"))
         return None
     path = candidates[0]
-    raw = load_raw(path, name)
     spec = SPECS[name]
-    raw = apply_mapping(raw, settings.columns.get(name, {}), spec)
+    mapping = settings.columns.get(name, {})
+    known = frozenset({c.name for c in spec} | {k.strip().lower() for k in mapping})
+    raw = load_raw(path, name, known)
+    raw = apply_mapping(raw, mapping, spec)
     frame = pl.DataFrame()
     if not raw.problems:
+        if name in ONE_ROW_EACH:
+            raw = _read_duplicates_once(raw)
         frame = parse_table(raw, spec, cpr_columns=("citizen_id",))
     problems.extend(raw.problems)
+    if warnings is not None:
+        warnings.extend(raw.warnings)
     files.append(SourceFile(name, path.name, _sha256(path), frame.height, raw.dialect))
     if frame.is_empty() and raw.problems:
         return None
     return finish_citizens(frame, key)
+
+
+def _read_duplicates_once(raw):
+    """An exact duplicate row (every cell the same) is one row exported twice: read once."""
+    values = [c for c in raw.frame.columns if c != LINE]
+    if not values or raw.frame.height == 0:
+        return raw
+    again = raw.frame.select(pl.struct(values).is_first_distinct().not_().alias("again")).to_series()
+    if again.any():
+        lines = raw.frame.filter(again).get_column(LINE).to_list()
+        raw.warnings += InputWarning.rows("duplicate_row", raw.path.name, lines)
+        raw.frame = raw.frame.filter(~again)
+    return raw
 
 
 def finish_citizens(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
@@ -96,20 +123,24 @@ def read_extract(directory: Path, settings: Settings, key: bytes) -> Extract:
     # The postings are read on this thread while the small tables are read on another (their CPR
     # pseudonyms are Python work, the postings' parsing mostly not); problems and files are kept
     # in the tables' order either way.
-    def read_one(name: str) -> tuple[pl.DataFrame | None, list[Problem], list[SourceFile]]:
+    def read_one(name: str) -> tuple[pl.DataFrame | None, list[Problem], list[SourceFile], list[InputWarning]]:
         table_problems: list[Problem] = []
         table_files: list[SourceFile] = []
-        frame = read_table(directory, name, settings, key, name != "plan_steps", table_problems, table_files)
-        return frame, table_problems, table_files
+        table_warnings: list[InputWarning] = []
+        frame = read_table(directory, name, settings, key, name != "plan_steps", table_problems, table_files,
+                           table_warnings)
+        return frame, table_problems, table_files, table_warnings
 
     small = in_background(lambda: {name: read_one(name) for name in ("grants", "plan_steps", "budget")})
     found = {"postings": read_one("postings")}
     found.update(small.result())
     tables = {}
+    warnings: list[InputWarning] = []
     for name in ("grants", "plan_steps", "postings", "budget"):
-        tables[name], table_problems, table_files = found[name]
+        tables[name], table_problems, table_files, table_warnings = found[name]
         problems.extend(table_problems)
         files.extend(table_files)
+        warnings.extend(table_warnings)
     if problems:
         raise InputError(problems)
     grants = check_grants(tables["grants"], settings, problems, files[0].path)
@@ -118,12 +149,14 @@ def read_extract(directory: Path, settings: Settings, key: bytes) -> Extract:
         steps = pl.DataFrame(schema={LINE: pl.Int64, "grant_id": pl.String, "effective_date": pl.Date,
                                      "quantity": pl.Float64, "rate": pl.Float64})
     else:
-        steps = check_plan_steps(steps, grants, problems, _file_of(files, "plan_steps"))
+        steps = check_plan_steps(steps, grants, problems, warnings, _file_of(files, "plan_steps"))
     postings = check_postings(tables["postings"], problems, _file_of(files, "postings"))
     budget = check_budget(tables["budget"], problems, _file_of(files, "budget"))
+    if settings.strict:
+        problems.extend(w.as_problem() for w in warnings)
     if problems:
         raise InputError(problems)
-    return Extract(grants.drop(LINE), steps.drop(LINE), postings.drop(LINE), budget.drop(LINE), files)
+    return Extract(grants.drop(LINE), steps.drop(LINE), postings.drop(LINE), budget.drop(LINE), files, warnings)
 
 
 def _file_of(files: list[SourceFile], name: str) -> str:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.errors import Problem
+from prognose.errors import InputWarning, Problem
 from prognose.io.raw import LINE, RawTable
 from prognose.paragraphs import normalise_paragraph
 from prognose.schema import Column
 
 MAX_SHOWN = 20
 _NUMERIC_KINDS = ("money", "number", "probability")
-_DK = r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"
+# A thousands group never follows a leading 0: `0.005` in a file whose thousands separator is
+# the dot is a malformed number, not 5.
+_DK = r"^[+-]?([1-9]\d{0,2}(\.\d{3})+|\d+)(,\d+)?$"
+MAX_KRONER_DIGITS = 12          # amounts up to 999.999.999.999 kr.; more is a typing error, not money
+_MIDNIGHT = r"[ T]00:00(:00(\.0+)?)?$"
 _INTL = r"^[+-]?\d+(\.\d+)?$"
 
 
@@ -74,14 +78,17 @@ def _money_to_ore(expr: pl.Expr, dtype: pl.DataType, decimal: str) -> tuple[pl.E
         valid, text = _normalised_number(expr, decimal)
         parts = text.str.extract_groups(r"^(-?)(\d+)(?:\.(\d*?)0*)?$")
         frac = parts.struct.field("3").fill_null("")
-        valid = valid & (frac.str.len_chars() <= 2)
+        digits = parts.struct.field("2").str.strip_chars_start("0").str.len_chars()
+        valid = valid & (frac.str.len_chars() <= 2) & (digits <= MAX_KRONER_DIGITS)
         whole = parts.struct.field("2").cast(pl.Int64, strict=False)
         cents = frac.str.pad_end(2, "0").cast(pl.Int64, strict=False).fill_null(0)
         sign = pl.when(parts.struct.field("1") == "-").then(-1).otherwise(1)
         ore = pl.when(valid).then(sign * (whole * 100 + cents))
         return ore, valid
+    limit = 10 ** MAX_KRONER_DIGITS
     if dtype.is_integer():
-        return expr.cast(pl.Int64) * 100, pl.lit(True)
+        valid = expr.abs() < limit
+        return pl.when(valid).then(expr.cast(pl.Int64) * 100), valid
     if isinstance(dtype, pl.Decimal):
         scaled = expr.cast(pl.Decimal(38, 2))
         if dtype.scale is not None and dtype.scale <= 2:   # whole øre by type: the unscaled integer is the amount
@@ -90,7 +97,7 @@ def _money_to_ore(expr: pl.Expr, dtype: pl.DataType, decimal: str) -> tuple[pl.E
         return pl.when(valid).then((scaled * 100).cast(pl.Int64)), valid
     scaled = expr.cast(pl.Float64) * 100
     rounded = scaled.round(0)
-    valid = (scaled - rounded).abs() < 1e-6
+    valid = ((scaled - rounded).abs() < 1e-6) & (scaled.abs() < limit * 100)
     return pl.when(valid).then(rounded.cast(pl.Int64)), valid
 
 
@@ -160,10 +167,15 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
     fname = table.path.name
     missing = [c.name for c in spec if c.required and c.name not in frame.columns]
     if missing:
-        found = ", ".join(c for c in frame.columns if c != LINE) or "none"
+        # a file without its header has a data row there (ids, dates, amounts): never echo that
+        names = [c for c in frame.columns if c != LINE]
+        found = (f"{len(names)} columns whose names hold digits, as data does" if any(ch.isdigit() for n in names for ch in n)
+                 else ", ".join(names) or "none")
         table.problems.append(Problem(fname, 1, ", ".join(missing), None,
-                                      f"the column(s) to be present (found: {found}); map other names in prognose.toml [columns.{table.name}]"))
+                                      f"the column(s) to be present (found: {found}); "
+                                      f"map other names in prognose.toml [columns.{table.name}]"))
         return pl.DataFrame()
+    frame = _read_as_controllers_would(table, spec)
     numeric = [c.name for c in spec if c.kind in _NUMERIC_KINDS]
     decimal = detect_decimal(frame, numeric, table.dialect.get("separator"))
     if table.dialect.get("format") != "parquet":
@@ -197,6 +209,31 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
             table.problems.append(Problem(fname, None, col.name, None,
                                           f"{n - MAX_SHOWN} more value(s) in this column like the ones above"))
     return typed.drop([f"_bad_{c.name}" for c, _ in flags])
+
+
+def _read_as_controllers_would(table: RawTable, spec: tuple[Column, ...]) -> pl.DataFrame:
+    """Dates written with a midnight time (`2020-07-21 00:00:00`, as SQL exports write them) are
+    the date; a paragraph with its subsection (`SEL § 85, stk. 1`) is the paragraph. Each is
+    read so, and said in a warning."""
+    frame = table.frame
+    for col in spec:
+        if col.name not in frame.columns or frame.schema[col.name] != pl.String:
+            continue
+        if col.kind == "date":
+            pattern, kind = _MIDNIGHT, "midnight_time"
+        elif col.kind == "paragraph":
+            pattern, kind = r"(?i)stk\.?\s*\d", "paragraph_subsection"
+        else:
+            continue
+        hit = pl.col(col.name).str.contains(pattern).fill_null(False)
+        lines = frame.filter(hit).get_column(LINE)
+        if lines.len() == 0:
+            continue
+        table.warnings += [InputWarning(kind, table.path.name, tuple(lines.head(5).to_list()), lines.len(),
+                                        (f"kolonne {col.name}", f"column {col.name}"))]
+        if kind == "midnight_time":
+            frame = frame.with_columns(pl.col(col.name).str.replace(_MIDNIGHT, ""))
+    return frame
 
 
 def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Expr, pl.Expr]:

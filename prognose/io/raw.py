@@ -16,10 +16,12 @@ from pathlib import Path
 
 import polars as pl
 
-from prognose.errors import Problem
+from prognose.errors import InputWarning, Problem
 
 LINE = "_line"
 SUFFIXES = (".csv", ".xlsx", ".parquet")
+# A cell that makes the last row a sum of the ones above it, as spreadsheets write them.
+TOTAL_WORDS = ("i alt", "ialt", "i alt:", "total", "totalt", "total:", "sum", "sum:", "samlet", "grand total")
 
 
 @dataclass
@@ -29,22 +31,60 @@ class RawTable:
     frame: pl.DataFrame
     dialect: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
 
 
 def find_table(directory: Path, name: str) -> list[Path]:
     return [directory / f"{name}{s}" for s in SUFFIXES if (directory / f"{name}{s}").exists()]
 
 
-def load_raw(path: Path, name: str) -> RawTable:
+def load_raw(path: Path, name: str, known: frozenset[str] = frozenset()) -> RawTable:
+    """The file's rows as raw values. `known` holds the (lower-case) column names the file may
+    use: the header is the first row naming two of them, so a title row above it is skipped."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _load_csv(path, name)
-    if suffix == ".xlsx":
-        return _load_xlsx(path, name)
-    if suffix == ".parquet":
-        frame = pl.read_parquet(path, row_index_name=LINE, row_index_offset=1)   # a row's line is its number
-        return RawTable(name, path, frame, {"format": "parquet"})
-    raise ValueError(f"unsupported file type {path.suffix}")
+    try:
+        if suffix == ".csv":
+            table = _load_csv(path, name, known)
+        elif suffix == ".xlsx":
+            table = _load_xlsx(path, name, known)
+        elif suffix == ".parquet":
+            frame = pl.read_parquet(path, row_index_name=LINE, row_index_offset=1)   # a row's line is its number
+            return RawTable(name, path, frame, {"format": "parquet"})
+        else:
+            raise ValueError(f"unsupported file type {path.suffix}")
+    except (OSError, ValueError, KeyError, EOFError, csv.Error, pl.exceptions.PolarsError) as exc:
+        # a broken zip, a truncated parquet, an unterminated quote: no reading of it can be trusted
+        what = type(exc).__name__
+        return RawTable(name, path, pl.DataFrame(), {"format": suffix.lstrip(".")},
+                        [Problem(path.name, None, None, None, f"a readable {suffix.lstrip('.')} file ({what})")])
+    return _without_total_row(table)
+
+
+def _without_total_row(table: RawTable) -> RawTable:
+    """A spreadsheet's `I alt` row at the bottom sums the rows above it: skipped, with a warning."""
+    frame = table.frame
+    if frame.height == 0:
+        return table
+    last = [v for k, v in frame.row(-1, named=True).items() if k != LINE and v is not None]
+    if any(isinstance(v, str) and v.strip().lower() in TOTAL_WORDS for v in last):
+        table.warnings += InputWarning.rows("total_row", table.path.name, [frame.get_column(LINE)[-1]])
+        table.frame = frame.head(frame.height - 1)
+    return table
+
+
+def _header_index(rows: list[list[str]], known: frozenset[str]) -> int | None:
+    """The first non-empty row naming two known columns; else the first non-empty row."""
+    first = None
+    for i, cells in enumerate(rows):
+        names = [c.strip().strip('"').lstrip("\ufeff").strip().lower() for c in cells]
+        if not any(names):
+            continue
+        first = i if first is None else first
+        if sum(n in known for n in names) >= 2:
+            return i
+        if i - (first or 0) > 20:     # a header is near the top; further down it is data
+            break
+    return first
 
 
 def _decode(data: bytes) -> tuple[str | None, str]:
@@ -68,24 +108,28 @@ def _separator(header: str) -> str:
     return max(counts, key=lambda s: counts[s])
 
 
-def _load_csv(path: Path, name: str) -> RawTable:
+def _load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
     text, encoding = _decode(path.read_bytes())
     if text is None:
         problem = Problem(path.name, None, None, None, "a text file in UTF-8 or Windows-1252")
         return RawTable(name, path, pl.DataFrame(), {"format": "csv"}, [problem])
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    header_index = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-    if header_index is None:
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
         problem = Problem(path.name, None, None, None, "a header line with the column names")
         return RawTable(name, path, pl.DataFrame(), {"format": "csv", "encoding": encoding}, [problem])
+    head = [ln.split(_separator(ln)) for ln in lines[:first + 25]]
+    header_index = _header_index(head, known)
     sep = _separator(lines[header_index])
     dialect = {"format": "csv", "encoding": encoding, "separator": {";": "semicolon", ",": "comma", "\t": "tab"}[sep]}
+    warnings = InputWarning.rows("title_row", path.name, [i + 1 for i in range(first, header_index) if lines[i].strip()])
     if '"' in text:
-        frame, problems = _rows_with_csv_module(text, sep, path.name)
+        frame, problems, skipped = _rows_with_csv_module(text, sep, path.name, header_index + 1)
     else:
-        frame, problems = _rows_vectorised(lines, header_index, sep, path.name)
-    return RawTable(name, path, frame, dialect, problems)
+        frame, problems, skipped = _rows_vectorised(lines, header_index, sep, path.name)
+    warnings += InputWarning.rows("separator_row", path.name, skipped)
+    return RawTable(name, path, frame, dialect, problems, warnings)
 
 
 def _header_names(cells: list[str]) -> list[str]:
@@ -96,6 +140,9 @@ def _rows_vectorised(lines: list[str], header_index: int, sep: str, fname: str):
     header = _header_names(lines[header_index].split(sep))
     body = pl.DataFrame({"raw": lines[header_index + 1:]}, schema={"raw": pl.String}).with_row_index(LINE, offset=header_index + 2)
     body = body.with_columns(pl.col(LINE).cast(pl.Int64)).filter(pl.col("raw").str.strip_chars() != "")
+    only_separators = pl.col("raw").str.replace_all(sep, "", literal=True).str.strip_chars() == ""
+    skipped = body.filter(only_separators).get_column(LINE).to_list()
+    body = body.filter(~only_separators)
     body = body.with_columns(pl.col("raw").str.split(sep).alias("_cells"))
     ragged = body.filter(pl.col("_cells").list.len() != len(header))
     problems = [
@@ -105,18 +152,21 @@ def _rows_vectorised(lines: list[str], header_index: int, sep: str, fname: str):
     columns = [pl.col("_cells").list.get(i, null_on_oob=True).str.strip_chars().alias(h) for i, h in enumerate(header)]
     frame = body.filter(pl.col("_cells").list.len() == len(header)).select(pl.col(LINE), *columns)
     frame = frame.with_columns(pl.col(h).replace("", None) for h in header)
-    return frame, problems
+    return frame, problems, skipped
 
 
-def _rows_with_csv_module(text: str, sep: str, fname: str):
-    reader = csv.reader(io.StringIO(text), delimiter=sep, quotechar='"')
+def _rows_with_csv_module(text: str, sep: str, fname: str, header_line: int):
+    reader = csv.reader(io.StringIO(text), delimiter=sep, quotechar='"', strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []
     line_numbers: list[int] = []
     problems: list[Problem] = []
+    skipped: list[int] = []
     start = 1
     for cells in reader:
-        if not any(c.strip() for c in cells):
+        if start < header_line or not any(c.strip() for c in cells):
+            if header is not None and len(cells) > 1:
+                skipped.append(start)
             start = reader.line_num + 1
             continue
         if header is None:
@@ -130,14 +180,14 @@ def _rows_with_csv_module(text: str, sep: str, fname: str):
     header = header or []
     data = {h: [r[i] for r in rows] for i, h in enumerate(header)}
     frame = pl.DataFrame({LINE: line_numbers, **data}, schema={LINE: pl.Int64, **{h: pl.String for h in header}})
-    return frame, problems
+    return frame, problems, skipped
 
 
 def _cell_text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -148,35 +198,45 @@ def _cell_text(value) -> str | None:
     return text or None
 
 
-def _load_xlsx(path: Path, name: str) -> RawTable:
+def _load_xlsx(path: Path, name: str, known: frozenset[str]) -> RawTable:
+    import zipfile
+
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except zipfile.BadZipFile as exc:
+        raise ValueError("not an xlsx workbook") from exc
     try:
         sheet = workbook.worksheets[0]
-        header: list[str] | None = None
-        rows: list[list[str | None]] = []
-        line_numbers: list[int] = []
-        problems: list[Problem] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
-            if not any(c is not None for c in cells):
-                continue
-            if header is None:
-                header = _header_names([c or "" for c in cells])
-                while header and header[-1] == "":
-                    header.pop()
-                continue
-            extra = [c for c in cells[len(header):] if c is not None]
-            if extra:
-                problems.append(Problem(path.name, number, None, None, f"{len(header)} columns, found values beyond them"))
-                continue
-            cells = (cells + [None] * len(header))[: len(header)]
-            rows.append(cells)
-            line_numbers.append(number)
+        all_rows = [[_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
+    header_at = _header_index([[c or "" for c in r] for r in all_rows[:25]], known)
+    header: list[str] | None = None
+    rows: list[list[str | None]] = []
+    line_numbers: list[int] = []
+    problems: list[Problem] = []
+    titles: list[int] = []
+    for number, cells in enumerate(all_rows, start=1):
+        if not any(c is not None for c in cells):
+            continue
+        if header_at is not None and number - 1 < header_at:
+            titles.append(number)        # a title above the header, as spreadsheets often have
+            continue
+        if header is None:
+            header = _header_names([c or "" for c in cells])
+            while header and header[-1] == "":
+                header.pop()
+            continue
+        extra = [c for c in cells[len(header):] if c is not None]
+        if extra:
+            problems.append(Problem(path.name, number, None, None, f"{len(header)} columns, found values beyond them"))
+            continue
+        rows.append((cells + [None] * len(header))[: len(header)])
+        line_numbers.append(number)
     header = header or []
     data = {h: [r[i] for r in rows] for i, h in enumerate(header)}
     frame = pl.DataFrame({LINE: line_numbers, **data}, schema={LINE: pl.Int64, **{h: pl.String for h in header}})
-    return RawTable(name, path, frame, {"format": "xlsx", "sheet": sheet.title}, problems)
+    return RawTable(name, path, frame, {"format": "xlsx", "sheet": sheet.title}, problems,
+                    InputWarning.rows("title_row", path.name, titles))

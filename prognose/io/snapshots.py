@@ -83,7 +83,7 @@ def save(run, directory: Path, replace: bool = False) -> tuple[Path, bool]:
         meta = {"as_of": fc.as_of.isoformat(), "year": fc.year, "engine_version": __version__,
                 "settings": [list(r) for r in run.settings.as_rows() if not r[0].startswith("paths.")],
                 "buffers_config": run.buffers.config if run.buffers is not None else None,
-                "inputs": files}
+                "inputs": files, "warnings": [w.as_dict() for w in getattr(run, "warnings", [])]}
         _write_json(tmp / "meta.json", meta)
         trash = None
         if target.exists():
