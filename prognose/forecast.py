@@ -27,6 +27,7 @@ from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA
 from prognose.months import add_months, date_bounds, last_closed_month, month_end, month_number, per_day
 from prognose.labels import label
+from prognose.linking import link_by_citizen
 from prognose.blocks import MonthBlocks
 from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes, estimate_k, k_matrix, measure_outstanding,
                           month_of_year, outstanding, timing_cv)
@@ -91,6 +92,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
 
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
     invoiced = known if settings.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
+    postings, linked_by_citizen = link_by_citizen(postings, invoiced)
     config = buffers.config if buffers is not None else {}
     sick_cfg = config.get("bpa_sickness", {})
     sick_on = buffers is not None and sick_cfg.get("enabled", True)
@@ -199,6 +201,12 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         pl.col("ore") != 0).collect()
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = list(buffers.notes) if buffers is not None else []
+    if linked_by_citizen.postings:
+        n, kr = linked_by_citizen.postings, f"{linked_by_citizen.ore / 100:,.0f}"
+        notes.append({"da": f"{n} posteringer ({kr.replace(',', '.')} kr.) uden bevillings-id er knyttet til borgerens "
+                            "eneste løbende bevilling på kontoen",
+                      "en": f"{n} postings ({kr} DKK) without a grant id were linked to the citizen's only running "
+                            "grant on the account"})
     notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]
     no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
     if no_budget:
