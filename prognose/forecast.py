@@ -32,6 +32,7 @@ from prognose.blocks import MonthBlocks
 from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes, estimate_k, k_matrix, measure_outstanding,
                           month_of_year, outstanding, timing_cv)
 from prognose.periodise import periodise, round_half_up
+from prognose.realisation import billing_ratios, scale_pieces
 from prognose.residual import forecast_unexplained
 from prognose.timing import stage, timed
 from prognose.uncertainty import DRAWS, Interval, interval
@@ -155,6 +156,9 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         periods = date_bounds(linked, "period") or (as_of, as_of)
         linked = linked.select("gi", "amount", per_day(pl.col("posting_month"), posted[0].replace(day=1), posted[1], month_number)
                                .alias("pm"), per_day(pl.col("period"), *periods, month_number).alias("pn"))
+        if learn_lag:   # what providers invoice of a grant's cost; the lag is measured on that
+            ratio, closed, drift, ratio_table = billing_ratios(invoiced, pieces, linked, as_of)
+            pieces = scale_pieces(pieces, ratio, closed, drift)
         classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
                                 ).with_columns(COHORT.alias("cohort"))
         cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
