@@ -24,7 +24,7 @@ from prognose.background import in_background
 from prognose.buffers import BufferContext, events_frame, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
-from prognose.paragraphs import BPA
+from prognose.paragraphs import BPA, accounts_in_use
 from prognose.months import add_months, date_bounds, last_closed_month, month_end, month_number, per_day
 from prognose.labels import label
 from prognose.linking import link_by_citizen
@@ -94,6 +94,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
     invoiced = known if settings.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
     postings, linked_by_citizen = link_by_citizen(postings, invoiced)
+    accounts = accounts_in_use(known, settings.paragraph_accounts)   # where a paragraph without an account goes
     config = buffers.config if buffers is not None else {}
     sick_cfg = config.get("bpa_sickness", {})
     sick_on = buffers is not None and sick_cfg.get("enabled", True)
@@ -134,7 +135,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     # between whole-frame operations). Their result is the same whichever finishes first.
     pending = None
     if buffers is not None:
-        ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, settings.paragraph_accounts,
+        ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, accounts,
                             buffers.youth, buffers.stu)
         ctx.buffer_config = config
         pending = in_background(timed, "forecast: buffers (second thread, alongside periodise and lag)",
@@ -176,7 +177,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     with stage("forecast: unexplained part"):
         own = own_activity(known, steps, settings, calc_start, y_end, as_of)
         unexplained, params = unexplained_lines(pieces, k_c, cohort_of, cohorts, model, year, as_of, covered_from, own)
-    para = sole_paragraph(known, settings.paragraph_accounts)
+    para = sole_paragraph(known, accounts)
 
     booked_lines = (
         booked.lazy().filter(pl.col("period").is_between(dt.date(year, 1, 1), dt.date(year, 12, 31)))

@@ -44,3 +44,20 @@ DEFAULT_ACCOUNTS = {
     "SEL 104": "5.38.59",
     "STU": "3.30.46",
 }
+
+
+def accounts_in_use(grants: pl.DataFrame, configured: dict[str, str]) -> dict[str, str]:
+    """paragraph → the account the municipality's own grants of that paragraph carry most often
+    (on equal counts the configured one, else the first in order); the configured map for a
+    paragraph no grant with an account shows. What carries a paragraph but no account — list
+    rows, expected inflow, a grant without one — is placed where the municipality books it."""
+    counts = (grants.filter(pl.col("account").is_not_null())
+              .group_by("paragraph", "account").agg(pl.len().alias("n"))
+              .with_columns(pl.struct("paragraph", "account").is_in(
+                  pl.DataFrame({"paragraph": list(configured), "account": list(configured.values())},
+                               schema={"paragraph": pl.String, "account": pl.String}).to_struct().implode()
+              ).alias("configured"))
+              .sort(["paragraph", "n", "configured", "account"], descending=[False, True, True, False])
+              .unique("paragraph", keep="first", maintain_order=True))
+    learned = dict(zip(counts.get_column("paragraph").to_list(), counts.get_column("account").to_list()))
+    return {**configured, **learned}

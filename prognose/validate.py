@@ -11,6 +11,7 @@ import polars as pl
 from prognose.errors import InputWarning, Problem
 from prognose.io.raw import LINE
 from prognose.months import date_bounds, per_day
+from prognose.paragraphs import accounts_in_use
 
 MAX_SHOWN = 20
 
@@ -35,8 +36,8 @@ def check_grants(grants: pl.DataFrame, settings, problems: list[Problem], fname:
             "hours per week for a grant paid per hour", problems, pl.lit(""))
     _report(grants, pl.col("rate") < 0, fname, "rate", "a rate of 0 or more", problems)
     _report(grants, pl.col("quantity") < 0, fname, "quantity", "a quantity of 0 or more", problems)
-    mapping = pl.DataFrame({"paragraph": list(settings.paragraph_accounts),
-                            "_mapped": list(settings.paragraph_accounts.values())},
+    accounts = accounts_in_use(grants, settings.paragraph_accounts)
+    mapping = pl.DataFrame({"paragraph": list(accounts), "_mapped": list(accounts.values())},
                            schema={"paragraph": pl.String, "_mapped": pl.String})
     grants = grants.join(mapping, on="paragraph", how="left", maintain_order="left")
     _report(grants, pl.col("account").is_null() & pl.col("_mapped").is_null(), fname, "paragraph",
