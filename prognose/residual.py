@@ -10,6 +10,9 @@ It is forecast as a seasonal profile (from the complete years of history) on top
     (the share fitted on the last 24 closed months), when the account has own grants and the fit
     finds a plausible share (DRIVER_SHARE); ahead, own grants count as known at the as-of date; or
   - a level and a linear trend taken from the last 24 closed months.
+The level is the mean of the last 3, 6 or 12 closed months, whichever window would have
+forecast the next months' sum best at the past months of the account's own history
+(level_window): an account whose level moved at the turn of the year needs the short one.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from prognose.months import months_between
 
 DRIVER_SHARE = (0.2, 3.0)   # plausible kroner of unexplained bookings per krone of own grants' cost
 MIN_CUTS = 6                # past forecasts needed to measure the error of an h-month sum
+WINDOWS = (12, 6, 3)        # months the level may be the mean of; the first is the default
 
 
 def horizon_error(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
@@ -46,6 +50,28 @@ def horizon_error(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
                  pl.col("adj").std().alias("sigma"))
             .select("account", pl.when(pl.col("cuts") >= MIN_CUTS).then(pl.col("rmse"))
                     .otherwise(pl.col("sigma") * (horizon + horizon ** 2 / 12) ** 0.5).fill_null(0.0).alias("horizon_sd")))
+
+
+def level_window(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
+    """account → window: of WINDOWS, the number of closed months whose mean, at every past month
+    of the account's history with a year before it and `horizon` months after it, forecast the
+    sum of those months with the least squared error (WINDOWS[0] with fewer than MIN_CUTS).
+    h: account, month, adj (seasonally adjusted, øre)."""
+    if horizon <= 0 or h.is_empty():
+        return pl.DataFrame(schema={"account": pl.String, "window": pl.Int64})
+    s = (h.sort("account", "month")
+         .with_columns(pl.col("adj").cum_sum().over("account").alias("cum"))
+         .with_columns((pl.col("cum") - pl.col("adj")).alias("before"),
+                       pl.col("cum").shift(-(horizon - 1)).over("account").alias("through"))
+         .with_columns(*[pl.col("before").shift(w).over("account").alias(f"b{w}") for w in WINDOWS])
+         .filter(pl.col("through").is_not_null() & pl.col(f"b{max(WINDOWS)}").is_not_null()))
+    errors = [((pl.col("through") - pl.col("before") - horizon * (pl.col("before") - pl.col(f"b{w}")) / w) ** 2)
+              .mean().alias(f"e{w}") for w in WINDOWS]
+    scored = s.group_by("account").agg(*errors, pl.len().alias("cuts"))
+    best = pl.when(pl.col("cuts") < MIN_CUTS).then(pl.lit(WINDOWS[0]))
+    for w in WINDOWS:   # the window whose error is the least of all
+        best = best.when(pl.col(f"e{w}") <= pl.min_horizontal(*[pl.col(f"e{v}") for v in WINDOWS])).then(pl.lit(w))
+    return scored.select("account", best.otherwise(pl.lit(WINDOWS[0])).cast(pl.Int64).alias("window"))
 
 
 def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: list[dt.date],
@@ -80,16 +106,22 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
         .with_columns(pl.when(pl.col("share").is_between(*DRIVER_SHARE)).then(pl.col("share")).otherwise(None).alias("share"))
         .select("account", "share")
     )
-    recent = h.filter(pl.col("age") < 12)
+    windows = level_window(h, len(targets))
+    recent = h.filter(pl.col("age") < 12).join(windows, on="account", how="left")
     before = h.filter((pl.col("age") >= 12) & (pl.col("age") < 24))
+    in_window = pl.col("age") < pl.col("window").fill_null(WINDOWS[0])
     params = (
         recent.join(driver, on=["account", "month"], how="left")
-        .group_by("account").agg(pl.col("adj").mean().alias("level"), pl.len().alias("recent_months"),
-                                 pl.col("own").fill_null(0.0).mean().alias("own_level"))
+        .group_by("account").agg(pl.col("adj").filter(in_window).mean().alias("level"), pl.len().alias("recent_months"),
+                                 pl.col("own").filter(in_window).fill_null(0.0).mean().alias("own_level"),
+                                 pl.col("adj").mean().alias("year_level"),
+                                 pl.col("window").first().fill_null(WINDOWS[0]))
         .join(before.group_by("account").agg(pl.col("adj").mean().alias("prior"), pl.len().alias("prior_months")),
               on="account", how="left")
         .with_columns(
-            pl.when(pl.col("prior_months") == 12).then((pl.col("level") - pl.col("prior")) / 12).otherwise(0.0).alias("trend"),
+            # the trend goes with the 12-month level (a short window's level is already recent)
+            pl.when((pl.col("prior_months") == 12) & (pl.col("window") == 12))
+            .then((pl.col("year_level") - pl.col("prior")) / 12).otherwise(0.0).alias("trend"),
             (pl.col("recent_months") + pl.col("prior_months").fill_null(0)).alias("months_used"),
         )
         .join(seasonal.group_by("account").agg((pl.col("season").max() - pl.col("season").min()).alias("season_range")),
@@ -98,7 +130,7 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
         .with_columns(pl.when(pl.col("share").is_not_null()).then(0.0).otherwise(pl.col("trend")).alias("trend"))
         .join(horizon_error(h, len(targets)), on="account", how="left")
         .select("account", "level", "trend", pl.col("share").fill_null(0.0), "own_level",
-                pl.col("season_range").fill_null(0.0), "months_used", pl.col("horizon_sd").fill_null(0.0))
+                pl.col("season_range").fill_null(0.0), "months_used", "window", pl.col("horizon_sd").fill_null(0.0))
     )
     grid = pl.DataFrame({"month": targets}, schema={"month": pl.Date})
     out = (

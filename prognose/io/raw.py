@@ -136,8 +136,24 @@ def _header_names(cells: list[str]) -> list[str]:
     return [c.strip().lstrip("\ufeff") for c in cells]
 
 
+def _header_problem(header: list[str], fname: str, line: int) -> Problem | None:
+    """Two columns of one name cannot both be read; a name is echoed only if it holds no digit
+    (a data row taken for the header may hold a CPR number)."""
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if not twice:
+        return None
+    if any(ch.isdigit() for h in header for ch in h):
+        return Problem(fname, line, None, None, "a header row naming the columns (this row holds names with digits, "
+                                                "as data does: is the header missing?)")
+    names = ", ".join(repr(h) for h in twice)
+    return Problem(fname, line, None, None, f"a header row with each column name once (twice: {names})")
+
+
 def _rows_vectorised(lines: list[str], header_index: int, sep: str, fname: str):
     header = _header_names(lines[header_index].split(sep))
+    problem = _header_problem(header, fname, header_index + 1)
+    if problem:
+        return pl.DataFrame(), [problem], []
     body = pl.DataFrame({"raw": lines[header_index + 1:]}, schema={"raw": pl.String}).with_row_index(LINE, offset=header_index + 2)
     body = body.with_columns(pl.col(LINE).cast(pl.Int64)).filter(pl.col("raw").str.strip_chars() != "")
     only_separators = pl.col("raw").str.replace_all(sep, "", literal=True).str.strip_chars() == ""
@@ -171,6 +187,9 @@ def _rows_with_csv_module(text: str, sep: str, fname: str, header_line: int):
             continue
         if header is None:
             header = _header_names(cells)
+            problem = _header_problem(header, fname, start)
+            if problem:
+                return pl.DataFrame(), [problem], []
         elif len(cells) != len(header):
             problems.append(Problem(fname, start, None, None, f"{len(header)} fields separated by '{sep}', found {len(cells)}"))
         else:
@@ -228,6 +247,9 @@ def _load_xlsx(path: Path, name: str, known: frozenset[str]) -> RawTable:
             header = _header_names([c or "" for c in cells])
             while header and header[-1] == "":
                 header.pop()
+            problem = _header_problem(header, path.name, number)
+            if problem:
+                return RawTable(name, path, pl.DataFrame(), {"format": "xlsx"}, [problem])
             continue
         extra = [c for c in cells[len(header):] if c is not None]
         if extra:
