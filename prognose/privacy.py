@@ -16,8 +16,12 @@ from pathlib import Path
 
 import polars as pl
 
-CPR_PATTERN = r"^\d{6}-?\d{4}$"
-_CPR_DIGITS = r"\d{6}[- ]?\d{4}"     # a CPR number inside text: ten digits, perhaps split after six
+# A CPR number as exports hold it: ten digits, perhaps split after six by a dash or a space, perhaps
+# padded with spaces. A column of CPR numbers that passed through Excel may have lost the leading
+# zero of those born on the 1st–9th: nine digits there are a CPR number too (LOST_ZERO).
+CPR_PATTERN = r"^\s*\d{6}[-\s]?\d{4}\s*$"
+LOST_ZERO = r"^\s*\d{9}\s*$"
+_CPR_DIGITS = r"\d{6}[-\s]?\d{4}"     # a CPR number inside text: ten digits, perhaps split after six
 _CPR_IN_TEXT = re.compile(rf"(?<!\d){_CPR_DIGITS}(?!\d)")
 KEY_ENV = "PROGNOSE_PSEUDONYM_KEY"
 
@@ -28,7 +32,10 @@ def scrub_text(text: str) -> str:
 
 
 def scrub_expr(expr: pl.Expr) -> pl.Expr:
-    return expr.str.replace_all(rf"(^|\D){_CPR_DIGITS}(\D|$)", "${1}[CPR]${2}")
+    """Every CPR-shaped number in the text masked. A match takes the character on each side (the
+    regex engine has no look-around), so two numbers one character apart need a second pass."""
+    once = rf"(^|\D){_CPR_DIGITS}(\D|$)"
+    return expr.str.replace_all(once, "${1}[CPR]${2}").str.replace_all(once, "${1}[CPR]${2}")
 
 
 def load_key(key_file: Path, create: bool = True) -> bytes:
@@ -50,7 +57,9 @@ def load_key(key_file: Path, create: bool = True) -> bytes:
 
 
 def pseudonym(key: bytes, value: str) -> str:
-    return _pseudonym(key, value.replace("-", ""))
+    """The same pseudonym for every way of writing one CPR number (dash, space, lost zero)."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return _pseudonym(key, digits.zfill(10))
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -68,11 +77,15 @@ def _keyed(key: bytes) -> hmac.HMAC:
 
 
 def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFrame:
-    """Replace CPR-shaped ids in `column` by keyed pseudonyms; other ids pass unchanged.
+    """Replace CPR-shaped ids in `column` by keyed pseudonyms; other ids pass unchanged. Nine
+    digits count as a CPR number that lost its leading zero where the column holds CPR numbers.
 
     The HMAC runs once per distinct CPR number, not once per row.
     """
-    return _map_distinct(df, column, CPR_PATTERN,
+    pattern = CPR_PATTERN
+    if column in df.columns and df.lazy().select(pl.col(column).str.contains(CPR_PATTERN).any()).collect().item():
+        pattern = f"{CPR_PATTERN}|{LOST_ZERO}"
+    return _map_distinct(df, column, pattern,
                          lambda cprs: pl.Series([pseudonym(key, v) for v in cprs.to_list()], dtype=pl.String))
 
 
@@ -99,10 +112,10 @@ def _map_distinct(df: pl.DataFrame, column: str, pattern: str, mapping) -> pl.Da
 
 
 def birth_date_from_cpr(expr: pl.Expr) -> pl.Expr:
-    """Birth date by the standard rule: DDMMYY and the seventh digit for the century."""
-    digits = expr.str.replace("-", "", literal=True)
-    dd = digits.str.slice(0, 2).cast(pl.Int32, strict=False)
-    mm = digits.str.slice(2, 2).cast(pl.Int32, strict=False)
+    """Birth date by the standard rule: DDMMYY and the seventh digit for the century. A number
+    whose first six digits are no date (replacement numbers add 60 to the day) gives none."""
+    digits = expr.str.replace_all(r"\D", "").str.zfill(10)
+    dd, mm = digits.str.slice(0, 2), digits.str.slice(2, 2)
     yy = digits.str.slice(4, 2).cast(pl.Int32, strict=False)
     d7 = digits.str.slice(6, 1).cast(pl.Int32, strict=False)
     century = (
@@ -110,4 +123,5 @@ def birth_date_from_cpr(expr: pl.Expr) -> pl.Expr:
         .when(d7.is_in([4, 9])).then(pl.when(yy <= 36).then(2000).otherwise(1900))
         .otherwise(pl.when(yy <= 57).then(2000).otherwise(1800))
     )
-    return pl.date(century + yy, mm, dd)
+    text = pl.concat_str([(century + yy).cast(pl.String), mm, dd], separator="-")
+    return text.str.to_date("%Y-%m-%d", strict=False)

@@ -244,9 +244,12 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Ex
     raw = pl.col(col.name)
     if (col.kind == "date" and dtype == pl.Date) or (col.kind == "text" and dtype == pl.String and frame.height >= LARGE):
         # already typed (parquet): only presence to check. Large text columns are taken as
-        # stored, with empty strings as missing; whitespace is not trimmed there.
-        empty = col.kind == "text" and bool(frame.get_column(col.name).eq("").any())
-        value = pl.when(raw != "").then(raw) if empty else raw   # no empty text: the column as it is, uncopied
+        # stored where no value is padded or empty (the common case: no copy); else trimmed, with
+        # empty strings as missing, as every smaller file is.
+        if col.kind == "text" and _needs_trim(frame.get_column(col.name)):
+            value = pl.when(raw.str.strip_chars() != "").then(raw.str.strip_chars())
+        else:
+            value = raw
         bad = ~value.is_not_null() if col.required else pl.lit(False)
         return value, bad
     present = raw.is_not_null() if dtype != pl.String else raw.is_not_null() & (raw.str.strip_chars() != "")
@@ -274,6 +277,11 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Ex
         value_map = pl.when(raw.is_null()).then(pl.lit(null_row.get_column("_v")[0], dtype=lookup.schema["_v"])).otherwise(value_map)
         bad_map = pl.when(raw.is_null()).then(pl.lit(null_row.get_column("_b")[0])).otherwise(bad_map)
     return value_map, bad_map
+
+
+def _needs_trim(values: pl.Series) -> bool:
+    ends = [values.str.starts_with(c) | values.str.ends_with(c) for c in (" ", "\t")]
+    return bool((values.eq("") | ends[0] | ends[1]).any())
 
 
 def _date_styles(frame: pl.DataFrame, columns: list[str]) -> str:
