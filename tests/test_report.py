@@ -294,3 +294,18 @@ def test_libreoffice_recalculates_every_formula_to_the_same_value():
     res = subprocess.run([sys.executable, str(ROOT / "fixtures" / "check_report.py")], capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "agree with prognose" in res.stdout
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    import openpyxl
+
+    from prognose.report.excel import Sheet
+
+    wb = openpyxl.Workbook()
+    sheet = Sheet(wb.active, {})
+    sheet.put(1, 1, "=HYPERLINK(\"http://x\")")
+    sheet.put(1, 2, "+45 1234")
+    sheet.put(1, 3, "=1+1", expect=2)
+    cells = wb.active
+    assert cells["A1"].data_type == "s" and cells["B1"].data_type == "s"
+    assert cells["C1"].data_type == "f"

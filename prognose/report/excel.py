@@ -96,21 +96,29 @@ def dkk(ore: int | None) -> float | None:
     return None if ore is None else round(ore / 100, 2)
 
 
+TEXT = object()     # put()'s default for `expect`: the value is data, not a formula
+
+
 class Sheet:
     """A worksheet with a cursor, header rows and the expected value of every formula written."""
 
     def __init__(self, ws: Worksheet, expected: dict):
         self.ws, self.expected, self.widths = ws, expected, {}
 
-    def put(self, row: int, col: int, value, fmt: str | None = None, bold: bool = False, fill=None, expect=None):
+    def put(self, row: int, col: int, value, fmt: str | None = None, bold: bool = False, fill=None, expect=TEXT):
+        """A formula is a string starting with '=' that comes with the value it should give
+        (`expect`); any other text is data, written as text even when it starts with = + - @ (an
+        account or an id from the extract must never become a live formula)."""
         c = self.ws.cell(row=row, column=col, value=value)
+        if isinstance(value, str) and value[:1] in "=+-@" and expect is TEXT:
+            c.data_type = "s"
         if fmt:
             c.number_format = fmt
         if bold:
             c.font = BOLD
         if fill is not None:
             c.fill = fill
-        if isinstance(value, str) and value.startswith("="):
+        if isinstance(value, str) and value.startswith("=") and expect is not TEXT:
             self.expected[(self.ws.title, c.coordinate)] = expect
         elif value is not None and not (isinstance(value, str) and len(value) > 60):
             text = value.strftime("%Y-%m-%d") if isinstance(value, (dt.date, dt.datetime)) else str(value)
