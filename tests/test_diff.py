@@ -222,7 +222,7 @@ def test_snapshot_is_kept_unless_replaced_and_history_lists_it(tmp_path, runner)
     run = app.forecast(settings, AS_OF)
     assert store.save(run, ws / "snapshots") == (a.path, False)
     assert store.save(run, ws / "snapshots", replace=True) == (a.path, True)
-    assert not [p for p in (ws / "snapshots").iterdir() if p.name.startswith(".")]
+    assert not [p for p in (ws / "snapshots").iterdir() if p.name.startswith(".") and p.name != store.LOCK]
     meta = json.loads((a.path / "meta.json").read_text())
     assert {f["name"] for f in meta["inputs"]} >= {"grants", "postings", "budget"} and all(len(f["sha256"]) == 64 for f in meta["inputs"])
     r = invoke(runner, "history", "--workspace", str(ws), "--format", "json")
@@ -259,3 +259,25 @@ def test_demo_diff_adds_up_and_is_fast(runner, tmp_path):
             for col in frame.select(pl.col(pl.String)).columns:
                 found |= set(frame.get_column(col).str.replace_all("-", "").to_list()) & cprs
     assert not found, "CPR numbers in a snapshot"
+
+
+def test_snapshot_waits_for_another_writer_then_refuses(tmp_path, monkeypatch):
+    import fcntl
+
+    import pytest
+
+    from prognose.errors import UsageError
+    from prognose.io import snapshots
+
+    folder = tmp_path / "snapshots"
+    (folder / ".tmp-2025-06-30-999").mkdir(parents=True)       # a killed run's leftovers
+    (folder / ".old-2025-05-31-999").mkdir()
+    monkeypatch.setattr(snapshots, "LOCK_WAIT", 0.2)
+    with open(folder / snapshots.LOCK, "a+") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(UsageError, match="another prognose run is saving a snapshot"):
+            with snapshots.folder_lock(folder, snapshots.LOCK, "another prognose run is saving a snapshot in {folder}",
+                                       wait=snapshots.LOCK_WAIT):
+                pass
+    with snapshots.folder_lock(folder, snapshots.LOCK, "busy", leftovers=(".tmp-*", ".old-*")):
+        assert not list(folder.glob(".tmp-*")) and not list(folder.glob(".old-*"))

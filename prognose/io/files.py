@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
+
+from prognose.errors import UsageError
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -51,3 +56,40 @@ def workbook_bytes(workbook) -> bytes:
                 data = text.encode("utf-8")
             dst.writestr(fixed, data)
     return out.getvalue()
+
+
+@contextmanager
+def folder_lock(directory: Path, name: str, busy: str, wait: float = 0.0, leftovers: tuple[str, ...] = ()):
+    """Hold an exclusive lock on `directory/name` while writing in the folder; wait up to `wait`
+    seconds for another holder, then refuse with `busy`. Holding it, nothing else writes there,
+    so what matches `leftovers` (a killed run's temporary files or folders) is removed first."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    f = open(path, "a+")
+    deadline = time.monotonic() + wait
+    try:
+        while not _try_lock(f):
+            if time.monotonic() >= deadline:
+                raise UsageError(busy.format(lock=path.name, folder=directory))
+            time.sleep(0.1)
+        for pattern in leftovers:
+            for stale in directory.glob(pattern):
+                shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
+        yield
+    finally:
+        f.close()
+
+
+def _try_lock(f) -> bool:
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # Windows
+            import msvcrt
+
+            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+        return True
+    except OSError:
+        return False

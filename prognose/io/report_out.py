@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
-from prognose.errors import UsageError
-from prognose.io.files import write_atomic
+from prognose.io.files import folder_lock, write_atomic
 
 LOCK_NAME = ".prognose-report.lock"
 MONTHLY = re.compile(r"^prognose-\d{4}-\d{2}(-\d{4})?\.xlsx$")
@@ -25,33 +23,9 @@ def monthly_name(as_of, year: int) -> str:
     return f"prognose-{as_of:%Y-%m}.xlsx" if as_of.year == year else f"prognose-{as_of:%Y-%m}-{year}.xlsx"
 
 
-@contextmanager
-def locked(directory: Path):
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / LOCK_NAME
-    f = open(path, "a+")
-    try:
-        try:
-            import fcntl
-
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:  # Windows
-            import msvcrt
-
-            msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
-    except OSError:
-        f.close()
-        raise UsageError(f"another prognose report is being written in {directory} (lock {path.name}); try again later")
-    try:
-        for stale in directory.glob(".*.xlsx.*.tmp"):
-            stale.unlink(missing_ok=True)
-        yield
-    finally:
-        f.close()
-
-
 def publish(data: bytes, target: Path) -> None:
-    with locked(target.parent):
+    with folder_lock(target.parent, LOCK_NAME, "another prognose report is being written in {folder} (lock {lock}); "
+                     "try again later", leftovers=(".*.xlsx.*.tmp",)):
         write_atomic(target, data)
 
 

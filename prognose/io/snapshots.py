@@ -25,9 +25,12 @@ import polars as pl
 
 from prognose import __version__
 from prognose.errors import UsageError
+from prognose.io.files import folder_lock
 from prognose.months import is_month_end
 
 INPUTS = ("grants", "plan_steps", "postings", "budget")
+LOCK = ".lock"
+LOCK_WAIT = 30.0     # seconds a second run waits for the first to finish its snapshot
 
 
 @dataclass
@@ -53,18 +56,24 @@ def folder_name(as_of, year: int) -> str:
 
 def save(run, directory: Path, replace: bool = False) -> tuple[Path, bool]:
     """Write the run's snapshot; returns (path, written). An existing one is kept unless replace."""
-    from prognose.report.buffers_report import buffers_document
-    from prognose.report.machine import forecast_document
-    from prognose.forecast import in_order
-
     fc = run.forecast
     target = directory / folder_name(fc.as_of, fc.year)
-    if target.exists() and not replace:
-        return target, False
-    directory.mkdir(parents=True, exist_ok=True)
+    # one writer at a time: a second run for the same as-of date waits, then finds the first's snapshot
+    with folder_lock(directory, LOCK, "another prognose run is saving a snapshot in {folder} (lock {lock}); "
+                     "try again when it has finished", wait=LOCK_WAIT, leftovers=(".tmp-*", ".old-*")):
+        if target.exists() and not replace:
+            return target, False
+        _write(run, target, directory)
+    return target, True
+
+
+def _write(run, target: Path, directory: Path) -> None:
+    from prognose.forecast import in_order
+    from prognose.report.buffers_report import buffers_document
+    from prognose.report.machine import forecast_document
+
+    fc = run.forecast
     tmp = directory / f".tmp-{target.name}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
     (tmp / "inputs").mkdir(parents=True)
     try:
         ex = run.extract
@@ -95,7 +104,6 @@ def save(run, directory: Path, replace: bool = False) -> tuple[Path, bool]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return target, True
 
 
 def _write_json(path: Path, doc: dict) -> None:
