@@ -223,10 +223,11 @@ def test_stale_or_missing_input_is_one_line_and_no_file(ws, tmp_path):
 
 
 def test_a_second_run_cannot_interleave(ws, tmp_path):
-    from prognose.io.report_out import locked
+    from prognose.io.files import folder_lock
+    from prognose.io.report_out import LOCK_NAME
 
     out = tmp_path / "r.xlsx"
-    with locked(tmp_path):
+    with folder_lock(tmp_path, LOCK_NAME, "held by the test"):
         res = invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out))
     assert res.exit_code == 2 and "being written" in res.stderr and not out.exists()
 
