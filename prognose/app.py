@@ -20,6 +20,7 @@ from prognose.io.extract import Extract, read_extract
 from prognose.privacy import load_key
 from prognose.timing import stage
 from prognose.uncertainty import DRAWS
+from prognose.validate import check_budget_year
 
 
 @dataclass
@@ -40,11 +41,18 @@ def read(settings: Settings) -> Extract:
     return read_extract(settings.data, settings, key)
 
 
-def default_as_of(postings: pl.DataFrame) -> dt.date:
-    """SPEC §4: the last day of the latest posting month."""
-    latest = postings.get_column("posting_date").max()
+def default_as_of(ex: Extract) -> dt.date:
+    """SPEC §4: the last day of the latest posting month, unless that month holds only a few
+    stray postings (a typo in a date), which is an error naming their lines."""
+    latest = ex.postings.get_column("posting_date").max()
     if latest is None:
         raise UsageError("no postings to take an as-of date from: give --as-of")
+    if ex.stray_lines:
+        fname = next((f.path for f in ex.files if f.name == "postings"), "postings")
+        lines = ", ".join(map(str, ex.stray_lines[:10])) + (", …" if len(ex.stray_lines) > 10 else "")
+        raise UsageError(f"{fname}, line {lines}: the latest posting month ({latest:%Y-%m}) holds only "
+                         f"{len(ex.stray_lines)} posting(s), far fewer than the months before it — a date typed "
+                         "wrong? Correct them or give --as-of")
     return month_end(latest)
 
 
@@ -52,8 +60,11 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
              extract: Extract | None = None, draws: int = DRAWS, seed: int = 0) -> Run:
     with stage("read extract"):
         ex = extract or read(settings)
-    as_of = as_of or default_as_of(ex.postings)
+    as_of = as_of or default_as_of(ex)
     year = year or as_of.year
+    budget_file = next((f.path for f in ex.files if f.name == "budget"), "budget")
+    if problems := check_budget_year(ex.budget, year, budget_file):
+        raise InputError(problems)
     if not (dt.date(year, 1, 1) <= as_of <= dt.date(year + 1, 2, 28) + dt.timedelta(days=1)):
         raise UsageError(f"--as-of {as_of} is outside budget year {year} and its supplementary period")
     with stage("read buffers"):

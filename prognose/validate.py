@@ -6,6 +6,8 @@ unknown grant, a budget account given twice for a year: each becomes a Problem w
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from prognose.errors import InputWarning, Problem
@@ -101,3 +103,34 @@ def check_budget(budget: pl.DataFrame, problems: list[Problem], fname: str) -> p
     _report(budget, pl.struct("account", "year").is_duplicated(), fname, "account",
             "one budget row per account and year", problems)
     return budget
+
+
+STRAY_SHARE = 0.05   # SPEC §4: a latest month with fewer postings than this share of a usual month is a typo
+
+
+def stray_latest_month(postings: pl.DataFrame) -> list[int]:
+    """The lines of the postings in the latest posting month when that month holds fewer than
+    STRAY_SHARE of the postings of an average month of the three before it (SPEC §4: a typo in
+    a date, which must not set the default as-of date); else none."""
+    bounds = date_bounds(postings, "posting_date")
+    if bounds is None:
+        return []
+    month = per_day(pl.col("posting_date"), *bounds, lambda d: d.dt.month_start()).alias("m")
+    counts = postings.group_by(month).agg(pl.len().alias("n")).sort("m")
+    if counts.height < 4:
+        return []
+    latest = counts.get_column("m")[-1]
+    # the three posting months before it (a typo years ahead has only empty months right before it)
+    usual = counts.get_column("n")[-4:-1].mean()
+    if counts.get_column("n")[-1] >= STRAY_SHARE * usual:
+        return []
+    return postings.filter(pl.col("posting_date") >= latest).get_column(LINE).sort().to_list()
+
+
+def check_budget_year(budget: pl.DataFrame, year: int, fname: str) -> list[Problem]:
+    """A budget file without the budget year would put every account's budget at 0."""
+    years = sorted(set(budget.get_column("year").to_list()))
+    if year in years:
+        return []
+    found = ", ".join(map(str, years)) or "none"
+    return [Problem(fname, None, "year", None, f"rows for the budget year {year} (found: {found})")]

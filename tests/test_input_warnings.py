@@ -117,3 +117,23 @@ def test_amount_beyond_any_budget_is_an_error(runner, tmp_path):
     result = invoke(runner, "run", "--as-of", "2025-06-30", "--workspace", str(ws))
     assert result.exit_code == 2
     assert "postings.csv, line 2, column amount: '123456789012345678'" in result.stderr
+
+
+def test_a_typo_in_a_posting_date_does_not_set_the_as_of_date(runner, tmp_path):
+    frames = tiny_frames()
+    p = frames["postings"]
+    many = pl.concat([p.with_columns(pl.col("posting_date").dt.offset_by(f"{d}d")) for d in range(0, 60)])
+    stray = p.head(1).with_columns(pl.lit(dt.date(2027, 3, 3)).alias("posting_date"), pl.lit(dt.date(2027, 3, 1)).alias("period"))
+    frames["postings"] = pl.concat([many, stray])
+    data = write(frames, tmp_path / "data", "csv")
+    (tmp_path / "prognose.toml").write_text("", encoding="utf-8")
+    result = invoke(runner, "run", "--no-save", "--workspace", str(tmp_path), "--data", str(data))
+    assert result.exit_code == 2
+    assert "postings.csv, line 242" in result.stderr and "--as-of" in result.stderr
+    assert invoke(runner, "run", "--no-save", "--as-of", "2025-06-30", "--workspace", str(tmp_path)).exit_code == 0
+
+
+def test_a_budget_without_the_budget_year_is_an_error(runner, tmp_path):
+    ws = workspace(tmp_path, lambda d: (d / "budget.csv").write_text("account,year,amount\n5.38.50,2024,1.00\n"))
+    result = invoke(runner, "run", "--no-save", "--as-of", "2025-06-30", "--workspace", str(ws))
+    assert result.exit_code == 2 and "rows for the budget year 2025 (found: 2024)" in result.stderr

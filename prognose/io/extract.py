@@ -20,7 +20,7 @@ from prognose.io.parse import apply_mapping, parse_table
 from prognose.io.raw import LINE, find_table, load_raw
 from prognose.privacy import CPR_PATTERN, birth_date_from_cpr, pseudonymise_column, scrub_column
 from prognose.schema import SPECS
-from prognose.validate import check_budget, check_grants, check_plan_steps, check_postings
+from prognose.validate import check_budget, check_grants, check_plan_steps, check_postings, stray_latest_month
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Extract:
     budget: pl.DataFrame
     files: list[SourceFile] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
+    stray_lines: list[int] = field(default_factory=list)   # postings of a latest month that is a typo (SPEC §4)
 
 
 def _sha256(path: Path) -> str:
@@ -157,7 +158,8 @@ def read_extract(directory: Path, settings: Settings, key: bytes) -> Extract:
         problems.extend(w.as_problem() for w in warnings)
     if problems:
         raise InputError(problems)
-    return Extract(grants.drop(LINE), steps.drop(LINE), postings.drop(LINE), budget.drop(LINE), files, warnings)
+    return Extract(grants.drop(LINE), steps.drop(LINE), postings.drop(LINE), budget.drop(LINE), files, warnings,
+                   stray_latest_month(postings))
 
 
 def _file_of(files: list[SourceFile], name: str) -> str:
