@@ -61,7 +61,15 @@ def check_plan_steps(steps: pl.DataFrame, grants: pl.DataFrame, problems: list[P
             "the id of a grant in the grants file", problems)
     _report(steps, pl.col("quantity").is_null() & pl.col("rate").is_null(), fname, "quantity",
             "a new quantity or a new rate (or both)", problems, pl.lit(""))
+    check_amounts(steps, fname, problems)
     return latest_step_per_date(steps, warnings, fname)
+
+
+def check_amounts(frame: pl.DataFrame, fname: str, problems: list[Problem]) -> None:
+    """A rate or a quantity below 0 (plan steps, the buffers' lists) would turn a cost into income."""
+    for column in ("rate", "quantity"):
+        if column in frame.columns:
+            _report(frame, pl.col(column) < 0, fname, column, f"a {column} of 0 or more", problems)
 
 
 def latest_step_per_date(steps: pl.DataFrame, warnings: list[InputWarning], fname: str) -> pl.DataFrame:

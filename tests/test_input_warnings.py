@@ -137,3 +137,31 @@ def test_a_budget_without_the_budget_year_is_an_error(runner, tmp_path):
     ws = workspace(tmp_path, lambda d: (d / "budget.csv").write_text("account,year,amount\n5.38.50,2024,1.00\n"))
     result = invoke(runner, "run", "--no-save", "--as-of", "2025-06-30", "--workspace", str(ws))
     assert result.exit_code == 2 and "rows for the budget year 2025 (found: 2024)" in result.stderr
+
+
+@pytest.mark.parametrize("toml, key, expected", [
+    ('[deaths]\nenabled = "false"\n', "deaths.enabled", "true or false"),
+    ("[other_inflow]\nyears = -1\n", "other_inflow.years", "1–10"),
+    ('[bpa_sickness]\nshare = "0.1"\n', "bpa_sickness.share", "a share from 0 up to 1"),
+    ("[deaths]\nrate = { \"SEL 108\" = 2 }\n", "deaths.rate", "a yearly rate from 0 to 1"),
+    ("[bpa_sickness]\nmatch_text = \"vikar\"\n", "bpa_sickness.match_text", "a list"),
+])
+def test_buffers_toml_is_checked_by_type_and_range(runner, tmp_path, toml, key, expected):
+    ws = workspace(tmp_path)
+    (ws / "buffers").mkdir(exist_ok=True)
+    (ws / "buffers" / "buffers.toml").write_text(toml, encoding="utf-8")
+    result = invoke(runner, "run", "--no-save", "--as-of", "2025-06-30", "--workspace", str(ws), "--buffers", str(ws / "buffers"))
+    assert result.exit_code == 2, result.output
+    assert f"buffers.toml, column {key}" in result.stderr and expected in result.stderr
+
+
+def test_negative_rates_in_plan_steps_and_lists_are_errors(runner, tmp_path):
+    ws = workspace(tmp_path, lambda d: append(d / "plan_steps.csv", "G1,2025-07-01,,-5"))
+    check(runner, ws, "plan_steps.csv, line 3, column rate", "a rate of 0 or more")
+    ws = workspace(tmp_path / "b")
+    (ws / "buffers").mkdir(exist_ok=True)
+    (ws / "buffers" / "youth_transfers.csv").write_text(
+        "citizen_id,expected_start,paragraph,unit,rate,quantity,probability\nP9,2025-09-01,SEL 108,year,-100,1,0.5\n",
+        encoding="utf-8")
+    result = invoke(runner, "run", "--no-save", "--as-of", "2025-06-30", "--workspace", str(ws), "--buffers", str(ws / "buffers"))
+    assert result.exit_code == 2 and "youth_transfers.csv, line 2, column rate" in result.stderr
