@@ -37,7 +37,7 @@ class Column:
             "paragraph": "a legal basis such as 'SEL 108', '§ 85', 'ABL 105' or 'STU'",
             "date": "a date (2025-03-31, 31-03-2025 or 31.03.2025)",
             "money": "an amount in DKK with at most 2 decimals (1234.50 or 1.234,50)",
-            "number": "a number (1234.5 or 1.234,5)",
+            "number": "a number (1234.5 or 1.234,5) below 1.000.000.000.000",
             "int": "a whole number",
             "period": "an accounting period YYYY-MM",
             "choice": "one of " + ", ".join(self.choices),

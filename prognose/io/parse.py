@@ -127,11 +127,13 @@ def _parse_expr(col: Column, dtype: pl.DataType, decimal: str) -> tuple[pl.Expr,
             valid = value.is_finite()
         if col.kind == "probability":
             valid = valid & (value >= 0) & (value <= 1)
+        valid = valid & (value.abs() < 10 ** MAX_KRONER_DIGITS)   # a rate beyond any budget is a typing error
         return value, valid
     if col.kind == "int":
         if dtype == pl.String:
-            valid = c.str.contains(r"^[+-]?\d+$")
-            return pl.when(valid).then(c.cast(pl.Int64, strict=False)), valid
+            value = c.cast(pl.Int64, strict=False)
+            valid = c.str.contains(r"^[+-]?\d+$") & value.is_not_null()   # too large for the type: not valid
+            return pl.when(valid).then(value), valid
         value = c.cast(pl.Float64)
         valid = value == value.round(0)
         return pl.when(valid).then(value.cast(pl.Int64)), valid

@@ -121,6 +121,8 @@ def _load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
         return RawTable(name, path, pl.DataFrame(), {"format": "csv", "encoding": encoding}, [problem])
     head = [ln.split(_separator(ln)) for ln in lines[:first + 25]]
     header_index = _header_index(head, known)
+    if header_index is None:          # no row names anything (only separators): the first line, as found
+        header_index = first
     sep = _separator(lines[header_index])
     dialect = {"format": "csv", "encoding": encoding, "separator": {";": "semicolon", ",": "comma", "\t": "tab"}[sep]}
     warnings = InputWarning.rows("title_row", path.name, [i + 1 for i in range(first, header_index) if lines[i].strip()])

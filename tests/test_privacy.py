@@ -1,0 +1,73 @@
+"""No CPR number, in any form an export holds it, reaches any output: stdout, stderr, the snapshot
+(every parquet and JSON file) or the director's workbook — on a postings file large enough
+(over 50.000 rows) to take the paths the engine uses for large columns."""
+
+import datetime as dt
+import re
+import zipfile
+
+import polars as pl
+from conftest import invoke, tiny_frames, write
+
+D = dt.date
+# one citizen written every way, a replacement number (day + 60), and a second citizen in free text
+FORMS = ["0101901234", "010190-1234", " 0101901234 ", "010190 1234", "101901234"]
+REPLACEMENT = "6101901234"
+OTHER = "0202905678"
+DIGITS = ["0101901234", "101901234", "6101901234", "0202905678"]
+SHAPES = re.compile(r"(?<!\d)(\d{6}[-\s]?\d{4}|\d{9})(?!\d)")
+
+
+def large_extract(tmp_path):
+    frames = tiny_frames()
+    g = frames["grants"]
+    frames["grants"] = pl.concat([g, g.head(1).with_columns(pl.lit("G3").alias("grant_id"),
+                                                            pl.lit(REPLACEMENT).alias("citizen_id"),
+                                                            pl.lit(f"Bostedet v. {OTHER}").alias("provider"))])
+    p = frames["postings"].head(2)
+    n = 60_000
+    ids = [FORMS[i % len(FORMS)] for i in range(n)]
+    big = pl.concat([p] * (n // 2)).with_columns(
+        pl.Series("citizen_id", ids),
+        # free text holds the ten-digit forms (a lost leading zero happens to a number cell, not to text)
+        pl.Series("text", [f"Faktura {FORMS[i % 4].strip()},{OTHER} {REPLACEMENT}" for i in range(n)]),
+        pl.lit(None, pl.String).alias("grant_id"))
+    frames["postings"] = pl.concat([frames["postings"], big])
+    data = write(frames, tmp_path / "data", "csv")
+    (tmp_path / "buffers").mkdir()
+    (tmp_path / "buffers" / "youth_transfers.csv").write_text(
+        "citizen_id,expected_start,paragraph,unit,rate,quantity,probability\n"
+        f"{FORMS[3]},2025-09-01,SEL 108,year,100000,1,0.5\n{OTHER},2025-10-01,SEL 108,year,100000,1,0.5\n",
+        encoding="utf-8")
+    (tmp_path / "prognose.toml").write_text("", encoding="utf-8")
+    return data
+
+
+def leaks(text: str) -> list[str]:
+    return [m for m in SHAPES.findall(text) if m.replace("-", "").replace(" ", "").zfill(10) in
+            {d.zfill(10) for d in DIGITS}]
+
+
+def test_no_cpr_number_anywhere(runner, tmp_path):
+    large_extract(tmp_path)
+    ws = ["--workspace", str(tmp_path)]
+    outputs = [invoke(runner, "run", "--as-of", "2025-06-30", *ws, "--format", fmt) for fmt in ("table", "json", "csv")]
+    outputs += [invoke(runner, "--verbose", "validate", *ws), invoke(runner, "buffers", "--as-of", "2025-06-30", *ws),
+                invoke(runner, "report", "-o", str(tmp_path / "r.xlsx"), "--with-citizens", *ws)]
+    for result in outputs:
+        assert result.exit_code == 0, result.stderr
+        assert not leaks(result.stdout + result.stderr)
+    snapshot = next((tmp_path / "snapshots").glob("2025-06-30*"))
+    for path in snapshot.rglob("*"):
+        if path.suffix == ".parquet":
+            frame = pl.read_parquet(path)
+            for column in [c for c, t in frame.schema.items() if t == pl.String]:
+                values = frame.get_column(column).drop_nulls().unique().to_list()
+                assert not leaks("\n".join(values)), (path.name, column)
+        elif path.is_file():
+            assert not leaks(path.read_text(encoding="utf-8")), path.name
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as book:
+        for name in book.namelist():
+            assert not leaks(book.read(name).decode("utf-8", "replace")), name
+    pseudonyms = pl.read_parquet(snapshot / "inputs" / "postings.parquet").get_column("citizen_id").drop_nulls().unique()
+    assert pseudonyms.len() == 1            # every form of the one citizen became one pseudonym
