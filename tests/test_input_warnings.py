@@ -165,3 +165,14 @@ def test_negative_rates_in_plan_steps_and_lists_are_errors(runner, tmp_path):
         encoding="utf-8")
     result = invoke(runner, "run", "--no-save", "--as-of", "2025-06-30", "--workspace", str(ws), "--buffers", str(ws / "buffers"))
     assert result.exit_code == 2 and "youth_transfers.csv, line 2, column rate" in result.stderr
+
+
+def test_the_report_lists_the_warnings_on_its_assumptions_sheet(runner, tmp_path):
+    import openpyxl
+
+    ws = workspace(tmp_path, WARNINGS["total row"][0])
+    assert invoke(runner, "run", "--as-of", "2025-06-30", "--workspace", str(ws)).exit_code == 0
+    assert invoke(runner, "report", "-o", str(tmp_path / "r.xlsx"), "--workspace", str(ws)).exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Forudsætninger"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("budget.csv: 1 × sumrække (I alt) nederst") for t in texts)

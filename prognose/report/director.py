@@ -79,6 +79,7 @@ class Report:
     engine_version: str
     sentences: list[str]
     citizens: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # how the input was read where it was not as agreed
 
     @property
     def total(self) -> dict[str, int]:
@@ -188,5 +189,6 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
     return Report(lang, sign, snap.meta["year"], dt.date.fromisoformat(snap.meta["as_of"]), snap.path.name,
                   previous.path.name if previous is not None else None, accounts, paragraphs, comps, months, hist,
                   bridge_rows, totals, snap.buffers.get("buffers", []), fresh, snap.meta.get("inputs", []),
-                  snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [])
+                  snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [],
+                  [w["text"][lang] for w in snap.meta.get("warnings", [])])
 

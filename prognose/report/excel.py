@@ -34,6 +34,7 @@ T = {
     "da": {
         "overview": "Overblik", "months": "Måneder", "trend": "Udvikling", "changes": "Ændringer", "buffers": "Buffere",
         "assumptions": "Forudsætninger", "citizens": "Borgere",
+        "read_as": "Sådan blev udtrækket læst (advarsler)", "no_warnings": "Ingen advarsler: alt blev læst som aftalt.",
         "title": "Forventet regnskab {year} — det specialiserede voksenområde", "asof": "Opgjort pr. {d} (snapshot {s})",
         "account": "Konto", "area": "Område", "paragraph": "Paragraf", "budget": "Korr. budget", "booked": "Bogført",
         "forecast": "Forventet regnskab", "deviation": "Afvigelse", "pct": "Afvigelse %", "total": "I alt",
@@ -63,6 +64,7 @@ T = {
     "en": {
         "overview": "Overview", "months": "Months", "trend": "Trend", "changes": "Changes", "buffers": "Buffers",
         "assumptions": "Assumptions", "citizens": "Citizens",
+        "read_as": "How the extract was read (warnings)", "no_warnings": "No warnings: everything was read as agreed.",
         "title": "Forecast {year} — specialised adult social area", "asof": "As of {d} (snapshot {s})",
         "account": "Account", "area": "Area", "paragraph": "Paragraph", "budget": "Revised budget", "booked": "Booked",
         "forecast": "Forecast", "deviation": "Deviation", "pct": "Deviation %", "total": "Total",
@@ -406,6 +408,11 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
         s.put(row, 1, f.get("name", ""))
         s.put(row, 2, str(f.get("path", "")).replace("\\", "/").rsplit("/", 1)[-1])
         s.put(row, 3, f.get("sha256", ""))
+    row += 2
+    s.header(row, [t["read_as"], "", ""])
+    for text in rep.warnings or [t["no_warnings"]]:
+        row += 1
+        s.put(row, 1, text)
     row += 2
     s.header(row, [t["setting"], t["value"], t["origin"]])
     for k, v, origin in rep.settings:
