@@ -176,3 +176,33 @@ def test_the_report_lists_the_warnings_on_its_assumptions_sheet(runner, tmp_path
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Forudsætninger"]
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("budget.csv: 1 × sumrække (I alt) nederst") for t in texts)
+
+
+def test_title_rows_above_the_header_of_a_workbook(runner, tmp_path):
+    import openpyxl
+
+    def budget_as_xlsx(d):
+        (d / "budget.csv").unlink()
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["Korrigeret budget, udtrukket 30.06.2025"])
+        sheet.append([])
+        sheet.append(["account", "year", "amount"])
+        for row in (["5.38.50", 2025, 1300000], ["5.38.38", 2025, 9000000], ["5.38.50", 2024, 1100000]):
+            sheet.append(row)
+        book.save(d / "budget.xlsx")
+
+    ws = workspace(tmp_path, budget_as_xlsx)
+    result = invoke(runner, "run", "--no-save", "--as-of", "2025-06-30", "--workspace", str(ws))
+    assert result.exit_code == 0, result.stderr
+    assert "budget.xlsx: 1 × rækker over kolonneoverskrifterne: sprunget over (linje 1)" in result.stderr
+
+
+def test_a_field_beyond_the_csv_limit_names_its_line(runner, tmp_path):
+    ws = workspace(tmp_path, lambda d: append(d / "postings.csv", '2025-04-01,2025-04,5.38.50,1.00,,,,finance,"' + "x" * 140_000 + '"'))
+    check(runner, ws, "postings.csv, line 6", "fields below 131.072 characters")
+
+
+def test_two_columns_of_one_name(runner, tmp_path):
+    ws = workspace(tmp_path, lambda d: (d / "budget.csv").write_text("account,year,amount,year\n5.38.50,2025,1.00,2025\n"))
+    check(runner, ws, "budget.csv, line 1", "each column name once (twice: 'year')")

@@ -181,11 +181,16 @@ def _rows_with_csv_module(text: str, sep: str, fname: str, header_line: int):
     problems: list[Problem] = []
     skipped: list[int] = []
     start = 1
-    for cells in reader:
+    try:
+        rows_read = list(_numbered(reader))
+    except csv.Error as exc:          # an unterminated quote, a field beyond the csv module's limit
+        what = "a closing quote" if "unexpected end" in str(exc) or "EOF" in str(exc) else "fields below 131.072 characters"
+        return pl.DataFrame(), [Problem(fname, reader.line_num, None, None, f"{what} (the file cannot be read from here on)")], []
+    for cells, line_num in rows_read:
         if start < header_line or not any(c.strip() for c in cells):
             if header is not None and len(cells) > 1:
                 skipped.append(start)
-            start = reader.line_num + 1
+            start = line_num + 1
             continue
         if header is None:
             header = _header_names(cells)
@@ -197,11 +202,17 @@ def _rows_with_csv_module(text: str, sep: str, fname: str, header_line: int):
         else:
             rows.append([c.strip() or None for c in cells])
             line_numbers.append(start)
-        start = reader.line_num + 1
+        start = line_num + 1
     header = header or []
     data = {h: [r[i] for r in rows] for i, h in enumerate(header)}
     frame = pl.DataFrame({LINE: line_numbers, **data}, schema={LINE: pl.Int64, **{h: pl.String for h in header}})
     return frame, problems, skipped
+
+
+def _numbered(reader):
+    """Each row with the number of the line it ends on."""
+    for cells in reader:
+        yield cells, reader.line_num
 
 
 def _cell_text(value) -> str | None:
