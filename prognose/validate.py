@@ -120,11 +120,10 @@ def stray_latest_month(postings: pl.DataFrame) -> list[int]:
     """The lines of the postings in the latest posting month when that month holds fewer than
     STRAY_SHARE of the postings of an average month of the three before it (SPEC §4: a typo in
     a date, which must not set the default as-of date); else none."""
-    bounds = date_bounds(postings, "posting_date")
-    if bounds is None:
-        return []
-    month = per_day(pl.col("posting_date"), *bounds, lambda d: d.dt.month_start()).alias("m")
-    counts = postings.group_by(month).agg(pl.len().alias("n")).sort("m")
+    # counted per posting day first (a few hundred days), then per month: one pass over the postings
+    days = postings.lazy().group_by("posting_date").agg(pl.len().alias("n")).collect()
+    counts = (days.group_by(pl.col("posting_date").dt.month_start().alias("m")).agg(pl.col("n").sum())
+              .drop_nulls().sort("m"))
     if counts.height < 4:
         return []
     latest = counts.get_column("m")[-1]

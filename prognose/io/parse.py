@@ -188,12 +188,13 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
 
     columns = [pl.col(LINE)]
     flags = []
+    padded = _padded_columns(frame, spec)
     for col in spec:
         if col.name not in frame.columns:
             dtype = _DTYPES.get(col.kind, pl.String)
             columns.append(pl.lit(None, dtype=dtype).alias(col.name))
             continue
-        value, bad = _parse_column(frame, col, decimal)
+        value, bad = _parse_column(frame, col, decimal, padded)
         columns.append(value.alias(col.name))
         flags.append((col, bad.alias(f"_bad_{col.name}")))
     typed = frame.select(*columns, *[f for _, f in flags])
@@ -238,7 +239,7 @@ def _read_as_controllers_would(table: RawTable, spec: tuple[Column, ...]) -> pl.
     return frame
 
 
-def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Expr, pl.Expr]:
+def _parse_column(frame: pl.DataFrame, col: Column, decimal: str, padded: set[str]) -> tuple[pl.Expr, pl.Expr]:
     """(typed value, is_bad) for one column. A column with few distinct values (accounts, codes,
     periods, kinds) is parsed once per distinct value and mapped back: the same result, without
     running string functions over millions of rows."""
@@ -248,7 +249,7 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Ex
         # already typed (parquet): only presence to check. Large text columns are taken as
         # stored where no value is padded or empty (the common case: no copy); else trimmed, with
         # empty strings as missing, as every smaller file is.
-        if col.kind == "text" and _needs_trim(frame.get_column(col.name)):
+        if col.name in padded:
             value = pl.when(raw.str.strip_chars() != "").then(raw.str.strip_chars())
         else:
             value = raw
@@ -281,9 +282,15 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str) -> tuple[pl.Ex
     return value_map, bad_map
 
 
-def _needs_trim(values: pl.Series) -> bool:
-    ends = [values.str.starts_with(c) | values.str.ends_with(c) for c in (" ", "\t")]
-    return bool((values.eq("") | ends[0] | ends[1]).any())
+def _padded_columns(frame: pl.DataFrame, spec: tuple[Column, ...]) -> set[str]:
+    """The large text columns holding an empty or padded value, found in one query over all of them."""
+    names = [c.name for c in spec if c.kind == "text" and c.name in frame.columns and frame.schema[c.name] == pl.String]
+    if frame.height < LARGE or not names:
+        return set()
+    flags = frame.lazy().select([(pl.col(n).eq("") | pl.col(n).str.starts_with(" ") | pl.col(n).str.ends_with(" ")
+                                  | pl.col(n).str.starts_with("\t") | pl.col(n).str.ends_with("\t")).any().alias(n)
+                                 for n in names]).collect().row(0, named=True)
+    return {n for n, flagged in flags.items() if flagged}
 
 
 def _date_styles(frame: pl.DataFrame, columns: list[str]) -> str:
