@@ -28,50 +28,50 @@ MIN_CUTS = 6                # past forecasts needed to measure the error of an h
 WINDOWS = (12, 6, 3)        # months the level may be the mean of; the first is the default
 
 
-def horizon_error(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
-    """account → horizon_sd: how far the sum of the next `horizon` months has fallen from the level
-    of the 12 months before, measured at every month of the account's own history where both are
-    known (root mean square, øre). This is the error of the unexplained part's forecast, and of the
-    billing timing it absorbs (an invoice a month late shows here as one month low, the next high).
-    With fewer than MIN_CUTS such past forecasts: the monthly spread σ·√(h + h²/12) instead.
+def past_forecasts(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
+    """At every month of each account's history: the sum of the next `horizon` months (actual)
+    and the level each window of WINDOWS would have forecast it from (level_W, the mean of the W
+    months before). h: account, month, adj (seasonally adjusted unexplained amounts, øre)."""
+    return (h.sort("account", "month")
+            .with_columns(pl.col("adj").cum_sum().over("account").alias("cum"))
+            .with_columns((pl.col("cum") - pl.col("adj")).alias("before"),
+                          pl.col("cum").shift(-(horizon - 1)).over("account").alias("through"))
+            .with_columns((pl.col("through") - pl.col("before")).alias("actual"),
+                          *[((pl.col("before") - pl.col("before").shift(w).over("account")) / w).alias(f"level_{w}")
+                            for w in WINDOWS]))
 
-    h: account, month, adj (seasonally adjusted unexplained amounts, øre)."""
-    if horizon <= 0 or h.is_empty():
+
+def level_window(past: pl.DataFrame, horizon: int) -> pl.DataFrame:
+    """account → window: of WINDOWS, the number of closed months whose mean, at every past month
+    with a year before it and `horizon` months after it, forecast the sum of those months with
+    the least squared error (WINDOWS[0] with fewer than MIN_CUTS such months)."""
+    if horizon <= 0 or past.is_empty():
+        return pl.DataFrame(schema={"account": pl.String, "window": pl.Int64})
+    cuts = past.filter(pl.col("actual").is_not_null() & pl.col(f"level_{max(WINDOWS)}").is_not_null())
+    errors = [((pl.col("actual") - horizon * pl.col(f"level_{w}")) ** 2).mean().alias(f"e{w}") for w in WINDOWS]
+    scored = cuts.group_by("account").agg(*errors, pl.len().alias("cuts"))
+    best = pl.when(pl.col("cuts") < MIN_CUTS).then(pl.lit(WINDOWS[0]))
+    for w in WINDOWS:   # the window whose error is the least of all
+        best = best.when(pl.col(f"e{w}") <= pl.min_horizontal(*[pl.col(f"e{v}") for v in WINDOWS])).then(pl.lit(w))
+    return scored.select("account", best.otherwise(pl.lit(WINDOWS[0])).cast(pl.Int64).alias("window"))
+
+
+def horizon_error(past: pl.DataFrame, windows: pl.DataFrame, horizon: int) -> pl.DataFrame:
+    """account → horizon_sd: how far the sum of the next `horizon` months has fallen from the level
+    of the account's window, at every month of its own history where both are known (root mean
+    square, øre). This is the error of the unexplained part's forecast, and of the billing timing
+    it absorbs (an invoice a month late shows here as one month low, the next high). With fewer
+    than MIN_CUTS such past forecasts: the monthly spread σ·√(h + h²/12) instead."""
+    if horizon <= 0 or past.is_empty():
         return pl.DataFrame(schema={"account": pl.String, "horizon_sd": pl.Float64})
-    s = (h.sort("account", "month")
-         .with_columns(pl.col("adj").cum_sum().over("account").alias("cum"))
-         .with_columns((pl.col("cum") - pl.col("adj")).alias("before"),
-                       pl.col("cum").shift(-(horizon - 1)).over("account").alias("through"))
-         .with_columns(pl.col("before").shift(12).over("account").alias("year_before"))
-         .with_columns((pl.col("through") - pl.col("before")
-                        - horizon * (pl.col("before") - pl.col("year_before")) / 12).alias("err")))
+    window = pl.col("window").fill_null(WINDOWS[0])
+    level = pl.coalesce([pl.when(window == w).then(pl.col(f"level_{w}")) for w in WINDOWS])
+    s = past.join(windows, on="account", how="left").with_columns((pl.col("actual") - horizon * level).alias("err"))
     return (s.group_by("account")
             .agg((pl.col("err").drop_nulls() ** 2).mean().sqrt().alias("rmse"), pl.col("err").drop_nulls().len().alias("cuts"),
                  pl.col("adj").std().alias("sigma"))
             .select("account", pl.when(pl.col("cuts") >= MIN_CUTS).then(pl.col("rmse"))
                     .otherwise(pl.col("sigma") * (horizon + horizon ** 2 / 12) ** 0.5).fill_null(0.0).alias("horizon_sd")))
-
-
-def level_window(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
-    """account → window: of WINDOWS, the number of closed months whose mean, at every past month
-    of the account's history with a year before it and `horizon` months after it, forecast the
-    sum of those months with the least squared error (WINDOWS[0] with fewer than MIN_CUTS).
-    h: account, month, adj (seasonally adjusted, øre)."""
-    if horizon <= 0 or h.is_empty():
-        return pl.DataFrame(schema={"account": pl.String, "window": pl.Int64})
-    s = (h.sort("account", "month")
-         .with_columns(pl.col("adj").cum_sum().over("account").alias("cum"))
-         .with_columns((pl.col("cum") - pl.col("adj")).alias("before"),
-                       pl.col("cum").shift(-(horizon - 1)).over("account").alias("through"))
-         .with_columns(*[pl.col("before").shift(w).over("account").alias(f"b{w}") for w in WINDOWS])
-         .filter(pl.col("through").is_not_null() & pl.col(f"b{max(WINDOWS)}").is_not_null()))
-    errors = [((pl.col("through") - pl.col("before") - horizon * (pl.col("before") - pl.col(f"b{w}")) / w) ** 2)
-              .mean().alias(f"e{w}") for w in WINDOWS]
-    scored = s.group_by("account").agg(*errors, pl.len().alias("cuts"))
-    best = pl.when(pl.col("cuts") < MIN_CUTS).then(pl.lit(WINDOWS[0]))
-    for w in WINDOWS:   # the window whose error is the least of all
-        best = best.when(pl.col(f"e{w}") <= pl.min_horizontal(*[pl.col(f"e{v}") for v in WINDOWS])).then(pl.lit(w))
-    return scored.select("account", best.otherwise(pl.lit(WINDOWS[0])).cast(pl.Int64).alias("window"))
 
 
 def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: list[dt.date],
@@ -106,7 +106,8 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
         .with_columns(pl.when(pl.col("share").is_between(*DRIVER_SHARE)).then(pl.col("share")).otherwise(None).alias("share"))
         .select("account", "share")
     )
-    windows = level_window(h, len(targets))
+    past = past_forecasts(h, len(targets))
+    windows = level_window(past, len(targets))
     recent = h.filter(pl.col("age") < 12).join(windows, on="account", how="left")
     before = h.filter((pl.col("age") >= 12) & (pl.col("age") < 24))
     in_window = pl.col("age") < pl.col("window").fill_null(WINDOWS[0])
@@ -128,7 +129,7 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
               on="account", how="left")
         .join(fit, on="account", how="left")
         .with_columns(pl.when(pl.col("share").is_not_null()).then(0.0).otherwise(pl.col("trend")).alias("trend"))
-        .join(horizon_error(h, len(targets)), on="account", how="left")
+        .join(horizon_error(past, windows, len(targets)), on="account", how="left")
         .select("account", "level", "trend", pl.col("share").fill_null(0.0), "own_level",
                 pl.col("season_range").fill_null(0.0), "months_used", "window", pl.col("horizon_sd").fill_null(0.0))
     )

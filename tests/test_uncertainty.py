@@ -12,7 +12,7 @@ from conftest import D, ROOT, invoke
 from prognose import app
 from prognose.backtest import coverage, coverage_share
 from prognose.buffers import EVENTS
-from prognose.residual import horizon_error
+from prognose.residual import horizon_error, level_window, past_forecasts
 from prognose.uncertainty import NORMAL_FROM, interval, simulate_events
 
 
@@ -85,10 +85,11 @@ def test_interval_is_point_plus_the_quantiles_and_the_total_is_not_a_sum_of_quan
 def test_horizon_error_is_the_past_error_of_a_level_forecast():
     months = pl.date_range(D(2022, 1, 1), D(2024, 12, 1), "1mo", eager=True)
     flat = pl.DataFrame({"account": "a", "month": months, "adj": [100.0] * len(months)})
-    assert horizon_error(flat, 3).get_column("horizon_sd").to_list() == [0.0]
+    twelve = pl.DataFrame({"account": ["a"], "window": [12]})
+    assert horizon_error(past_forecasts(flat, 3), twelve, 3).get_column("horizon_sd").to_list() == [0.0]
     # a step of +10 a month after 18 months: a level forecast misses by the step over the horizon
     step = flat.with_columns(pl.when(pl.int_range(pl.len()) >= 18).then(110.0).otherwise(100.0).alias("adj"))
-    sd = horizon_error(step, 1).get_column("horizon_sd").item()
+    sd = horizon_error(past_forecasts(step, 1), twelve, 1).get_column("horizon_sd").item()
     # cuts at months 12..35; errors: 0 before the step reaches the horizon, then 10 − (months of the
     # step in the year before)·10/12 while the level catches up, 0 once it has
     errs = [0.0] * 6 + [10 - 10 * k / 12 for k in range(0, 12)] + [0.0] * 6
@@ -171,3 +172,12 @@ def test_backtest_reports_coverage_and_runs_from_saved_snapshots(runner, tmp_pat
         assert value == json.loads((tmp_path / f"{name}.json").read_text())["total"]["forecast"]
     assert len(doc["interval"]) == 2 and doc["coverage"] in (0.0, 0.5, 1.0)
     assert all(b["p10"] <= from_snapshots[b["as_of"]] <= b["p90"] for b in doc["interval"])
+
+
+def test_a_level_that_moved_is_followed_by_the_shortest_window():
+    months = pl.date_range(D(2022, 1, 1), D(2024, 12, 1), "1mo", eager=True)
+    steps = pl.DataFrame({"account": "a", "month": months}).with_columns(
+        (100.0 + 10.0 * (pl.int_range(pl.len()) // 9)).alias("adj"))     # a new level every nine months
+    assert level_window(past_forecasts(steps, 3), 3).get_column("window").to_list() == [3]
+    noisy = pl.DataFrame({"account": "a", "month": months, "adj": [100.0 + (40 if i % 2 else -40) for i in range(36)]})
+    assert level_window(past_forecasts(noisy, 3), 3).get_column("window").to_list() == [12]
