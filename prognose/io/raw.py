@@ -38,6 +38,12 @@ def find_table(directory: Path, name: str) -> list[Path]:
     return [directory / f"{name}{s}" for s in SUFFIXES if (directory / f"{name}{s}").exists()]
 
 
+# What each format's reader raises for a damaged file (anything else is a fault of ours, not the file's).
+DAMAGED = {".csv": (OSError,),
+           ".xlsx": (OSError, ValueError, KeyError, EOFError),    # openpyxl: a broken zip or a part missing
+           ".parquet": (OSError, pl.exceptions.PolarsError)}
+
+
 def load_raw(path: Path, name: str, known: frozenset[str] = frozenset()) -> RawTable:
     """The file's rows as raw values. `known` holds the (lower-case) column names the file may
     use: the header is the first row naming two of them, so a title row above it is skipped."""
@@ -52,8 +58,8 @@ def load_raw(path: Path, name: str, known: frozenset[str] = frozenset()) -> RawT
             return RawTable(name, path, frame, {"format": "parquet"})
         else:
             raise ValueError(f"unsupported file type {path.suffix}")
-    except (OSError, ValueError, KeyError, EOFError, csv.Error, pl.exceptions.PolarsError) as exc:
-        # a broken zip, a truncated parquet, an unterminated quote: no reading of it can be trusted
+    except DAMAGED.get(suffix, ()) as exc:
+        # a broken zip, a truncated parquet: no reading of it can be trusted
         what = type(exc).__name__
         return RawTable(name, path, pl.DataFrame(), {"format": suffix.lstrip(".")},
                         [Problem(path.name, None, None, None, f"a readable {suffix.lstrip('.')} file ({what})")])
