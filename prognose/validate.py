@@ -6,8 +6,6 @@ unknown grant, a budget account given twice for a year: each becomes a Problem w
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
 from prognose.errors import InputWarning, Problem

@@ -5,7 +5,6 @@ with an independent reading of the postings (the shared scorer's own CSV reader)
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
