@@ -26,7 +26,7 @@ from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA, accounts_in_use
 from prognose.months import add_months, date_bounds, last_closed_month, month_end, month_number, per_day
-from prognose.labels import label
+from prognose.labels import kroner, label, number
 from prognose.linking import link_by_citizen
 from prognose.blocks import MonthBlocks
 from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes, estimate_k, k_matrix, measure_outstanding,
@@ -207,11 +207,11 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = list(buffers.notes) if buffers is not None else []
     if linked_by_citizen.postings:
-        n, kr = linked_by_citizen.postings, f"{linked_by_citizen.ore / 100:,.0f}"
-        notes.append({"da": f"{n} posteringer ({kr.replace(',', '.')} kr.) uden bevillings-id er knyttet til borgerens "
+        n, ore = linked_by_citizen.postings, linked_by_citizen.ore
+        notes.append({"da": f"{number(n)} posteringer ({kroner(ore)} kr.) uden bevillings-id er knyttet til borgerens "
                             "eneste løbende bevilling på kontoen",
-                      "en": f"{n} postings ({kr} DKK) without a grant id were linked to the citizen's only running "
-                            "grant on the account"})
+                      "en": f"{number(n, 'en')} postings (DKK {kroner(ore, 'en')}) without a grant id were linked to the "
+                            "citizen's only running grant on the account"})
     notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]
     no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
     if no_budget:
