@@ -69,9 +69,10 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
         raise UsageError(f"--as-of {as_of} is outside budget year {year} and its supplementary period")
     with stage("read buffers"):
         bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
-    warnings = [*ex.warnings, *bufs.warnings, *_as_of_warnings(ex.postings, as_of)]
-    if settings.strict and warnings:
-        raise InputError([w.as_problem() for w in warnings])
+    later = [*bufs.warnings, *_as_of_warnings(ex.postings, as_of)]   # the extract's own were checked on reading
+    if settings.strict and later:
+        raise InputError([w.as_problem() for w in later])
+    warnings = [*ex.warnings, *later]
     fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs, draws=draws, seed=seed)
     return Run(settings, ex, fc, bufs, warnings)
 

@@ -92,8 +92,8 @@ class InputWarning:
 
     def as_problem(self) -> Problem:
         line = self.lines[0] if self.lines else None
-        return Problem(self.file, line, None, None,
-                       f"no {WARNINGS[self.kind][1].split(':')[0]} ({self.count} row(s); --strict)")
+        what = WARNINGS[self.kind][1].split(":")[0]
+        return Problem(self.file, line, None, None, f"{what} ({self.count}): a warning, an error under --strict")
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "file": self.file, "count": self.count, "lines": list(self.lines),

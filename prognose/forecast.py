@@ -158,7 +158,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         linked = linked.select("gi", "amount", per_day(pl.col("posting_month"), posted[0].replace(day=1), posted[1], month_number)
                                .alias("pm"), per_day(pl.col("period"), *periods, month_number).alias("pn"))
         if learn_lag:   # what providers invoice of a grant's cost; the lag is measured on that
-            ratio, closed, drift, ratio_table = billing_ratios(invoiced, pieces, linked, as_of)
+            ratio, closed, drift, _ = billing_ratios(invoiced, pieces, linked, as_of)
             pieces = scale_pieces(pieces, ratio, closed, drift)
         classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
                                 ).with_columns(COHORT.alias("cohort"))

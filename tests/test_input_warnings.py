@@ -206,3 +206,19 @@ def test_a_field_beyond_the_csv_limit_names_its_line(runner, tmp_path):
 def test_two_columns_of_one_name(runner, tmp_path):
     ws = workspace(tmp_path, lambda d: (d / "budget.csv").write_text("account,year,amount,year\n5.38.50,2025,1.00,2025\n"))
     check(runner, ws, "budget.csv, line 1", "each column name once (twice: 'year')")
+
+
+def test_date_cells_of_a_workbook_are_dates_without_a_warning(runner, tmp_path):
+    import openpyxl
+
+    def steps_as_xlsx(d):
+        (d / "plan_steps.csv").unlink()
+        book = openpyxl.Workbook()
+        book.active.append(["grant_id", "effective_date", "quantity", "rate"])
+        book.active.append(["G2", dt.datetime(2025, 6, 1), 4, None])     # how Excel stores a date
+        book.save(d / "plan_steps.xlsx")
+
+    ws = workspace(tmp_path, steps_as_xlsx)
+    result = invoke(runner, "--strict", "run", "--no-save", "--as-of", "2025-04-30", "--workspace", str(ws))
+    assert result.exit_code == 0, result.stderr
+    assert "00:00" not in result.stderr

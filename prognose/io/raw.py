@@ -224,8 +224,8 @@ def _numbered(reader):
 def _cell_text(value) -> str | None:
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
+    if isinstance(value, dt.datetime):   # Excel's date cells are datetimes at midnight: the date
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
