@@ -77,6 +77,22 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
     return Run(settings, ex, fc, bufs, warnings)
 
 
+def refusion(settings: Settings, year: int | None = None, as_of: dt.date | None = None):
+    """The refund of expensive single cases for `year` (default: the as-of date's), as of `as_of`:
+    for the budget year the forecast's own (with the buffers' changes to citizens' costs); for an
+    earlier year from its grants alone, with thresholds learned only from the years before it."""
+    from prognose.refusion import forecast_refusion
+
+    ex = read(settings)
+    as_of = as_of or default_as_of(ex)
+    year = year or as_of.year
+    if year == as_of.year or (year == as_of.year - 1 and as_of.month <= 2):
+        return forecast(settings, as_of, year, extract=ex, draws=0).forecast.refusion, as_of
+    known = ex.grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
+    return forecast_refusion(known, ex.plan_steps, ex.postings, settings.refusion, settings.price_index, year, as_of,
+                             year - 3), as_of
+
+
 def _as_of_warnings(postings: pl.DataFrame, as_of: dt.date) -> list[InputWarning]:
     """An as-of date months past the latest posting forecasts months as if nothing was booked in them."""
     latest = postings.get_column("posting_date").max()

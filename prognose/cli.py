@@ -205,6 +205,23 @@ def buffers(
 
 @cli.command()
 @guarded
+def refusion(
+    workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, buffers: Optional[Path] = BUFFERS,
+    as_of: Optional[str] = AS_OF,
+    year: Optional[int] = typer.Option(None, "--year", help="The year (default: the as-of date's); an earlier year is "
+                                                             "computed from its grants with thresholds learned from the years before it."),
+    fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
+) -> None:
+    """The refund of expensive single cases: thresholds, what is booked and still to come, and the citizens near a threshold."""
+    settings = _settings(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    rf, at = app.refusion(settings, year, parse_date(as_of, "--as-of"))
+    from prognose.report import refusion_report
+
+    emit(refusion_report.render(rf, at, settings.lang, output_format(out, fmt).value), out)
+
+
+@cli.command()
+@guarded
 def diff(
     snapshots: list[str] = typer.Argument(None, help="Snapshots A and B (as-of dates or folders); default: the two latest."),
     workspace: Optional[Path] = WORKSPACE, top: int = typer.Option(10, "--top", help="Citizens behind the largest changes."),

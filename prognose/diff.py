@@ -89,10 +89,10 @@ def bridge(a, b) -> Bridge:
     def neg(f: pl.DataFrame) -> pl.DataFrame:
         return f.with_columns(-pl.col("ore"))
 
-    def closed_and_ahead(fa: pl.DataFrame, fb: pl.DataFrame, expected: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    def closed_and_ahead(fa: pl.DataFrame, fb: pl.DataFrame, *expected: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Change from fa to fb split in: months that closed (booked vs what A expected) and the rest."""
         closed = pl.concat([fb.filter((pl.col("origin") == "booked") & closing),
-                            neg(fa.filter(pl.col("origin").is_in(["booked", expected]) & closing))])
+                            neg(fa.filter(pl.col("origin").is_in(["booked", *expected]) & closing))])
         rest = pl.concat([fb, neg(fa), neg(closed)])
         return (closed.group_by(keys).agg(pl.col("ore").sum().alias("amount")),
                 rest.group_by(keys).agg(pl.col("ore").sum().alias("amount")))
@@ -136,19 +136,48 @@ def bridge(a, b) -> Bridge:
         label = ("list or assumptions edited, and re-estimated" if edited else
                  "re-estimated as time passes" if same_year else f"re-estimated for {b.meta['year']}")
         add(rest.rename({"ore": "amount"}), f"buffer {name}", label)
-    # 3. the part no grant explains: months that closed between A and B, and the re-estimate ahead
-    unexpl = pl.col("grant_id").is_null() & pl.col("origin").is_in(["booked", "unexplained"])
-    closed, ahead = closed_and_ahead(la.filter(unexpl), lb.filter(unexpl), "unexplained")
+    # 3. the part no grant explains and the refund of expensive cases: months that closed between A
+    # and B (booked vs expected, the refund's instalments included), and each one's re-estimate ahead
+    unexpl = pl.col("grant_id").is_null() & pl.col("origin").is_in(["booked", "unexplained", "refusion"])
+    closed, ahead = closed_and_ahead(la.filter(unexpl), lb.filter(unexpl), "unexplained", "refusion")
+    refund = pl.col("origin") == "refusion"
+    refund_ahead = (pl.concat([lb.filter(refund), neg(la.filter(refund & ~closing))])
+                    .group_by(keys).agg(pl.col("ore").sum().alias("amount")))
+    ahead = pl.concat([ahead, refund_ahead.with_columns(-pl.col("amount"))]).group_by(keys).agg(pl.col("amount").sum())
     if same_year:
         add(closed, "unexplained part", "months that closed: booked vs expected")
         add(ahead, "unexplained part", "re-estimated ahead")
     else:
         add(ahead, "another budget year", f"the part no grant explains, {b.meta['year']} against {a.meta['year']}")
+    crossed = threshold_crossings(a.result.get("refusion"), b.result.get("refusion"))
+    add(crossed, "refusion", "a citizen crossed a threshold")
+    add(pl.concat([refund_ahead, crossed.with_columns(-pl.col("amount"))]).group_by(keys).agg(pl.col("amount").sum()),
+        "refusion", "refund re-estimated" if same_year else f"refund for {b.meta['year']} against {a.meta['year']}")
     rows = (pl.concat(parts)
             .group_by("cause", "detail", "account", "paragraph", "citizen_id", "grant_id").agg(pl.col("amount").sum())
             .filter(pl.col("amount") != 0).sort("cause", "detail", "account", "grant_id", "citizen_id", nulls_last=True))
     return Bridge(a.as_of, b.as_of, a.meta["year"], b.meta["year"], int(la["ore"].sum()), int(lb["ore"].sum()), rows,
                   _budget(a, b))
+
+
+def threshold_crossings(doc_a: dict | None, doc_b: dict | None) -> pl.DataFrame:
+    """The change in refund (as income: negative when it grows) of the citizens whose band moved —
+    below, between or above the two thresholds — from A to B, on B's account (grant_id, account,
+    paragraph, citizen_id, amount in øre). A citizen not listed is below both (no refund)."""
+    schema = {"citizen_id": pl.String, "account": pl.String, "band": pl.Int64, "refund": pl.Int64}
+
+    def frame(doc: dict | None) -> pl.DataFrame:
+        rows = [(c["citizen"], c["account"], c["band"], int(round(c["refund"] * 100))) for c in (doc or {}).get("citizens", [])]
+        return pl.DataFrame(rows, schema=schema, orient="row")
+    if doc_a is None or doc_b is None or doc_a.get("year") != doc_b.get("year"):
+        return pl.DataFrame(schema={"grant_id": pl.String, "account": pl.String, "paragraph": pl.String,
+                                    "citizen_id": pl.String, "amount": pl.Int64})
+    j = frame(doc_b).join(frame(doc_a), on="citizen_id", how="full", coalesce=True, suffix="_a").with_columns(
+        pl.col("band", "band_a", "refund", "refund_a").fill_null(0))
+    return (j.filter(pl.col("band") != pl.col("band_a"))
+            .select(pl.lit(None, pl.String).alias("grant_id"), pl.coalesce("account", "account_a").alias("account"),
+                    pl.lit(None, pl.String).alias("paragraph"), "citizen_id",
+                    (pl.col("refund_a") - pl.col("refund")).alias("amount")))
 
 
 def _inputs_changed(a, b, buffer: str) -> bool:

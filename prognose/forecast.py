@@ -33,6 +33,7 @@ from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes,
                           month_of_year, outstanding, timing_cv)
 from prognose.periodise import periodise, round_half_up
 from prognose.realisation import billing_ratios, scale_pieces
+from prognose.refusion import Refusion, forecast_refusion
 from prognose.residual import forecast_unexplained
 from prognose.timing import stage, timed
 from prognose.uncertainty import DRAWS, Interval, interval
@@ -59,6 +60,7 @@ class Forecast:
     buffers: list = field(default_factory=list)   # BufferResult per buffer, in ORDER
     notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}: what the controller should know
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
+    refusion: Refusion | None = None            # the refund of expensive single cases (refusion.py)
 
 
 def sole_paragraph(grants: pl.DataFrame, paragraph_accounts: dict[str, str]) -> pl.DataFrame:
@@ -110,9 +112,14 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         known_p = postings.lazy().filter(pl.col("posting_date") <= as_of)
         on_bpa = pl.col("account").is_in(bpa_accounts)
 
+        rule = settings.refusion
+        refund = (pl.col("art").str.strip_chars().is_in(rule.kinds) if "art" in postings.columns and rule.enabled != "off"
+                  else pl.lit(False))
+
         def kinded(part: pl.LazyFrame) -> pl.LazyFrame:
             return pl.concat([part.filter(~on_bpa).with_columns(pl.lit("other").alias("kind")),
-                              part.filter(on_bpa).with_columns(kind.alias("kind"))])
+                              part.filter(on_bpa).with_columns(kind.alias("kind"))]).with_columns(
+                pl.when(refund).then(pl.lit("refusion")).otherwise(pl.col("kind")).alias("kind"))
 
         posted = date_bounds(postings, "posting_date") or (as_of, as_of)
         month = per_day(pl.col("posting_date"), *posted, lambda d: d.dt.month_start()).alias("posting_month")
@@ -140,9 +147,9 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         ctx.buffer_config = config
         pending = in_background(timed, "forecast: buffers (second thread, alongside periodise and lag)",
                                 run_buffers, ctx, config)
-    # BPA substitute pay is forecast by its own buffer: the lag and the unexplained part learn without it
-    substitute = pl.col("kind") == "bpa_sickness"
-    model = booked.filter(~substitute) if sick_on and booked.select(substitute.any()).item() else booked
+    # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and
+    # the unexplained part learn without them
+    model = booked.filter(~pl.col("kind").is_in(["bpa_sickness", "refusion"]))
 
     with stage("forecast: periodise"):
         pieces = periodise(numbered.lazy(), steps.lazy(), calc_start, y_end, settings.price_index,
@@ -201,6 +208,14 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         for r in results:
             parts.append(r.lines.with_columns(pl.lit(f"buffer.{r.name}").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
                                               pl.lit(None, pl.String).alias("grant_id")))
+    with stage("forecast: refusion"):
+        changes = pl.concat([r.lines.select("citizen_id", "account", "month", "ore") for r in results]) if results else None
+        refusion = forecast_refusion(known, steps, postings, settings.refusion, settings.price_index, year, as_of,
+                                     hist_start.year, changes)
+    if refusion is not None:
+        parts.append(refusion.lines.join(para, on="account", how="left").with_columns(
+            pl.lit("refusion").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
+            pl.lit(None, pl.String).alias("grant_id"), pl.lit(None, pl.String).alias("citizen_id")))
     # in no particular order: every view sums; writers use in_order
     lines = pl.concat([p.lazy().select([pl.col(c).cast(t) for c, t in LINES.items()]) for p in parts]).filter(
         pl.col("ore") != 0).collect()
@@ -226,8 +241,21 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                   else pl.DataFrame(schema={"account": pl.String, "sd": pl.Float64}))
             sources = {r.name: r.events for r in results if r.events is not None}
             sources["billing_timing"] = billing_events(grant_costs, invoiced, billing_cv)
+            if refusion is not None:
+                sources["refusion"] = refusion_events(refusion)
             band = interval(point, sources, sd, draws, seed)
-    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes, interval=band)
+    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes, interval=band,
+                    refusion=refusion)
+
+
+def refusion_events(refusion: Refusion) -> pl.DataFrame:
+    """The year's refund per account is known only as well as past years' refunds were estimated
+    from the year before (refusion.Learned.cv): what is booked on account is settled against it."""
+    return events_frame(
+        refusion.citizens.group_by("account").agg((-pl.col("refund").sum()).cast(pl.Float64).alias("amount"))
+        .filter(pl.col("amount") != 0)
+        .select("account", pl.lit("refusion").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
+                "amount", pl.lit(refusion.learned.cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
 
 
 def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float) -> pl.DataFrame:

@@ -79,7 +79,7 @@ def find_row(sheet, first: str) -> int:
 
 def test_sheets_in_danish_by_default(book):
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["Overblik", "Måneder", "Udvikling", "Ændringer", "Buffere", "Forudsætninger"]
+    assert wb.sheetnames == ["Overblik", "Måneder", "Udvikling", "Ændringer", "Buffere", "Refusion", "Forudsætninger"]
 
 
 def test_overview_matches_run_json(book, docs):

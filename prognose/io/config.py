@@ -14,6 +14,7 @@ from typing import Any
 
 from prognose.errors import Problem, InputError
 from prognose.paragraphs import DEFAULT_ACCOUNTS
+from prognose.refusion import SETTLEMENTS, Rule
 from prognose.schema import PROVIDER_TYPES
 
 CONFIG_NAME = "prognose.toml"
@@ -39,6 +40,7 @@ class Settings:
     outstanding_months: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_OUTSTANDING))
     own_settled_per_grant: bool = False
     strict: bool = False           # --strict: every warning about the input is an error
+    refusion: Rule = field(default_factory=Rule)
     origins: dict[str, str] = field(default_factory=dict)
 
     def as_rows(self) -> list[tuple[str, str, str]]:
@@ -60,6 +62,7 @@ class Settings:
             rows.append((f"price_index.{y}", f"{v:g}", self.origins.get("price_index", "default")))
         for t, v in sorted(self.outstanding_months.items()):
             rows.append((f"billing.outstanding_months.{t}", f"{v:g}", self.origins.get("billing", "default")))
+        rows += _rule_rows(self.refusion, self.origins.get("refusion", "default"))
         for table, mapping in sorted(self.columns.items()):
             for src, dst in sorted(mapping.items()):
                 rows.append((f"columns.{table}.{src}", dst, self.origins.get("columns", "default")))
@@ -134,6 +137,9 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
     if "own_settled_per_grant" in doc.get("grants", {}):
         s.own_settled_per_grant = bool(doc["grants"]["own_settled_per_grant"])
         s.origins["grants.own_settled_per_grant"] = origin
+    if "refusion" in doc:
+        s.refusion = _rule(doc["refusion"], problems)
+        s.origins["refusion"] = origin
     if s.lang not in ("da", "en"):
         problems.append(Problem(CONFIG_NAME, None, "display.lang", s.lang, "da or en"))
     if s.deviation_sign not in ("forecast-budget", "budget-forecast"):
@@ -153,3 +159,63 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
             s.lang = value
             s.origins["display.lang"] = "--lang"
     return s
+
+
+def _kroner_pair(value: Any) -> tuple[int, int] | None:
+    ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) and v > 0 for v in value)
+    return (int(round(value[0] * 100)), int(round(value[1] * 100))) if ok and value[0] < value[1] else None
+
+
+# [refusion] keys read as they are: key → (a check of the value, what was expected)
+_RULE_KEYS = {
+    "shares": (lambda v: isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) and 0 <= x <= 1 for x in v),
+               "[share above the first, share above the second], each 0–1"),
+    "default_year": (lambda v: isinstance(v, int) and v > 0, "a year"),
+    "min_age": (lambda v: isinstance(v, int) and v >= 0, "an age in whole years"),
+    "max_age": (lambda v: isinstance(v, int) and v >= 0, "an age in whole years"),
+    "paragraphs": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of paragraphs"),
+    "kinds": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of kind codes such as \"8.6\""),
+    "own_provision": (lambda v: isinstance(v, bool), "true or false"),
+    "settlement": (lambda v: v in SETTLEMENTS, " | ".join(SETTLEMENTS)),
+    "enabled": (lambda v: v in ("auto", "on", "off"), "auto | on | off"),
+}
+_PAIR = "[first, second] thresholds in DKK, the first below the second"
+
+
+def _rule(section: dict[str, Any], problems: list[Problem]) -> Rule:
+    """[refusion] of prognose.toml; thresholds are given in DKK and held in øre."""
+    kw: dict[str, Any] = {}
+    for key, value in section.items():
+        if key == "thresholds":
+            kw["thresholds"] = {}
+            for y, pair in value.items():
+                if str(y).isdigit() and _kroner_pair(pair):
+                    kw["thresholds"][int(y)] = _kroner_pair(pair)
+                else:
+                    problems.append(Problem(CONFIG_NAME, None, f"refusion.thresholds.{y}", str(pair), "year = " + _PAIR))
+        elif key == "default":
+            if _kroner_pair(value):
+                kw["default"] = _kroner_pair(value)
+            else:
+                problems.append(Problem(CONFIG_NAME, None, "refusion.default", str(value), _PAIR))
+        elif key in _RULE_KEYS:
+            check, expected = _RULE_KEYS[key]
+            if check(value):
+                kw[key] = tuple(value) if isinstance(value, list) else value
+            else:
+                problems.append(Problem(CONFIG_NAME, None, f"refusion.{key}", str(value), expected))
+        else:
+            problems.append(Problem(CONFIG_NAME, None, f"refusion.{key}", str(value), "a setting of [refusion] (see README)"))
+    return Rule(**kw)
+
+
+def _rule_rows(rule: Rule, origin: str) -> list[tuple[str, str, str]]:
+    kr = lambda pair: f"{pair[0] / 100:,.0f} / {pair[1] / 100:,.0f}".replace(",", ".")   # noqa: E731
+    rows = [("refusion.enabled", rule.enabled, origin), ("refusion.settlement", rule.settlement, origin),
+            ("refusion.shares", f"{rule.shares[0]:g} / {rule.shares[1]:g}", origin),
+            ("refusion.default", f"{kr(rule.default)} (price level {rule.default_year})", origin),
+            ("refusion.paragraphs", ", ".join(rule.paragraphs) or "all but STU", origin),
+            ("refusion.age", f"{rule.min_age}–{rule.max_age if rule.max_age is not None else ''}", origin),
+            ("refusion.own_provision", str(rule.own_provision).lower(), origin),
+            ("refusion.kinds", ", ".join(rule.kinds), origin)]
+    return rows + [(f"refusion.thresholds.{y}", kr(p), origin) for y, p in sorted(rule.thresholds.items())]

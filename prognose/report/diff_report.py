@@ -19,6 +19,7 @@ CAUSE_DA = {
     "new grants": "Nye bevillinger", "ended grants": "Ophørte bevillinger", "end date moved": "Ændret slutdato",
     "changed grants": "Ændret takst, omfang eller plan", "closed months": "Lukkede måneder",
     "unexplained part": "Ikke bevillingsbestemt", "other changes": "Øvrige ændringer", "another budget year": "Andet budgetår",
+    "refusion": "Refusion, dyre enkeltsager",
     "buffer youth_transfers": "Buffer: ungeovergang", "buffer stu": "Buffer: STU", "buffer other_inflow": "Buffer: øvrig tilgang",
     "buffer deaths": "Buffer: dødsfald", "buffer bpa_sickness": "Buffer: BPA-sygdom", "buffer other_outflow": "Buffer: øvrig afgang",
 }
@@ -32,7 +33,9 @@ DETAIL_DA = {
     "re-estimated as time passes": "genberegnet, efterhånden som tiden går",
     "months that closed: booked vs expected": "lukkede måneder: bogført mod forventet",
     "known grants: invoices still to come re-estimated (billing timing)": "kendte bevillinger: udestående fakturaer genberegnet (periodeforskydning)",
-    "re-estimated ahead": "genberegnet fremadrettet", "grant no longer in the case system": "bevilling ikke længere i fagsystemet",
+    "re-estimated ahead": "genberegnet fremadrettet",
+    "a citizen crossed a threshold": "en borger krydsede en tærskel", "refund re-estimated": "refusionen genberegnet",
+    "grant no longer in the case system": "bevilling ikke længere i fagsystemet",
 }
 
 
@@ -45,6 +48,7 @@ DETAIL_DA_YEARS = (
     (re.compile(r"^known grants in (\d{4}) against (\d{4})$"), "kendte bevillinger i {} mod {}"),
     (re.compile(r"^the part no grant explains, (\d{4}) against (\d{4})$"), "den ikke bevillingsbestemte del, {} mod {}"),
     (re.compile(r"^re-estimated for (\d{4})$"), "genberegnet for {}"),
+    (re.compile(r"^refund for (\d{4}) against (\d{4})$"), "refusion for {} mod {}"),
 )
 
 

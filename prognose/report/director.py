@@ -36,6 +36,7 @@ CAUSE_SENTENCE = {
     "buffer other_inflow": ("forventet øvrig tilgang", "expected other inflow"), "buffer deaths": ("forventede dødsfald", "expected deaths"),
     "buffer bpa_sickness": ("BPA-sygdom", "BPA sickness"), "buffer other_outflow": ("forventet øvrig afgang", "expected other outflow"),
     "other changes": ("øvrige ændringer", "other changes"),
+    "refusion": ("refusionen for særligt dyre enkeltsager", "the refund of expensive single cases"),
 }
 
 
@@ -80,6 +81,7 @@ class Report:
     sentences: list[str]
     citizens: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # how the input was read where it was not as agreed
+    refusion: dict | None = None  # refusion_report.document of the snapshot, where the engine forecast a refund
 
     @property
     def total(self) -> dict[str, int]:
@@ -133,15 +135,18 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
     booked = rep_total["actual_to_date"]
     share = 100 * booked / rep_total["forecast"] if rep_total["forecast"] else 0.0
     parts = dict(comps)
-    buffers = sum(v for k, v in comps if k not in ("grants", "unexplained"))
+    buffers = sum(v for k, v in comps if k not in ("grants", "unexplained", "refusion"))
+    refund = parts.get("refusion", 0)
     if lang == "da":
         s3 = (f"Der er bogført {mio(booked, 'da')} ({share:.0f} % af det forventede regnskab); resten er kendte bevillinger "
-              f"({mio(parts.get('grants', 0), 'da')}), udgifter uden bevilling ({mio(parts.get('unexplained', 0), 'da')}) "
-              f"og de seks buffere ({'+' if buffers >= 0 else '−'}{mio(buffers, 'da')}).")
+              f"({mio(parts.get('grants', 0), 'da')}), udgifter uden bevilling ({mio(parts.get('unexplained', 0), 'da')}), "
+              f"de seks buffere ({'+' if buffers >= 0 else '−'}{mio(buffers, 'da')})"
+              + (f" og refusion for dyre enkeltsager ({'−' if refund < 0 else '+'}{mio(refund, 'da')})." if refund else "."))
     else:
         s3 = (f"{mio(booked, 'en')} has been booked ({share:.0f} % of the forecast); the rest is known grants "
-              f"({mio(parts.get('grants', 0), 'en')}), costs no grant explains ({mio(parts.get('unexplained', 0), 'en')}) "
-              f"and the six buffers ({'+' if buffers >= 0 else '−'}{mio(buffers, 'en')}).")
+              f"({mio(parts.get('grants', 0), 'en')}), costs no grant explains ({mio(parts.get('unexplained', 0), 'en')}), "
+              f"the six buffers ({'+' if buffers >= 0 else '−'}{mio(buffers, 'en')})"
+              + (f" and the refund of expensive cases ({'−' if refund < 0 else '+'}{mio(refund, 'en')})." if refund else "."))
     return [s for s in (s1, s2, s3) if s]
 
 
@@ -160,6 +165,7 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
                               schema={"paragraph": pl.String, **{f: pl.Int64 for f in figures}})
     comps = [("grants", ore(res["components"]["grants"])), ("unexplained", ore(res["components"].get("unexplained", 0.0)))]
     comps += [(k, ore(v)) for k, v in res["components"]["buffers"].items()]
+    comps += [("refusion", ore(res["components"].get("refusion", 0.0)))]
     months = pl.DataFrame([{"month": dt.date.fromisoformat(m["month"] + "-01"), "actual": ore(m["actual"]), "expected": ore(m["expected"])}
                            for m in res["months"]], schema={"month": pl.Date, "actual": pl.Int64, "expected": pl.Int64})
     budget_total = int(accounts.get_column("budget").sum())
@@ -190,5 +196,5 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
                   previous.path.name if previous is not None else None, accounts, paragraphs, comps, months, hist,
                   bridge_rows, totals, snap.buffers.get("buffers", []), fresh, snap.meta.get("inputs", []),
                   snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [],
-                  [w["text"][lang] for w in snap.meta.get("warnings", [])])
+                  [w["text"][lang] for w in snap.meta.get("warnings", [])], res.get("refusion"))
 

@@ -12,6 +12,7 @@ import polars as pl
 
 from prognose import __version__
 from prognose.forecast import Forecast
+from prognose.report import refusion_report
 from prognose.views import FIGURES, by, components, months, total
 
 
@@ -43,13 +44,14 @@ def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
         "months": [{"month": r["month"].strftime("%Y-%m"), "actual": dkk(r["actual"]), "expected": dkk(r["expected"])}
                    for r in months(fc).iter_rows(named=True)],
         "components": {"grants": dkk(comp["grants"]), "buffers": {k: dkk(v) for k, v in comp["buffers"].items()},
-                       "unexplained": dkk(comp["unexplained"])},
+                       "unexplained": dkk(comp["unexplained"]), "refusion": dkk(comp["refusion"])},
         "paragraphs": [{"paragraph": r["paragraph"], **{f: dkk(r[f]) for f in FIGURES}}
                        for r in by(fc, "paragraph").iter_rows(named=True)],
         "deviation_sign": "forecast - budget (positive = overspend)",
         **({"uncertainty": {"draws": fc.interval.draws, "seed": fc.interval.seed, "quantiles": [0.1, 0.5, 0.9],
                             "spread_by_source": {k: dkk(v) for k, v in fc.interval.spread.items()}}}
            if fc.interval is not None else {}),
+        "refusion": refusion_report.document(fc.refusion, fc.as_of) if fc.refusion is not None else None,
         "engine_version": __version__,
         "notes": fc.notes,
     }

@@ -73,4 +73,5 @@ def components_table(comp: dict, lang: str) -> Table:
     for name, value in comp["buffers"].items():
         t.add_row(label(lang, name), kroner(value, lang))
     t.add_row(label(lang, "unexplained"), kroner(comp["unexplained"], lang))
+    t.add_row(label(lang, "refusion"), kroner(comp["refusion"], lang))
     return t

@@ -1,0 +1,109 @@
+"""`prognose refusion`: the refund of expensive single cases, its thresholds and the citizens at or
+near them (pseudonyms only) — as data (document), and as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import polars as pl
+from rich.table import Table
+
+from prognose.labels import kroner, label
+from prognose.report import terminal
+from prognose.refusion import Refusion, next_threshold
+
+NEAR = 0.9   # citizens from 90 % of the first threshold up are shown: those a decision may move across it
+SETTLEMENT = {"quarterly": ("aconto i løbet af året, efterregulering efter året", "on account during the year, settled after it"),
+              "after_year": ("én afregning efter året (supplementsperioden)", "one settlement after the year (supplementary period)")}
+SOURCE = {"configured": ("prognose.toml", "prognose.toml"), "learned": ("lært af den bogførte refusion", "learned from the refunds booked"),
+          "default": ("standard (ingen bogført refusion at lære af)", "default (no booked refund to learn from)")}
+
+
+def shown(rf: Refusion) -> pl.DataFrame:
+    """The citizens at or near a threshold, largest cost first, with how far each is from the next."""
+    return next_threshold(rf.citizens.filter(pl.col("cost") >= NEAR * rf.thresholds[0]), rf.thresholds)
+
+
+def document(rf: Refusion, as_of) -> dict:
+    """The report as data; refunds as positive amounts (DKK, 2 decimals)."""
+    def dkk(ore):
+        return None if ore is None else round(ore / 100, 2)
+    learned = rf.learned
+    return {
+        "year": rf.year, "as_of": as_of.isoformat(),
+        "thresholds": {"first": dkk(rf.thresholds[0]), "second": dkk(rf.thresholds[1]), "source": rf.source},
+        "settlement": learned.settlement,
+        "learned": {"years": {str(y): {"factor": round(f, 4), "booked": dkk(learned.booked.get(y, 0))}
+                              for y, f in sorted(learned.years.items())},
+                    "profile": {str(m): round(s, 4) for m, s in sorted(learned.profile.items())}, "cv": round(learned.cv, 4)},
+        "total": {"refund": dkk(rf.refund), "booked": dkk(rf.booked_total), "ahead": dkk(rf.ahead)},
+        "citizens": [{"citizen": r["citizen_id"], "account": r["account"], "cost": dkk(r["cost"]), "refund": dkk(r["refund"]),
+                      "band": r["band"], "to_next": dkk(r["to_next"])} for r in shown(rf).iter_rows(named=True)],
+    }
+
+
+def sentences(rf: Refusion, lang: str, as_of=None) -> list[str]:
+    i = 0 if lang == "da" else 1
+    t1, t2 = (kroner(t, lang) for t in rf.thresholds)
+    learned = rf.learned
+    origin = SOURCE[rf.source][i]
+    if rf.source == "learned":
+        origin += f" for {max(learned.years)}"
+    closed = as_of is not None and as_of.year > rf.year + (as_of.month <= 2)   # its supplementary period is over
+    if lang == "da":
+        last = (f"Refusion for året beregnet til {kroner(rf.refund, lang)} kr. mod bogført {kroner(rf.booked_total, lang)} kr. "
+                f"(forskel {kroner(-rf.ahead, lang)} kr.)." if closed else
+                f"Refusion for året: {kroner(rf.refund, lang)} kr., heraf bogført {kroner(rf.booked_total, lang)} kr.; "
+                f"endnu ikke bogført {kroner(rf.ahead, lang)} kr.")
+        return [f"Tærskler {rf.year}: {t1} kr. (25 %) og {t2} kr. (50 %) — {origin}.",
+                f"Afregning: {SETTLEMENT[learned.settlement][0]}.", last]
+    last = (f"Refund for the year computed at DKK {kroner(rf.refund, lang)} against DKK {kroner(rf.booked_total, lang)} booked "
+            f"(difference DKK {kroner(-rf.ahead, lang)})." if closed else
+            f"Refund for the year: DKK {kroner(rf.refund, lang)}, of which booked DKK {kroner(rf.booked_total, lang)}; "
+            f"still to come DKK {kroner(rf.ahead, lang)}.")
+    return [f"Thresholds {rf.year}: DKK {t1} (25 %) and DKK {t2} (50 %) — {origin}.",
+            f"Settlement: {SETTLEMENT[learned.settlement][1]}.", last]
+
+
+HEADERS = {"citizen_id": ("Borger (pseudonym)", "Citizen (pseudonym)"), "account": ("Konto", "Account"),
+           "cost": ("Udgift i året", "Cost in the year"), "refund": ("Refusion", "Refund"),
+           "to_next": ("Til næste tærskel", "To the next threshold")}
+
+
+def table(rf: Refusion, lang: str) -> Table:
+    i = 0 if lang == "da" else 1
+    t = Table(header_style="bold")
+    for key, names in HEADERS.items():
+        t.add_column(names[i], justify="left" if key in ("citizen_id", "account") else "right")
+    for r in shown(rf).iter_rows(named=True):
+        t.add_row(r["citizen_id"], r["account"], kroner(r["cost"], lang), kroner(r["refund"], lang),
+                  "" if r["to_next"] is None else kroner(r["to_next"], lang))
+    return t
+
+
+def csv(rf: Refusion) -> str:
+    out = shown(rf).select("citizen_id", "account", *[(pl.col(c) / 100).round(2).alias(c) for c in ("cost", "refund", "to_next")],
+                           "band")
+    return out.write_csv(float_precision=2)
+
+
+def render(rf: Refusion | None, as_of, lang: str, fmt: str) -> str:
+    if rf is None:
+        text = ("Ingen refusion for særligt dyre enkeltsager: der er ikke bogført refusion (art 8.6) i historikken, og "
+                "[refusion] enabled er ikke 'on' i prognose.toml\n" if lang == "da" else
+                "No refund of expensive single cases: none (kind 8.6) is booked in the history, and [refusion] "
+                "enabled is not 'on' in prognose.toml\n")
+        return json.dumps({"refusion": None}) + "\n" if fmt == "json" else text
+    if fmt == "json":
+        return json.dumps(document(rf, as_of), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return csv(rf)
+    buf = io.StringIO()
+    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con.print(f"[bold]{label(lang, 'refusion')} {rf.year}[/]")
+    for line in sentences(rf, lang, as_of):
+        con.print(line)
+    con.print(table(rf, lang))
+    return buf.getvalue()
