@@ -150,8 +150,12 @@ def bridge(a, b) -> Bridge:
     else:
         add(ahead, "another budget year", f"the part no grant explains, {b.meta['year']} against {a.meta['year']}")
     crossed = threshold_crossings(a.result.get("refusion"), b.result.get("refusion"))
+    refund_paragraph = pl.concat([la.filter(refund), lb.filter(refund)]).select("account", "paragraph").unique("account")
+    crossed = crossed.drop("paragraph").join(refund_paragraph, on="account", how="left").select(*keys, "amount")
     add(crossed, "refusion", "a citizen crossed a threshold")
-    add(pl.concat([refund_ahead, crossed.with_columns(-pl.col("amount"))]).group_by(keys).agg(pl.col("amount").sum()),
+    # the refund ahead is per account; what the crossings explain of it is taken off there
+    crossed_here = crossed.with_columns(-pl.col("amount"), pl.lit(None, pl.String).alias("citizen_id"))
+    add(pl.concat([refund_ahead, crossed_here.select(refund_ahead.columns)]).group_by(keys).agg(pl.col("amount").sum()),
         "refusion", "refund re-estimated" if same_year else f"refund for {b.meta['year']} against {a.meta['year']}")
     rows = (pl.concat(parts)
             .group_by("cause", "detail", "account", "paragraph", "citizen_id", "grant_id").agg(pl.col("amount").sum())

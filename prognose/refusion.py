@@ -219,7 +219,9 @@ def estimate(costs: pl.DataFrame, refund_postings: pl.DataFrame, rule: Rule, lea
     if year in rule.thresholds:
         thresholds, source = base, "configured"
     elif learned.factor is not None:
-        thresholds, source = (int(round(base[0] * learned.factor)), int(round(base[1] * learned.factor))), "learned"
+        # thresholds are whole kroner; the factor is known only as closely as the refunds' øre tell it
+        thresholds = (int(round(base[0] * learned.factor, -2)), int(round(base[1] * learned.factor, -2)))
+        source = "learned"
     else:
         thresholds, source = base, "default"
     citizens = refunds(costs.filter(pl.col("year") == year).drop("year"), thresholds, rule.shares).sort(

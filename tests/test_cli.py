@@ -149,3 +149,16 @@ def test_snapshot_is_the_same_bytes_every_time(tmp_path):
     paths = [save(app.forecast(settings), tmp_path / name)[0] for name in ("a", "b")]
     for name in ("lines.parquet", "result.json", "buffers.json"):
         assert (paths[0] / name).read_bytes() == (paths[1] / name).read_bytes(), name
+
+
+def test_refusion_on_the_demo_learns_the_generators_thresholds_and_shows_pseudonyms_only(runner):
+    past = invoke(runner, "refusion", "--year", "2025", "--format", "json", "--workspace", str(ROOT))
+    assert past.exit_code == 0, past.output
+    doc = json.loads(past.stdout)
+    # the generator refunds above 950.000 / 1.900.000 kr. (2025 prices), not the engine's default
+    assert doc["thresholds"]["source"] == "learned" and abs(doc["thresholds"]["first"] - 950_000) < 1_000
+    assert abs(doc["total"]["refund"] / doc["total"]["booked"] - 1) < 0.05
+    assert all(c["citizen"].startswith("P") for c in doc["citizens"])
+    now = invoke(runner, "refusion", "--workspace", str(ROOT))
+    assert now.exit_code == 0 and "Tærskler 2026" in now.stdout
+    assert not re.search(r"\b\d{6}-?\d{4}\b", now.stdout)

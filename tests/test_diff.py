@@ -36,8 +36,9 @@ def base() -> dict:
             "youth": [("P-Y", D(2025, 9, 1), "SEL 108", "month", 30_000.0, 1.0, 1.0)], "buffers": dict(ALL_OFF)}
 
 
-def postings(grants: list, until: dt.date) -> pl.DataFrame:
-    """Each grant invoiced monthly in arrears on the 10th; payroll on the 28th; all up to `until`."""
+def postings(grants: list, until: dt.date, refunds: list = ()) -> pl.DataFrame:
+    """Each grant invoiced monthly in arrears on the 10th; payroll on the 28th; the state's refund of
+    expensive cases (account, year, DKK) settled on 14 February after the year; all up to `until`."""
     rows = []
     for gid, cid, _, acc, _, _, start, end, _, _, rate, qty, _ in grants:
         m = start
@@ -52,8 +53,12 @@ def postings(grants: list, until: dt.date) -> pl.DataFrame:
     while m.replace(day=28) <= until:
         rows.append((m.replace(day=28), m, "5.38.50", 100_000_00, None, None, "payroll"))
         m = add_months(m, 1)
+    rows = [(*r, "1.1" if r[-1] == "payroll" else "4.9") for r in rows]
+    rows += [(D(y + 1, 2, 14), D(y, 12, 1), acc, -int(kr * 100), None, None, "finance", "8.6") for acc, y, kr in refunds
+             if D(y + 1, 2, 14) <= until]
     return pl.DataFrame(rows, schema={"posting_date": pl.Date, "period": pl.Date, "account": pl.String, "amount": pl.Int64,
-                                      "citizen_id": pl.String, "grant_id": pl.String, "source": pl.String}, orient="row")
+                                      "citizen_id": pl.String, "grant_id": pl.String, "source": pl.String, "art": pl.String},
+                        orient="row")
 
 
 def snapshot(tmp: Path, name: str, world: dict, as_of: dt.date, year: int | None = None, layout: str = "parquet",
@@ -64,7 +69,8 @@ def snapshot(tmp: Path, name: str, world: dict, as_of: dt.date, year: int | None
                                                  "rate": pl.Float64}, orient="row")
     budget = pl.DataFrame([(a, y, int(v * 100)) for a, v in world["budget"].items() for y in range(2022, 2027)],
                           schema={"account": pl.String, "year": pl.Int64, "amount": pl.Int64}, orient="row")
-    write({"grants": grants, "plan_steps": steps, "postings": postings(world["grants"], as_of), "budget": budget},
+    write({"grants": grants, "plan_steps": steps, "postings": postings(world["grants"], as_of, world.get("refunds", ())),
+           "budget": budget},
           ws / "data", layout)
     toml = ""
     if rename:  # the postings as another system exports them: its own headers, mapped in prognose.toml
@@ -125,6 +131,23 @@ def test_one_cause_takes_the_whole_change(tmp_path, cause):
     assert br.change != 0
     assert causes(br) == {cause: br.change}
     assert br.budget.get_column("change").sum() == 0
+
+
+def test_a_citizen_crossing_a_refund_threshold_is_its_own_cause(tmp_path):
+    # G1 costs 1.440.000 kr. a year; 85.000 kr. (25 % above 1.100.000) was refunded for 2023 and 2024
+    w = base()
+    set_grant(w, "G1", rate=120_000.0)
+    w["refunds"] = [("5.38.50", 2023, 85_000), ("5.38.50", 2024, 85_000)]
+    a = snapshot(tmp_path, "a", w, AS_OF)
+    # from July 250.000 a month: 2.220.000 kr. in 2025, above the second threshold: 285.000 kr. back
+    w["steps"] = [("G1", D(2025, 7, 1), 1.0, 250_000.0)]
+    b = snapshot(tmp_path, "b", w, AS_OF)
+    assert a.result["refusion"]["total"]["refund"] == 85_000 and b.result["refusion"]["total"]["refund"] == 285_000
+    br = bridge(a, b)
+    details = dict(br.rows.filter(pl.col("cause") == "refusion").group_by("detail").agg(pl.col("amount").sum()).iter_rows())
+    assert details == {"a citizen crossed a threshold": -20_000_000}
+    assert set(causes(br)) == {"changed grants", "refusion"}
+    assert sum(causes(br).values()) == br.change
 
 
 def test_ended_grant_is_told_by_its_reason_and_edited_buffer_says_so(tmp_path):
