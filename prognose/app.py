@@ -93,6 +93,28 @@ def refusion(settings: Settings, year: int | None = None, as_of: dt.date | None 
                              year - 3), as_of
 
 
+def learned_rows(settings: Settings) -> list[tuple[str, str, str]]:
+    """What the engine learns for the refund of expensive cases from the extract, as `config` rows."""
+    from prognose.labels import kroner
+    from prognose.refusion import forecast_refusion
+
+    ex = read(settings)
+    as_of = default_as_of(ex)
+    # what is learned does not depend on the buffers: the grants and postings alone, which is quick
+    rf = forecast_refusion(ex.grants, ex.plan_steps, ex.postings, settings.refusion, settings.price_index, as_of.year,
+                           as_of, as_of.year - 3)
+    if rf is None:
+        return [("refusion.learned", "nothing: no refund is booked in the history", "postings")]
+    learned, origin = rf.learned, "postings, kind " + ", ".join(settings.refusion.kinds)
+    rows = [("refusion.learned.settlement", learned.settlement, f"{origin}, years {', '.join(map(str, sorted(learned.booked)))}"
+             if learned.booked else "default")]
+    rows += [(f"refusion.learned.{y}", f"factor {f:.4f} on the thresholds, refund booked {kroner(learned.booked[y])} kr.", origin)
+             for y, f in sorted(learned.years.items())]
+    rows.append((f"refusion.thresholds.{rf.year}", f"{kroner(rf.thresholds[0])} / {kroner(rf.thresholds[1])}",
+                 f"learned from {max(learned.years)}" if rf.source == "learned" else rf.source))
+    return rows
+
+
 def _as_of_warnings(postings: pl.DataFrame, as_of: dt.date) -> list[InputWarning]:
     """An as-of date months past the latest posting forecasts months as if nothing was booked in them."""
     latest = postings.get_column("posting_date").max()

@@ -357,10 +357,15 @@ def validate(workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA,
 @cli.command()
 @guarded
 def config(workspace: Optional[Path] = WORKSPACE) -> None:
-    """Print the effective settings and where each came from."""
+    """Print the effective settings and where each came from, and what the engine learns from the extract."""
     settings = _settings(workspace)
-    width = max(len(k) for k, _, _ in settings.as_rows())
-    for key, value, origin in settings.as_rows():
+    rows = settings.as_rows()
+    try:
+        rows += app.learned_rows(settings)
+    except (InputError, UsageError) as e:   # the settings are still worth seeing without a readable extract
+        rows.append(("refusion.learned", "not learned: the extract could not be read", str(e).splitlines()[0][:80]))
+    width = max(len(k) for k, _, _ in rows)
+    for key, value, origin in rows:
         typer.echo(f"{key:<{width}}  {value}    ({origin})")
 
 
