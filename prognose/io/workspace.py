@@ -40,6 +40,19 @@ private = 1.0
 [paragraph_accounts]
 {accounts}
 
+# The state's refund of particularly expensive single cases (kind 8.6). Left as it is, the engine
+# learns how you settle and the thresholds you are refunded at from the refunds booked; set the
+# year's thresholds (DKK) once they are published, or anything your municipality does otherwise.
+[refusion]
+# enabled = "auto"           # auto: where refunds have been booked; on; off
+# settlement = "learn"       # learn | quarterly | after_year
+# shares = [0.25, 0.50]
+# paragraphs = []            # empty: every paragraph but STU
+# min_age = 18
+# own_provision = true
+# [refusion.thresholds]
+# 2026 = [1_100_000, 2_200_000]
+
 # Column names of your exports mapped onto the standard names, per file, e.g. an Opus export:
 # [columns.postings]
 # "Bogføringsdato" = "posting_date"
