@@ -209,11 +209,14 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             parts.append(r.lines.with_columns(pl.lit(f"buffer.{r.name}").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
                                               pl.lit(None, pl.String).alias("grant_id")))
     with stage("forecast: refusion"):
-        changes = pl.concat([r.lines.select("citizen_id", "account", "month", "ore") for r in results]) if results else None
+        changes = (pl.concat([r.lines.select("citizen_id", "account", "paragraph", "month", "ore") for r in results])
+                   if results else None)
         refusion = forecast_refusion(known, steps, postings, settings.refusion, settings.price_index, year, as_of,
                                      hist_start.year, changes)
     if refusion is not None:
-        parts.append(refusion.lines.join(para, on="account", how="left").with_columns(
+        # on the paragraph of the citizens' largest costs; where none is known, the account's own
+        parts.append(refusion.lines.join(para.rename({"paragraph": "sole"}), on="account", how="left").with_columns(
+            pl.coalesce("paragraph", "sole").alias("paragraph"),
             pl.lit("refusion").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
             pl.lit(None, pl.String).alias("grant_id"), pl.lit(None, pl.String).alias("citizen_id")))
     # in no particular order: every view sums; writers use in_order

@@ -28,7 +28,8 @@ from prognose.periodise import periodise, round_half_up
 
 REFUND_KINDS = ("8.6",)
 SETTLEMENTS = ("learn", "quarterly", "after_year")
-CITIZENS = {"citizen_id": pl.String, "account": pl.String, "cost": pl.Int64, "refund": pl.Int64, "band": pl.Int8}
+CITIZENS = {"citizen_id": pl.String, "account": pl.String, "paragraph": pl.String, "cost": pl.Int64, "refund": pl.Int64,
+            "band": pl.Int8}
 # With only one year of booked refunds there is no evidence of how far a year's refund can miss
 # its estimate; this relative error is assumed until two years give one.
 PRIOR_CV = 0.10
@@ -97,41 +98,44 @@ def refund_expr(cost: pl.Expr, t1: float, t2: float, shares: tuple[float, float]
 
 def citizen_costs(grants: pl.DataFrame, steps: pl.DataFrame, first: int, last: int, rule: Rule,
                   price_index: dict[int, float]) -> pl.DataFrame:
-    """year, citizen_id, account (of the largest cost), cost: see costs_per_account."""
+    """year, citizen_id, account and paragraph (of the largest cost), cost: see costs_per_account."""
     return largest_account(costs_per_account(grants, steps, first, last, rule, price_index))
 
 
 def costs_per_account(grants: pl.DataFrame, steps: pl.DataFrame, first: int, last: int, rule: Rule,
                       price_index: dict[int, float]) -> pl.DataFrame:
-    """year, citizen_id, account, ore: each year's periodised cost of the grants the scheme counts,
-    months when the citizen is inside its age range only."""
+    """year, citizen_id, account, paragraph, ore: each year's periodised cost of the grants the
+    scheme counts, months when the citizen is inside its age range only."""
     counted = grants.filter(pl.col("paragraph").is_in(rule.paragraphs) if rule.paragraphs else pl.col("paragraph") != "STU")
     if not rule.own_provision:
         counted = counted.filter(pl.col("provider_type") != "own")
     birth = "birth_date" if "birth_date" in counted.columns else None
-    carry = ("citizen_id", "account", *((birth,) if birth else ()))
+    carry = ("citizen_id", "account", "paragraph", *((birth,) if birth else ()))
     pieces = periodise(counted.lazy(), steps.lazy(), dt.date(first, 1, 1), dt.date(last, 12, 31), price_index, carry=carry)
     if birth:
         age = (pl.col("month").dt.year() - pl.col(birth).dt.year()) - (
             pl.col("month").dt.ordinal_day() < pl.col(birth).dt.ordinal_day()).cast(pl.Int32)
         inside = (age >= rule.min_age) & (age <= rule.max_age if rule.max_age is not None else pl.lit(True))
         pieces = pieces.filter(pl.col(birth).is_null() | inside)
-    return (pieces.group_by(pl.col("month").dt.year().alias("year"), "citizen_id", "account")
+    return (pieces.group_by(pl.col("month").dt.year().alias("year"), "citizen_id", "account", "paragraph")
             .agg(pl.col("ore").sum()).collect())
 
 
 def largest_account(per_account: pl.DataFrame) -> pl.DataFrame:
-    """year, citizen_id, account, ore → year, citizen_id, account of the largest cost, cost (all accounts)."""
-    return (per_account.sort("year", "citizen_id", "ore", "account", descending=[False, False, True, False])
+    """year, citizen_id, account, paragraph, ore → year, citizen_id, the account and paragraph of the
+    largest cost, cost (all of them): the refund is booked there."""
+    return (per_account.sort("year", "citizen_id", "ore", "account", "paragraph", descending=[False, False, True, False, False])
             .group_by("year", "citizen_id", maintain_order=True)
-            .agg(pl.col("account").first(), pl.col("ore").sum().alias("cost")))
+            .agg(pl.col("account").first(), pl.col("paragraph").first(), pl.col("ore").sum().alias("cost")))
 
 
 def refunds(costs: pl.DataFrame, thresholds: tuple[float, float], shares: tuple[float, float]) -> pl.DataFrame:
-    """citizen_id, account, cost → CITIZENS: the refund and the band (0 below, 1 between, 2 above both)."""
+    """citizen_id, account, paragraph, cost → CITIZENS: the refund and the band (0 below, 1 between,
+    2 above both)."""
     t1, t2 = thresholds
     return costs.select(
-        "citizen_id", "account", "cost", refund_expr(pl.col("cost"), t1, t2, shares).alias("refund"),
+        "citizen_id", "account", pl.col("paragraph") if "paragraph" in costs.columns else pl.lit(None, pl.String).alias("paragraph"),
+        "cost", refund_expr(pl.col("cost"), t1, t2, shares).alias("refund"),
         ((pl.col("cost") > t1).cast(pl.Int8) + (pl.col("cost") > t2).cast(pl.Int8)).alias("band"))
 
 
@@ -228,23 +232,30 @@ def estimate(costs: pl.DataFrame, refund_postings: pl.DataFrame, rule: Rule, lea
         "cost", "citizen_id", descending=[True, False])
     booked = (refund_postings.filter((pl.col("period").dt.year() == year) & (pl.col("posting_date") <= as_of))
               .group_by("account").agg(pl.col("amount").sum().alias("ore")).sort("account"))
-    due = citizens.group_by("account").agg(pl.col("refund").sum())
+    due = citizens.group_by("account", "paragraph").agg(pl.col("refund").sum())
     return Refusion(year, thresholds, source, learned, citizens, booked, place(due, booked, learned.profile, year, as_of))
 
 
 def place(due: pl.DataFrame, booked: pl.DataFrame, profile: dict[int, float], year: int, as_of: dt.date) -> pl.DataFrame:
-    """account, month, ore still to come: each month ahead its profile share of the account's
-    refund, December (the settlement) the rest, so booked + ahead is the whole refund to the øre."""
+    """account, paragraph, month, ore still to come: each month ahead its profile share of the
+    refund of an account's citizens of a paragraph, December (the settlement) the rest, so booked +
+    ahead is the whole refund to the øre. What is booked (per account) is set against the
+    account's paragraph with the largest refund."""
     last = last_closed_month(as_of)
     ahead = [m for m in range(1, 12) if dt.date(year, m, 1) > last and profile.get(m, 0.0) > 0]
-    acc = (due.join(booked, on="account", how="full", coalesce=True)
+    if "paragraph" not in due.columns:
+        due = due.with_columns(pl.lit(None, pl.String).alias("paragraph"))
+    due = due.sort("account", "refund", "paragraph", descending=[False, True, False], nulls_last=True).with_columns(
+        pl.col("account").is_first_distinct().alias("first"))
+    acc = (due.join(booked.with_columns(pl.lit(True).alias("first")), on=["account", "first"], how="full", coalesce=True)
            .with_columns(pl.col("refund").fill_null(0), pl.col("ore").fill_null(0)))
     rows = []
-    for account, refund, ore in acc.sort("account").iter_rows():
+    for account, paragraph, refund, ore in acc.select("account", "paragraph", "refund", "ore").sort("account", "paragraph").iter_rows():
         planned = [(m, -int(round(refund * profile[m]))) for m in ahead]
-        rows += [(account, dt.date(year, m, 1), a) for m, a in planned]
-        rows.append((account, dt.date(year, 12, 1), -refund - ore - sum(a for _, a in planned)))
-    lines = pl.DataFrame(rows, schema={"account": pl.String, "month": pl.Date, "ore": pl.Int64}, orient="row")
+        rows += [(account, paragraph, dt.date(year, m, 1), a) for m, a in planned]
+        rows.append((account, paragraph, dt.date(year, 12, 1), -refund - ore - sum(a for _, a in planned)))
+    lines = pl.DataFrame(rows, schema={"account": pl.String, "paragraph": pl.String, "month": pl.Date, "ore": pl.Int64},
+                         orient="row")
     return lines.filter(pl.col("ore") != 0)
 
 
@@ -269,16 +280,19 @@ def forecast_refusion(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.Da
                       changes: pl.DataFrame | None = None) -> Refusion | None:
     """The budget year's refund (or a past year's, from the years before it). None where the rule
     is off, or on 'auto' and no refund has ever been booked (the municipality books it elsewhere).
-    changes: citizen_id, account, month, ore — what the buffers add to or take from a citizen's cost."""
+    changes: citizen_id, account, (paragraph,) month, ore — what the buffers add to or take from a
+    citizen's cost."""
     booked = refund_postings(postings.filter(pl.col("posting_date") <= as_of), rule)
     if rule.enabled == "off" or (rule.enabled == "auto" and booked.is_empty()):
         return None
     per_account = costs_per_account(grants, steps, first, year, rule, price_index)
     if changes is not None and changes.height:
+        if "paragraph" not in changes.columns:
+            changes = changes.with_columns(pl.lit(None, pl.String).alias("paragraph"))
         mine = (changes.filter(pl.col("citizen_id").is_not_null() & (pl.col("month").dt.year() == year))
-                .group_by(pl.col("month").dt.year().alias("year"), "citizen_id", "account").agg(pl.col("ore").sum()))
+                .group_by(pl.col("month").dt.year().alias("year"), "citizen_id", "account", "paragraph").agg(pl.col("ore").sum()))
         per_account = (pl.concat([per_account, mine.select(per_account.columns)], how="vertical_relaxed")
-                       .group_by("year", "citizen_id", "account").agg(pl.col("ore").sum()))
+                       .group_by("year", "citizen_id", "account", "paragraph").agg(pl.col("ore").sum()))
     costs = largest_account(per_account).filter(pl.col("cost") > 0)
     learned = learn(costs, booked, rule, price_index, year, as_of)
     return estimate(costs, booked, rule, learned, price_index, year, as_of)

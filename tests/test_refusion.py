@@ -47,7 +47,7 @@ def test_a_year_cost_adds_all_of_a_citizens_grants_and_goes_to_the_largest_accou
     g = grants(grant("1", "a", 1_200_000, account="5.38.50"), grant("2", "a", 300_000, account="5.38.52", paragraph="SEL 107"),
                grant("3", "a", 500_000, account="3.30.46", paragraph="STU"))   # STU does not count
     costs = citizen_costs(g, STEPS, 2024, 2024, RULE, {})
-    assert costs.to_dicts() == [{"year": 2024, "citizen_id": "a", "account": "5.38.50", "cost": 150_000_000}]
+    assert costs.to_dicts() == [{"year": 2024, "citizen_id": "a", "account": "5.38.50", "paragraph": "SEL 108", "cost": 150_000_000}]
     assert refunds(costs.drop("year"), (100_000_000, 200_000_000), (0.25, 0.5)).get_column("refund").item() == 12_500_000
 
 
@@ -89,7 +89,7 @@ def test_settled_once_after_the_year_everything_comes_in_december():
     profile = {12: 1.0}
     due = pl.DataFrame({"account": ["x"], "refund": [30_000_000]})
     lines = place(due, postings([]).select("account", pl.lit(0, pl.Int64).alias("ore")).head(0), profile, 2025, D(2025, 3, 31))
-    assert lines.to_dicts() == [{"account": "x", "month": D(2025, 12, 1), "ore": -30_000_000}]
+    assert lines.to_dicts() == [{"account": "x", "paragraph": None, "month": D(2025, 12, 1), "ore": -30_000_000}]
 
 
 def test_settled_on_account_each_instalment_ahead_and_the_rest_in_december():
@@ -98,9 +98,9 @@ def test_settled_on_account_each_instalment_ahead_and_the_rest_in_december():
     booked = pl.DataFrame({"account": ["x"], "ore": [-9_000_000]})   # May's instalment, less than a quarter
     lines = place(due, booked, profile, 2025, D(2025, 6, 30))
     assert lines.sort("month").to_dicts() == [
-        {"account": "x", "month": D(2025, 8, 1), "ore": -10_000_000},
-        {"account": "x", "month": D(2025, 11, 1), "ore": -10_000_000},
-        {"account": "x", "month": D(2025, 12, 1), "ore": -11_000_000}]
+        {"account": "x", "paragraph": None, "month": D(2025, 8, 1), "ore": -10_000_000},
+        {"account": "x", "paragraph": None, "month": D(2025, 11, 1), "ore": -10_000_000},
+        {"account": "x", "paragraph": None, "month": D(2025, 12, 1), "ore": -11_000_000}]
     assert lines.get_column("ore").sum() + booked.get_column("ore").sum() == -40_000_000
 
 

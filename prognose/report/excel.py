@@ -155,7 +155,7 @@ def _overview(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.put(last + 1, 1, t["total"], bold=True, fill=TOTAL_FILL)
     s.put(last + 1, 3, f"=SUBTOTAL(109,C{top + 1}:C{last})", MONEY, bold=True, fill=TOTAL_FILL,
           expect=round(sum(dkk(v) for _, v in rep.components), 2))
-    s.finish(rep, t, "7:7", "A8", {1: 14, 2: 52})
+    s.finish(rep, t, "7:7", "A8", {1: 14, 2: 52}, pages_high=1)
 
 
 def _months(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:

@@ -14,12 +14,13 @@ T = {
            "second": "Anden tærskel (50 %)", "source": "Tærsklerne er", "settlement": "Afregning", "refund": "Refusion for året",
            "booked": "Heraf bogført", "ahead": "Endnu ikke bogført", "between": "Borgere mellem tærsklerne",
            "above": "Borgere over anden tærskel", "citizen": "Borger (pseudonym)", "account": "Konto", "cost": "Udgift i året",
-           "to_next": "Til næste tærskel", "learned_from": "lært af refusionen bogført for"},
+           "to_next": "Til næste tærskel", "learned_from": "lært af refusionen bogført for", "refund_short": "Refusion"},
     "en": {"sheet": "Refund", "what": "Refund of expensive single cases", "amount": "Amount, DKK", "first": "First threshold (25 %)",
            "second": "Second threshold (50 %)", "source": "The thresholds are", "settlement": "Settlement", "refund": "Refund for the year",
            "booked": "Of which booked", "ahead": "Still to come", "between": "Citizens between the thresholds",
            "above": "Citizens above the second threshold", "citizen": "Citizen (pseudonym)", "account": "Account",
-           "cost": "Cost in the year", "to_next": "To the next threshold", "learned_from": "learned from the refund booked for"},
+           "cost": "Cost in the year", "to_next": "To the next threshold", "learned_from": "learned from the refund booked for",
+           "refund_short": "Refund"},
 }
 
 
@@ -46,7 +47,7 @@ def refusion_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     s.put(11, 1, r["above"])
     s.put(11, 2, bands.count(2), "#,##0")
     if rep.citizens:   # --with-citizens
-        s.header(13, [r["citizen"], r["account"], r["cost"], r["refund"], r["to_next"]])
+        s.header(13, [r["citizen"], r["account"], r["cost"], r["refund_short"], r["to_next"]])
         for n, c in enumerate(doc["citizens"], start=14):
             for col, key in enumerate(("citizen", "account", "cost", "refund", "to_next"), start=1):
                 s.put(n, col, c[key], MONEY if key in ("cost", "refund", "to_next") else None)

@@ -57,7 +57,9 @@ class Sheet:
             c = self.put(row, i, text, bold=True, fill=HEAD_FILL)
             c.alignment = Alignment(wrap_text=wrap, vertical="top")
 
-    def finish(self, rep, t: dict, title_rows: str | None, freeze: str | None, extra_widths: dict | None = None) -> None:
+    def finish(self, rep, t: dict, title_rows: str | None, freeze: str | None, extra_widths: dict | None = None,
+               pages_high: int = 0) -> None:
+        """pages_high: 1 keeps the sheet on one page (the overview a director reads first); 0 lets it run on."""
         for col, w in {**self.widths, **(extra_widths or {})}.items():
             self.ws.column_dimensions[get_column_letter(col)].width = w
         if freeze:
@@ -65,7 +67,7 @@ class Sheet:
         ps = self.ws.page_setup
         ps.orientation = "landscape"
         ps.paperSize = self.ws.PAPERSIZE_A4
-        ps.fitToWidth, ps.fitToHeight = 1, 0
+        ps.fitToWidth, ps.fitToHeight = 1, pages_high
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         if title_rows:
             self.ws.print_title_rows = title_rows
