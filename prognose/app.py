@@ -81,28 +81,30 @@ def refusion(settings: Settings, year: int | None = None, as_of: dt.date | None 
     """The refund of expensive single cases for `year` (default: the as-of date's), as of `as_of`:
     for the budget year the forecast's own (with the buffers' changes to citizens' costs); for an
     earlier year from its grants alone, with thresholds learned only from the years before it."""
-    from prognose.refusion import forecast_refusion
-
     ex = read(settings)
     as_of = as_of or default_as_of(ex)
     year = year or as_of.year
     if year == as_of.year or (year == as_of.year - 1 and as_of.month <= 2):
         return forecast(settings, as_of, year, extract=ex, draws=0).forecast.refusion, as_of
+    return _refusion_of_grants(ex, settings, year, as_of), as_of
+
+
+def _refusion_of_grants(ex: Extract, settings: Settings, year: int, as_of: dt.date):
+    """The year's refund from the grants known at as_of and the postings alone (no buffers)."""
+    from prognose.refusion import forecast_refusion
+
     known = ex.grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
     return forecast_refusion(known, ex.plan_steps, ex.postings, settings.refusion, settings.price_index, year, as_of,
-                             year - 3), as_of
+                             year - 3)
 
 
 def learned_rows(settings: Settings) -> list[tuple[str, str, str]]:
     """What the engine learns for the refund of expensive cases from the extract, as `config` rows."""
     from prognose.labels import kroner
-    from prognose.refusion import forecast_refusion
 
     ex = read(settings)
     as_of = default_as_of(ex)
-    # what is learned does not depend on the buffers: the grants and postings alone, which is quick
-    rf = forecast_refusion(ex.grants, ex.plan_steps, ex.postings, settings.refusion, settings.price_index, as_of.year,
-                           as_of, as_of.year - 3)
+    rf = _refusion_of_grants(ex, settings, as_of.year, as_of)   # what is learned does not depend on the buffers
     if rf is None:
         return [("refusion.learned", "nothing: no refund is booked in the history", "postings")]
     learned, origin = rf.learned, "postings, kind " + ", ".join(settings.refusion.kinds)

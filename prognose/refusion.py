@@ -76,7 +76,8 @@ class Refusion:
     learned: Learned
     citizens: pl.DataFrame                  # CITIZENS: every citizen with a cost in the year
     booked: pl.DataFrame                    # account, ore: refund booked for the year so far (negative: income)
-    lines: pl.DataFrame                     # account, month, ore: still to come (negative: income)
+    lines: pl.DataFrame                     # account, paragraph, month, ore: still to come (negative: income)
+    shares: tuple[float, float] = (0.25, 0.50)
 
     @property
     def refund(self) -> int:
@@ -233,7 +234,8 @@ def estimate(costs: pl.DataFrame, refund_postings: pl.DataFrame, rule: Rule, lea
     booked = (refund_postings.filter((pl.col("period").dt.year() == year) & (pl.col("posting_date") <= as_of))
               .group_by("account").agg(pl.col("amount").sum().alias("ore")).sort("account"))
     due = citizens.group_by("account", "paragraph").agg(pl.col("refund").sum())
-    return Refusion(year, thresholds, source, learned, citizens, booked, place(due, booked, learned.profile, year, as_of))
+    return Refusion(year, thresholds, source, learned, citizens, booked, place(due, booked, learned.profile, year, as_of),
+                    rule.shares)
 
 
 def place(due: pl.DataFrame, booked: pl.DataFrame, profile: dict[int, float], year: int, as_of: dt.date) -> pl.DataFrame:

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from prognose.report.refusion_report import SETTLEMENT, SOURCE
+from prognose.report.refusion_report import SETTLEMENT, SOURCE, share
 from prognose.report.xlsx import MONEY, TOTAL_FILL, Sheet
 
 T = {
-    "da": {"sheet": "Refusion", "what": "Refusion af særligt dyre enkeltsager", "amount": "Beløb, kr.", "first": "Første tærskel (25 %)",
-           "second": "Anden tærskel (50 %)", "source": "Tærsklerne er", "settlement": "Afregning", "refund": "Refusion for året",
+    "da": {"sheet": "Refusion", "what": "Refusion af særligt dyre enkeltsager", "amount": "Beløb, kr.", "first": "Første tærskel ({})",
+           "second": "Anden tærskel ({})", "source": "Tærsklerne er", "settlement": "Afregning", "refund": "Refusion for året",
            "booked": "Heraf bogført", "ahead": "Endnu ikke bogført", "between": "Borgere mellem tærsklerne",
            "above": "Borgere over anden tærskel", "citizen": "Borger (pseudonym)", "account": "Konto", "cost": "Udgift i året",
            "to_next": "Til næste tærskel", "learned_from": "lært af refusionen bogført for", "refund_short": "Refusion"},
-    "en": {"sheet": "Refund", "what": "Refund of expensive single cases", "amount": "Amount, DKK", "first": "First threshold (25 %)",
-           "second": "Second threshold (50 %)", "source": "The thresholds are", "settlement": "Settlement", "refund": "Refund for the year",
+    "en": {"sheet": "Refund", "what": "Refund of expensive single cases", "amount": "Amount, DKK", "first": "First threshold ({})",
+           "second": "Second threshold ({})", "source": "The thresholds are", "settlement": "Settlement", "refund": "Refund for the year",
            "booked": "Of which booked", "ahead": "Still to come", "between": "Citizens between the thresholds",
            "above": "Citizens above the second threshold", "citizen": "Citizen (pseudonym)", "account": "Account",
            "cost": "Cost in the year", "to_next": "To the next threshold", "learned_from": "learned from the refund booked for",
@@ -34,7 +34,9 @@ def refusion_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     if doc["thresholds"]["source"] == "learned" and doc["learned"]["years"]:
         source = f"{r['learned_from']} {max(doc['learned']['years'])}"
     bands = [c["band"] for c in doc["citizens"]]
-    rows = [(r["first"], doc["thresholds"]["first"], MONEY), (r["second"], doc["thresholds"]["second"], MONEY),
+    shares = doc["thresholds"].get("shares", [0.25, 0.5])
+    rows = [(r["first"].format(share(shares[0], rep.lang)), doc["thresholds"]["first"], MONEY),
+            (r["second"].format(share(shares[1], rep.lang)), doc["thresholds"]["second"], MONEY),
             (r["source"], source, None), (r["settlement"], SETTLEMENT[doc["settlement"]][i], None),
             (r["booked"], doc["total"]["booked"], MONEY), (r["ahead"], doc["total"]["ahead"], MONEY)]
     for n, (key, value, fmt) in enumerate(rows, start=2):

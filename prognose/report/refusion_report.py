@@ -33,7 +33,8 @@ def document(rf: Refusion, as_of) -> dict:
     learned = rf.learned
     return {
         "year": rf.year, "as_of": as_of.isoformat(),
-        "thresholds": {"first": dkk(rf.thresholds[0]), "second": dkk(rf.thresholds[1]), "source": rf.source},
+        "thresholds": {"first": dkk(rf.thresholds[0]), "second": dkk(rf.thresholds[1]), "source": rf.source,
+                       "shares": list(rf.shares)},
         "settlement": learned.settlement,
         "learned": {"years": {str(y): {"factor": round(f, 4), "booked": dkk(learned.booked.get(y, 0))}
                               for y, f in sorted(learned.years.items())},
@@ -44,27 +45,34 @@ def document(rf: Refusion, as_of) -> dict:
     }
 
 
+# the sentences of the report, filled in by sentences()
+TEXT = {
+    "da": ("Tærskler {year}: {t1} kr. ({s1}) og {t2} kr. ({s2}) — {origin}.", "Afregning: {settlement}.",
+           "Refusion for året beregnet til {refund} kr. mod bogført {booked} kr. (forskel {diff} kr.).",
+           "Refusion for året: {refund} kr., heraf bogført {booked} kr.; endnu ikke bogført {ahead} kr."),
+    "en": ("Thresholds {year}: DKK {t1} ({s1}) and DKK {t2} ({s2}) — {origin}.", "Settlement: {settlement}.",
+           "Refund for the year computed at DKK {refund} against DKK {booked} booked (difference DKK {diff}).",
+           "Refund for the year: DKK {refund}, of which booked DKK {booked}; still to come DKK {ahead}."),
+}
+
+
+def share(value: float, lang: str) -> str:
+    text = f"{value * 100:g} %"
+    return text.replace(".", ",") if lang == "da" else text
+
+
 def sentences(rf: Refusion, lang: str, as_of=None) -> list[str]:
+    """The thresholds and where they came from, the settlement, and the year's refund — against what
+    was booked once the year's supplementary period is over, else what is still to come."""
     i = 0 if lang == "da" else 1
-    t1, t2 = (kroner(t, lang) for t in rf.thresholds)
-    learned = rf.learned
-    origin = SOURCE[rf.source][i]
-    if rf.source == "learned":
-        origin += f" for {max(learned.years)}"
-    closed = as_of is not None and as_of.year > rf.year + (as_of.month <= 2)   # its supplementary period is over
-    if lang == "da":
-        last = (f"Refusion for året beregnet til {kroner(rf.refund, lang)} kr. mod bogført {kroner(rf.booked_total, lang)} kr. "
-                f"(forskel {kroner(-rf.ahead, lang)} kr.)." if closed else
-                f"Refusion for året: {kroner(rf.refund, lang)} kr., heraf bogført {kroner(rf.booked_total, lang)} kr.; "
-                f"endnu ikke bogført {kroner(rf.ahead, lang)} kr.")
-        return [f"Tærskler {rf.year}: {t1} kr. (25 %) og {t2} kr. (50 %) — {origin}.",
-                f"Afregning: {SETTLEMENT[learned.settlement][0]}.", last]
-    last = (f"Refund for the year computed at DKK {kroner(rf.refund, lang)} against DKK {kroner(rf.booked_total, lang)} booked "
-            f"(difference DKK {kroner(-rf.ahead, lang)})." if closed else
-            f"Refund for the year: DKK {kroner(rf.refund, lang)}, of which booked DKK {kroner(rf.booked_total, lang)}; "
-            f"still to come DKK {kroner(rf.ahead, lang)}.")
-    return [f"Thresholds {rf.year}: DKK {t1} (25 %) and DKK {t2} (50 %) — {origin}.",
-            f"Settlement: {SETTLEMENT[learned.settlement][1]}.", last]
+    origin = SOURCE[rf.source][i] + (f" for {max(rf.learned.years)}" if rf.source == "learned" else "")
+    closed = as_of is not None and as_of.year > rf.year + (as_of.month <= 2)
+    head, settled, then, now = TEXT[lang]
+    values = {"year": rf.year, "t1": kroner(rf.thresholds[0], lang), "t2": kroner(rf.thresholds[1], lang),
+              "s1": share(rf.shares[0], lang), "s2": share(rf.shares[1], lang), "origin": origin,
+              "settlement": SETTLEMENT[rf.learned.settlement][i], "refund": kroner(rf.refund, lang),
+              "booked": kroner(rf.booked_total, lang), "ahead": kroner(rf.ahead, lang), "diff": kroner(-rf.ahead, lang)}
+    return [head.format(**values), settled.format(**values), (then if closed else now).format(**values)]
 
 
 HEADERS = {"citizen_id": ("Borger (pseudonym)", "Citizen (pseudonym)"), "account": ("Konto", "Account"),
