@@ -89,6 +89,21 @@ def refusion(settings: Settings, year: int | None = None, as_of: dt.date | None 
     return _refusion_of_grants(ex, settings, year, as_of), as_of
 
 
+def activity(settings: Settings, as_of: dt.date | None = None, year: int | None = None, by: str = "paragraph",
+             compare: int | None = None, mix_base: int | None = None):
+    """Citizens, flows, full-year persons and prices per group (activity.py), the months ahead as the
+    forecast expects them (its buffers' lines; the interval is not needed, so it is not drawn)."""
+    from prognose.activity import activity as count
+
+    run = forecast(settings, as_of, year, draws=0)
+    fc = run.forecast
+    known = run.extract.grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= fc.as_of))
+    lines = fc.lines.filter(pl.col("origin").str.starts_with("buffer.")).with_columns(
+        pl.col("origin").str.strip_prefix("buffer.").alias("buffer"))
+    return count(known, run.extract.plan_steps, settings.price_index, fc.year, fc.as_of, by, lines,
+                 settings.activity_bands, compare, mix_base, own_runs_on=not settings.own_settled_per_grant)
+
+
 def _refusion_of_grants(ex: Extract, settings: Settings, year: int, as_of: dt.date):
     """The year's refund from the grants known at as_of and the postings alone (no buffers)."""
     from prognose.refusion import forecast_refusion
@@ -141,7 +156,38 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     br = bridge(prev, snap) if prev is not None else None
     people = top_citizens(br, snap.input("grants"), citizens, settings.lang) if (br is not None and citizens) else []
     hist = [store.load(p) if p != path else snap for p in history]
-    return director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people)
+    rep = director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people)
+    rep.activity = snapshot_activity(snap)
+    if rep.activity is not None and (line := activity_sentence(rep.activity, settings.lang)):
+        rep.sentences.append(line)
+    return rep
+
+
+def activity_sentence(act, lang: str) -> str:
+    from prognose.report.activity_report import movement_sentence
+
+    return movement_sentence(act, lang)
+
+
+def snapshot_activity(snap):
+    """Activity per paragraph from what a snapshot read and concluded: its grants and plan steps, its
+    buffer lines, and the price index and own-provision setting it ran with."""
+    from prognose.activity import activity as count
+
+    grants = snap.input("grants")
+    if grants is None or grants.is_empty():
+        return None
+    as_of = dt.date.fromisoformat(snap.meta["as_of"])
+    rows = {name: value for name, value, _ in snap.meta.get("settings", [])}
+    index = {int(k.split(".")[1]): float(v) for k, v in rows.items() if k.startswith("price_index.")}
+    steps = snap.input("plan_steps")
+    if steps is None:
+        steps = pl.DataFrame(schema={"grant_id": pl.String, "effective_date": pl.Date, "quantity": pl.Float64, "rate": pl.Float64})
+    lines = snap.lines.filter(pl.col("origin").str.starts_with("buffer.")).with_columns(
+        pl.col("origin").str.strip_prefix("buffer.").alias("buffer"))
+    known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
+    return count(known, steps, index, snap.meta["year"], as_of, "paragraph", lines,
+                 own_runs_on=rows.get("grants.own_settled_per_grant", "false") != "true")
 
 
 def backtest(settings: Settings, extracts: Path | None = None, final: Path | None = None, ablate: tuple[str, ...] = (),

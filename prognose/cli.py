@@ -220,6 +220,34 @@ def refusion(
     emit(refusion_report.render(rf, at, settings.lang, output_format(out, fmt).value), out)
 
 
+class Group(str, Enum):
+    paragraph = "paragraph"
+    account = "account"
+    provider_type = "provider_type"
+    provider = "provider"
+
+
+@cli.command()
+@guarded
+def activity(
+    workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, buffers: Optional[Path] = BUFFERS,
+    as_of: Optional[str] = AS_OF, year: Optional[int] = YEAR,
+    by: Group = typer.Option(Group.paragraph, "--by", help="Count per paragraph, account, provider_type or provider."),
+    monthly: bool = typer.Option(False, "--monthly", help="The months of the budget year instead of the years (table)."),
+    compare: Optional[int] = typer.Option(None, "--compare", help="The year the change of cost is measured from "
+                                                                  "(default: the year before)."),
+    mix_base: Optional[int] = typer.Option(None, "--mix-base", help="What this year's citizens would cost spread "
+                                                                    "over the bands as in this year."),
+    fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
+) -> None:
+    """Citizens at each month's end, inflow and outflow, full-year persons, cost and price per full-year person; the change of cost as volume, price and mix."""
+    settings = _settings(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    act = app.activity(settings, parse_date(as_of, "--as-of"), year, by.value, compare, mix_base)
+    from prognose.report import activity_report
+
+    emit(activity_report.render(act, settings.lang, output_format(out, fmt).value, monthly), out)
+
+
 @cli.command()
 @guarded
 def diff(

@@ -162,3 +162,33 @@ def test_refusion_on_the_demo_learns_the_generators_thresholds_and_shows_pseudon
     now = invoke(runner, "refusion", "--workspace", str(ROOT))
     assert now.exit_code == 0 and "Tærskler 2026" in now.stdout
     assert not re.search(r"\b\d{6}-?\d{4}\b", now.stdout)
+
+
+def test_activity_on_the_demo_chains_its_counts_and_splits_the_change_exactly(runner):
+    res = invoke(runner, "activity", "--format", "json", "--mix-base", "2023", "--workspace", str(ROOT))
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["year"] == 2026 and doc["by"] == "paragraph" and doc["paragraphs"]
+    for p in doc["paragraphs"]:
+        months = p["months"]
+        assert [m["month"] for m in months] == [f"2026-{i:02d}" for i in range(1, 13)]
+        for a, b in zip(months, months[1:]):
+            assert a["citizens_end"] == pytest.approx(b["citizens_start"], abs=0.011)
+        assert [y["year"] for y in p["years"]] == [2023, 2024, 2025, 2026]
+        assert months[-1]["expected"] and not months[0]["expected"]
+    for r in doc["mix"]:
+        assert r["volume"] + r["price"] + r["mix"] + r["rounding"] == pytest.approx(r["change"], abs=0.001)
+        assert r["change"] == pytest.approx(r["cost1"] - r["cost0"], abs=0.001)
+    assert len(doc["mix_base"]) == len(doc["mix"])
+    table = invoke(runner, "activity", "--by", "provider_type", "--workspace", str(ROOT))
+    assert table.exit_code == 0 and "Helårsp." in table.stdout and "Volumen" in table.stdout
+    assert not re.search(r"\b\d{6}-?\d{4}\b", table.stdout + res.stdout)
+
+
+def test_activity_bands_in_prognose_toml_are_checked(tmp_path, runner):
+    (tmp_path / "prognose.toml").write_text('[activity.bands]\n"SEL 85" = { measure = "hours", edges = [6, 3] }\n')
+    res = invoke(runner, "config", "--workspace", str(tmp_path))
+    assert res.exit_code == 2 and "activity.bands.SEL 85" in res.output
+    (tmp_path / "prognose.toml").write_text('[activity.bands]\n"SEL 85" = { measure = "hours", edges = [3, 6] }\n')
+    res = invoke(runner, "config", "--workspace", str(tmp_path))
+    assert "activity.bands.SEL 85" in res.stdout and "hours: 3, 6" in res.stdout

@@ -79,7 +79,22 @@ def find_row(sheet, first: str) -> int:
 
 def test_sheets_in_danish_by_default(book):
     wb = openpyxl.load_workbook(book)
-    assert wb.sheetnames == ["Overblik", "Måneder", "Udvikling", "Ændringer", "Buffere", "Refusion", "Forudsætninger"]
+    assert wb.sheetnames == ["Overblik", "Måneder", "Udvikling", "Ændringer", "Buffere", "Refusion", "Aktivitet",
+                             "Forudsætninger"]
+
+
+def test_activity_sheet_matches_the_activity_command(book, runner):
+    from conftest import ROOT, invoke
+
+    ws = openpyxl.load_workbook(book)["Aktivitet"]
+    doc = json.loads(invoke(runner, "activity", "--format", "json", "--workspace", str(ROOT)).stdout)
+    sheet = {(r[0], r[1]): r for r in rows(ws)[1:] if r[1] is not None and isinstance(r[1], int)}
+    for p in doc["paragraphs"]:
+        for y in p["years"]:
+            r = sheet[(p["paragraph"], y["year"])]
+            assert r[5] == pytest.approx(y["full_year_persons"], abs=0.051) and r[6] == pytest.approx(y["cost"], abs=0.01)
+    overview = [c.value for row in openpyxl.load_workbook(book)["Overblik"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("Største bevægelse i aktiviteten" in v for v in overview)
 
 
 def test_overview_matches_run_json(book, docs):

@@ -14,6 +14,7 @@ from typing import Any
 
 from prognose.errors import Problem, InputError
 from prognose.paragraphs import DEFAULT_ACCOUNTS
+from prognose import bands
 from prognose.refusion import SETTLEMENTS, Rule
 from prognose.schema import PROVIDER_TYPES
 
@@ -41,6 +42,7 @@ class Settings:
     own_settled_per_grant: bool = False
     strict: bool = False           # --strict: every warning about the input is an error
     refusion: Rule = field(default_factory=Rule)
+    activity_bands: dict = field(default_factory=dict)   # paragraph → bands.Bands ([activity.bands])
     origins: dict[str, str] = field(default_factory=dict)
 
     def as_rows(self) -> list[tuple[str, str, str]]:
@@ -63,6 +65,9 @@ class Settings:
         for t, v in sorted(self.outstanding_months.items()):
             rows.append((f"billing.outstanding_months.{t}", f"{v:g}", self.origins.get("billing", "default")))
         rows += _rule_rows(self.refusion, self.origins.get("refusion", "default"))
+        for p, b in sorted(self.activity_bands.items()):
+            rows.append((f"activity.bands.{p}", f"{b.measure}: {', '.join(f'{e:g}' for e in b.edges)}",
+                         self.origins.get("activity", "default")))
         for table, mapping in sorted(self.columns.items()):
             for src, dst in sorted(mapping.items()):
                 rows.append((f"columns.{table}.{src}", dst, self.origins.get("columns", "default")))
@@ -140,6 +145,10 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
     if "refusion" in doc:
         s.refusion = _rule(doc["refusion"], problems)
         s.origins["refusion"] = origin
+    if "bands" in doc.get("activity", {}):
+        s.activity_bands, found = bands.parse(doc["activity"]["bands"], CONFIG_NAME)
+        problems += found
+        s.origins["activity"] = origin
     if s.lang not in ("da", "en"):
         problems.append(Problem(CONFIG_NAME, None, "display.lang", s.lang, "da or en"))
     if s.deviation_sign not in ("forecast-budget", "budget-forecast"):

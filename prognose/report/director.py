@@ -82,6 +82,7 @@ class Report:
     citizens: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # how the input was read where it was not as agreed
     refusion: dict | None = None  # refusion_report.document of the snapshot, where the engine forecast a refund
+    activity: object | None = None  # activity.Activity per paragraph, from the snapshot's grants and buffer lines
 
     @property
     def total(self) -> dict[str, int]:

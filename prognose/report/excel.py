@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from prognose.labels import label
 from prognose.report.diff_report import cause_label, detail_label
 from prognose.report.director import Report
+from prognose.report.excel_activity import activity_sheet
 from prognose.report.excel_refusion import refusion_sheet
 from prognose.report.xlsx import DATE, MONEY, MONTH, OVER_FILL, PCT, TOTAL_FILL, Sheet, dkk
 
@@ -135,11 +136,13 @@ def _overview(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s = Sheet(ws, expected)
     d = rep.as_of.strftime("%d-%m-%Y") if rep.lang == "da" else rep.as_of.isoformat()
     s.put(1, 1, t["title"].format(year=rep.year)).font = Font(bold=True, size=14)
-    for i, sentence in enumerate(rep.sentences):
+    # three rows of sentences above the as-of line: what follows the second shares the third row
+    lines = rep.sentences[:2] + ([" ".join(rep.sentences[2:])] if len(rep.sentences) > 2 else [])
+    for i, sentence in enumerate(lines):
         ws.merge_cells(start_row=2 + i, start_column=1, end_row=2 + i, end_column=7)
         c = s.put(2 + i, 1, sentence)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[2 + i].height = 32
+        ws.row_dimensions[2 + i].height = 32 if len(sentence) < 200 else 48
     s.put(5, 1, t["asof"].format(d=d, s=rep.snapshot) + " · " + t[f"sign_{rep.sign}"]).font = Font(italic=True)
     rows = [((r["account"], r["name"]), r["budget"], r["actual_to_date"], r["forecast"]) for r in rep.accounts.iter_rows(named=True)]
     tot = _table(s, rep, t, 7, rows, [t["account"], t["area"]])
@@ -380,6 +383,8 @@ def render(rep: Report) -> tuple[Workbook, dict]:
     _buffers(wb, rep, t, expected)
     if rep.refusion:
         refusion_sheet(wb, rep, t, expected)
+    if rep.activity is not None:
+        activity_sheet(wb, rep, t, expected)
     _assumptions(wb, rep, t, expected)
     if rep.citizens:
         _citizens(wb, rep, t, expected)

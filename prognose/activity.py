@@ -1,0 +1,237 @@
+"""Activity and unit costs: how many citizens, coming and going, at what price — and what the mix costs.
+
+Counted from the grants known at the as-of date, per group (a paragraph, or an account, provider
+type or provider) and month, for the budget year and the three years before it:
+  - a citizen is *in* a group on a day when they have a grant in it that day; counts are of
+    citizens, not grants, and own provision counts;
+  - citizens at a month's end (bestand); inflow = citizens in at the month's end who were not at the
+    previous month's end, outflow the reverse, by the end reason of the stretch that ended (empty:
+    other), so a month's end = its start + inflow − outflow;
+  - full-year persons (helårspersoner) = days in the group ÷ days in the period;
+  - cost = what the grants cost by their action plans (periodised, at the price index), not what
+    was booked; cost per full-year person = cost ÷ full-year persons.
+Months after the as-of date are as the forecast expects them: the known grants as registered,
+plus the buffers' expected citizens — each buffer's cost in a month ÷ the group's cost per
+full-year person that month — as inflow (the lists and other inflow) or outflow (deaths, other).
+
+A change of cost between two years is split into volume, price and mix over bands (bands.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from prognose.bands import EXPECTED, at_mix, band_of, choose, split_change
+from prognose.months import month_end
+from prognose.periodise import periodise
+
+REASONS = ("death", "moved", "transition", "other")
+GROUPS = ("paragraph", "account", "provider_type", "provider")
+YEARS_BEFORE = 3
+INFLOW_BUFFERS = ("youth_transfers", "stu", "other_inflow")
+OUTFLOW_BUFFERS = {"deaths": "death", "other_outflow": "other"}   # buffer → the end reason it stands for
+FIGURES = ("citizens_start", "inflow", *[f"outflow_{r}" for r in REASONS], "citizens_end", "full_year_persons", "cost")
+
+
+@dataclass
+class Activity:
+    year: int
+    as_of: dt.date
+    by: str
+    months: pl.DataFrame     # key, month, FIGURES, expected
+    years: pl.DataFrame      # key, year, FIGURES, expected
+    bands: pl.DataFrame      # key, year, band, full_year_persons, cost
+    mix: pl.DataFrame        # key, year0, year1, cost0, cost1, change, volume, price, mix (øre, float)
+    base: pl.DataFrame | None = None   # key, base_year, cost, at_base_mix, difference (øre, float)
+
+
+def _spells(grants: pl.DataFrame, horizon_end: dt.date) -> pl.DataFrame:
+    """Each citizen's unbroken stretches in a group: key, citizen_id, start, end, end_reason (of the
+    stretch's last grant). Grants that overlap or follow on the next day are one stretch."""
+    g = (grants.select("citizen_id", "key", "start_date",
+                       pl.min_horizontal(pl.coalesce("end_date", pl.lit(horizon_end)), pl.lit(horizon_end)).alias("end"),
+                       "end_reason")
+         .filter(pl.col("start_date") <= pl.col("end"))
+         .sort("citizen_id", "key", "start_date", "end", nulls_last=True))
+    reach = pl.col("end").cum_max().shift(1).over("citizen_id", "key")
+    g = g.with_columns((reach.is_null() | (pl.col("start_date") > reach + pl.duration(days=1))).cum_sum()
+                       .over("citizen_id", "key").alias("spell"))
+    return (g.group_by("citizen_id", "key", "spell")
+            .agg(pl.col("start_date").min().alias("start"), pl.col("end").max(),
+                 pl.col("end_reason").sort_by("end").last().fill_null("other")))
+
+
+def _spell_months(spells: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
+    """Per citizen, group and month from `first` to `last` (month starts): days in the group and
+    whether they were in it at the month's end (with the reason their stretch then ends)."""
+    m = pl.col("month")
+    s = (spells.filter((pl.col("end") >= first) & (pl.col("start") <= month_end(last)))
+         .with_columns(pl.date_ranges(pl.max_horizontal(pl.col("start"), pl.lit(first)).dt.month_start(),
+                                      pl.min_horizontal(pl.col("end"), pl.lit(month_end(last))).dt.month_start(),
+                                      "1mo").alias("month"))
+         .explode("month")
+         .with_columns(((pl.min_horizontal("end", m.dt.month_end()) - pl.max_horizontal("start", m)).dt.total_days() + 1)
+                       .alias("days"), (pl.col("end") >= m.dt.month_end()).alias("at_end")))
+    return (s.group_by("citizen_id", "key", "month")
+            .agg(pl.col("days").sum(), pl.col("at_end").any(),
+                 pl.col("end_reason").filter(pl.col("at_end")).first().alias("reason")))
+
+
+def _flows(cm: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
+    """Per group and month: citizens at its start and end, inflow and outflow by reason."""
+    present = cm.filter(pl.col("at_end") & (pl.col("month") >= first)).select("citizen_id", "key", "month", "reason")
+    before = (cm.filter(pl.col("at_end")).select("citizen_id", "key", pl.col("month").dt.offset_by("1mo"), "reason")
+              .filter(pl.col("month") <= last))
+    inflow = present.join(before, on=["citizen_id", "key", "month"], how="anti").group_by("key", "month").agg(
+        pl.len().alias("inflow"))
+    left = (before.filter(pl.col("month") >= first).join(present, on=["citizen_id", "key", "month"], how="anti")
+            .group_by("key", "month").agg([(pl.col("reason") == r).sum().alias(f"outflow_{r}") for r in REASONS]))
+    start = before.filter(pl.col("month") >= first).group_by("key", "month").agg(pl.len().alias("citizens_start"))
+    end = present.group_by("key", "month").agg(pl.len().alias("citizens_end"))
+    out = start
+    for part in (inflow, left, end):
+        out = out.join(part, on=["key", "month"], how="full", coalesce=True)
+    return out.with_columns(pl.col(c).fill_null(0).cast(pl.Float64) for c in FIGURES if c not in ("full_year_persons", "cost"))
+
+
+def _grant_keys(grants: pl.DataFrame, by: str) -> pl.DataFrame:
+    return grants.with_columns(pl.col(by).alias("key"))
+
+
+def known_activity(grants: pl.DataFrame, steps: pl.DataFrame, price_index: dict[int, float], year: int,
+                   by: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per group and month of the four years (known grants only): FIGURES; and per citizen, group
+    and month: days, cost and the band measures (for the mix)."""
+    first, last = dt.date(year - YEARS_BEFORE, 1, 1), dt.date(year, 12, 1)
+    g = _grant_keys(grants, by)
+    cm = _spell_months(_spells(g, dt.date(year, 12, 31)), first.replace(year=first.year - 1, month=12), last)
+    cost = (periodise(g.lazy(), steps.lazy(), first, dt.date(year, 12, 31), price_index, carry=("citizen_id", "key"))
+            .group_by("citizen_id", "key", "month").agg(pl.col("ore").sum()).collect())
+    hours = _hours(g, first, last)
+    per_citizen = (cm.filter(pl.col("month") >= first).select("citizen_id", "key", "month", "days")
+                   .join(cost, on=["citizen_id", "key", "month"], how="full", coalesce=True)
+                   .join(hours, on=["citizen_id", "key", "month"], how="left")
+                   .with_columns(pl.col("days").fill_null(0), pl.col("ore").fill_null(0), pl.col("hour_days").fill_null(0.0)))
+    sums = (per_citizen.group_by("key", "month")
+            .agg((pl.col("days") / pl.col("month").dt.days_in_month()).sum().alias("full_year_persons"),
+                 pl.col("ore").sum().alias("cost")))
+    months = _flows(cm, first, last).join(sums, on=["key", "month"], how="full", coalesce=True)
+    return months.with_columns(pl.col("full_year_persons", "cost").fill_null(0)), per_citizen
+
+
+def _hours(g: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
+    """Per citizen, group and month: Σ hours a week × days, over hourly grants (unit `hour`, whose
+    quantity is hours a week); ÷ the citizen's days it is their hours a week that month."""
+    h = g.filter(pl.col("unit") == "hour").select("citizen_id", "key", pl.col("start_date").alias("start"),
+                                                  pl.coalesce("end_date", pl.lit(month_end(last))).alias("end"),
+                                                  pl.col("quantity").fill_null(1.0))
+    h = h.filter((pl.col("end") >= first) & (pl.col("start") <= month_end(last)))
+    m = pl.col("month")
+    return (h.with_columns(pl.date_ranges(pl.max_horizontal("start", pl.lit(first)).dt.month_start(),
+                                          pl.min_horizontal("end", pl.lit(month_end(last))).dt.month_start(), "1mo")
+                           .alias("month")).explode("month")
+            .with_columns((((pl.min_horizontal("end", m.dt.month_end()) - pl.max_horizontal("start", m)).dt.total_days() + 1)
+                           * pl.col("quantity")).alias("hour_days"))
+            .group_by("citizen_id", "key", "month").agg(pl.col("hour_days").sum()))
+
+
+def buffer_persons(buffer_lines: pl.DataFrame, months: pl.DataFrame, by: str) -> pl.DataFrame:
+    """The buffers' expected citizens per group and month: key, month, reason ("inflow" or an end
+    reason), persons (a buffer's cost ÷ the group's known cost per full-year person that month,
+    else over the year) and their cost. buffer_lines: buffer, account, paragraph, month, ore."""
+    kinds = {**{b: "inflow" for b in INFLOW_BUFFERS}, **OUTFLOW_BUFFERS}
+    key = pl.col(by) if by in ("paragraph", "account") else pl.lit(None, pl.String)
+    lines = (buffer_lines.filter(pl.col("buffer").is_in(list(kinds)))
+             .group_by(key.alias("key"), "month", pl.col("buffer").replace_strict(kinds).alias("reason"))
+             .agg(pl.col("ore").sum()))
+    price = months.select("key", "month", (pl.col("cost") / pl.col("full_year_persons")).alias("p"),
+                          (pl.col("cost").sum() / pl.col("full_year_persons").sum()).over("key", pl.col("month").dt.year())
+                          .alias("p_year"))
+    overall = float(months.get_column("cost").sum() / max(float(months.get_column("full_year_persons").sum()), 1e-9))
+    return (lines.join(price, on=["key", "month"], how="left")
+            .with_columns(pl.coalesce(pl.when(pl.col("p").is_finite() & (pl.col("p") > 0)).then(pl.col("p")),
+                                      pl.when(pl.col("p_year").is_finite() & (pl.col("p_year") > 0)).then(pl.col("p_year")),
+                                      pl.lit(overall)).alias("unit"))
+            .with_columns(pl.when(pl.col("unit") > 0).then(pl.col("ore") / pl.col("unit")).otherwise(0.0).alias("persons"))
+            .select("key", "month", "reason", "persons", pl.col("ore").alias("cost")))
+
+
+def _with_expected(months: pl.DataFrame, persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """The known months plus the buffers' expected citizens: a stock per month, whose change from the
+    month before is inflow (or outflow by its reason)."""
+    months = months.with_columns((pl.col("month").dt.month_end() > as_of).alias("expected"))
+    if persons.is_empty():
+        return months
+    stock = persons.group_by("key", "reason", "month").agg(pl.col("persons").sum(), pl.col("cost").sum())
+    grid = (stock.select("key", "reason").unique()
+            .join(months.filter("expected").select("month").unique(), how="cross")
+            .join(stock, on=["key", "reason", "month"], how="left").with_columns(pl.col("persons", "cost").fill_null(0))
+            .sort("key", "reason", "month", nulls_last=True)
+            .with_columns(pl.col("persons").shift(1).over("key", "reason").fill_null(0.0).alias("before")))
+    change = pl.col("persons") - pl.col("before")
+    delta = grid.group_by("key", "month").agg(
+        pl.col("before").sum().alias("d_start"), pl.col("persons").sum().alias("d_end"),
+        change.filter(pl.col("reason") == "inflow").sum().alias("d_inflow"),
+        *[(-change).filter(pl.col("reason") == r).sum().alias(f"d_outflow_{r}") for r in REASONS],
+        pl.col("persons").sum().alias("d_fyp"), pl.col("cost").sum().alias("d_cost"))
+    add = {"citizens_start": "d_start", "citizens_end": "d_end", "inflow": "d_inflow", "full_year_persons": "d_fyp",
+           "cost": "d_cost", **{f"outflow_{r}": f"d_outflow_{r}" for r in REASONS}}
+    out = months.join(delta, on=["key", "month"], how="full", coalesce=True)
+    return out.with_columns(*[(pl.col(c).fill_null(0) + pl.col(d).fill_null(0)).alias(c) for c, d in add.items()],
+                            pl.col("expected").fill_null(True)).select("key", "month", *FIGURES, "expected")
+
+
+def per_year(months: pl.DataFrame) -> pl.DataFrame:
+    """The months summed to years: start of the first month, end of the last, flows and cost summed,
+    full-year persons as days over the year's days."""
+    m = months.sort("key", "month", nulls_last=True).with_columns(pl.col("month").dt.year().alias("year"))
+    days = pl.col("full_year_persons") * pl.col("month").dt.days_in_month()
+    in_year = pl.date(pl.col("year"), 12, 31).dt.ordinal_day()
+    return (m.group_by("key", "year")
+            .agg(pl.col("citizens_start").first(), *[pl.col(c).sum() for c in ("inflow", *[f"outflow_{r}" for r in REASONS])],
+                 pl.col("citizens_end").last(), (days.sum() / in_year.first()).alias("full_year_persons"),
+                 pl.col("cost").sum(), pl.col("expected").any())
+            .select("key", "year", *FIGURES, "expected").sort("key", "year", nulls_last=True))
+
+
+def _bands(per_citizen: pl.DataFrame, persons: pl.DataFrame, chosen) -> pl.DataFrame:
+    in_year = pl.date(pl.col("month").dt.year(), 12, 31).dt.ordinal_day()
+    known = (band_of(per_citizen, chosen)
+             .group_by("key", pl.col("month").dt.year().alias("year"), "band")
+             .agg((pl.col("days") / in_year).sum().alias("full_year_persons"), pl.col("ore").sum().alias("cost")))
+    expected = (persons.group_by("key", pl.col("month").dt.year().alias("year"))
+                .agg((pl.col("persons") * pl.col("month").dt.days_in_month() / in_year).sum().alias("full_year_persons"),
+                     pl.col("cost").sum())
+                .with_columns(pl.lit(EXPECTED, pl.Int32).alias("band")))
+    return pl.concat([known, expected.select(known.columns)], how="vertical_relaxed").with_columns(pl.col("cost").cast(pl.Int64))
+
+
+def activity(grants: pl.DataFrame, steps: pl.DataFrame, price_index: dict[int, float], year: int, as_of: dt.date,
+             by: str = "paragraph", buffer_lines: pl.DataFrame | None = None, bands: dict | None = None,
+             compare: int | None = None, mix_base: int | None = None, own_runs_on: bool = True) -> Activity:
+    """grants: those known at as_of; buffer_lines: buffer, account, paragraph, month, ore (or None).
+    own_runs_on: own provision's planned ends ahead without an end reason are review dates and its
+    grants run on, as the forecast has them (forecast.own_activity); the invoiced grants' review
+    dates are the other-outflow buffer's, whose lines come in with the buffers'."""
+    if own_runs_on:
+        grants = grants.with_columns(
+            pl.when((pl.col("provider_type") == "own") & pl.col("end_reason").is_null() & (pl.col("end_date") > as_of))
+            .then(None).otherwise(pl.col("end_date")).alias("end_date"))
+    months, per_citizen = known_activity(grants, steps, price_index, year, by)
+    persons = (buffer_persons(buffer_lines, months, by) if buffer_lines is not None and buffer_lines.height
+               else pl.DataFrame(schema={"key": pl.String, "month": pl.Date, "reason": pl.String, "persons": pl.Float64,
+                                         "cost": pl.Int64}))
+    months = _with_expected(months, persons, as_of).sort("key", "month", nulls_last=True)
+    chosen = choose_bands(grants, by, bands or {})
+    banded = _bands(per_citizen, persons, chosen)
+    mix = split_change(banded, compare if compare is not None else year - 1, year)
+    base = at_mix(banded, mix_base, year) if mix_base is not None else None
+    return Activity(year, as_of, by, months, per_year(months), banded.sort("key", "year", "band", nulls_last=True), mix, base)
+
+
+def choose_bands(grants: pl.DataFrame, by: str, configured: dict) -> dict:
+    """Configured bands are per paragraph: they apply when the groups are paragraphs."""
+    return choose(_grant_keys(grants, by), configured if by == "paragraph" else {})
