@@ -157,16 +157,12 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     people = top_citizens(br, snap.input("grants"), citizens, settings.lang) if (br is not None and citizens) else []
     hist = [store.load(p) if p != path else snap for p in history]
     rep = director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people)
-    rep.activity = snapshot_activity(snap)
-    if rep.activity is not None and (line := activity_sentence(rep.activity, settings.lang)):
-        rep.sentences.append(line)
-    return rep
-
-
-def activity_sentence(act, lang: str) -> str:
     from prognose.report.activity_report import movement_sentence
 
-    return movement_sentence(act, lang)
+    rep.activity = snapshot_activity(snap)
+    if rep.activity is not None and (line := movement_sentence(rep.activity, settings.lang)):
+        rep.sentences.append(line)
+    return rep
 
 
 def snapshot_activity(snap):

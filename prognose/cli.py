@@ -236,8 +236,8 @@ def activity(
     monthly: bool = typer.Option(False, "--monthly", help="The months of the budget year instead of the years (table)."),
     compare: Optional[int] = typer.Option(None, "--compare", help="The year the change of cost is measured from "
                                                                   "(default: the year before)."),
-    mix_base: Optional[int] = typer.Option(None, "--mix-base", help="What this year's citizens would cost spread "
-                                                                    "over the bands as in this year."),
+    mix_base: Optional[int] = typer.Option(None, "--mix-base", help="What this year's citizens would cost if they "
+                                                                    "were spread over the bands as in that year."),
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
     """Citizens at each month's end, inflow and outflow, full-year persons, cost and price per full-year person; the change of cost as volume, price and mix."""
