@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from prognose.bands import EXPECTED, at_mix, band_of, choose, split_change
-from prognose.months import month_end
+from prognose.months import month_end, month_number, month_of_number, number_of
 from prognose.periodise import periodise
 
 REASONS = ("death", "moved", "transition", "other")
@@ -33,7 +33,8 @@ GROUPS = ("paragraph", "account", "provider_type", "provider")
 YEARS_BEFORE = 3
 INFLOW_BUFFERS = ("youth_transfers", "stu", "other_inflow")
 OUTFLOW_BUFFERS = {"deaths": "death", "other_outflow": "other"}   # buffer → the end reason it stands for
-FIGURES = ("citizens_start", "inflow", *[f"outflow_{r}" for r in REASONS], "citizens_end", "full_year_persons", "cost")
+FLOWS = ("citizens_start", "inflow", *[f"outflow_{r}" for r in REASONS], "citizens_end")
+FIGURES = (*FLOWS, "full_year_persons", "cost")
 
 
 @dataclass
@@ -55,46 +56,78 @@ def _spells(grants: pl.DataFrame, horizon_end: dt.date) -> pl.DataFrame:
                        pl.min_horizontal(pl.coalesce("end_date", pl.lit(horizon_end)), pl.lit(horizon_end)).alias("end"),
                        "end_reason")
          .filter(pl.col("start_date") <= pl.col("end"))
-         .sort("cid", "start_date", "end", nulls_last=True))
-    reach = pl.col("end").cum_max().shift(1).over("cid")
-    g = g.with_columns((reach.is_null() | (pl.col("start_date") > reach + pl.duration(days=1))).cum_sum()
-                       .over("cid").alias("spell"))
-    return (g.group_by("cid", "spell")
-            .agg(pl.col("start_date").min().alias("start"), pl.col("end").max(),
-                 pl.col("end_reason").sort_by("end").last().fill_null("other")))
+         .sort("cid", "start_date", "end"))
+    return (_runs(g, "start_date", "end", gap=pl.duration(days=1))
+            .group_by("run")
+            .agg(pl.col("cid").first(), pl.col("start_date").min().alias("start"), pl.col("end").max(),
+                 pl.col("end_reason").sort_by("end").last().fill_null("other"))
+            .drop("run"))
 
 
-def _spell_months(spells: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
-    """Per citizen, group and month from `first` to `last` (month starts): days in the group and
-    whether they were in it at the month's end (with the reason their stretch then ends)."""
-    m = pl.col("month")
-    s = (spells.filter((pl.col("end") >= first) & (pl.col("start") <= month_end(last)))
-         .with_columns(pl.date_ranges(pl.max_horizontal(pl.col("start"), pl.lit(first)).dt.month_start(),
-                                      pl.min_horizontal(pl.col("end"), pl.lit(month_end(last))).dt.month_start(),
-                                      "1mo").alias("month"))
-         .explode("month")
-         .with_columns(((pl.min_horizontal("end", m.dt.month_end()) - pl.max_horizontal("start", m)).dt.total_days() + 1)
-                       .alias("days"), (pl.col("end") >= m.dt.month_end()).alias("at_end")))
-    return (s.group_by("cid", "month")
-            .agg(pl.col("days").sum(), pl.col("at_end").any(),
-                 pl.col("end_reason").filter(pl.col("at_end")).first().alias("reason")))
+def _runs(rows: pl.DataFrame, start: str, end: str, gap) -> pl.DataFrame:
+    """rows sorted by cid and start, with `run`: the number of the unbroken run each row belongs to
+    (a row starting more than `gap` after the furthest end so far of its citizen starts a new one).
+    The rows are in citizen order, so 'so far' is the running maximum since the citizen's first row."""
+    same = pl.col("cid") == pl.col("cid").shift(1)
+    first_row = (~same).fill_null(True)
+    reach = pl.col(end).cum_max().over(first_row.cum_sum()).shift(1)
+    return rows.with_columns((first_row | (pl.col(start) > reach + gap)).cum_sum().alias("run"))
 
 
-def _flows(cm: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
-    """Per group and month: citizens at its start and end, inflow and outflow by reason."""
-    present = cm.filter(pl.col("at_end") & (pl.col("month") >= first)).select("cid", "key", "month", "reason")
-    before = (cm.filter(pl.col("at_end")).select("cid", "key", pl.col("month").dt.offset_by("1mo"), "reason")
-              .filter(pl.col("month") <= last))
-    inflow = present.join(before, on=["cid", "month"], how="anti").group_by("key", "month").agg(
-        pl.len().alias("inflow"))
-    left = (before.filter(pl.col("month") >= first).join(present, on=["cid", "month"], how="anti")
-            .group_by("key", "month").agg([(pl.col("reason") == r).sum().alias(f"outflow_{r}") for r in REASONS]))
-    start = before.filter(pl.col("month") >= first).group_by("key", "month").agg(pl.len().alias("citizens_start"))
-    end = present.group_by("key", "month").agg(pl.len().alias("citizens_end"))
-    out = start
-    for part in (inflow, left, end):
-        out = out.join(part, on=["key", "month"], how="full", coalesce=True)
-    return out.with_columns(pl.col(c).fill_null(0).cast(pl.Float64) for c in FIGURES if c not in ("full_year_persons", "cost"))
+def _calendar(lo: int, hi: int) -> pl.Series:
+    """The first day of each month number lo … hi (a lookup table: the row's month is a gather)."""
+    return pl.date_range(month_of_number(lo), month_of_number(hi), "1mo", eager=True)
+
+
+def _month_pieces(frame: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
+    """One row per month number (mi) of lo … hi that each stretch start … end touches, with its days in it."""
+    dim = pl.lit(_calendar(lo, hi).dt.days_in_month().cast(pl.Int32)).gather(pl.col("mi") - lo)
+    mi = pl.col("mi")
+    return (frame.with_columns(month_number(pl.col("start")).alias("m0"), month_number(pl.col("end")).alias("m1"))
+            .filter((pl.col("m1") >= lo) & (pl.col("m0") <= hi))
+            .with_columns(pl.int_ranges(pl.max_horizontal("m0", pl.lit(lo)), pl.min_horizontal("m1", pl.lit(hi)) + 1,
+                                        dtype=pl.Int32).alias("mi"))
+            .explode("mi")
+            .with_columns((pl.when(mi == pl.col("m1")).then(pl.col("end").dt.day().cast(pl.Int32)).otherwise(dim)
+                           - pl.when(mi == pl.col("m0")).then(pl.col("start").dt.day().cast(pl.Int32)).otherwise(1) + 1)
+                          .alias("days")))
+
+
+def _presence(spells: pl.DataFrame) -> pl.DataFrame:
+    """Each citizen's unbroken presence at month-ends: cid, m0 … m1 (the month numbers at whose end
+    they were in the group) and the end reason of the last stretch in it. Stretches a few days apart
+    within one month are one presence: the citizen was there at every month's end."""
+    end = pl.col("end")
+    s = (spells.select("cid", month_number(pl.col("start")).alias("m0"),
+                       (month_number(end) - (end != end.dt.month_end()).cast(pl.Int32)).alias("m1"), "end_reason")
+         .filter(pl.col("m0") <= pl.col("m1")).sort("cid", "m0"))
+    return (_runs(s, "m0", "m1", gap=1).group_by("run")
+            .agg(pl.col("cid").first(), pl.col("m0").min(), pl.col("m1").max(),
+                 pl.col("end_reason").sort_by("m1").last().alias("reason"))
+            .drop("run"))
+
+
+def _flows(presence: pl.DataFrame, keys: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
+    """Per group and month number lo … hi: citizens at its start and end, inflow and outflow by
+    reason. A presence m0 … m1 is inflow in m0 and outflow in m1 + 1; the citizens at a month's end
+    are the running sum of both from before lo."""
+    p = presence.join(keys, on="cid")
+    inflow = p.filter(pl.col("m0").is_between(lo, hi)).group_by("key", pl.col("m0").alias("mi")).agg(pl.len().alias("inflow"))
+    gone = pl.col("m1") + 1
+    left = (p.filter(gone.is_between(lo, hi)).group_by("key", gone.alias("mi"))
+            .agg([(pl.col("reason") == r).sum().alias(f"outflow_{r}") for r in REASONS]))
+    events = (pl.concat([p.select("key", pl.col("m0").alias("mi"), pl.lit(1).alias("n")),
+                         p.select("key", gone.alias("mi"), pl.lit(-1).alias("n"))])
+              .with_columns(pl.max_horizontal("mi", pl.lit(lo - 1)).alias("mi")).filter(pl.col("mi") <= hi)
+              .group_by("key", "mi").agg(pl.col("n").sum()))
+    grid = p.select("key").unique().join(pl.DataFrame({"mi": pl.int_range(lo - 1, hi + 1, dtype=pl.Int32, eager=True)}),
+                                         how="cross")
+    stock = (grid.join(events, on=["key", "mi"], how="left").sort("key", "mi", nulls_last=True)
+             .with_columns(pl.col("n").fill_null(0).cum_sum().over("key").alias("citizens_end"))
+             .with_columns(pl.col("citizens_end").shift(1).over("key").alias("citizens_start")))
+    out = (stock.filter(pl.col("mi") >= lo).select("key", "mi", "citizens_start", "citizens_end")
+           .join(inflow, on=["key", "mi"], how="left").join(left, on=["key", "mi"], how="left"))
+    return out.with_columns(pl.col(c).fill_null(0).cast(pl.Float64) for c in FLOWS)
 
 
 def _grant_keys(grants: pl.DataFrame, by: str) -> pl.DataFrame:
@@ -108,39 +141,38 @@ def known_activity(grants: pl.DataFrame, steps: pl.DataFrame, price_index: dict[
                    by: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per group and month of the four years (known grants only): FIGURES; and per citizen, group
     and month: days, cost and the band measures (for the mix)."""
-    first, last = dt.date(year - YEARS_BEFORE, 1, 1), dt.date(year, 12, 1)
+    first, horizon_end = dt.date(year - YEARS_BEFORE, 1, 1), dt.date(year, 12, 31)
+    lo, hi = number_of(first), number_of(horizon_end)
     g = _grant_keys(grants, by)
     keys = g.select("cid", "key").unique("cid")
-    cm = (_spell_months(_spells(g, dt.date(year, 12, 31)), first.replace(year=first.year - 1, month=12), last)
-          .join(keys, on="cid", how="left"))
-    cost = (periodise(g.lazy(), steps.lazy(), first, dt.date(year, 12, 31), price_index, carry=("cid",))
-            .group_by("cid", "month").agg(pl.col("ore").sum()).collect())
-    hours = _hours(g, first, last)
-    per_citizen = (cm.filter(pl.col("month") >= first).select("cid", "month", "days")
-                   .join(cost, on=["cid", "month"], how="full", coalesce=True)
-                   .join(hours, on=["cid", "month"], how="left").join(keys, on="cid", how="left")
-                   .with_columns(pl.col("days").fill_null(0), pl.col("ore").fill_null(0), pl.col("hour_days").fill_null(0.0)))
-    sums = (per_citizen.group_by("key", "month")
-            .agg((pl.col("days") / pl.col("month").dt.days_in_month()).sum().alias("full_year_persons"),
+    spells = _spells(g, horizon_end)
+    days = _month_pieces(spells, lo, hi).group_by("cid", "mi").agg(pl.col("days").sum())
+    cost = (periodise(g.lazy(), steps.lazy(), first, horizon_end, price_index, carry=("cid",))
+            .group_by("cid", "mi").agg(pl.col("ore").sum()).collect())
+    calendar = _calendar(lo, hi)
+    per_citizen = (days.join(cost, on=["cid", "mi"], how="full", coalesce=True)
+                   .join(_hours(g, lo, hi), on=["cid", "mi"], how="left").join(keys, on="cid", how="left")
+                   .with_columns(pl.col("days").fill_null(0), pl.col("ore").fill_null(0), pl.col("hour_days").fill_null(0.0),
+                                 pl.lit(calendar).gather(pl.col("mi") - lo).alias("month")))
+    sums = (per_citizen.group_by("key", "mi")
+            .agg((pl.col("days").sum() / pl.col("month").first().dt.days_in_month()).alias("full_year_persons"),
                  pl.col("ore").sum().alias("cost")))
-    months = _flows(cm, first, last).join(sums, on=["key", "month"], how="full", coalesce=True)
-    return months.with_columns(pl.col("full_year_persons", "cost").fill_null(0)), per_citizen
+    months = (_flows(_presence(spells), keys, lo, hi).join(sums, on=["key", "mi"], how="full", coalesce=True)
+              .with_columns(pl.col("full_year_persons", "cost").fill_null(0))
+              .filter(pl.any_horizontal(pl.col(c) != 0 for c in FIGURES)))
+    return (months.with_columns(pl.lit(calendar).gather(pl.col("mi") - lo).alias("month")).select("key", "month", *FIGURES),
+            per_citizen)
 
 
-def _hours(g: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
+def _hours(g: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
     """Per citizen, group and month: Σ hours a week × days, over hourly grants (unit `hour`, whose
     quantity is hours a week); ÷ the citizen's days it is their hours a week that month."""
-    h = g.filter(pl.col("unit") == "hour").select("cid", pl.col("start_date").alias("start"),
-                                                  pl.coalesce("end_date", pl.lit(month_end(last))).alias("end"),
-                                                  pl.col("quantity").fill_null(1.0))
-    h = h.filter((pl.col("end") >= first) & (pl.col("start") <= month_end(last)))
-    m = pl.col("month")
-    return (h.with_columns(pl.date_ranges(pl.max_horizontal("start", pl.lit(first)).dt.month_start(),
-                                          pl.min_horizontal("end", pl.lit(month_end(last))).dt.month_start(), "1mo")
-                           .alias("month")).explode("month")
-            .with_columns((((pl.min_horizontal("end", m.dt.month_end()) - pl.max_horizontal("start", m)).dt.total_days() + 1)
-                           * pl.col("quantity")).alias("hour_days"))
-            .group_by("cid", "month").agg(pl.col("hour_days").sum()))
+    last = month_end(month_of_number(hi))
+    h = g.filter(pl.col("unit") == "hour").select(
+        "cid", pl.col("start_date").alias("start"),
+        pl.min_horizontal(pl.coalesce("end_date", pl.lit(last)), pl.lit(last)).alias("end"), pl.col("quantity").fill_null(1.0))
+    return (_month_pieces(h.filter(pl.col("start") <= pl.col("end")), lo, hi)
+            .group_by("cid", "mi").agg((pl.col("days") * pl.col("quantity")).sum().alias("hour_days")))
 
 
 def buffer_persons(buffer_lines: pl.DataFrame, months: pl.DataFrame, by: str) -> pl.DataFrame:
@@ -203,13 +235,14 @@ def per_year(months: pl.DataFrame) -> pl.DataFrame:
 
 
 def _bands(per_citizen: pl.DataFrame, persons: pl.DataFrame, chosen) -> pl.DataFrame:
-    in_year = pl.date(pl.col("month").dt.year(), 12, 31).dt.ordinal_day()
+    in_year = pl.date(pl.col("year"), 12, 31).dt.ordinal_day()
     known = (band_of(per_citizen, chosen)
-             .group_by("key", pl.col("month").dt.year().alias("year"), "band")
-             .agg((pl.col("days") / in_year).sum().alias("full_year_persons"), pl.col("ore").sum().alias("cost")))
+             .group_by("key", (pl.col("mi") // 12).alias("year"), "band")
+             .agg(pl.col("days").sum(), pl.col("ore").sum().alias("cost"))
+             .select("key", "year", "band", (pl.col("days") / in_year).alias("full_year_persons"), "cost"))
     expected = (persons.group_by("key", pl.col("month").dt.year().alias("year"))
-                .agg((pl.col("persons") * pl.col("month").dt.days_in_month() / in_year).sum().alias("full_year_persons"),
-                     pl.col("cost").sum())
+                .agg((pl.col("persons") * pl.col("month").dt.days_in_month()).sum().alias("days"), pl.col("cost").sum())
+                .with_columns((pl.col("days") / in_year).alias("full_year_persons"))
                 .with_columns(pl.lit(EXPECTED, pl.Int32).alias("band")))
     return pl.concat([known, expected.select(known.columns)], how="vertical_relaxed").with_columns(pl.col("cost").cast(pl.Int64))
 

@@ -92,16 +92,46 @@ def refusion(settings: Settings, year: int | None = None, as_of: dt.date | None 
 def activity(settings: Settings, as_of: dt.date | None = None, year: int | None = None, by: str = "paragraph",
              compare: int | None = None, mix_base: int | None = None):
     """Citizens, flows, full-year persons and prices per group (activity.py), the months ahead as the
-    forecast expects them (its buffers' lines; the interval is not needed, so it is not drawn)."""
+    forecast expects them: (Activity, the snapshot it was counted from or None).
+
+    Where `prognose run` saved a snapshot for this as-of date from the files and settings as they are
+    now, its grants and buffer lines are used (what run showed, without forecasting again); else the
+    forecast is run here, without its interval, which activity does not need."""
     from prognose.activity import activity as count
 
+    snap = current_snapshot(settings, as_of, year)
+    if snap is not None:
+        return snapshot_activity(snap, by, settings.activity_bands, compare, mix_base), snap.path.name
     run = forecast(settings, as_of, year, draws=0)
     fc = run.forecast
     known = run.extract.grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= fc.as_of))
-    lines = fc.lines.filter(pl.col("origin").str.starts_with("buffer.")).with_columns(
+    return count(known, run.extract.plan_steps, settings.price_index, fc.year, fc.as_of, by, _buffer_lines(fc.lines),
+                 settings.activity_bands, compare, mix_base, own_runs_on=not settings.own_settled_per_grant), None
+
+
+def current_snapshot(settings: Settings, as_of: dt.date | None = None, year: int | None = None):
+    """The workspace's snapshot for as_of (default: the extract's latest month, as `run` takes it)
+    and year, if it was made by this engine from the files and settings as they are now; else None."""
+    from prognose.io import snapshots as store
+
+    snaps = store.listing(settings.snapshots)
+    if not snaps:
+        return None
+    now = store.fingerprint(settings)
+    current = [p for p in snaps if store.same_run(store.load_meta(p), now)]
+    if not current:
+        return None
+    if as_of is None:
+        latest = store.latest_posting(current[-1])   # the same files: the same latest posting in each
+        as_of = month_end(latest) if latest is not None else None
+    wanted = store.folder_name(as_of, year or as_of.year) if as_of is not None else None
+    return next((store.load(p) for p in current if p.name == wanted), None)
+
+
+def _buffer_lines(lines: pl.DataFrame) -> pl.DataFrame:
+    """The forecast's lines from the buffers, with the buffer's name."""
+    return lines.filter(pl.col("origin").str.starts_with("buffer.")).with_columns(
         pl.col("origin").str.strip_prefix("buffer.").alias("buffer"))
-    return count(known, run.extract.plan_steps, settings.price_index, fc.year, fc.as_of, by, lines,
-                 settings.activity_bands, compare, mix_base, own_runs_on=not settings.own_settled_per_grant)
 
 
 def _refusion_of_grants(ex: Extract, settings: Settings, year: int, as_of: dt.date):
@@ -159,15 +189,16 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     rep = director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people)
     from prognose.report.activity_report import movement_sentence
 
-    rep.activity = snapshot_activity(snap)
+    rep.activity = snapshot_activity(snap, bands=settings.activity_bands)
     if rep.activity is not None and (line := movement_sentence(rep.activity, settings.lang)):
         rep.sentences.append(line)
     return rep
 
 
-def snapshot_activity(snap):
-    """Activity per paragraph from what a snapshot read and concluded: its grants and plan steps, its
-    buffer lines, and the price index and own-provision setting it ran with."""
+def snapshot_activity(snap, by: str = "paragraph", bands: dict | None = None, compare: int | None = None,
+                      mix_base: int | None = None):
+    """Activity from what a snapshot read and concluded: its grants and plan steps, its buffer lines,
+    and the price index and own-provision setting it ran with."""
     from prognose.activity import activity as count
 
     grants = snap.input("grants")
@@ -179,10 +210,8 @@ def snapshot_activity(snap):
     steps = snap.input("plan_steps")
     if steps is None:
         steps = pl.DataFrame(schema={"grant_id": pl.String, "effective_date": pl.Date, "quantity": pl.Float64, "rate": pl.Float64})
-    lines = snap.lines.filter(pl.col("origin").str.starts_with("buffer.")).with_columns(
-        pl.col("origin").str.strip_prefix("buffer.").alias("buffer"))
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
-    return count(known, steps, index, snap.meta["year"], as_of, "paragraph", lines,
+    return count(known, steps, index, snap.meta["year"], as_of, by, _buffer_lines(snap.lines), bands, compare, mix_base,
                  own_runs_on=rows.get("grants.own_settled_per_grant", "false") != "true")
 
 

@@ -72,16 +72,20 @@ def choose(grants: pl.DataFrame, configured: dict[str, Bands]) -> dict[str, Band
 
 
 def band_of(per_citizen: pl.DataFrame, chosen: dict[str, Bands]) -> pl.DataFrame:
-    """per_citizen: key, month, days, ore, hour_days → with `band` (0 = below the first edge)."""
+    """per_citizen: key, month, days, ore, hour_days → with `band` (0 = below the first edge).
+    The groups share a few kinds of bands: each row finds its kind by a join, not by a test per group."""
+    kinds = list(dict.fromkeys(chosen.values()))
+    which = pl.DataFrame({"key": list(chosen), "_kind": [kinds.index(b) for b in chosen.values()]},
+                         schema={"key": per_citizen.schema["key"], "_kind": pl.Int32})
     days = pl.col("days").clip(1, None)
     cost_a_month = pl.col("ore") / 100 * pl.col("month").dt.days_in_month() / days
     hours_a_week = pl.col("hour_days") / days
     band = pl.lit(None, pl.Int32)
-    for key, b in chosen.items():
+    for kind, b in enumerate(kinds):
         value = hours_a_week if b.measure == "hours" else cost_a_month
-        index = sum((value >= e).cast(pl.Int32) for e in b.edges)
-        band = pl.when(pl.col("key").eq_missing(pl.lit(key))).then(index).otherwise(band)
-    return per_citizen.with_columns(band.fill_null(0).cast(pl.Int32).alias("band"))
+        band = pl.when(pl.col("_kind") == kind).then(sum((value >= e).cast(pl.Int32) for e in b.edges)).otherwise(band)
+    return (per_citizen.join(which, on="key", how="left", nulls_equal=True, maintain_order="left")
+            .with_columns(band.fill_null(0).cast(pl.Int32).alias("band")).drop("_kind"))
 
 
 def split_change(bands: pl.DataFrame, year0: int, year1: int) -> pl.DataFrame:

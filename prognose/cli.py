@@ -14,102 +14,14 @@ from typing import Optional
 import typer
 
 from prognose import __version__, app
+from prognose.cli_support import (AS_OF, BUFFERS, DATA, FORMAT, LANG, OUT, STATE, WORKSPACE, YEAR, By, Fmt, Lang,
+                                  emit, guarded, output_format, parse_date, say, say_files, settings_of, warn)
 from prognose.errors import InputError, UsageError
-from prognose.privacy import scrub_text
+from prognose.labels import label
 from prognose.uncertainty import DRAWS
 
 cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=False,
                   help="prognose — forventet regnskab for det specialiserede voksenområde.")
-
-
-class Fmt(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-class By(str, Enum):
-    account = "account"
-    paragraph = "paragraph"
-    provider_type = "provider_type"
-
-
-class Lang(str, Enum):
-    da = "da"
-    en = "en"
-
-
-STATE = {"debug": False, "quiet": False, "verbose": False, "strict": False}
-
-
-def say(message: str) -> None:
-    if not STATE["quiet"]:
-        typer.echo(scrub_text(message), err=True)
-
-
-def fail(exc: BaseException) -> None:
-    if isinstance(exc, InputError):
-        for p in exc.problems:
-            typer.echo(p.render(), err=True)
-        typer.echo(f"prognose: {len(exc.problems)} problem(s) in the input; nothing was computed.", err=True)
-        raise typer.Exit(2)
-    if isinstance(exc, UsageError):
-        typer.echo(f"prognose: {scrub_text(str(exc))}", err=True)
-        raise typer.Exit(2)
-    if STATE["debug"]:
-        raise exc
-    typer.echo(f"prognose: internal error: {type(exc).__name__}: {scrub_text(str(exc))[:300]} (run with --debug for details)", err=True)
-    raise typer.Exit(1)
-
-
-def guarded(fn):
-    """Turn every error of a command into one clear line and the right exit status."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            fail(exc)
-
-    return wrapper
-
-
-def parse_date(value: Optional[str], option: str) -> Optional[dt.date]:
-    if value is None:
-        return None
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
-    raise UsageError(f"{option} {value!r}: expected a date such as 2025-06-30 or 30-06-2025")
-
-
-def output_format(out: Optional[Path], fmt: Optional[Fmt]) -> Fmt:
-    if fmt is not None:
-        return fmt
-    if out is not None and str(out) != "-":
-        suffix = out.suffix.lower().lstrip(".")
-        if suffix in ("json", "csv"):
-            return Fmt(suffix)
-        if suffix in ("txt", ""):
-            return Fmt.table
-        raise UsageError(f"-o {out}: cannot tell the format from '.{suffix}'; use .json, .csv or .txt, or --format")
-    return Fmt.table
-
-
-def emit(text: str, out: Optional[Path]) -> None:
-    from prognose.io.files import write_atomic
-
-    if out is None or str(out) == "-":
-        sys.stdout.write(text)
-    else:
-        write_atomic(out, text)
-        say(f"wrote {out}")
 
 
 @cli.callback()
@@ -120,33 +32,6 @@ def main_options(
     strict: bool = typer.Option(False, "--strict", help="Treat every warning about the input as an error (exit 2)."),
 ) -> None:
     STATE.update(debug=debug, quiet=quiet, verbose=verbose, strict=strict)
-
-
-def _settings(workspace: Optional[Path], **overrides):
-    return app.settings_for(workspace, strict=STATE["strict"], **overrides)
-
-
-def _warn(warnings, lang: str) -> None:
-    """One line per file and kind of warning on stderr (all of them are kept in the snapshot)."""
-    for w in warnings:
-        say(("advarsel: " if lang == "da" else "warning: ") + w.text(lang))
-
-
-WORKSPACE = typer.Option(None, "--workspace", "-w", help="Workspace folder with prognose.toml (default: nearest from here).")
-DATA = typer.Option(None, "--data", help="Data directory with grants, postings, budget (default: paths.data).")
-BUFFERS = typer.Option(None, "--buffers", help="Buffers directory (default: paths.buffers).")
-AS_OF = typer.Option(None, "--as-of", help="Forecast as of this date (default: last day of the latest posting month).")
-YEAR = typer.Option(None, "--year", help="Budget year (default: the year of the as-of date).")
-LANG = typer.Option(None, "--lang", help="Labels: da (default) or en.")
-FORMAT = typer.Option(None, "--format", "-f", help="table, csv or json (default: from -o's extension, else table).")
-OUT = typer.Option(None, "-o", "--output", help="Write to this file (format from its extension); '-' is stdout.")
-
-
-def _verbose_files(run_or_extract) -> None:
-    if STATE["verbose"]:
-        for f in run_or_extract.files:
-            dialect = ", ".join(f"{k}: {v}" for k, v in f.dialect.items())
-            say(f"read {f.path}: {f.rows} rows ({dialect})")
 
 
 @cli.command()
@@ -163,15 +48,15 @@ def run(
     draws: int = typer.Option(DRAWS, "--draws", min=0, help="Simulated outcomes for the interval (0: no interval)."),
 ) -> None:
     """Forecast the year-end result against budget (forventet regnskab), and save a snapshot."""
-    settings = _settings(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    settings = settings_of(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
     result = app.forecast(settings, parse_date(as_of, "--as-of"), year, draws=draws, seed=seed)
     if not no_save:
         from prognose.io.snapshots import save
 
-        path, written = save(result, settings.snapshots, replace)
-        say(f"snapshot saved: {path}" if written else f"snapshot {path.name} exists and was kept (--replace to replace it)")
-    _verbose_files(result.extract)
-    _warn(result.warnings, settings.lang)
+        path, status = save(result, settings.snapshots, replace)
+        say(label(settings.lang, f"snapshot_{status}").format(path=path, name=path.name))
+    say_files(result.extract)
+    warn(result.warnings, settings.lang)
     from prognose.report import render
 
     text = render.forecast(result, output_format(out, fmt).value, by.value, monthly)
@@ -193,7 +78,7 @@ def buffers(
     lang: Optional[Lang] = LANG,
 ) -> None:
     """Show the six buffers: parameters (estimated or overridden), months ahead, and the people on the lists."""
-    settings = _settings(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    settings = settings_of(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
     result = app.forecast(settings, parse_date(as_of, "--as-of"), year)
     from prognose.report import buffers_report
 
@@ -213,7 +98,7 @@ def refusion(
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
     """The refund of expensive single cases: thresholds, what is booked and still to come, and the citizens near a threshold."""
-    settings = _settings(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    settings = settings_of(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
     rf, at = app.refusion(settings, year, parse_date(as_of, "--as-of"))
     from prognose.report import refusion_report
 
@@ -241,9 +126,12 @@ def activity(
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
     """Citizens at each month's end, inflow and outflow, full-year persons, cost and price per full-year person; the change of cost as volume, price and mix."""
-    settings = _settings(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
-    act = app.activity(settings, parse_date(as_of, "--as-of"), year, by.value, compare, mix_base)
+    settings = settings_of(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
+    act, snapshot = app.activity(settings, parse_date(as_of, "--as-of"), year, by.value, compare, mix_base)
     from prognose.report import activity_report
+
+    say(label(settings.lang, "activity_from_snapshot").format(snapshot) if snapshot
+        else label(settings.lang, "activity_from_extract"))
 
     emit(activity_report.render(act, settings.lang, output_format(out, fmt).value, monthly), out)
 
@@ -257,7 +145,7 @@ def diff(
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
     """Explain why the forecast moved between two snapshots: a bridge whose causes add up to the change."""
-    settings = _settings(workspace, lang=lang.value if lang else None)
+    settings = settings_of(workspace, lang=lang.value if lang else None)
     from prognose.diff import bridge
     from prognose.io import snapshots as store
     from prognose.report import diff_report
@@ -282,7 +170,7 @@ def diff(
 def history(workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT,
             lang: Optional[Lang] = LANG) -> None:
     """List the saved snapshots with budget, forecast and deviation: how the forecast moved through the year."""
-    settings = _settings(workspace, lang=lang.value if lang else None)
+    settings = settings_of(workspace, lang=lang.value if lang else None)
     from prognose.io import snapshots as store
     from prognose.report import diff_report
 
@@ -315,7 +203,7 @@ def report(
         raise UsageError("give either -o FILE.xlsx or --out-dir DIR")
     if out is not None and out.suffix.lower() != ".xlsx":
         raise UsageError(f"-o {out}: the report is an Excel workbook; name it .xlsx")
-    settings = _settings(workspace, lang=lang.value if lang else None)
+    settings = settings_of(workspace, lang=lang.value if lang else None)
     rep = app.director_report(settings, snapshot, top if with_citizens else 0)
     if max_age is not None:
         newest = rep.freshness.get_column("latest").max()
@@ -354,7 +242,7 @@ def backtest(
     from prognose import backtest as bt
     from prognose.report import backtest_report
 
-    settings = _settings(workspace, lang=lang.value if lang else None)
+    settings = settings_of(workspace, lang=lang.value if lang else None)
     folder = extracts or settings.backtest
     from prognose.io.snapshots import month_end_inputs
 
@@ -374,19 +262,19 @@ def backtest(
 @guarded
 def validate(workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, lang: Optional[Lang] = LANG) -> None:
     """Read everything, print what was read and every problem found (exit 2 on problems)."""
-    settings = _settings(workspace, data=data, lang=lang.value if lang else None)
+    settings = settings_of(workspace, data=data, lang=lang.value if lang else None)
     ex = app.read(settings)
     from prognose.report import render
 
     sys.stdout.write(render.validation(ex, settings.lang))
-    _warn(ex.warnings, settings.lang)
+    warn(ex.warnings, settings.lang)
 
 
 @cli.command()
 @guarded
 def config(workspace: Optional[Path] = WORKSPACE) -> None:
     """Print the effective settings and where each came from, and what the engine learns from the extract."""
-    settings = _settings(workspace)
+    settings = settings_of(workspace)
     rows = settings.as_rows()
     try:
         rows += app.learned_rows(settings)

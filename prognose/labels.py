@@ -20,6 +20,11 @@ LABELS = {
         "components": "Heraf endnu ikke bogført",
         "band": "P10–P90, mio. kr.",
         "band_note": "P10–P90: 8 ud af 10 af {draws} simulerede forløb (seed {seed}) ender inden for spændet",
+        "snapshot_written": "snapshot gemt: {path}",
+        "snapshot_kept": "snapshot {name} findes allerede, lavet af de samme filer og indstillinger; beholdt",
+        "snapshot_replaced": "snapshot {name} er erstattet: det gamle var lavet af andre filer eller indstillinger (eller --replace)",
+        "activity_from_snapshot": "optalt fra snapshot {} (samme filer og indstillinger som nu)",
+        "activity_from_extract": "optalt fra udtrækket; prognosen er kørt uden at gemme (intet snapshot af de samme filer)",
     },
     "en": {
         "account": "Account", "paragraph": "Paragraph", "provider_type": "Provider type", "month": "Month",
@@ -36,6 +41,11 @@ LABELS = {
         "components": "Of which not yet booked",
         "band": "P10–P90, DKK m",
         "band_note": "P10–P90: 8 in 10 of {draws} simulated outcomes (seed {seed}) end inside the range",
+        "snapshot_written": "snapshot saved: {path}",
+        "snapshot_kept": "snapshot {name} exists, made from the same files and settings; kept",
+        "snapshot_replaced": "snapshot {name} replaced: the old one was made from other files or settings (or --replace)",
+        "activity_from_snapshot": "counted from snapshot {} (the same files and settings as now)",
+        "activity_from_extract": "counted from the extract; the forecast was run without saving (no snapshot of the same files)",
     },
 }
 

@@ -91,8 +91,8 @@ def snapshot(tmp: Path, name: str, world: dict, as_of: dt.date, year: int | None
                  orient="row").write_csv(ws / "buffers" / "youth_transfers.csv")
     settings = app.settings_for(ws, data=ws / "data", buffers=ws / "buffers")
     run = app.forecast(settings, as_of, year)
-    path, written = store.save(run, ws / "snapshots")
-    assert written
+    path, status = store.save(run, ws / "snapshots")
+    assert status == "written"
     return store.load(path)
 
 
@@ -243,8 +243,8 @@ def test_snapshot_is_kept_unless_replaced_and_history_lists_it(tmp_path, runner)
     ws = tmp_path / "a"
     settings = app.settings_for(ws, data=ws / "data", buffers=ws / "buffers")
     run = app.forecast(settings, AS_OF)
-    assert store.save(run, ws / "snapshots") == (a.path, False)
-    assert store.save(run, ws / "snapshots", replace=True) == (a.path, True)
+    assert store.save(run, ws / "snapshots") == (a.path, "kept")            # the same files: the same snapshot
+    assert store.save(run, ws / "snapshots", replace=True) == (a.path, "replaced")
     assert not [p for p in (ws / "snapshots").iterdir() if p.name.startswith(".") and p.name != store.LOCK]
     meta = json.loads((a.path / "meta.json").read_text())
     assert {f["name"] for f in meta["inputs"]} >= {"grants", "postings", "budget"} and all(len(f["sha256"]) == 64 for f in meta["inputs"])

@@ -80,6 +80,20 @@ class BufferInputs:
     warnings: list[InputWarning] = field(default_factory=list)
 
 
+LISTS = ("youth_transfers", "stu")
+
+
+def read_config(directory: Path) -> tuple[dict, Problem | None]:
+    """buffers.toml as parsed ({} when there is none), or the problem that it is not TOML."""
+    toml = directory / "buffers.toml"
+    if not toml.exists():
+        return {}, None
+    try:
+        return tomllib.loads(toml.read_text(encoding="utf-8")), None
+    except tomllib.TOMLDecodeError as e:
+        return {}, Problem("buffers.toml", getattr(e, "lineno", None), None, None, f"valid TOML ({e})")
+
+
 def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     problems: list[Problem] = []
     files: list[SourceFile] = []
@@ -87,13 +101,11 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     if not directory.is_dir():
         return BufferInputs({}, None, None, [], [{"da": f"ingen buffermappe {directory}: bufferne bruger deres standarder og ingen lister",
                                                   "en": f"no buffers directory {directory}: buffers use their defaults and no lists"}])
-    config: dict = {}
     toml = directory / "buffers.toml"
+    config, problem = read_config(directory)
+    if problem is not None:
+        problems.append(problem)
     if toml.exists():
-        try:
-            config = tomllib.loads(toml.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as e:
-            problems.append(Problem("buffers.toml", getattr(e, "lineno", None), None, None, f"valid TOML ({e})"))
         problems += check_config(config)
     else:
         notes.append({"da": "ingen buffers.toml: alle buffere er slået til, og deres parametre estimeres",

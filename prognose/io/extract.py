@@ -51,6 +51,13 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def fingerprints(directory: Path, names: tuple[str, ...]) -> list[dict[str, str]]:
+    """Name, file name and sha256 of each of the standard tables `names` found in `directory`,
+    without reading them: what a snapshot's record of its inputs is held against."""
+    return [{"name": name, "path": path.name, "sha256": _sha256(path)}
+            for name in names for path in find_table(directory, name)]
+
+
 # Tables in which two identical rows can only be one row entered twice (two identical postings
 # can be two real invoices, so postings are not among them).
 ONE_ROW_EACH = ("grants", "plan_steps", "budget", "youth_transfers", "stu")

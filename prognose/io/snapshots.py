@@ -50,24 +50,84 @@ class Snapshot:
         return self.meta["as_of"]
 
 
+# settings that change what is shown, not what is forecast
+NOT_FORECAST = ("workspace", "paths.", "display.", "activity.")
+
+
+def fingerprint(settings) -> dict:
+    """What a run would read now besides its as-of date and year, in the shape of a snapshot's meta:
+    the engine version, the settings, each input file's sha256 and the buffers' configuration."""
+    from prognose.io.buffers_io import LISTS, read_config
+    from prognose.io.extract import fingerprints
+
+    files = fingerprints(settings.data, INPUTS)
+    config = {}
+    if settings.buffers.is_dir():
+        files += fingerprints(settings.buffers, LISTS)
+        config = read_config(settings.buffers)[0]
+    return {"engine_version": __version__, "settings": settings.as_rows(), "inputs": files, "buffers_config": config}
+
+
+def same_run(meta: dict, other: dict) -> bool:
+    """Whether two snapshots' metas (or a meta and a fingerprint) record the same engine, the same
+    settings of the forecast and the same input files: the same as-of date then gives the same run."""
+    return (meta.get("engine_version") == other.get("engine_version")
+            and _forecast_settings(meta.get("settings", [])) == _forecast_settings(other.get("settings", []))
+            and _file_set(meta.get("inputs", [])) == _file_set(other.get("inputs", []))
+            and _plain(meta.get("buffers_config")) == _plain(other.get("buffers_config")))
+
+
+def _plain(config: dict | None) -> dict:
+    """The buffers' configuration as meta.json holds it (dates and the like as text)."""
+    return json.loads(json.dumps(config or {}, default=str))
+
+
+def _forecast_settings(rows) -> dict[str, str]:
+    return {name: value for name, value, *_ in rows if not name.startswith(NOT_FORECAST)}
+
+
+def _file_set(files) -> list[tuple[str, str, str]]:
+    return sorted((f["name"], f["path"], f["sha256"]) for f in files)
+
+
+def latest_posting(path: Path) -> dt.date | None:
+    """The latest posting date among a snapshot's inputs (its extract's as-of date, SPEC §4)."""
+    return pl.read_parquet(path / "inputs" / "postings.parquet", columns=["posting_date"]).get_column("posting_date").max()
+
+
 def folder_name(as_of, year: int) -> str:
     return as_of.isoformat() if as_of.year == year else f"{as_of.isoformat()}_{year}"
 
 
-def save(run, directory: Path, replace: bool = False) -> tuple[Path, bool]:
-    """Write the run's snapshot; returns (path, written). An existing one is kept unless replace."""
+def save(run, directory: Path, replace: bool = False) -> tuple[Path, str]:
+    """Write the run's snapshot; returns (path, "written" | "kept" | "replaced"). A snapshot of the
+    same as-of date made from the same files and settings holds the same and is kept (unless
+    replace); one made from other files or settings no longer shows what run shows and is replaced."""
     fc = run.forecast
     target = directory / folder_name(fc.as_of, fc.year)
+    meta = _meta(run)
     # one writer at a time: a second run for the same as-of date waits, then finds the first's snapshot
     with folder_lock(directory, LOCK, "another prognose run is saving a snapshot in {folder} (lock {lock}); "
                      "try again when it has finished", wait=LOCK_WAIT, leftovers=(".tmp-*", ".old-*")):
-        if target.exists() and not replace:
-            return target, False
-        _write(run, target, directory)
-    return target, True
+        existed = target.exists()
+        old = load_meta(target) if existed else {}
+        if existed and not replace and same_run(old, meta) and old.get("interval") == meta["interval"]:
+            return target, "kept"
+        _write(run, meta, target, directory)
+    return target, "replaced" if existed else "written"
 
 
-def _write(run, target: Path, directory: Path) -> None:
+def _meta(run) -> dict:
+    fc = run.forecast
+    files = [f.__dict__ for f in run.extract.files] + ([f.__dict__ for f in run.buffers.files] if run.buffers else [])
+    return {"as_of": fc.as_of.isoformat(), "year": fc.year, "engine_version": __version__,
+            "settings": [list(r) for r in run.settings.as_rows() if not r[0].startswith("paths.")],
+            "buffers_config": run.buffers.config if run.buffers is not None else None,
+            "inputs": files, "warnings": [w.as_dict() for w in getattr(run, "warnings", [])],
+            "interval": {"draws": fc.interval.draws, "seed": fc.interval.seed} if fc.interval is not None else None}
+
+
+def _write(run, meta: dict, target: Path, directory: Path) -> None:
     from prognose.forecast import in_order
     from prognose.report.buffers_report import buffers_document
     from prognose.report.machine import forecast_document
@@ -79,20 +139,14 @@ def _write(run, target: Path, directory: Path) -> None:
         ex = run.extract
         for name in INPUTS:
             getattr(ex, name).write_parquet(tmp / "inputs" / f"{name}.parquet")
-        files = [f.__dict__ for f in ex.files]
         if run.buffers is not None:
             for name in ("youth", "stu"):
                 frame = getattr(run.buffers, name)
                 if frame is not None:
                     frame.write_parquet(tmp / "inputs" / f"list_{name}.parquet")
-            files += [f.__dict__ for f in run.buffers.files]
         in_order(fc.lines).write_parquet(tmp / "lines.parquet")
         _write_json(tmp / "result.json", forecast_document(fc))
         _write_json(tmp / "buffers.json", buffers_document(fc))
-        meta = {"as_of": fc.as_of.isoformat(), "year": fc.year, "engine_version": __version__,
-                "settings": [list(r) for r in run.settings.as_rows() if not r[0].startswith("paths.")],
-                "buffers_config": run.buffers.config if run.buffers is not None else None,
-                "inputs": files, "warnings": [w.as_dict() for w in getattr(run, "warnings", [])]}
         _write_json(tmp / "meta.json", meta)
         trash = None
         if target.exists():

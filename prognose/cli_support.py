@@ -1,0 +1,135 @@
+"""What every command shares: its output formats and options, messages on stderr, one clear line
+and the right exit status for every error, and writing its output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from prognose import app
+from prognose.errors import InputError, UsageError
+from prognose.privacy import scrub_text
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class By(str, Enum):
+    account = "account"
+    paragraph = "paragraph"
+    provider_type = "provider_type"
+
+
+class Lang(str, Enum):
+    da = "da"
+    en = "en"
+
+
+STATE = {"debug": False, "quiet": False, "verbose": False, "strict": False}
+
+
+def say(message: str) -> None:
+    if not STATE["quiet"]:
+        typer.echo(scrub_text(message), err=True)
+
+
+def fail(exc: BaseException) -> None:
+    if isinstance(exc, InputError):
+        for p in exc.problems:
+            typer.echo(p.render(), err=True)
+        typer.echo(f"prognose: {len(exc.problems)} problem(s) in the input; nothing was computed.", err=True)
+        raise typer.Exit(2)
+    if isinstance(exc, UsageError):
+        typer.echo(f"prognose: {scrub_text(str(exc))}", err=True)
+        raise typer.Exit(2)
+    if STATE["debug"]:
+        raise exc
+    typer.echo(f"prognose: internal error: {type(exc).__name__}: {scrub_text(str(exc))[:300]} (run with --debug for details)", err=True)
+    raise typer.Exit(1)
+
+
+def guarded(fn):
+    """Turn every error of a command into one clear line and the right exit status."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            fail(exc)
+
+    return wrapper
+
+
+def parse_date(value: Optional[str], option: str) -> Optional[dt.date]:
+    if value is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise UsageError(f"{option} {value!r}: expected a date such as 2025-06-30 or 30-06-2025")
+
+
+def output_format(out: Optional[Path], fmt: Optional[Fmt]) -> Fmt:
+    if fmt is not None:
+        return fmt
+    if out is not None and str(out) != "-":
+        suffix = out.suffix.lower().lstrip(".")
+        if suffix in ("json", "csv"):
+            return Fmt(suffix)
+        if suffix in ("txt", ""):
+            return Fmt.table
+        raise UsageError(f"-o {out}: cannot tell the format from '.{suffix}'; use .json, .csv or .txt, or --format")
+    return Fmt.table
+
+
+def emit(text: str, out: Optional[Path]) -> None:
+    from prognose.io.files import write_atomic
+
+    if out is None or str(out) == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(out, text)
+        say(f"wrote {out}")
+
+
+def settings_of(workspace: Optional[Path], **overrides):
+    return app.settings_for(workspace, strict=STATE["strict"], **overrides)
+
+
+def warn(warnings, lang: str) -> None:
+    """One line per file and kind of warning on stderr (all of them are kept in the snapshot)."""
+    for w in warnings:
+        say(("advarsel: " if lang == "da" else "warning: ") + w.text(lang))
+
+
+WORKSPACE = typer.Option(None, "--workspace", "-w", help="Workspace folder with prognose.toml (default: nearest from here).")
+DATA = typer.Option(None, "--data", help="Data directory with grants, postings, budget (default: paths.data).")
+BUFFERS = typer.Option(None, "--buffers", help="Buffers directory (default: paths.buffers).")
+AS_OF = typer.Option(None, "--as-of", help="Forecast as of this date (default: last day of the latest posting month).")
+YEAR = typer.Option(None, "--year", help="Budget year (default: the year of the as-of date).")
+LANG = typer.Option(None, "--lang", help="Labels: da (default) or en.")
+FORMAT = typer.Option(None, "--format", "-f", help="table, csv or json (default: from -o's extension, else table).")
+OUT = typer.Option(None, "-o", "--output", help="Write to this file (format from its extension); '-' is stdout.")
+
+
+def say_files(run_or_extract) -> None:
+    if STATE["verbose"]:
+        for f in run_or_extract.files:
+            dialect = ", ".join(f"{k}: {v}" for k, v in f.dialect.items())
+            say(f"read {f.path}: {f.rows} rows ({dialect})")
+
+

@@ -1,0 +1,52 @@
+"""Snapshots keep their word: one made from the same files is what `run` would make again, and
+what reads a snapshot instead of forecasting (activity) gives the same figures as forecasting."""
+
+import json
+import shutil
+
+from conftest import ROOT, invoke
+
+
+def workspace(tmp_path):
+    """The demo municipality in a folder of its own (no snapshots yet)."""
+    shutil.copytree(ROOT / "fixtures" / "demo" / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "buffers", tmp_path / "buffers")
+    toml = (ROOT / "prognose.toml").read_text(encoding="utf-8").replace('data = "fixtures/demo/data"', 'data = "data"')
+    (tmp_path / "prognose.toml").write_text(toml, encoding="utf-8")
+    return tmp_path
+
+
+def test_activity_reads_the_runs_snapshot_only_while_it_was_made_from_the_same_files(tmp_path, runner):
+    ws = str(workspace(tmp_path))
+    computed = invoke(runner, "activity", "--format", "json", "--workspace", ws)
+    assert computed.exit_code == 0 and "udtrækket" in computed.stderr
+    assert invoke(runner, "run", "--workspace", ws, "-o", str(tmp_path / "run.txt")).exit_code == 0
+    from_snapshot = invoke(runner, "activity", "--format", "json", "--workspace", ws)
+    assert "snapshot 2026-10-31" in from_snapshot.stderr
+    assert json.loads(from_snapshot.stdout) == json.loads(computed.stdout)
+    # a budget revised after the run: the snapshot no longer shows what run would show
+    budget = next((tmp_path / "data").glob("budget.*"))
+    if budget.suffix == ".csv":
+        budget.write_text(budget.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    else:
+        from openpyxl import load_workbook
+
+        book = load_workbook(budget)
+        book.properties.title = "revideret"
+        book.save(budget)
+    again = invoke(runner, "activity", "--format", "json", "--workspace", ws)
+    assert "udtrækket" in again.stderr and json.loads(again.stdout) == json.loads(computed.stdout)
+
+
+def test_a_rerun_keeps_a_snapshot_of_the_same_files_and_replaces_one_of_other_files(tmp_path, runner):
+    ws = workspace(tmp_path)
+    out = str(tmp_path / "run.txt")
+    assert "gemt" in invoke(runner, "run", "--workspace", str(ws), "-o", out).stderr
+    assert "beholdt" in invoke(runner, "run", "--workspace", str(ws), "-o", out).stderr
+    assert "erstattet" in invoke(runner, "run", "--workspace", str(ws), "-o", out, "--seed", "7").stderr
+    grants = ws / "data" / "grants.csv"
+    rows = grants.read_text(encoding="utf-8").splitlines(keepends=True)
+    grants.write_text("".join(rows[:-1]), encoding="utf-8")          # one grant fewer than the snapshot read
+    assert "erstattet" in invoke(runner, "run", "--workspace", str(ws), "-o", out, "--seed", "7").stderr
+    meta = json.loads((ws / "snapshots" / "2026-10-31" / "meta.json").read_text(encoding="utf-8"))
+    assert next(f for f in meta["inputs"] if f["name"] == "grants")["rows"] == len(rows) - 2
