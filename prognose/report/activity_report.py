@@ -18,8 +18,8 @@ from prognose.report import terminal
 
 HEAD = {"da": ("År/måned", "Primo", "Tilgang", "Afgang", "Ultimo", "Helårsp.", "Udgift, kr.", "Pr. helårsp."),
         "en": ("Year/month", "Start", "Inflow", "Outflow", "End", "FYP", "Cost, DKK", "Per FYP")}
-MIX_HEAD = {"da": ("Udgift år 0", "Udgift år 1", "Ændring", "Volumen", "Pris", "Mix", "Afrunding"),
-            "en": ("Cost year 0", "Cost year 1", "Change", "Volume", "Price", "Mix", "Rounding")}
+MIX_HEAD = {"da": ("Udgift {y0}", "Udgift {y1}", "Ændring", "Volumen", "Pris", "Mix", "Afrunding"),
+            "en": ("Cost {y0}", "Cost {y1}", "Change", "Volume", "Price", "Mix", "Rounding")}
 UNKNOWN = {"da": "endnu ukendt", "en": "not yet known"}
 EXPECTED_MARK = {"da": "forventet", "en": "expected"}
 PLURAL = {"paragraph": "paragraphs", "account": "accounts", "provider_type": "provider_types", "provider": "providers"}
@@ -109,9 +109,9 @@ def _row(period: str, r: dict, lang: str) -> list[str]:
 
 
 def table(act: Activity, lang: str, monthly: bool) -> Table:
-    t = Table(header_style="bold")
+    t = terminal.new_table()
     for i, name in enumerate(HEAD[lang]):
-        t.add_column(name, justify="left" if i == 0 else "right")
+        t.add_column(name, justify="left" if i == 0 else "right", no_wrap=True)
     for key in act.years.get_column("key").unique(maintain_order=True).to_list():
         t.add_row(f"[bold]{key if key is not None else UNKNOWN[lang]}[/]", *[""] * 7)
         rows = (act.months.filter(pl.col("key").eq_missing(key) & (pl.col("month").dt.year() == act.year)) if monthly
@@ -123,17 +123,28 @@ def table(act: Activity, lang: str, monthly: bool) -> Table:
 
 
 def mix_table(act: Activity, lang: str) -> Table:
-    rows = mix_rows(act)
-    t = Table(header_style="bold", title=(f"Ændring i udgift {rows[0]['year0']}–{rows[0]['year1']}: volumen, pris og mix"
-                                          if lang == "da" else f"Change of cost {rows[0]['year0']}–{rows[0]['year1']}: "
-                                          "volume, price and mix") if rows else None, title_justify="left")
-    t.add_column("")
-    for name in MIX_HEAD[lang]:
-        t.add_column(name, justify="right")
+    """The split in thousands of kroner (so that it fits 80 columns), each row adding up as printed:
+    what rounding each figure leaves is a column of its own, shown only where it is not zero."""
+    rows = [_in_thousands(r) for r in mix_rows(act)]
+    if not rows:
+        return terminal.new_table()
+    y0, y1 = rows[0]["year0"], rows[0]["year1"]
+    t = terminal.new_table(title=(f"Ændring i udgift {y0}–{y1}: volumen, pris og mix, 1.000 kr." if lang == "da"
+                                  else f"Change of cost {y0}–{y1}: volume, price and mix, DKK 1,000"))
+    shown = [k for k in MONEY if k != "rounding" or any(r["rounding"] for r in rows)]
+    t.add_column("", no_wrap=True)
+    for k in shown:
+        t.add_column(MIX_HEAD[lang][MONEY.index(k)].format(y0=y0, y1=y1), justify="right")
     for r in rows:
         key = r[act.by] if r[act.by] is not None else UNKNOWN[lang]
-        t.add_row(key, *[kroner(r[k], lang) for k in MONEY])
+        t.add_row(key, *[number(r[k], lang) for k in shown])
     return t
+
+
+def _in_thousands(r: dict) -> dict:
+    th = {k: int(round(r[k] / 100_000)) for k in ("cost0", "cost1", "volume", "price", "mix")}
+    change = th["cost1"] - th["cost0"]
+    return {**r, **th, "change": change, "rounding": change - th["volume"] - th["price"] - th["mix"]}
 
 
 def csv(act: Activity) -> str:

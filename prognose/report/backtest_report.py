@@ -7,7 +7,6 @@ import json
 import sys
 
 import polars as pl
-from rich.table import Table
 
 from prognose.backtest import coverage_share
 from prognose.labels import kroner, millions, number
@@ -15,6 +14,9 @@ from prognose.report import terminal
 
 NAMES = {"da": {"prognose": "prognose", "run_rate": "forbrug × 12/m", "seasonal_share": "sæsonandel", "budget": "budget"},
          "en": {"prognose": "prognose", "run_rate": "run-rate", "seasonal_share": "seasonal share", "budget": "budget"}}
+# the error columns' headers, short enough for the table to fit 80 columns
+ERROR_HEAD = {"da": {"prognose": "Fejl %", "run_rate": "×12/m %", "seasonal_share": "Sæson %", "budget": "Budget %"},
+              "en": {"prognose": "Error %", "run_rate": "×12/m %", "seasonal_share": "Season %", "budget": "Budget %"}}
 
 
 def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str],
@@ -55,12 +57,14 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
     title = (f"Backtest: årsresultat {kroner(final, lang)} kr." if da else f"Backtest: final accounts DKK {kroner(final, lang)}")
     if ablate:
         title += (" — uden " if da else " — without ") + ", ".join(ablate)
-    tab = Table(title=title, title_justify="left", header_style="bold")
-    tab.add_column("Pr." if da else "As of")
-    tab.add_column("Prognose" if da else "Forecast", justify="right")
+    tab = terminal.new_table(title=title, caption=(
+        "Fejl i % af årsresultatet; ×12/m, sæson og budget er de simple metoders" if da else
+        "Error as % of the final accounts; ×12/m, season and budget are the simple methods'"), caption_justify="left")
+    tab.add_column(f"Pr. {fc.get_column('as_of').min():%Y}" if da and fc.height else "As of")
+    tab.add_column("Prognose, mio. kr." if da else "Forecast, DKK m", justify="right")
     tab.add_column("Fejl kr." if da else "Error DKK", justify="right")
     for m in ("prognose", "run_rate", "seasonal_share", "budget"):
-        tab.add_column(f"{NAMES[lang][m]} %", justify="right")
+        tab.add_column(ERROR_HEAD[lang][m], justify="right")
     if bands:
         tab.add_column("P10–P90, mio." if da else "P10–P90, m", justify="right")
         tab.add_column("Inden for" if da else "Inside", justify="center")
@@ -70,7 +74,7 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
         band = bands.get(as_of)
         extra = [f"{millions(band['p10'], lang)}–{millions(band['p90'], lang)}", ("ja" if da else "yes") if band["inside"]
                  else ("nej" if da else "no")] if band else (["", ""] if bands else [])
-        tab.add_row(as_of.isoformat(), kroner(forecast, lang), kroner(error, lang), *pct, *extra)
+        tab.add_row(f"{as_of:%d.%m}" if da else f"{as_of:%m-%d}", millions(forecast, lang), kroner(error, lang), *pct, *extra)
     con.print(tab)
     con.print(("Gennemsnitlig absolut fejl i % af årsresultatet (alle måneder · marts, juni, sept., nov.):" if da else
                "Mean absolute error, % of final (all months · Mar, Jun, Sep, Nov):"))

@@ -8,10 +8,9 @@ import re
 import sys
 
 import polars as pl
-from rich.table import Table
 
 from prognose.diff import Bridge
-from prognose.labels import kroner
+from prognose.labels import kroner, number
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
 
@@ -88,8 +87,9 @@ def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[di
                         "en": {"year": "year", "month": "month", "week": "week", "day": "day", "hour": "hour"}}[lang]
             rate = f", {kroner(int(r['rate'] * 100), lang)} kr./{per_unit.get(r['unit'], r['unit'])}"
         sign = "+" if r["amount"] > 0 else ""
-        out.append({"citizen": r["citizen_id"], "amount": r["amount"],
-                    "reason": f"{para}, {what}{since}{rate}: {sign}{kroner(r['amount'], lang)}"})
+        what = f"{para}, {what}{since}{rate}"
+        out.append({"citizen": r["citizen_id"], "amount": r["amount"], "what": what,
+                    "reason": f"{what}: {sign}{kroner(r['amount'], lang)}"})
     return out
 
 
@@ -122,9 +122,9 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str:
     con = terminal.console(buf, for_terminal=sys.stdout.isatty())
     title = (f"Forventet regnskab {br.year_to}: fra {br.from_as_of} til {br.to_as_of}" if lang == "da"
              else f"Forecast {br.year_to}: from {br.from_as_of} to {br.to_as_of}")
-    t = Table(title=title, title_justify="left", show_footer=True, header_style="bold")
+    t = terminal.new_table(title=title, show_footer=True)
     t.add_column("Årsag" if lang == "da" else "Cause", footer="Ændring i alt" if lang == "da" else "Total change")
-    t.add_column("Detalje" if lang == "da" else "Detail")
+    t.add_column("Detalje" if lang == "da" else "Detail", no_wrap=False)
     t.add_column("kr.", justify="right", footer=kroner(br.change, lang))
     t.add_row("Forventet regnskab, før" if lang == "da" else "Forecast before", "", kroner(br.forecast_from, lang))
     for c, det, a in causes.iter_rows():
@@ -136,9 +136,13 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str:
                if lang == "da" else f"Budget changes (move the deviation, not the forecast): DKK {kroner(budget_change, lang)}"))
     if top:
         con.print("")
-        con.print("Største ændringer pr. borger (pseudonym):" if lang == "da" else "Largest changes per citizen (pseudonym):")
+        t = terminal.new_table(title="Største ændringer pr. borger" if lang == "da" else "Largest changes per citizen")
+        t.add_column("Borger (pseudonym)" if lang == "da" else "Citizen (pseudonym)", no_wrap=True)
+        t.add_column("kr.", justify="right")
+        t.add_column("Hvad" if lang == "da" else "What", no_wrap=False)
         for x in top:
-            con.print(f"  {x['citizen']}  {x['reason']}")
+            t.add_row(x["citizen"], number(round(x["amount"] / 100), lang, signed=True), x["what"])
+        con.print(t)
     return buf.getvalue()
 
 
@@ -151,7 +155,7 @@ def history(snaps: list, lang: str, fmt: str) -> str:
         return pl.DataFrame(rows).write_csv(float_precision=2) if rows else "as_of,year,budget,forecast,deviation\n"
     buf = io.StringIO()
     con = terminal.console(buf, for_terminal=sys.stdout.isatty())
-    t = Table(title="Prognoser over tid" if lang == "da" else "Forecasts over time", title_justify="left", header_style="bold")
+    t = terminal.new_table(title="Prognoser over tid" if lang == "da" else "Forecasts over time")
     for h, j in (("Pr." if lang == "da" else "As of", "left"), ("År" if lang == "da" else "Year", "left"),
                  ("Korr. budget" if lang == "da" else "Budget", "right"), ("Forventet regnskab" if lang == "da" else "Forecast", "right"),
                  ("Afvigelse" if lang == "da" else "Deviation", "right"), ("Ændring" if lang == "da" else "Change", "right")):

@@ -82,7 +82,7 @@ HEADERS = {"citizen_id": ("Borger (pseudonym)", "Citizen (pseudonym)"), "account
 
 def table(rf: Refusion, lang: str) -> Table:
     i = 0 if lang == "da" else 1
-    t = Table(header_style="bold")
+    t = terminal.new_table()
     for key, names in HEADERS.items():
         t.add_column(names[i], justify="left" if key in ("citizen_id", "account") else "right")
     for r in shown(rf).iter_rows(named=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import polars as pl
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -14,10 +15,46 @@ from prognose.views import UNALLOCATED
 
 def console(stream, for_terminal: bool) -> Console:
     """A console writing to `stream`; colour and terminal width only when the output is a terminal
-    (and NO_COLOR is unset), else plain text at a fixed width so cron output is stable."""
+    (and NO_COLOR is unset), else plain text at a fixed width so cron output is stable: 140
+    columns, or COLUMNS where it is set."""
     colour = for_terminal and not os.environ.get("NO_COLOR")
+    columns = os.environ.get("COLUMNS", "").strip()
+    width = None if for_terminal else (int(columns) if columns.isdigit() else 140)
     return Console(file=stream, force_terminal=colour, no_color=not colour, color_system="standard" if colour else None,
-                   width=None if for_terminal else 140, highlight=False, soft_wrap=False)
+                   width=width, highlight=False, soft_wrap=False)
+
+
+def new_table(**options) -> Table:
+    """A table as every command prints it: a rule under the header and none between the columns, so
+    that the figures, not the lines, take the width of an 80-column terminal; numbers never wrap."""
+    return NumbersTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True, header_style="bold",
+                        title_justify="left", **options)
+
+
+class NumbersTable(Table):
+    """A rich table whose numbers are never wrapped or cut: columns do not wrap (a text column
+    that may says no_wrap=False), the headers of the number columns go on two lines, and the space
+    between the columns narrows to one character when the table is wider than the terminal."""
+
+    def add_column(self, header="", footer="", *, justify="left", **options) -> None:
+        options.setdefault("no_wrap", True)          # a text column that may wrap says no_wrap=False
+        if justify != "left":
+            header = _two_lines(header)
+        super().add_column(header, footer, justify=justify, **options)
+
+    def __rich_console__(self, console, options):
+        if self.__rich_measure__(console, options).maximum > options.max_width:
+            self.padding = (0, 0, 0, 0)
+        yield from super().__rich_console__(console, options)
+
+
+def _two_lines(header: str) -> str:
+    """A header of more than one word broken at the space nearest its middle (a number is narrower)."""
+    if len(header) <= 6 or " " not in header or "\n" in header:
+        return header
+    spaces = [i for i, c in enumerate(header) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(header) / 2))
+    return header[:cut] + "\n" + header[cut + 1:]
 
 
 def _band(b: dict | None, lang: str) -> str:
@@ -27,7 +64,7 @@ def _band(b: dict | None, lang: str) -> str:
 def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: str, show_pct: bool = True,
                   band=None) -> Table:
     """band: an uncertainty.Interval, shown as a P10–P90 column (rows keyed by account)."""
-    t = Table(title=title, title_justify="left", show_footer=True, header_style="bold")
+    t = new_table(title=title, show_footer=True)
     flip = -1 if sign == "budget-forecast" else 1
     tot = {c: int(table.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
     t.add_column(label(lang, key), footer=label(lang, "total"))
@@ -54,7 +91,7 @@ def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: st
 
 
 def months_table(table: pl.DataFrame, lang: str, title: str) -> Table:
-    t = Table(title=title, title_justify="left", show_footer=True, header_style="bold")
+    t = new_table(title=title, show_footer=True)
     t.add_column(label(lang, "month"), footer=label(lang, "total"))
     t.add_column(label(lang, "actual"), justify="right", footer=kroner(int(table["actual"].sum()), lang))
     t.add_column(label(lang, "expected"), justify="right", footer=kroner(int(table["expected"].sum()), lang))
@@ -66,7 +103,7 @@ def months_table(table: pl.DataFrame, lang: str, title: str) -> Table:
 
 
 def components_table(comp: dict, lang: str) -> Table:
-    t = Table(title=label(lang, "components"), title_justify="left", header_style="bold")
+    t = new_table(title=label(lang, "components"))
     t.add_column("")
     t.add_column("kr.", justify="right")
     t.add_row(label(lang, "grants"), kroner(comp["grants"], lang))

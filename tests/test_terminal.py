@@ -1,0 +1,47 @@
+"""Tables on an 80-column terminal: every number whole, no line wider than the terminal."""
+
+import re
+
+import pytest
+
+from conftest import ROOT, invoke
+from test_snapshots import workspace
+
+NUMBER = re.compile(r"[−+-]?\d[\d.,]*")
+
+
+def assert_fits(text: str, width: int = 80) -> None:
+    assert "…" not in text, "a cell was cut:\n" + text
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= width, text
+
+
+@pytest.fixture
+def narrow(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+def test_run_activity_and_backtest_fit_80_columns(runner, narrow):
+    run = invoke(runner, "run", "--no-save", "--workspace", str(ROOT))
+    assert_fits(run.stdout)
+    assert "386.643.166" in run.stdout                      # the demo's forecast in total, whole
+    assert_fits(invoke(runner, "activity", "--workspace", str(ROOT)).stdout)
+    assert_fits(invoke(runner, "activity", "--by", "provider_type", "--workspace", str(ROOT)).stdout)
+    backtest = invoke(runner, "backtest", "--workspace", str(ROOT))
+    assert_fits(backtest.stdout)
+    assert len(re.findall(r"^\d\d\.\d\d ", backtest.stdout, re.M)) == 12
+
+
+def test_diff_and_history_fit_80_columns_and_a_citizens_amount_stays_on_its_line(tmp_path, runner, narrow):
+    ws = workspace(tmp_path)
+    prev = ROOT / "fixtures" / "demo" / "previous"
+    out = str(tmp_path / "run.txt")
+    invoke(runner, "run", "--workspace", str(ws), "--data", str(prev / "data"), "--buffers", str(prev / "buffers"),
+           "--as-of", "2026-09-30", "-o", out)
+    invoke(runner, "run", "--workspace", str(ws), "-o", out)
+    diff = invoke(runner, "diff", "--workspace", str(ws), "--top", "5").stdout
+    assert_fits(diff)
+    people = diff.split("Største ændringer pr. borger")[1]
+    for line in people.splitlines():
+        if line.startswith("P"):
+            assert NUMBER.search(line.split()[1]), line        # pseudonym, then the amount on the same line
+    assert_fits(invoke(runner, "history", "--workspace", str(ws)).stdout)
