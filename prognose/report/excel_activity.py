@@ -45,7 +45,6 @@ def activity_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
         s.put(row, 8, f"=IF(F{row}>0,G{row}/F{row},\"\")", MONEY, expect=round(cost / fyp, 2) if fyp > 0 else "")
         row += 1
     last = row - 1
-    # the totals per year beside the chart that draws them
     # the totals per year, to the right, above the chart that draws them
     top, c0 = 1, 10
     for i, text in enumerate([r["year"], r["fyp"], r["per"]]):
@@ -71,7 +70,7 @@ def activity_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     line.y_axis.delete = False
     line.y_axis.number_format = '#,##0'
     bar += line
-    s.ws.row_dimensions[1].height = 30   # the wrapped headers
+    s.ws.row_dimensions[1].height = 45   # the wrapped headers, up to three lines
     s.ws.add_chart(bar, f"J{end + 2}")
     s.put(last + 2, 1, r["note"].format(year=act.year))
-    s.finish(rep, t, "1:1", "A2", {1: 12, 2: 7, 3: 10, 8: 14, 9: 3, 10: 7, 11: 12, 12: 14}, pages_high=1)
+    s.finish(rep, t, "1:1", "A2", {1: 12, 2: 7, 3: 10, 8: 16, 9: 3, 10: 7, 11: 16, 12: 16}, pages_high=1)
