@@ -24,12 +24,20 @@ cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_
                   help="prognose — forventet regnskab for det specialiserede voksenområde.")
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
 @cli.callback()
 def main_options(
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on internal errors."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages on stderr, only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Say what was read and how (file dialects)."),
     strict: bool = typer.Option(False, "--strict", help="Treat every warning about the input as an error (exit 2)."),
+    show_version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                      help="Print the engine version and stop."),
 ) -> None:
     STATE.update(debug=debug, quiet=quiet, verbose=verbose, strict=strict)
 
@@ -303,4 +311,10 @@ def version() -> None:
 
 
 def main() -> None:
+    # a reader that stops early (`prognose config | head -1`) ends us quietly, as it ends any Unix
+    # tool, instead of a BrokenPipeError on stderr
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cli()

@@ -192,3 +192,17 @@ def test_activity_bands_in_prognose_toml_are_checked(tmp_path, runner):
     (tmp_path / "prognose.toml").write_text('[activity.bands]\n"SEL 85" = { measure = "hours", edges = [3, 6] }\n')
     res = invoke(runner, "config", "--workspace", str(tmp_path))
     assert "activity.bands.SEL 85" in res.stdout and "hours: 3, 6" in res.stdout
+
+
+def test_version_option_and_a_reader_that_stops_early_is_no_error():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from prognose import __version__
+
+    exe = str(Path(sys.executable).with_name("prognose"))
+    assert subprocess.run([exe, "--version"], capture_output=True, text=True).stdout == __version__ + "\n"
+    for args in (["config", "--workspace", str(ROOT)], ["--help"]):
+        done = subprocess.run(f"'{exe}' {' '.join(args)} | head -1", shell=True, capture_output=True, text=True)
+        assert done.stderr == "" and done.stdout.strip(), args
