@@ -65,10 +65,16 @@ def run(
         say(label(settings.lang, f"snapshot_{status}").format(path=path, name=path.name))
     say_files(result.extract)
     warn(result.warnings, settings.lang)
-    from prognose.report import render
+    if out is not None and out.suffix.lower() == ".xlsx" and fmt is None:
+        from prognose.io.files import workbook_bytes, write_atomic
+        from prognose.report.run_xlsx import workbook
 
-    text = render.forecast(result, output_format(out, fmt).value, by.value, monthly)
-    emit(text, out)
+        write_atomic(out, workbook_bytes(workbook(result, by.value, monthly)))
+        say(f"wrote {out}")
+    else:
+        from prognose.report import render
+
+        emit(render.forecast(result, output_format(out, fmt).value, by.value, monthly), out)
     for note in result.forecast.notes:
         say(("bemærk: " if settings.lang == "da" else "note: ") + note[settings.lang])
     if STATE["verbose"]:

@@ -84,16 +84,21 @@ def parse_date(value: Optional[str], option: str) -> Optional[dt.date]:
 
 
 def output_format(out: Optional[Path], fmt: Optional[Fmt]) -> Fmt:
+    """The format asked for, else the one -o's extension names; an extension that names another
+    format than --format is an error (a CSV file named .xlsx opens as garbage)."""
+    suffix = out.suffix.lower().lstrip(".") if out is not None and str(out) != "-" else None
+    if suffix == "xlsx":
+        raise UsageError(f"-o {out}: this command writes table, csv or json; a workbook comes from "
+                         "`prognose run -o FILE.xlsx` or `prognose report`")
     if fmt is not None:
+        if suffix in ("json", "csv", "txt") and suffix != {"table": "txt"}.get(fmt.value, fmt.value):
+            raise UsageError(f"-o {out} with --format {fmt.value}: the file's extension names another format")
         return fmt
-    if out is not None and str(out) != "-":
-        suffix = out.suffix.lower().lstrip(".")
-        if suffix in ("json", "csv"):
-            return Fmt(suffix)
-        if suffix in ("txt", ""):
-            return Fmt.table
-        raise UsageError(f"-o {out}: cannot tell the format from '.{suffix}'; use .json, .csv or .txt, or --format")
-    return Fmt.table
+    if suffix is None or suffix in ("txt", ""):
+        return Fmt.table
+    if suffix in ("json", "csv"):
+        return Fmt(suffix)
+    raise UsageError(f"-o {out}: cannot tell the format from '.{suffix}'; use .json, .csv or .txt, or --format")
 
 
 def emit(text: str, out: Optional[Path]) -> None:

@@ -206,3 +206,23 @@ def test_version_option_and_a_reader_that_stops_early_is_no_error():
     for args in (["config", "--workspace", str(ROOT)], ["--help"]):
         done = subprocess.run(f"'{exe}' {' '.join(args)} | head -1", shell=True, capture_output=True, text=True)
         assert done.stderr == "" and done.stdout, args
+
+
+def test_run_writes_its_table_as_a_workbook_and_an_extension_must_match_the_format(tmp_path, runner):
+    from openpyxl import load_workbook
+
+    doc = json.loads(invoke(runner, "run", "--no-save", "--format", "json", "--workspace", str(ROOT)).stdout)
+    out = tmp_path / "run.xlsx"
+    assert invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "-o", str(out)).exit_code == 0
+    ws = load_workbook(out).active
+    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 6)] for r in range(4, ws.max_row + 1)}
+    assert ws.cell(ws.max_row, 2).value.startswith("=SUM(")
+    accounts = {a["account"]: a for a in doc["accounts"]}
+    assert set(accounts) < set(rows)
+    for account, a in accounts.items():
+        assert rows[account] == [a["budget"], a["actual_to_date"], a["forecast"], a["deviation"]]
+    for args, says in ((["history", "-f", "csv", "-o", str(tmp_path / "h.xlsx")], "workbook"),
+                       (["run", "--no-save", "-f", "csv", "-o", str(tmp_path / "r.json")], "another format")):
+        r = invoke(runner, *args, "--workspace", str(ROOT))
+        assert r.exit_code == 2 and says in r.stderr, r.output
+    assert not (tmp_path / "h.xlsx").exists() and not (tmp_path / "r.json").exists()

@@ -1,0 +1,56 @@
+"""`prognose run -o FILE.xlsx`: the run's table as a workbook, figures in kroner with a SUM row,
+for the controller who goes on in Excel (the director's report is `prognose report`)."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+
+from prognose.labels import label
+from prognose.report.xlsx import BOLD, HEAD_FILL, MONEY, MONTH, TOTAL_FILL, dkk
+from prognose.views import UNALLOCATED, by as by_view, months
+
+
+def workbook(result, key: str = "account", monthly: bool = False) -> Workbook:
+    fc, lang = result.forecast, result.settings.lang
+    wb = Workbook()
+    ws = wb.active
+    ws.title = ("Måneder" if lang == "da" else "Months") if monthly else ("Forventet regnskab" if lang == "da" else "Forecast")
+    ws.append([label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())])
+    ws["A1"].font = BOLD
+    if monthly:
+        table = months(fc)
+        head = [label(lang, "month"), label(lang, "actual"), label(lang, "expected"), label(lang, "forecast")]
+        rows = [[r["month"], dkk(r["actual"]), dkk(r["expected"]), dkk(r["actual"] + r["expected"])]
+                for r in table.iter_rows(named=True)]
+    else:
+        table = by_view(fc, key)
+        head = [label(lang, key), label(lang, "budget"), label(lang, "actual_to_date"), label(lang, "forecast"),
+                label(lang, "deviation")]
+        rows = [[label(lang, "unallocated") if r[key] == UNALLOCATED else r[key], dkk(r["budget"]), dkk(r["actual_to_date"]),
+                 dkk(r["forecast"]), dkk(r["deviation"])] for r in table.iter_rows(named=True)]
+    ws.append([])
+    ws.append(head)
+    for cell in ws[3]:
+        cell.font, cell.fill, cell.alignment = BOLD, HEAD_FILL, Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        ws.append(row)
+    first, last = 4, 3 + len(rows)
+    total = ws.max_row + 1
+    ws.cell(total, 1, label(lang, "total")).font = BOLD
+    for col in range(2, len(head) + 1):
+        letter = ws.cell(3, col).column_letter
+        ws.cell(total, col, f"=SUM({letter}{first}:{letter}{last})")
+    for r in range(first, total + 1):
+        for col in range(2, len(head) + 1):
+            ws.cell(r, col).number_format = MONEY
+        if monthly and r < total:
+            ws.cell(r, 1).number_format = MONTH
+    for col in range(1, len(head) + 1):
+        ws.cell(total, col).fill = TOTAL_FILL
+        ws.column_dimensions[ws.cell(3, col).column_letter].width = 22 if col == 1 else 16
+    ws.freeze_panes = "A4"
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    return wb
