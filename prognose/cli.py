@@ -47,8 +47,8 @@ def main_options(
 def run(
     workspace: Optional[Path] = WORKSPACE, data: Optional[Path] = DATA, buffers: Optional[Path] = BUFFERS,
     as_of: Optional[str] = AS_OF, year: Optional[int] = YEAR,
-    by: By = typer.Option(By.account, "--by", help="Rows per account, paragraph or provider_type."),
-    monthly: bool = typer.Option(False, "--monthly", help="Month by month: booked, expected, forecast."),
+    by: Optional[By] = typer.Option(None, "--by", help="Rows per account (default), paragraph or provider_type."),
+    monthly: bool = typer.Option(False, "--monthly", help="Month by month: booked, expected, forecast (with --by: for each)."),
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
     no_save: bool = typer.Option(False, "--no-save", help="Do not save a snapshot of this run."),
     replace: bool = typer.Option(False, "--replace", help="Replace an existing snapshot of the same as-of date."),
@@ -69,12 +69,13 @@ def run(
         from prognose.io.files import workbook_bytes, write_atomic
         from prognose.report.run_xlsx import workbook
 
-        write_atomic(out, workbook_bytes(workbook(result, by.value, monthly)))
+        write_atomic(out, workbook_bytes(workbook(result, by.value if by else "account", monthly)))
         say(f"wrote {out}")
     else:
         from prognose.report import render
 
-        emit(render.forecast(result, output_format(out, fmt).value, by.value, monthly), out)
+        key = by.value if by else (None if monthly else "account")
+        emit(render.forecast(result, output_format(out, fmt).value, key, monthly), out)
     for note in result.forecast.notes:
         say(("bemærk: " if settings.lang == "da" else "note: ") + note[settings.lang])
     if STATE["verbose"]:
@@ -96,10 +97,7 @@ def buffers(
     result = app.forecast(settings, parse_date(as_of, "--as-of"), year)
     from prognose.report import buffers_report
 
-    fmt_ = output_format(out, fmt)
-    if fmt_ == Fmt.csv:
-        raise UsageError("buffers prints as a table or as json (--format json)")
-    emit(buffers_report.render(result.forecast, settings.lang, fmt_.value), out)
+    emit(buffers_report.render(result.forecast, settings.lang, output_format(out, fmt).value), out)
 
 
 @cli.command()
@@ -150,12 +148,17 @@ def activity(
     emit(activity_report.render(act, settings.lang, output_format(out, fmt).value, monthly), out)
 
 
+class DiffBy(str, Enum):
+    account = "account"
+    paragraph = "paragraph"
+
+
 @cli.command()
 @guarded
 def diff(
     snapshots: list[str] = typer.Argument(None, help="Snapshots A and B (as-of dates or folders); default: the two latest."),
     workspace: Optional[Path] = WORKSPACE, top: int = typer.Option(10, "--top", help="Citizens behind the largest changes."),
-    by: Optional[By] = typer.Option(None, "--by", help="Break the causes down per account or paragraph (csv/table)."),
+    by: Optional[DiffBy] = typer.Option(None, "--by", help="The causes per account or paragraph (table, csv; json has both)."),
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
     """Explain why the forecast moved between two snapshots: a bridge whose causes add up to the change."""
@@ -169,11 +172,7 @@ def diff(
     br = bridge(a, b)
     fmt_ = output_format(out, fmt)
     if by is not None and fmt_ != Fmt.json:
-        if by == By.provider_type:
-            raise UsageError("diff --by takes account or paragraph")
-        from prognose.report.machine import table_csv
-
-        emit(table_csv(diff_report.by(br, by.value)), out)
+        emit(diff_report.render_by(br, by.value, fmt_.value, settings.lang), out)
         return
     people = diff_report.top_citizens(br, b.input("grants"), top, settings.lang) if top else []
     emit(diff_report.render(br, fmt_.value, settings.lang, people), out)

@@ -51,13 +51,16 @@ def months(fc: Forecast, account: str | None = None) -> pl.DataFrame:
     return grid.join(sums, on="month", how="left").with_columns(pl.col("actual", "expected").fill_null(0)).sort("month")
 
 
-def months_by_account(fc: Forecast) -> pl.DataFrame:
-    grid = fc.lines.select("account").unique().join(
+def months_by(fc: Forecast, key: str) -> pl.DataFrame:
+    """key, month, actual, expected for the 12 months of the year, per account / paragraph / provider type."""
+    k = pl.col(key).fill_null(pl.lit(UNALLOCATED)) if key != "account" else pl.col("account")
+    lines = fc.lines.with_columns(k.alias(key))
+    grid = lines.select(key).unique().join(
         pl.DataFrame({"month": pl.date_range(pl.date(fc.year, 1, 1), pl.date(fc.year, 12, 1), "1mo", eager=True)}), how="cross")
-    sums = fc.lines.group_by("account", "month").agg(
+    sums = lines.group_by(key, "month").agg(
         pl.col("ore").filter(pl.col("origin") == "booked").sum().alias("actual"),
         pl.col("ore").filter(pl.col("origin") != "booked").sum().alias("expected"))
-    return grid.join(sums, on=["account", "month"], how="left").with_columns(pl.col("actual", "expected").fill_null(0)).sort("account", "month")
+    return grid.join(sums, on=[key, "month"], how="left").with_columns(pl.col("actual", "expected").fill_null(0)).sort(key, "month")
 
 
 def components(fc: Forecast) -> dict:

@@ -226,3 +226,24 @@ def test_run_writes_its_table_as_a_workbook_and_an_extension_must_match_the_form
         r = invoke(runner, *args, "--workspace", str(ROOT))
         assert r.exit_code == 2 and says in r.stderr, r.output
     assert not (tmp_path / "h.xlsx").exists() and not (tmp_path / "r.json").exists()
+
+
+def test_help_and_behaviour_agree_on_formats_and_groupings(runner):
+    ws = ("--workspace", str(ROOT))
+    doc = json.loads(invoke(runner, "buffers", "-f", "json", *ws).stdout)
+    rows = list(csv.DictReader(io.StringIO(invoke(runner, "buffers", "-f", "csv", *ws).stdout)))
+    for b in doc["buffers"]:
+        mine = [r for r in rows if r["buffer"] == b["buffer"]]
+        assert float(next(r for r in mine if not r["month"])["amount"]) == b["total"]
+        assert sum(Decimal(r["amount"]) for r in mine if r["month"]) == Decimal(str(b["total"])).quantize(Decimal("0.01"))
+    total = list(csv.DictReader(io.StringIO(invoke(runner, "run", "--no-save", "--monthly", "-f", "csv", *ws).stdout)))
+    table = invoke(runner, "run", "--no-save", "--monthly", *ws).stdout
+    assert [r["month"] for r in total] == re.findall(r"^(20\d\d-\d\d) ", table, re.M)
+    per = list(csv.DictReader(io.StringIO(invoke(runner, "run", "--no-save", "--monthly", "--by", "paragraph", "-f", "csv", *ws).stdout)))
+    paragraphs = {r["paragraph"] for r in per}
+    assert len(per) == 12 * len(paragraphs) and len(paragraphs) > 3
+    by_table = invoke(runner, "run", "--no-save", "--monthly", "--by", "paragraph", *ws).stdout
+    assert len(re.findall(r"^20\d\d-\d\d ", by_table, re.M)) == len(per)
+    for month in ("2026-01", "2026-12"):
+        assert sum(Decimal(r["forecast"]) for r in per if r["month"] == month) == \
+            next(Decimal(r["forecast"]) for r in total if r["month"] == month)

@@ -45,3 +45,7 @@ def test_diff_and_history_fit_80_columns_and_a_citizens_amount_stays_on_its_line
         if line.startswith("P"):
             assert NUMBER.search(line.split()[1]), line        # pseudonym, then the amount on the same line
     assert_fits(invoke(runner, "history", "--workspace", str(ws)).stdout)
+    by = invoke(runner, "diff", "--workspace", str(ws), "--by", "paragraph")
+    assert_fits(by.stdout)
+    assert "Ændring i alt" in by.stdout and "," not in by.stdout.splitlines()[2]     # a table, not CSV
+    assert invoke(runner, "diff", "--workspace", str(ws), "--by", "provider_type").exit_code == 2

@@ -48,10 +48,24 @@ def buffers_document(fc) -> dict:
     return {"year": fc.year, "as_of": fc.as_of.isoformat(), "buffers": out}
 
 
+def buffers_csv(fc) -> str:
+    """One row per buffer and month ahead: buffer, month, amount (DKK); the month column empty on
+    each buffer's total row, so a filter on it gives the months and the totals add up."""
+    rows = []
+    for r in fc.buffers:
+        monthly = r.lines.group_by("month").agg(pl.col("ore").sum()).sort("month")
+        rows.append({"buffer": r.name, "month": None, "amount": r.total})
+        rows += [{"buffer": r.name, "month": f"{m:%Y-%m}", "amount": v} for m, v in monthly.iter_rows()]
+    frame = pl.DataFrame(rows, schema={"buffer": pl.String, "month": pl.String, "amount": pl.Int64}, orient="row")
+    return frame.with_columns((pl.col("amount") / 100).round(2)).write_csv(float_precision=2)
+
+
 def render(fc, lang: str, fmt: str) -> str:
     doc = buffers_document(fc)
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return buffers_csv(fc)
     buf = io.StringIO()
     con = terminal.console(buf, for_terminal=sys.stdout.isatty())
     for r, d in zip(fc.buffers, doc["buffers"]):

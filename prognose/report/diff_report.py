@@ -10,7 +10,7 @@ import sys
 import polars as pl
 
 from prognose.diff import Bridge
-from prognose.labels import kroner, number
+from prognose.labels import kroner, label, number
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
 
@@ -110,6 +110,26 @@ def document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_paragraph
 def by(br: Bridge, key: str) -> pl.DataFrame:
     return (br.rows.group_by(pl.col(key).fill_null(UNALLOCATED), "cause").agg(pl.col("amount").sum())
             .filter(pl.col("amount") != 0).sort(key, "cause"))
+
+
+def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str:
+    """The causes per account or paragraph: CSV, or a table whose rows add up to the change."""
+    table = by(br, key)
+    if fmt == "csv":
+        from prognose.report.machine import table_csv
+
+        return table_csv(table)
+    buf = io.StringIO()
+    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    t = terminal.new_table(title=(f"Ændring fra {br.from_as_of} til {br.to_as_of}" if lang == "da"
+                                  else f"Change from {br.from_as_of} to {br.to_as_of}"), show_footer=True)
+    t.add_column(label(lang, key), footer="Ændring i alt" if lang == "da" else "Total change")
+    t.add_column("Årsag" if lang == "da" else "Cause", no_wrap=False)
+    t.add_column("kr.", justify="right", footer=kroner(br.change, lang))
+    for k, cause, amount in table.iter_rows():
+        t.add_row(label(lang, "unallocated") if k == UNALLOCATED else k, cause_label(cause, lang), kroner(amount, lang))
+    con.print(t)
+    return buf.getvalue()
 
 
 def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str:

@@ -9,7 +9,7 @@ import polars as pl
 
 from prognose.labels import date_text, kroner, label, number
 from prognose.report import machine, terminal
-from prognose.views import by as by_view, components, months, months_by_account
+from prognose.views import UNALLOCATED, by as by_view, components, months, months_by
 
 
 def _capture(*renderables) -> str:
@@ -20,18 +20,30 @@ def _capture(*renderables) -> str:
     return buf.getvalue()
 
 
-def forecast(result, fmt: str, key: str = "account", monthly: bool = False) -> str:
+def forecast(result, fmt: str, key: str | None = "account", monthly: bool = False) -> str:
+    """key: the rows' grouping (account, paragraph, provider_type); with monthly, None gives the
+    months of the whole, a key the months of each of its values — the same rows in every format."""
     fc = result.forecast
     settings = result.settings
     lang = settings.lang
     if fmt == "json":
         return machine.to_json(machine.forecast_document(fc))
-    if fmt == "csv":
-        table = months_by_account(fc) if monthly else machine.with_interval(by_view(fc, key), fc, key)
-        return machine.table_csv(table)
-    title = label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())
     if monthly:
-        return _capture(terminal.months_table(months(fc), lang, title))
+        table = months(fc) if key is None else months_by(fc, key)
+        table = table.with_columns((pl.col("actual") + pl.col("expected")).alias("forecast"))
+        if fmt == "csv":
+            return machine.table_csv(table)
+        title = label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())
+        if key is None:
+            return _capture(terminal.months_table(table, lang, title))
+        parts = [terminal.months_table(table.filter(pl.col(key) == value), lang,
+                                       label(lang, "unallocated") if value == UNALLOCATED else value)
+                 for value in table.get_column(key).unique(maintain_order=True)]
+        return _capture(f"[bold]{title}[/]", *parts)
+    key = key or "account"
+    if fmt == "csv":
+        return machine.table_csv(machine.with_interval(by_view(fc, key), fc, key))
+    title = label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())
     table = by_view(fc, key)
     sign = settings.deviation_sign
     band = fc.interval if key == "account" else None
