@@ -37,8 +37,20 @@ def settings_for(workspace: Path | None, **overrides) -> Settings:
 
 
 def read(settings: Settings) -> Extract:
+    require_data(settings)
     key = load_key(settings.key_file)
     return read_extract(settings.data, settings, key)
+
+
+def require_data(settings: Settings) -> None:
+    """A data directory that is not there is an error before anything is written (no key file, no
+    folder made for a workspace that does not exist), saying where a workspace was looked for."""
+    if settings.data.is_dir():
+        return
+    where = (f"{settings.workspace / 'prognose.toml'} sets paths.data" if (settings.workspace / "prognose.toml").exists()
+             else f"no prognose.toml in {settings.workspace}; `prognose init DIR` lays out a "
+                  "workspace, or give --workspace or --data")
+    raise UsageError(f"no data directory {settings.data} ({where})")
 
 
 def default_as_of(ex: Extract) -> dt.date:

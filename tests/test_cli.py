@@ -247,3 +247,12 @@ def test_help_and_behaviour_agree_on_formats_and_groupings(runner):
     for month in ("2026-01", "2026-12"):
         assert sum(Decimal(r["forecast"]) for r in per if r["month"] == month) == \
             next(Decimal(r["forecast"]) for r in total if r["month"] == month)
+
+
+def test_a_command_outside_a_workspace_says_so_and_makes_nothing(tmp_path, runner, monkeypatch):
+    monkeypatch.delenv("PROGNOSE_PSEUDONYM_KEY")
+    r = invoke(runner, "run", cwd=tmp_path)
+    assert r.exit_code == 2 and "no prognose.toml" in r.stderr and "prognose init" in r.stderr
+    assert list(tmp_path.iterdir()) == []                                    # no key file
+    r = invoke(runner, "run", "--workspace", str(tmp_path / "elsewhere"))
+    assert r.exit_code == 2 and not (tmp_path / "elsewhere").exists()

@@ -245,6 +245,8 @@ def test_a_second_run_cannot_interleave(ws, tmp_path):
     with folder_lock(tmp_path, LOCK_NAME, "held by the test"):
         res = invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out))
     assert res.exit_code == 2 and "being written" in res.stderr and not out.exists()
+    assert invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out)).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]        # no lock file left beside the report
 
 
 def test_crash_mid_write_leaves_the_previous_report(ws, tmp_path, monkeypatch):

@@ -62,22 +62,38 @@ def workbook_bytes(workbook) -> bytes:
 def folder_lock(directory: Path, name: str, busy: str, wait: float = 0.0, leftovers: tuple[str, ...] = ()):
     """Hold an exclusive lock on `directory/name` while writing in the folder; wait up to `wait`
     seconds for another holder, then refuse with `busy`. Holding it, nothing else writes there,
-    so what matches `leftovers` (a killed run's temporary files or folders) is removed first."""
+    so what matches `leftovers` (a killed run's temporary files or folders) is removed first.
+    The lock file is removed again before it is released, so none is left beside the output; a
+    waiter that got the lock on a removed file sees that and takes the lock anew."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / name
-    f = open(path, "a+")
     deadline = time.monotonic() + wait
-    try:
+    while True:
+        f = open(path, "a+")
         while not _try_lock(f):
             if time.monotonic() >= deadline:
+                f.close()
                 raise UsageError(busy.format(lock=path.name, folder=directory))
             time.sleep(0.1)
+        if _is_current(f, path):
+            break
+        f.close()
+    try:
         for pattern in leftovers:
             for stale in directory.glob(pattern):
                 shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
         yield
     finally:
+        path.unlink(missing_ok=True)
         f.close()
+
+
+def _is_current(f, path: Path) -> bool:
+    """Whether the locked file is still the one at `path` (its holder removes it before releasing)."""
+    try:
+        return os.stat(path).st_ino == os.fstat(f.fileno()).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def _try_lock(f) -> bool:

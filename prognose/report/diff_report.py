@@ -166,25 +166,42 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str:
     return buf.getvalue()
 
 
-def history(snaps: list, lang: str, fmt: str) -> str:
-    rows = [{"as_of": s.meta["as_of"], "year": s.meta["year"], "budget": s.result["total"]["budget"],
-             "forecast": s.result["total"]["forecast"], "deviation": s.result["total"]["deviation"]} for s in snaps]
+def history_rows(snaps: list, sign: str = "forecast-budget") -> list[dict]:
+    """One row per snapshot (DKK): budget, forecast, deviation (signed as the workspace shows it)
+    and the change of the forecast from the snapshot before it in the same budget year."""
+    flip = -1 if sign == "budget-forecast" else 1
+    rows, prev = [], None
+    for s in snaps:
+        total = s.result["total"]
+        ore = {k: int(round(total[k] * 100)) for k in ("budget", "forecast", "deviation")}
+        same_year = prev is not None and prev[0] == s.meta["year"]
+        rows.append({"as_of": s.meta["as_of"], "year": s.meta["year"], "budget": ore["budget"] / 100,
+                     "forecast": ore["forecast"] / 100, "deviation": flip * ore["deviation"] / 100,
+                     "change": (ore["forecast"] - prev[1]) / 100 if same_year else None})
+        prev = (s.meta["year"], ore["forecast"])
+    return rows
+
+
+def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> str:
+    rows = history_rows(snaps, sign)
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return pl.DataFrame(rows).write_csv(float_precision=2) if rows else "as_of,year,budget,forecast,deviation\n"
+        schema = {"as_of": pl.String, "year": pl.Int64, "budget": pl.Float64, "forecast": pl.Float64,
+                  "deviation": pl.Float64, "change": pl.Float64}
+        return pl.DataFrame(rows, schema=schema, orient="row").write_csv(float_precision=2)
     buf = io.StringIO()
     con = terminal.console(buf, for_terminal=sys.stdout.isatty())
     t = terminal.new_table(title="Prognoser over tid" if lang == "da" else "Forecasts over time")
     for h, j in (("Pr." if lang == "da" else "As of", "left"), ("År" if lang == "da" else "Year", "left"),
-                 ("Korr. budget" if lang == "da" else "Budget", "right"), ("Forventet regnskab" if lang == "da" else "Forecast", "right"),
-                 ("Afvigelse" if lang == "da" else "Deviation", "right"), ("Ændring" if lang == "da" else "Change", "right")):
+                 (label(lang, "budget"), "right"), (label(lang, "forecast"), "right"),
+                 (label(lang, "deviation"), "right"), ("Ændring" if lang == "da" else "Change", "right")):
         t.add_column(h, justify=j)
-    prev = None
+    money = lambda v: "" if v is None else kroner(int(round(v * 100)), lang)  # noqa: E731
     for r in rows:
-        change = "" if prev is None or prev["year"] != r["year"] else kroner(int(round((r["forecast"] - prev["forecast"]) * 100)), lang)
-        t.add_row(r["as_of"], str(r["year"]), kroner(int(round(r["budget"] * 100)), lang), kroner(int(round(r["forecast"] * 100)), lang),
-                  kroner(int(round(r["deviation"] * 100)), lang), change)
-        prev = r
+        t.add_row(r["as_of"], str(r["year"]), *[money(r[k]) for k in ("budget", "forecast", "deviation", "change")])
     con.print(t)
+    con.print(label(lang, f"sign_{sign}"))
+    con.print("Ændring = forventet regnskab − det forrige snapshots (samme budgetår)" if lang == "da"
+              else "Change = forecast − the previous snapshot's (same budget year)")
     return buf.getvalue()
