@@ -86,7 +86,21 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
         raise InputError([w.as_problem() for w in later])
     warnings = [*ex.warnings, *later]
     fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs, draws=draws, seed=seed)
+    fc.notes += _index_notes(settings, ex.grants)
     return Run(settings, ex, fc, bufs, warnings)
+
+
+def _index_notes(settings: Settings, grants: pl.DataFrame) -> list[dict[str, str]]:
+    """Grants priced at a year's level are indexed only with a [price_index]; without one, say so."""
+    if settings.price_index or "price_year" not in grants.columns:
+        return []
+    priced = grants.filter(pl.col("price_year").is_not_null()).height
+    if not priced:
+        return []
+    return [{"da": f"{priced} bevillinger har et pris-år, men prognose.toml har intet [price_index]: deres takster bruges "
+                   "uændret i alle år (sæt pris- og lønskønnet i [price_index])",
+             "en": f"{priced} grants have a price year, but prognose.toml has no [price_index]: their rates are used "
+                   "unchanged in every year (set the price index in [price_index])"}]
 
 
 def refusion(settings: Settings, year: int | None = None, as_of: dt.date | None = None):

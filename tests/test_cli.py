@@ -256,3 +256,16 @@ def test_a_command_outside_a_workspace_says_so_and_makes_nothing(tmp_path, runne
     assert list(tmp_path.iterdir()) == []                                    # no key file
     r = invoke(runner, "run", "--workspace", str(tmp_path / "elsewhere"))
     assert r.exit_code == 2 and not (tmp_path / "elsewhere").exists()
+
+
+def test_grants_with_a_price_year_and_no_price_index_are_named(tmp_path, runner):
+    import re as regex
+
+    from test_snapshots import workspace
+
+    ws = workspace(tmp_path)
+    toml = (ws / "prognose.toml").read_text(encoding="utf-8")
+    (ws / "prognose.toml").write_text(regex.sub(r"\[price_index\][^\[]*", "", toml), encoding="utf-8")
+    r = invoke(runner, "run", "--no-save", "--workspace", str(ws))
+    assert r.exit_code == 0 and "intet [price_index]" in r.stderr
+    assert "price_index" not in invoke(runner, "run", "--no-save", "--workspace", str(ROOT)).stderr
