@@ -54,6 +54,24 @@ def label(lang: str, key: str) -> str:
     return LABELS[lang].get(key, key)
 
 
+def whole_kroner(ore: int) -> int:
+    """Øre to whole kroner, half up: a shift by whole kroner never changes how a figure rounds, so
+    a deviation printed beside its budget and forecast is their difference."""
+    return (int(ore) + 50) // 100
+
+
+def column_kroner(values) -> list[int]:
+    """A column's øre as whole kroner that add up to its total in whole kroner: each row rounded on
+    the running total, so no row moves more than a krone from its own rounding."""
+    out, cum, before = [], 0, 0
+    for v in values:
+        cum += int(v)
+        now = whole_kroner(cum)
+        out.append(now - before)
+        before = now
+    return out
+
+
 def kroner(ore: int, lang: str = "da", decimals: int = 0) -> str:
     """Whole kroner with thousands separators: 1.234.567 (da) or 1,234,567 (en)."""
     return number(round(ore / 100, decimals), lang, decimals)

@@ -49,3 +49,19 @@ def test_diff_and_history_fit_80_columns_and_a_citizens_amount_stays_on_its_line
     assert_fits(by.stdout)
     assert "Ændring i alt" in by.stdout and "," not in by.stdout.splitlines()[2]     # a table, not CSV
     assert invoke(runner, "diff", "--workspace", str(ws), "--by", "provider_type").exit_code == 2
+
+
+def test_printed_rows_add_up_to_the_printed_total(runner):
+    money = re.compile(r"^−?\d{1,3}(?:\.\d{3})*$")
+
+    def figures(line: str, n: int) -> list[int]:
+        return [int(x.replace(".", "").replace("−", "-")) for x in line.split() if money.match(x)][-n:]
+
+    for args, n in (((), 4), (("--by", "paragraph"), 4), (("--monthly",), 3)):
+        lines = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), *args).stdout.splitlines()
+        rule = next(i for i, line in enumerate(lines) if line.startswith("───"))
+        total = next(i for i, line in enumerate(lines) if line.startswith("I alt"))
+        rows = [figures(line, n) for line in lines[rule + 1:total] if line.strip()]
+        printed = figures(lines[total], n)
+        assert len(rows) >= 8 and all(len(r) == n for r in rows)
+        assert [sum(r[c] for r in rows) for c in range(n)] == printed, args

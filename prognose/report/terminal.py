@@ -9,7 +9,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from prognose.labels import kroner, label, millions, percent
+from prognose.labels import column_kroner, kroner, label, millions, number, percent
 from prognose.views import UNALLOCATED
 
 
@@ -63,25 +63,27 @@ def _band(b: dict | None, lang: str) -> str:
 
 def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: str, show_pct: bool = True,
                   band=None) -> Table:
-    """band: an uncertainty.Interval, shown as a P10–P90 column (rows keyed by account)."""
+    """band: an uncertainty.Interval, shown as a P10–P90 column (rows keyed by account). The rows
+    in whole kroner add up to the totals printed under them (column_kroner)."""
     t = new_table(title=title, show_footer=True)
     flip = -1 if sign == "budget-forecast" else 1
-    tot = {c: int(table.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
+    money = ("budget", "actual_to_date", "forecast", "deviation")
+    signed = {c: [v * (flip if c == "deviation" else 1) for v in table.get_column(c).to_list()] for c in money}
+    shown = {c: column_kroner(signed[c]) for c in money}
+    tot = {c: int(table.get_column(c).sum()) for c in money}
     t.add_column(label(lang, key), footer=label(lang, "total"))
-    for c in ("budget", "actual_to_date", "forecast", "deviation"):
-        value = tot[c] * (flip if c == "deviation" else 1)
-        t.add_column(label(lang, c), justify="right", footer=kroner(value, lang))
+    for c in money:
+        t.add_column(label(lang, c), justify="right", footer=number(sum(shown[c]), lang))
     if show_pct:
         t.add_column(label(lang, "deviation_pct"), justify="right", footer=percent(tot["deviation"] * flip, tot["budget"], lang))
     if band is not None:
         t.add_column(label(lang, "band"), justify="right", footer=_band(band.of(None), lang))
-    for r in table.iter_rows(named=True):
+    for i, r in enumerate(table.iter_rows(named=True)):
         dev = r["deviation"] * flip
-        overspend = r["deviation"] > 0
-        style = "red" if overspend else None
+        style = "red" if r["deviation"] > 0 else None
         name = label(lang, "unallocated") if r[key] == UNALLOCATED else str(r[key])
-        cells = [name, kroner(r["budget"], lang), kroner(r["actual_to_date"], lang), kroner(r["forecast"], lang),
-                 f"[{style}]{kroner(dev, lang)}[/]" if style else kroner(dev, lang)]
+        cells = [name, *[number(shown[c][i], lang) for c in money[:3]]]
+        cells.append(f"[{style}]{number(shown['deviation'][i], lang)}[/]" if style else number(shown["deviation"][i], lang))
         if show_pct:
             cells.append(percent(dev, r["budget"], lang))
         if band is not None:
@@ -92,13 +94,14 @@ def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: st
 
 def months_table(table: pl.DataFrame, lang: str, title: str) -> Table:
     t = new_table(title=title, show_footer=True)
+    actual, expected = table.get_column("actual").to_list(), table.get_column("expected").to_list()
+    shown = {"actual": column_kroner(actual), "expected": column_kroner(expected),
+             "forecast": column_kroner(a + e for a, e in zip(actual, expected))}
     t.add_column(label(lang, "month"), footer=label(lang, "total"))
-    t.add_column(label(lang, "actual"), justify="right", footer=kroner(int(table["actual"].sum()), lang))
-    t.add_column(label(lang, "expected"), justify="right", footer=kroner(int(table["expected"].sum()), lang))
-    t.add_column(label(lang, "forecast"), justify="right", footer=kroner(int((table["actual"] + table["expected"]).sum()), lang))
-    for r in table.iter_rows(named=True):
-        t.add_row(r["month"].strftime("%Y-%m"), kroner(r["actual"], lang), kroner(r["expected"], lang),
-                  kroner(r["actual"] + r["expected"], lang))
+    for c in ("actual", "expected", "forecast"):
+        t.add_column(label(lang, c), justify="right", footer=number(sum(shown[c]), lang))
+    for i, r in enumerate(table.iter_rows(named=True)):
+        t.add_row(r["month"].strftime("%Y-%m"), *[number(shown[c][i], lang) for c in ("actual", "expected", "forecast")])
     return t
 
 
