@@ -27,6 +27,7 @@ import polars as pl
 from prognose.bands import EXPECTED, at_mix, band_of, choose, split_change
 from prognose.months import month_end, month_number, month_of_number, number_of
 from prognose.periodise import periodise
+from prognose.paragraphs import natural_order
 
 REASONS = ("death", "moved", "transition", "other")
 GROUPS = ("paragraph", "account", "provider_type", "provider")
@@ -231,7 +232,7 @@ def per_year(months: pl.DataFrame) -> pl.DataFrame:
             .agg(pl.col("citizens_start").first(), *[pl.col(c).sum() for c in ("inflow", *[f"outflow_{r}" for r in REASONS])],
                  pl.col("citizens_end").last(), (days.sum() / in_year.first()).alias("full_year_persons"),
                  pl.col("cost").sum(), pl.col("expected").any())
-            .select("key", "year", *FIGURES, "expected").sort("key", "year", nulls_last=True))
+            .select("key", "year", *FIGURES, "expected").sort([*natural_order("key"), "year"], nulls_last=True))
 
 
 def _bands(per_citizen: pl.DataFrame, persons: pl.DataFrame, chosen) -> pl.DataFrame:
@@ -262,12 +263,12 @@ def activity(grants: pl.DataFrame, steps: pl.DataFrame, price_index: dict[int, f
     persons = (buffer_persons(buffer_lines, months, by) if buffer_lines is not None and buffer_lines.height
                else pl.DataFrame(schema={"key": pl.String, "month": pl.Date, "reason": pl.String, "persons": pl.Float64,
                                          "cost": pl.Int64}))
-    months = _with_expected(months, persons, as_of).sort("key", "month", nulls_last=True)
+    months = _with_expected(months, persons, as_of).sort([*natural_order("key"), "month"], nulls_last=True)
     chosen = choose_bands(grants, by, bands or {})
     banded = _bands(per_citizen, persons, chosen)
     mix = split_change(banded, compare if compare is not None else year - 1, year)
     base = at_mix(banded, mix_base, year) if mix_base is not None else None
-    return Activity(year, as_of, by, months, per_year(months), banded.sort("key", "year", "band", nulls_last=True), mix, base)
+    return Activity(year, as_of, by, months, per_year(months), banded.sort([*natural_order("key"), "year", "band"], nulls_last=True), mix, base)
 
 
 def choose_bands(grants: pl.DataFrame, by: str, configured: dict) -> dict:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from prognose.errors import Problem
+from prognose.paragraphs import natural_order
 
 MEASURES = ("cost", "hours")
 DEFAULT_EDGES = {"cost": (10_000.0, 25_000.0, 50_000.0, 100_000.0), "hours": (3.0, 6.0, 10.0, 20.0)}
@@ -111,7 +112,7 @@ def split_change(bands: pl.DataFrame, year0: int, year1: int) -> pl.DataFrame:
         (pl.col("c1") - pl.col("n1") * pl.col("p0")).sum().alias("price"))
         .with_columns((pl.col("cost1") - pl.col("cost0") - pl.col("mix") - pl.col("price")).alias("volume")))
     return out.select("key", pl.lit(year0).alias("year0"), pl.lit(year1).alias("year1"), "cost0", "cost1",
-                      (pl.col("cost1") - pl.col("cost0")).alias("change"), "volume", "price", "mix").sort("key", nulls_last=True)
+                      (pl.col("cost1") - pl.col("cost0")).alias("change"), "volume", "price", "mix").sort(natural_order("key"), nulls_last=True)
 
 
 def at_mix(bands: pl.DataFrame, base_year: int, year: int) -> pl.DataFrame:
@@ -131,4 +132,4 @@ def at_mix(bands: pl.DataFrame, base_year: int, year: int) -> pl.DataFrame:
                                 pl.col("sb").is_null().all().alias("no_base"))
     out = out.with_columns(pl.when(pl.col("no_base")).then(None).otherwise(pl.col("at_base_mix")).alias("at_base_mix"))
     return out.select("key", pl.lit(base_year).alias("base_year"), "cost", "at_base_mix",
-                      (pl.col("at_base_mix") - pl.col("cost")).alias("difference")).sort("key", nulls_last=True)
+                      (pl.col("at_base_mix") - pl.col("cost")).alias("difference")).sort(natural_order("key"), nulls_last=True)

@@ -28,6 +28,19 @@ def normalise_paragraph(expr: pl.Expr) -> pl.Expr:
     )
 
 
+LAW_ORDER = {"SEL": 0, "ABL": 1, "STU": 2}
+
+
+def natural_order(column: str) -> list[pl.Expr]:
+    """Sort keys that put paragraphs in the order of the law (SEL 85 before SEL 103, Serviceloven
+    before Almenboligloven before STU); any other text (an account, a provider type) sorts as text."""
+    c = pl.col(column)
+    law = c.str.extract(r"^([A-ZÆØÅ]+)", 1)
+    return [law.replace_strict(LAW_ORDER, default=len(LAW_ORDER), return_dtype=pl.Int32).fill_null(len(LAW_ORDER) + 1),
+            c.str.extract(r"(\d+)", 1).cast(pl.Int32, strict=False),
+            c]
+
+
 DEFAULT_ACCOUNTS = {
     "SEL 85": "5.38.38",
     "SEL 95": "5.38.38",

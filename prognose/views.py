@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from prognose.forecast import Forecast
+from prognose.paragraphs import natural_order
 
 BUFFERS = ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")
 FIGURES = ("budget", "actual_to_date", "forecast", "deviation")
@@ -34,7 +35,7 @@ def by(fc: Forecast, key: str = "account") -> pl.DataFrame:
             pl.coalesce(pl.col(key), pl.lit("budget ") + pl.col("account")).alias(key))
         out = sums.join(bud.group_by(key).agg(pl.col("ore").sum().alias("budget")), on=key, how="full", coalesce=True)
     out = out.with_columns(pl.col("budget", "actual_to_date", "forecast").fill_null(0))
-    return out.with_columns((pl.col("forecast") - pl.col("budget")).alias("deviation")).select(key, *FIGURES).sort(key)
+    return out.with_columns((pl.col("forecast") - pl.col("budget")).alias("deviation")).select(key, *FIGURES).sort(natural_order(key), nulls_last=True)
 
 
 def total(table: pl.DataFrame) -> dict[str, int]:
@@ -60,7 +61,7 @@ def months_by(fc: Forecast, key: str) -> pl.DataFrame:
     sums = lines.group_by(key, "month").agg(
         pl.col("ore").filter(pl.col("origin") == "booked").sum().alias("actual"),
         pl.col("ore").filter(pl.col("origin") != "booked").sum().alias("expected"))
-    return grid.join(sums, on=[key, "month"], how="left").with_columns(pl.col("actual", "expected").fill_null(0)).sort(key, "month")
+    return grid.join(sums, on=[key, "month"], how="left").with_columns(pl.col("actual", "expected").fill_null(0)).sort([*natural_order(key), "month"], nulls_last=True)
 
 
 def components(fc: Forecast) -> dict:

@@ -13,6 +13,7 @@ from prognose.diff import Bridge
 from prognose.labels import kroner, label, number
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
+from prognose.paragraphs import natural_order
 
 CAUSE_DA = {
     "new grants": "Nye bevillinger", "ended grants": "Ophørte bevillinger", "end date moved": "Ændret slutdato",
@@ -109,7 +110,7 @@ def document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_paragraph
 
 def by(br: Bridge, key: str) -> pl.DataFrame:
     return (br.rows.group_by(pl.col(key).fill_null(UNALLOCATED), "cause").agg(pl.col("amount").sum())
-            .filter(pl.col("amount") != 0).sort(key, "cause"))
+            .filter(pl.col("amount") != 0).sort([*natural_order(key), "cause"], nulls_last=True))
 
 
 def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str:

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment
 
 from prognose.activity import REASONS
 from prognose.report.xlsx import HEAD_FILL, MONEY, Sheet, dkk
+from prognose.paragraphs import natural_order
 
 T = {
     "da": {"sheet": "Aktivitet", "key": "Paragraf", "year": "År", "end": "Borgere ultimo", "inflow": "Tilgang",
@@ -33,7 +34,7 @@ def activity_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     s = Sheet(wb.create_sheet(r["sheet"]), expected)
     s.header(1, [r["key"], r["year"], r["end"], r["inflow"], r["outflow"], r["fyp"], r["cost"], r["per"]])
     row, written = 2, {}
-    for y in act.years.sort("key", "year", nulls_last=True).iter_rows(named=True):
+    for y in act.years.sort([*natural_order("key"), "year"], nulls_last=True).iter_rows(named=True):
         out = sum(y[f"outflow_{reason}"] for reason in REASONS)
         values = [(y["key"] or "", None), (y["year"], "0"), (round(y["citizens_end"], 1), COUNT), (round(y["inflow"], 1), COUNT),
                   (round(out, 1), COUNT), (round(y["full_year_persons"], 1), PERSONS), (dkk(y["cost"]), MONEY)]
