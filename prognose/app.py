@@ -126,8 +126,9 @@ def activity(settings: Settings, as_of: dt.date | None = None, year: int | None 
     from prognose.activity import activity as count
 
     snap = current_snapshot(settings, as_of, year)
-    if snap is not None:
-        return snapshot_activity(snap, by, settings.activity_bands, compare, mix_base), snap.path.name
+    counted = snapshot_activity(snap, by, settings.activity_bands, compare, mix_base) if snap is not None else None
+    if counted is not None:
+        return counted, snap.path.name
     run = forecast(settings, as_of, year, draws=0)
     fc = run.forecast
     known = run.extract.grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= fc.as_of))
