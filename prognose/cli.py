@@ -187,11 +187,12 @@ def history(workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, 
     from prognose.io import snapshots as store
     from prognose.report import diff_report
 
+    fmt_ = output_format(out, fmt)                # a wrong -o is said first, snapshots or not
     paths = store.listing(settings.snapshots)
     if not paths:
         raise UsageError(f"no snapshots in {settings.snapshots}: run `prognose run` first")
     snaps = [store.load(p) for p in paths]
-    emit(diff_report.history(snaps, settings.lang, output_format(out, fmt).value, settings.deviation_sign), out)
+    emit(diff_report.history(snaps, settings.lang, fmt_.value, settings.deviation_sign), out)
 
 
 @cli.command()
