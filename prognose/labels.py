@@ -20,6 +20,10 @@ LABELS = {
         "components": "Heraf endnu ikke bogført",
         "band": "P10–P90, mio. kr.",
         "band_note": "P10–P90: 8 ud af 10 af {draws} simulerede forløb (seed {seed}) ender inden for spændet",
+        "provider.own": "Egne tilbud", "provider.municipality": "Kommunale tilbud", "provider.region": "Regionale tilbud",
+        "provider.private": "Private tilbud", "no_provider_type": "Uden leverandørtype",
+        "budget_not_by_provider": "Budgettet hører til konti og fordeles ikke på leverandørtyper. Uden leverandørtype: "
+                                  "det ingen bevilling forklarer, og bufferne",
         "snapshot_written": "snapshot gemt: {path}",
         "snapshot_kept": "snapshot {name} findes allerede, lavet af de samme filer og indstillinger; beholdt",
         "snapshot_replaced": "snapshot {name} er erstattet: det gamle var lavet af andre filer eller indstillinger (eller --replace)",
@@ -41,6 +45,10 @@ LABELS = {
         "components": "Of which not yet booked",
         "band": "P10–P90, DKK m",
         "band_note": "P10–P90: 8 in 10 of {draws} simulated outcomes (seed {seed}) end inside the range",
+        "provider.own": "Own provision", "provider.municipality": "Municipal providers", "provider.region": "Regional providers",
+        "provider.private": "Private providers", "no_provider_type": "No provider type",
+        "budget_not_by_provider": "The budget belongs to accounts and is not split over provider types. No provider type: "
+                                  "what no grant explains, and the buffers",
         "snapshot_written": "snapshot saved: {path}",
         "snapshot_kept": "snapshot {name} exists, made from the same files and settings; kept",
         "snapshot_replaced": "snapshot {name} replaced: the old one was made from other files or settings (or --replace)",
@@ -52,6 +60,16 @@ LABELS = {
 
 def label(lang: str, key: str) -> str:
     return LABELS[lang].get(key, key)
+
+
+def group_name(lang: str, key: str, value) -> str:
+    """A row's name in a table grouped by `key`: a provider type in words, the rows without a group
+    named for what they are."""
+    from prognose.views import UNALLOCATED
+
+    if value is None or value == UNALLOCATED:
+        return label(lang, "no_provider_type" if key == "provider_type" else "unallocated")
+    return label(lang, f"provider.{value}") if key == "provider_type" else str(value)
 
 
 def whole_kroner(ore: int) -> int:

@@ -26,6 +26,8 @@ def by(fc: Forecast, key: str = "account") -> pl.DataFrame:
     )
     if key == "account":
         out = sums.join(fc.budget.rename({"ore": "budget"}), on="account", how="full", coalesce=True)
+    elif key == "provider_type":
+        out = sums.with_columns(pl.lit(0, pl.Int64).alias("budget"))   # a budget belongs to an account, not to a provider
     else:
         # a budget belongs to an account; it is shown per paragraph only where the account holds
         # one paragraph alone, else on the account's own 'budget' row
@@ -35,7 +37,7 @@ def by(fc: Forecast, key: str = "account") -> pl.DataFrame:
             pl.coalesce(pl.col(key), pl.lit("budget ") + pl.col("account")).alias(key))
         out = sums.join(bud.group_by(key).agg(pl.col("ore").sum().alias("budget")), on=key, how="full", coalesce=True)
     out = out.with_columns(pl.col("budget", "actual_to_date", "forecast").fill_null(0))
-    return out.with_columns((pl.col("forecast") - pl.col("budget")).alias("deviation")).select(key, *FIGURES).sort(natural_order(key), nulls_last=True)
+    return out.with_columns((pl.col("forecast") - pl.col("budget")).alias("deviation")).select(key, *FIGURES).sort([pl.col(key) == UNALLOCATED, *natural_order(key)], nulls_last=True)
 
 
 def total(table: pl.DataFrame) -> dict[str, int]:
@@ -61,7 +63,7 @@ def months_by(fc: Forecast, key: str) -> pl.DataFrame:
     sums = lines.group_by(key, "month").agg(
         pl.col("ore").filter(pl.col("origin") == "booked").sum().alias("actual"),
         pl.col("ore").filter(pl.col("origin") != "booked").sum().alias("expected"))
-    return grid.join(sums, on=[key, "month"], how="left").with_columns(pl.col("actual", "expected").fill_null(0)).sort([*natural_order(key), "month"], nulls_last=True)
+    return grid.join(sums, on=[key, "month"], how="left").with_columns(pl.col("actual", "expected").fill_null(0)).sort([pl.col(key) == UNALLOCATED, *natural_order(key), "month"], nulls_last=True)
 
 
 def components(fc: Forecast) -> dict:

@@ -269,3 +269,12 @@ def test_grants_with_a_price_year_and_no_price_index_are_named(tmp_path, runner)
     r = invoke(runner, "run", "--no-save", "--workspace", str(ws))
     assert r.exit_code == 0 and "intet [price_index]" in r.stderr
     assert "price_index" not in invoke(runner, "run", "--no-save", "--workspace", str(ROOT)).stderr
+
+
+def test_per_provider_type_no_budget_is_invented_and_the_types_are_named_in_danish(runner):
+    ws = ("--workspace", str(ROOT))
+    table = invoke(runner, "run", "--no-save", "--by", "provider_type", *ws).stdout
+    assert "Private tilbud" in table and "Uden leverandørtype" in table and "private" not in table
+    assert "−100" not in table and "budget 5.38" not in table and "konti" in table
+    head = invoke(runner, "run", "--no-save", "--by", "provider_type", "-f", "csv", *ws).stdout.splitlines()[0]
+    assert head.startswith("provider_type,actual_to_date,forecast") and "budget" not in head

@@ -7,9 +7,9 @@ import sys
 
 import polars as pl
 
-from prognose.labels import date_text, kroner, label, number
+from prognose.labels import date_text, group_name, kroner, label, number
 from prognose.report import machine, terminal
-from prognose.views import UNALLOCATED, by as by_view, components, months, months_by
+from prognose.views import by as by_view, components, months, months_by
 
 
 def _capture(*renderables) -> str:
@@ -36,18 +36,18 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
         title = label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())
         if key is None:
             return _capture(terminal.months_table(table, lang, title))
-        parts = [terminal.months_table(table.filter(pl.col(key) == value), lang,
-                                       label(lang, "unallocated") if value == UNALLOCATED else value)
+        parts = [terminal.months_table(table.filter(pl.col(key) == value), lang, group_name(lang, key, value))
                  for value in table.get_column(key).unique(maintain_order=True)]
         return _capture(f"[bold]{title}[/]", *parts)
     key = key or "account"
     if fmt == "csv":
-        return machine.table_csv(machine.with_interval(by_view(fc, key), fc, key))
+        table = machine.with_interval(by_view(fc, key), fc, key)
+        return machine.table_csv(table.drop("budget", "deviation") if key == "provider_type" else table)
     title = label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())
     table = by_view(fc, key)
     sign = settings.deviation_sign
     band = fc.interval if key == "account" else None
-    notes = [label(lang, f"sign_{sign}")]
+    notes = [label(lang, "budget_not_by_provider" if key == "provider_type" else f"sign_{sign}")]
     if band is not None:
         notes.append(label(lang, "band_note").format(draws=number(band.draws, lang), seed=band.seed))
     return _capture(

@@ -9,8 +9,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from prognose.labels import column_kroner, kroner, label, millions, number, percent
-from prognose.views import UNALLOCATED
+from prognose.labels import column_kroner, group_name, kroner, label, millions, number, percent
 
 
 def console(stream, for_terminal: bool) -> Console:
@@ -64,13 +63,15 @@ def _band(b: dict | None, lang: str) -> str:
 def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: str, show_pct: bool = True,
                   band=None) -> Table:
     """band: an uncertainty.Interval, shown as a P10–P90 column (rows keyed by account). The rows
-    in whole kroner add up to the totals printed under them (column_kroner)."""
+    in whole kroner add up to the totals printed under them (column_kroner). Per provider type
+    there is no budget to hold the forecast against: booked and forecast only."""
     t = new_table(title=title, show_footer=True)
     flip = -1 if sign == "budget-forecast" else 1
-    money = ("budget", "actual_to_date", "forecast", "deviation")
+    money = ("actual_to_date", "forecast") if key == "provider_type" else ("budget", "actual_to_date", "forecast", "deviation")
+    show_pct = show_pct and "budget" in money
     signed = {c: [v * (flip if c == "deviation" else 1) for v in table.get_column(c).to_list()] for c in money}
     shown = {c: column_kroner(signed[c]) for c in money}
-    tot = {c: int(table.get_column(c).sum()) for c in money}
+    tot = {c: int(table.get_column(c).sum()) for c in ("budget", "deviation")}
     t.add_column(label(lang, key), footer=label(lang, "total"))
     for c in money:
         t.add_column(label(lang, c), justify="right", footer=number(sum(shown[c]), lang))
@@ -79,13 +80,12 @@ def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: st
     if band is not None:
         t.add_column(label(lang, "band"), justify="right", footer=_band(band.of(None), lang))
     for i, r in enumerate(table.iter_rows(named=True)):
-        dev = r["deviation"] * flip
-        style = "red" if r["deviation"] > 0 else None
-        name = label(lang, "unallocated") if r[key] == UNALLOCATED else str(r[key])
-        cells = [name, *[number(shown[c][i], lang) for c in money[:3]]]
-        cells.append(f"[{style}]{number(shown['deviation'][i], lang)}[/]" if style else number(shown["deviation"][i], lang))
+        cells = [group_name(lang, key, r[key])]
+        for c in money:
+            text = number(shown[c][i], lang)
+            cells.append(f"[red]{text}[/]" if c == "deviation" and r["deviation"] > 0 else text)
         if show_pct:
-            cells.append(percent(dev, r["budget"], lang))
+            cells.append(percent(r["deviation"] * flip, r["budget"], lang))
         if band is not None:
             cells.append(_band(band.of(r[key]), lang))
         t.add_row(*cells)
