@@ -45,3 +45,17 @@ def test_the_readmes_cron_line_is_silent_on_success_and_an_error_reaches_cron(tm
     (ws / "data" / "grants.csv").write_text("not,a,grants,file\n", encoding="utf-8")
     failed = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     assert failed.returncode == 2 and failed.stdout == "" and "grants.csv" in failed.stderr
+
+
+def test_the_data_contract_is_in_the_project_and_names_every_column_the_engine_reads():
+    from prognose.schema import SPECS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "../shared/SPEC.md" not in readme and "docs/data-contract.md" in readme
+    contract = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    for name, columns in SPECS.items():
+        section = contract.split(f"## {name}", 1)
+        assert len(section) == 2, f"no section for {name}"
+        body = section[1].split("\n## ", 1)[0]
+        for c in columns:
+            assert f"`{c.name}`" in body, f"{name}.{c.name} is not in docs/data-contract.md"
