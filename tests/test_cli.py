@@ -278,3 +278,14 @@ def test_per_provider_type_no_budget_is_invented_and_the_types_are_named_in_dani
     assert "−100" not in table and "budget 5.38" not in table and "konti" in table
     head = invoke(runner, "run", "--no-save", "--by", "provider_type", "-f", "csv", *ws).stdout.splitlines()[0]
     assert head.startswith("provider_type,actual_to_date,forecast") and "budget" not in head
+
+
+def test_sentences_read_as_danish_and_say_up_or_down(runner):
+    da = invoke(runner, "buffers", "--workspace", str(ROOT)).stdout
+    en = invoke(runner, "buffers", "--workspace", str(ROOT), "--lang", "en").stdout
+    text = " ".join((da + en).split())
+    assert "kr.." not in text and not re.search(r"\b1 nye|\b1 new \S+ citizens|\b1 are\b", text)
+    assert not re.search(r"\d\.\d %", da)                                   # Danish decimals: 5,8 %
+    assert "ændrer det de kendte" not in text and ("øger det" in text or "mindsker det" in text)
+    backtest = invoke(runner, "backtest", "--workspace", str(ROOT)).stdout
+    assert "mål 70–90 %:" in " ".join(backtest.split())

@@ -172,13 +172,21 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
                             "override" if r["paragraph"] in overrides_c else "estimated", r["cost_obs"], "DKK"))
     total_n = float(by_para.get_column("unknown").sum()) if by_para.height else 0.0
     top = by_para.head(3).iter_rows(named=True)
-    parts_da = [f"{r['unknown']:.0f} nye {r['paragraph'].replace('SEL ', '§')}-borgere à gennemsnitligt {kroner(int(r['monthly_cost'] or 0))} kr. om måneden"
-                for r in top]
-    parts_en = [f"{r['unknown']:.0f} new {r['paragraph']} citizens at DKK {kroner(int(r['monthly_cost'] or 0), 'en')} a month on average"
-                for r in by_para.head(3).iter_rows(named=True)]
+    parts_da = [f"{_citizens(r['unknown'], 'da', r['paragraph'].replace('SEL ', '§') + '-')} à gennemsnitligt "
+                f"{kroner(int(r['monthly_cost'] or 0))} kr. om måneden" for r in top]
+    parts_en = [f"{_citizens(r['unknown'], 'en', r['paragraph'] + ' ')} at DKK {kroner(int(r['monthly_cost'] or 0), 'en')} a month "
+                "on average" for r in by_para.head(3).iter_rows(named=True)]
     total = int(lines.get_column("ore").sum()) if lines.height else 0
-    da = (f"På baggrund af {y0}–{y1} forventes {total_n:.0f} nye borgere med bevilling resten af året, som endnu ikke er "
+    da = (f"På baggrund af {y0}–{y1} forventes {_citizens(total_n, 'da')} med bevilling resten af året, som endnu ikke er "
           f"registreret, heraf {', '.join(parts_da)}; i alt {kroner(total)} kr.")
-    en = (f"From {y0}–{y1}, {total_n:.0f} new citizens with grants not yet registered are expected for the rest of the year, "
+    en = (f"From {y0}–{y1}, {_citizens(total_n, 'en')} with grants not yet registered are expected for the rest of the year, "
           f"among them {', '.join(parts_en)}; in all DKK {kroner(total, 'en')}.")
-    return BufferResult("other_inflow", lines, params, {"da": da + ".", "en": en}, events=events)
+    return BufferResult("other_inflow", lines, params, {"da": da, "en": en}, events=events)
+
+
+def _citizens(n: float, lang: str, kind: str = "") -> str:
+    """'1 ny §108-borger', '3 nye §108-borgere' / '1 new SEL 108 citizen': the expected count, rounded."""
+    whole = round(n)
+    if lang == "da":
+        return f"{whole} {'ny' if whole == 1 else 'nye'} {kind}{'borger' if whole == 1 else 'borgere'}"
+    return f"{whole} new {kind}{'citizen' if whole == 1 else 'citizens'}"

@@ -96,7 +96,7 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
           f"have a grant and are counted there")
     if n["overdue"]:
         da += f"; {n['overdue']} er forsinket"
-        en += f"; {n['overdue']} are overdue"
+        en += f"; {n['overdue']} {'is' if n['overdue'] == 1 else 'are'} overdue"
     params = [Param("listed", lst.height, "estimated", lst.height), Param("counted", counted.height, "estimated"),
               Param("probability_weighted_people", round(weighted, 2), "estimated"),
               Param("arrived_with_grant", n["arrived"], "estimated"), Param("overdue", n["overdue"], "estimated"),

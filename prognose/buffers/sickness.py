@@ -14,7 +14,7 @@ import datetime as dt
 import polars as pl
 
 from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
-from prognose.labels import kroner
+from prognose.labels import kroner, number
 from prognose.months import last_closed_month
 from prognose.paragraphs import BPA
 from prognose.periodise import periodise
@@ -82,7 +82,7 @@ def bpa_sickness(ctx: BufferContext, cfg: dict) -> BufferResult:
               Param("by_month_of_year", seasonal, "estimated"),
               Param("match_text", ", ".join(cfg.get("match_text", DEFAULT_TEXT)), "override" if "match_text" in cfg else "default"),
               Param("bpa_grants", bpa.height, "estimated")]
-    da = (f"Vikarudgifter ved BPA-hjælperes sygdom har udgjort {overall * 100:.1f} % af BPA-bevillingernes udgift; "
+    da = (f"Vikarudgifter ved BPA-hjælperes sygdom har udgjort {number(overall * 100, 'da', 1)} % af BPA-bevillingernes udgift; "
           f"for resten af året giver det {kroner(total)} kr. oven i bevillingerne")
     en = (f"Substitute pay for sick BPA assistants has been {overall * 100:.1f}% of the BPA grants' cost; for the rest of "
           f"the year that adds DKK {kroner(total, 'en')} on top of the grants")

@@ -208,7 +208,9 @@ def other_outflow(ctx: BufferContext, cfg: dict) -> BufferResult:
     params.append(Param("planned_end", cfg.get("planned_end", "review"), "override" if "planned_end" in cfg else "default"))
     total = int(o.get_column("ore").sum()) if o.height else 0
     da = (f"Bevillinger ophører af andre grunde (fx flytning til eget hjem eller anden kommune), og revurderingsdatoer "
-          f"forlænges ofte; samlet ændrer det de kendte bevillingers udgift med {kroner(total)} kr. resten af året")
+          f"forlænges ofte; samlet {'øger' if total > 0 else 'mindsker'} det de kendte bevillingers udgift med "
+          f"{kroner(abs(total))} kr. resten af året")
     en = (f"Grants end for other reasons (a move to one's own home or another municipality), and review dates are often "
-          f"extended; together this changes the known grants' cost by DKK {kroner(total, 'en')} over the rest of the year")
+          f"extended; together this {'raises' if total > 0 else 'lowers'} the known grants' cost by DKK {kroner(abs(total), 'en')} "
+          "over the rest of the year")
     return BufferResult("other_outflow", o, params, {"da": da + ".", "en": en + "."}, events=events)

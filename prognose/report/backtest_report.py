@@ -14,6 +14,10 @@ from prognose.report import terminal
 
 NAMES = {"da": {"prognose": "prognose", "run_rate": "forbrug × 12/m", "seasonal_share": "sæsonandel", "budget": "budget"},
          "en": {"prognose": "prognose", "run_rate": "run-rate", "seasonal_share": "seasonal share", "budget": "budget"}}
+# what a coverage against the 70–90 % goal means (da, en)
+COVERAGE = {"within": ("inden for målet", "within the target"),
+            "above": ("over målet: spændet er bredere, end det behøver at være", "above the target: the range is wider than it needs to be"),
+            "below": ("under målet: spændet er for smalt", "below the target: the range is too narrow")}
 # the error columns' headers, short enough for the table to fit 80 columns
 ERROR_HEAD = {"da": {"prognose": "Fejl %", "run_rate": "×12/m %", "seasonal_share": "Sæson %", "budget": "Budget %"},
               "en": {"prognose": "Error %", "run_rate": "×12/m %", "seasonal_share": "Season %", "budget": "Budget %"}}
@@ -84,6 +88,7 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
     if bands:
         inside = sum(1 for b in bands.values() if b["inside"])
         share = 100 * inside / len(bands)
-        con.print((f"Årsresultatet lå inden for P10–P90 i {inside} af {len(bands)} måneder ({number(share, lang, 2)} %; mål 70–90 %)."
-                   if da else f"The final accounts fell inside P10–P90 in {inside} of {len(bands)} months ({share:.2f}%; target 70–90%)."))
+        verdict = COVERAGE["within" if 70 <= share <= 90 else "above" if share > 90 else "below"][0 if da else 1]
+        con.print((f"Årsresultatet lå inden for P10–P90 i {inside} af {len(bands)} måneder ({number(share, lang, 0)} %; mål 70–90 %: {verdict})."
+                   if da else f"The final accounts fell inside P10–P90 in {inside} of {len(bands)} months ({share:.0f}%; target 70–90%: {verdict})."))
     return buf.getvalue()
