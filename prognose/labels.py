@@ -116,7 +116,7 @@ def percent(part: int, whole: int, lang: str = "da") -> str:
 
 
 def date_text(d: dt.date, lang: str = "da") -> str:
-    return d.strftime("%d-%m-%Y") if lang == "da" else d.isoformat()
+    return d.strftime("%d.%m.%Y") if lang == "da" else d.isoformat()
 
 
 def month_text(d: dt.date, lang: str = "da") -> str:

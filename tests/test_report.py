@@ -182,7 +182,7 @@ def test_printable(book):
     for ws in openpyxl.load_workbook(book).worksheets:
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert "31-10-2026" in ws.oddHeader.center.text and "&P" in ws.oddFooter.right.text
+        assert "31.10.2026" in ws.oddHeader.center.text and "&P" in ws.oddFooter.right.text
 
 
 def xml_text(path: Path) -> str:

@@ -13,7 +13,7 @@ import polars as pl
 from rich.table import Table
 
 from prognose.activity import REASONS, Activity
-from prognose.labels import group_name, kroner, number
+from prognose.labels import date_text, group_name, kroner, number
 from prognose.report import terminal
 
 HEAD = {"da": ("År/måned", "Primo", "Tilgang", "Afgang", "Ultimo", "Helårsp.", "Udgift, kr.", "Pr. helårsp."),
@@ -170,7 +170,7 @@ def render(act: Activity, lang: str, fmt: str, monthly: bool = False) -> str:
     buf = io.StringIO()
     con = terminal.console(buf, for_terminal=sys.stdout.isatty())
     con.print(f"[bold]{'Aktivitet' if lang == 'da' else 'Activity'} {act.year}[/] "
-              f"({'pr. ' if lang == 'da' else 'as of '}{act.as_of.isoformat()}; * = {EXPECTED_MARK[lang]})")
+              f"({'pr. ' if lang == 'da' else 'as of '}{date_text(act.as_of, lang)}; * = {EXPECTED_MARK[lang]})")
     con.print(table(act, lang, monthly))
     con.print(mix_table(act, lang))
     if act.base is not None:

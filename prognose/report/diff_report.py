@@ -10,7 +10,7 @@ import sys
 import polars as pl
 
 from prognose.diff import Bridge
-from prognose.labels import kroner, label, number
+from prognose.labels import date_text, kroner, label, number
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
 from prognose.paragraphs import natural_order
@@ -79,9 +79,9 @@ def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[di
         what = f"{cause_label(r['cause'], lang).lower()}" + (f" ({detail_label(r['detail'], lang)})" if r["detail"] else "")
         since = ""
         if r["cause"] == "new grants" and r["start_date"] is not None:
-            since = (" fra " if lang == "da" else " from ") + r["start_date"].strftime("%d-%m-%Y")
+            since = (" fra " if lang == "da" else " from ") + date_text(r["start_date"], lang)
         if r["cause"] == "ended grants" and r["end_date"] is not None:
-            since = (" pr. " if lang == "da" else " as of ") + r["end_date"].strftime("%d-%m-%Y")
+            since = (" pr. " if lang == "da" else " as of ") + date_text(r["end_date"], lang)
         rate = ""
         if r["rate"] is not None and r["cause"] in ("new grants", "changed grants"):
             per_unit = {"da": {"year": "år", "month": "md.", "week": "uge", "day": "dag", "hour": "time"},

@@ -16,7 +16,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from prognose.labels import label
+from prognose.labels import date_text, label
 from prognose.report.diff_report import cause_label, detail_label
 from prognose.report.director import Report
 from prognose.report.excel_activity import activity_sheet
@@ -134,7 +134,7 @@ def _overview(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     ws = wb.active
     ws.title = t["overview"]
     s = Sheet(ws, expected)
-    d = rep.as_of.strftime("%d-%m-%Y") if rep.lang == "da" else rep.as_of.isoformat()
+    d = date_text(rep.as_of, rep.lang)
     s.put(1, 1, t["title"].format(year=rep.year)).font = Font(bold=True, size=14)
     # three rows of sentences above the as-of line: what follows the second shares the third row
     lines = rep.sentences[:2] + ([" ".join(rep.sentences[2:])] if len(rep.sentences) > 2 else [])
@@ -238,7 +238,7 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
         s.finish(rep, t, None, None, {1: 60})
         return
     tot = rep.bridge_totals
-    s.put(1, 1, t["changes_title"].format(a=tot["from"], b=rep.as_of.isoformat()), bold=True)
+    s.put(1, 1, t["changes_title"].format(a=date_text(dt.date.fromisoformat(tot["from"]), rep.lang), b=date_text(rep.as_of, rep.lang)), bold=True)
     s.header(3, [t["cause"], t["detail"], t["amount"]])
     s.put(4, 1, t["before"], bold=True)
     s.put(4, 3, dkk(tot["forecast_from"]), MONEY, bold=True)

@@ -33,7 +33,7 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
         table = table.with_columns((pl.col("actual") + pl.col("expected")).alias("forecast"))
         if fmt == "csv":
             return machine.table_csv(table)
-        title = label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())
+        title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
         if key is None:
             return _capture(terminal.months_table(table, lang, title))
         parts = [terminal.months_table(table.filter(pl.col(key) == value), lang, group_name(lang, key, value))
@@ -43,7 +43,7 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
     if fmt == "csv":
         table = machine.with_interval(by_view(fc, key), fc, key)
         return machine.table_csv(table.drop("budget", "deviation") if key == "provider_type" else table)
-    title = label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())
+    title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
     table = by_view(fc, key)
     sign = settings.deviation_sign
     band = fc.interval if key == "account" else None

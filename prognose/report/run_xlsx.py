@@ -6,7 +6,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from prognose.labels import label
+from prognose.labels import date_text, label
 from prognose.report.xlsx import BOLD, HEAD_FILL, MONEY, MONTH, TOTAL_FILL, dkk
 from prognose.views import UNALLOCATED, by as by_view, months
 
@@ -16,7 +16,7 @@ def workbook(result, key: str = "account", monthly: bool = False) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = ("Måneder" if lang == "da" else "Months") if monthly else ("Forventet regnskab" if lang == "da" else "Forecast")
-    ws.append([label(lang, "title").format(year=fc.year, as_of=fc.as_of.isoformat())])
+    ws.append([label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))])
     ws["A1"].font = BOLD
     if monthly:
         table = months(fc)

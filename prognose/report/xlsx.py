@@ -9,6 +9,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from prognose.labels import date_text
+
 MONEY = '#,##0;[Red]-#,##0'
 PCT = '0.0%;[Red]-0.0%'
 DATE = 'yyyy-mm-dd'
@@ -71,7 +73,7 @@ class Sheet:
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         if title_rows:
             self.ws.print_title_rows = title_rows
-        d = rep.as_of.strftime("%d-%m-%Y") if rep.lang == "da" else rep.as_of.isoformat()
+        d = date_text(rep.as_of, rep.lang)
         self.ws.oddHeader.center.text = t["header"].format(year=rep.year, d=d)
         self.ws.oddFooter.right.text = t["footer"]
         self.ws.oddFooter.left.text = "prognose " + rep.engine_version
