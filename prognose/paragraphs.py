@@ -41,6 +41,13 @@ def natural_order(column: str) -> list[pl.Expr]:
             c]
 
 
+def order_key(paragraph: str) -> tuple:
+    """natural_order for one paragraph in Python: ('SEL 85' before 'SEL 103')."""
+    law, _, rest = paragraph.partition(" ")
+    digits = "".join(ch for ch in rest if ch.isdigit())
+    return (LAW_ORDER.get(law, len(LAW_ORDER)), int(digits) if digits else -1, paragraph)
+
+
 DEFAULT_ACCOUNTS = {
     "SEL 85": "5.38.38",
     "SEL 95": "5.38.38",

@@ -289,3 +289,12 @@ def test_sentences_read_as_danish_and_say_up_or_down(runner):
     assert "ændrer det de kendte" not in text and ("øger det" in text or "mindsker det" in text)
     backtest = invoke(runner, "backtest", "--workspace", str(ROOT)).stdout
     assert "mål 70–90 %:" in " ".join(backtest.split())
+
+
+def test_config_names_where_each_paragraphs_account_comes_from(tmp_path, runner):
+    (tmp_path / "prognose.toml").write_text('[paragraph_accounts]\n"SEL 108" = "5.38.50"\n')
+    out = invoke(runner, "config", "--workspace", str(tmp_path)).stdout
+    rows = re.findall(r"^paragraph_accounts\.(\w+(?: \d+)?)\s+(\S+)\s+\((.+)\)$", out, re.M)
+    origin = {paragraph: source for paragraph, _, source in rows}
+    assert origin["SEL 108"] == "prognose.toml" and origin["SEL 109"] == origin["SEL 97"] == "default"
+    assert [p for p, _, _ in rows][:3] == ["SEL 85", "SEL 95", "SEL 96"]          # the order of the law

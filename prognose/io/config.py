@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from prognose.errors import Problem, InputError
-from prognose.paragraphs import DEFAULT_ACCOUNTS
+from prognose.paragraphs import DEFAULT_ACCOUNTS, order_key
 from prognose import bands
 from prognose.refusion import SETTLEMENTS, Rule
 from prognose.schema import PROVIDER_TYPES
@@ -58,8 +58,8 @@ class Settings:
             ("grants.own_settled_per_grant", str(self.own_settled_per_grant).lower(),
              self.origins.get("grants.own_settled_per_grant", "default")),
         ]
-        for p, a in sorted(self.paragraph_accounts.items()):
-            rows.append((f"paragraph_accounts.{p}", a, self.origins.get("paragraph_accounts", "default")))
+        for p, a in sorted(self.paragraph_accounts.items(), key=lambda pa: order_key(pa[0])):
+            rows.append((f"paragraph_accounts.{p}", a, self.origins.get(f"paragraph_accounts.{p}", "default")))
         for y, v in sorted(self.price_index.items()):
             rows.append((f"price_index.{y}", f"{v:g}", self.origins.get("price_index", "default")))
         for t, v in sorted(self.outstanding_months.items()):
@@ -120,7 +120,7 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
                 problems.append(Problem(CONFIG_NAME, None, "paragraph_accounts", k, "a legal basis such as 'SEL 108'"))
             else:
                 s.paragraph_accounts[n] = raw[k]
-        s.origins["paragraph_accounts"] = origin
+                s.origins[f"paragraph_accounts.{n}"] = origin   # the others keep the default map's
     if "price_index" in doc:
         for k, v in doc["price_index"].items():
             if not str(k).isdigit() or not isinstance(v, (int, float)) or v <= 0:
