@@ -298,3 +298,21 @@ def test_config_names_where_each_paragraphs_account_comes_from(tmp_path, runner)
     origin = {paragraph: source for paragraph, _, source in rows}
     assert origin["SEL 108"] == "prognose.toml" and origin["SEL 109"] == origin["SEL 97"] == "default"
     assert [p for p, _, _ in rows][:3] == ["SEL 85", "SEL 95", "SEL 96"]          # the order of the law
+
+
+def test_history_in_an_empty_workspace_exits_2_and_its_csv_carries_the_change(tmp_path, runner):
+    r = invoke(runner, "history", "--workspace", str(tmp_path))
+    assert r.exit_code == 2 and "no snapshots" in r.stderr
+    from test_snapshots import workspace
+
+    ws = workspace(tmp_path / "ws")
+    prev = ROOT / "fixtures" / "demo" / "previous"
+    out = str(tmp_path / "run.txt")
+    invoke(runner, "run", "--workspace", str(ws), "--data", str(prev / "data"), "--buffers", str(prev / "buffers"),
+           "--as-of", "2026-09-30", "-o", out)
+    invoke(runner, "run", "--workspace", str(ws), "-o", out)
+    rows = list(csv.DictReader(io.StringIO(invoke(runner, "history", "--workspace", str(ws), "-f", "csv").stdout)))
+    assert [r["change"] for r in rows][0] == "" and Decimal(rows[1]["change"]) == \
+        Decimal(rows[1]["forecast"]) - Decimal(rows[0]["forecast"])
+    table = invoke(runner, "history", "--workspace", str(ws)).stdout
+    assert "+ er merforbrug" in table and "Ændring = " in table
