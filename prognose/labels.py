@@ -62,16 +62,6 @@ def label(lang: str, key: str) -> str:
     return LABELS[lang].get(key, key)
 
 
-def group_name(lang: str, key: str, value) -> str:
-    """A row's name in a table grouped by `key`: a provider type in words, the rows without a group
-    named for what they are."""
-    from prognose.views import UNALLOCATED
-
-    if value is None or value == UNALLOCATED:
-        return label(lang, "no_provider_type" if key == "provider_type" else "unallocated")
-    return label(lang, f"provider.{value}") if key == "provider_type" else str(value)
-
-
 def whole_kroner(ore: int) -> int:
     """Øre to whole kroner, half up: a shift by whole kroner never changes how a figure rounds, so
     a deviation printed beside its budget and forecast is their difference."""

@@ -316,3 +316,13 @@ def test_history_in_an_empty_workspace_exits_2_and_its_csv_carries_the_change(tm
         Decimal(rows[1]["forecast"]) - Decimal(rows[0]["forecast"])
     table = invoke(runner, "history", "--workspace", str(ws)).stdout
     assert "+ er merforbrug" in table and "Ændring = " in table
+
+
+def test_the_run_workbook_per_provider_type_names_the_types_and_invents_no_budget(tmp_path, runner):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "types.xlsx"
+    assert invoke(runner, "run", "--no-save", "--by", "provider_type", "--workspace", str(ROOT), "-o", str(out)).exit_code == 0
+    ws = load_workbook(out).active
+    assert [c.value for c in ws[3]] == ["Leverandørtype", "Bogført", "Forventet regnskab"]
+    assert {"Private tilbud", "Uden leverandørtype"} <= {ws.cell(r, 1).value for r in range(4, ws.max_row)}

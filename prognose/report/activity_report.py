@@ -13,7 +13,7 @@ import polars as pl
 from rich.table import Table
 
 from prognose.activity import REASONS, Activity
-from prognose.labels import date_text, group_name, kroner, number
+from prognose.labels import date_text, kroner, number
 from prognose.report import terminal
 
 HEAD = {"da": ("År/måned", "Primo", "Tilgang", "Afgang", "Ultimo", "Helårsp.", "Udgift, kr.", "Pr. helårsp."),
@@ -113,7 +113,7 @@ def table(act: Activity, lang: str, monthly: bool) -> Table:
     for i, name in enumerate(HEAD[lang]):
         t.add_column(name, justify="left" if i == 0 else "right", no_wrap=True)
     for key in act.years.get_column("key").unique(maintain_order=True).to_list():
-        t.add_row(f"[bold]{group_name(lang, act.by, key) if key is not None else UNKNOWN[lang]}[/]", *[""] * 7)
+        t.add_row(f"[bold]{terminal.group_name(lang, act.by, key) if key is not None else UNKNOWN[lang]}[/]", *[""] * 7)
         rows = (act.months.filter(pl.col("key").eq_missing(key) & (pl.col("month").dt.year() == act.year)) if monthly
                 else act.years.filter(pl.col("key").eq_missing(key)))
         for r in rows.iter_rows(named=True):
@@ -136,7 +136,7 @@ def mix_table(act: Activity, lang: str) -> Table:
     for k in shown:
         t.add_column(MIX_HEAD[lang][MONEY.index(k)].format(y0=y0, y1=y1), justify="right")
     for r in rows:
-        key = group_name(lang, act.by, r[act.by]) if r[act.by] is not None else UNKNOWN[lang]
+        key = terminal.group_name(lang, act.by, r[act.by]) if r[act.by] is not None else UNKNOWN[lang]
         t.add_row(key, *[number(r[k], lang) for k in shown])
     return t
 

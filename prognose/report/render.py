@@ -7,7 +7,7 @@ import sys
 
 import polars as pl
 
-from prognose.labels import date_text, group_name, kroner, label, number
+from prognose.labels import date_text, kroner, label, number
 from prognose.report import machine, terminal
 from prognose.views import by as by_view, components, months, months_by
 
@@ -36,7 +36,7 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
         title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
         if key is None:
             return _capture(terminal.months_table(table, lang, title))
-        parts = [terminal.months_table(table.filter(pl.col(key) == value), lang, group_name(lang, key, value))
+        parts = [terminal.months_table(table.filter(pl.col(key) == value), lang, terminal.group_name(lang, key, value))
                  for value in table.get_column(key).unique(maintain_order=True)]
         return _capture(f"[bold]{title}[/]", *parts)
     key = key or "account"

@@ -8,7 +8,8 @@ from openpyxl.styles import Alignment
 
 from prognose.labels import date_text, label
 from prognose.report.xlsx import BOLD, HEAD_FILL, MONEY, MONTH, TOTAL_FILL, dkk
-from prognose.views import UNALLOCATED, by as by_view, months
+from prognose.report.terminal import group_name
+from prognose.views import by as by_view, months
 
 
 def workbook(result, key: str = "account", monthly: bool = False) -> Workbook:
@@ -25,10 +26,10 @@ def workbook(result, key: str = "account", monthly: bool = False) -> Workbook:
                 for r in table.iter_rows(named=True)]
     else:
         table = by_view(fc, key)
-        head = [label(lang, key), label(lang, "budget"), label(lang, "actual_to_date"), label(lang, "forecast"),
-                label(lang, "deviation")]
-        rows = [[label(lang, "unallocated") if r[key] == UNALLOCATED else r[key], dkk(r["budget"]), dkk(r["actual_to_date"]),
-                 dkk(r["forecast"]), dkk(r["deviation"])] for r in table.iter_rows(named=True)]
+        # per provider type there is no budget to hold the forecast against (as in the terminal table)
+        money = ("actual_to_date", "forecast") if key == "provider_type" else ("budget", "actual_to_date", "forecast", "deviation")
+        head = [label(lang, key), *[label(lang, c) for c in money]]
+        rows = [[group_name(lang, key, r[key]), *[dkk(r[c]) for c in money]] for r in table.iter_rows(named=True)]
     ws.append([])
     ws.append(head)
     for cell in ws[3]:

@@ -9,7 +9,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from prognose.labels import column_kroner, group_name, kroner, label, millions, number, percent
+from prognose.labels import column_kroner, kroner, label, millions, number, percent
+from prognose.views import UNALLOCATED
 
 
 def console(stream, for_terminal: bool) -> Console:
@@ -21,6 +22,14 @@ def console(stream, for_terminal: bool) -> Console:
     width = None if for_terminal else (int(columns) if columns.isdigit() else 140)
     return Console(file=stream, force_terminal=colour, no_color=not colour, color_system="standard" if colour else None,
                    width=width, highlight=False, soft_wrap=False)
+
+
+def group_name(lang: str, key: str, value) -> str:
+    """A row's name in a table grouped by `key`: a provider type in words, the rows without a group
+    named for what they are."""
+    if value is None or value == UNALLOCATED:
+        return label(lang, "no_provider_type" if key == "provider_type" else "unallocated")
+    return label(lang, f"provider.{value}") if key == "provider_type" else str(value)
 
 
 def new_table(**options) -> Table:
