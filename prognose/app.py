@@ -213,7 +213,7 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     br = bridge(prev, snap) if prev is not None else None
     people = top_citizens(br, snap.input("grants"), citizens, settings.lang) if (br is not None and citizens) else []
     hist = [store.load(p) if p != path else snap for p in history]
-    rep = director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people)
+    rep = director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people, settings.highlight_percent)
     from prognose.report.activity_report import movement_sentence
 
     rep.activity = snapshot_activity(snap, bands=settings.activity_bands)

@@ -9,10 +9,13 @@ LABELS = {
         "account": "Konto", "paragraph": "Paragraf", "provider_type": "Leverandørtype", "month": "Måned",
         "budget": "Korr. budget", "actual_to_date": "Bogført", "forecast": "Forventet regnskab",
         "deviation": "Afvigelse", "deviation_pct": "Afv. %", "actual": "Bogført", "expected": "Forventet",
-        "total": "I alt", "grants": "Kendte bevillinger", "unexplained": "Ikke bevillingsbestemt",
+        "total": "I alt", "grants": "Kendte bevillinger", "unexplained": "Udgifter uden bevilling",
         "youth_transfers": "Ungeovergang", "stu": "STU start/slut", "other_inflow": "Øvrig tilgang",
         "deaths": "Dødsfald", "bpa_sickness": "BPA-sygdom", "other_outflow": "Øvrig afgang",
         "refusion": "Refusion, særligt dyre enkeltsager",
+        "buffer.youth_transfers": "Buffer: ungeovergang", "buffer.stu": "Buffer: STU start/slut",
+        "buffer.other_inflow": "Buffer: øvrig tilgang", "buffer.deaths": "Buffer: dødsfald",
+        "buffer.bpa_sickness": "Buffer: BPA-sygdom", "buffer.other_outflow": "Buffer: øvrig afgang",
         "title": "Forventet regnskab {year} pr. {as_of}",
         "sign_forecast-budget": "Afvigelse = forventet regnskab − budget: + er merforbrug",
         "sign_budget-forecast": "Afvigelse = budget − forventet regnskab: + er mindreforbrug",
@@ -34,10 +37,13 @@ LABELS = {
         "account": "Account", "paragraph": "Paragraph", "provider_type": "Provider type", "month": "Month",
         "budget": "Revised budget", "actual_to_date": "Booked", "forecast": "Forecast",
         "deviation": "Deviation", "deviation_pct": "Dev. %", "actual": "Booked", "expected": "Expected",
-        "total": "Total", "grants": "Known grants", "unexplained": "Not explained by grants",
+        "total": "Total", "grants": "Known grants", "unexplained": "Costs no grant explains",
         "youth_transfers": "Youth transfers", "stu": "STU start/end", "other_inflow": "Other inflow",
         "deaths": "Deaths", "bpa_sickness": "BPA sickness", "other_outflow": "Other outflow",
         "refusion": "Refund, expensive single cases",
+        "buffer.youth_transfers": "Buffer: youth transfers", "buffer.stu": "Buffer: STU start/end",
+        "buffer.other_inflow": "Buffer: other inflow", "buffer.deaths": "Buffer: deaths",
+        "buffer.bpa_sickness": "Buffer: BPA sickness", "buffer.other_outflow": "Buffer: other outflow",
         "title": "Forecast {year} as of {as_of}",
         "sign_forecast-budget": "Deviation = forecast − budget: + is overspend",
         "sign_budget-forecast": "Deviation = budget − forecast: + is underspend",
@@ -60,6 +66,12 @@ LABELS = {
 
 def label(lang: str, key: str) -> str:
     return LABELS[lang].get(key, key)
+
+
+def component(lang: str, key: str) -> str:
+    """A part of the forecast by the one name every table, sheet and sentence gives it: known
+    grants, costs no grant explains, the refund, and each buffer as "Buffer: …"."""
+    return LABELS[lang].get(key if key in ("grants", "unexplained", "refusion") else f"buffer.{key}", key)
 
 
 def whole_kroner(ore: int) -> int:
@@ -111,3 +123,56 @@ def date_text(d: dt.date, lang: str = "da") -> str:
 
 def month_text(d: dt.date, lang: str = "da") -> str:
     return d.strftime("%Y-%m")
+
+
+# A buffer's parameters by what they mean (Danish, English); `name[key]` is the parameter for one
+# paragraph or band, shown as "name, key".
+PARAMS = {
+    "arrived_with_grant": ("kommet med bevilling", "arrived with a grant"), "bpa_grants": ("BPA-bevillinger", "BPA grants"),
+    "by_month_of_year": ("fordeling over årets måneder", "by month of the year"), "counted": ("medregnet", "counted"),
+    "enabled": ("slået til", "enabled"), "ends_expected_not_listed": ("forventede slut uden for listen", "ends expected, not listed"),
+    "ends_listed": ("slut på listen", "ends listed"), "events": ("hændelser", "events"),
+    "follow_on_not_yet_granted": ("efterfølgende tilbud endnu ikke bevilget", "follow-on not yet granted"),
+    "half_life_months": ("halveringstid, måneder", "half-life, months"), "history_years": ("historikkens år", "years of history"),
+    "listed": ("på listen", "listed"), "match_text": ("genkendt på teksten", "matched on the text"),
+    "match_window_days": ("vindue for match, dage", "match window, days"), "overdue": ("forsinkede", "overdue"),
+    "planned_end": ("planlagt ophør", "planned end"),
+    "probability_weighted_people": ("personer vægtet med sandsynlighed", "people weighted by probability"),
+    "registration_delay_days_median": ("registreringsforsinkelse, median i dage", "registration delay, median days"),
+    "season_amplitude": ("sæsonudsving", "season amplitude"), "share_of_bpa_cost": ("andel af BPA-udgiften", "share of BPA cost"),
+    "starts_expected_not_listed": ("forventede start uden for listen", "starts expected, not listed"),
+    "starts_listed": ("start på listen", "starts listed"), "starts_not_yet_granted": ("start endnu ikke bevilget", "starts not yet granted"),
+    "typical_course_days": ("typisk forløb, dage", "typical course, days"),
+    "death_rate": ("dødsrate pr. år", "death rate per year"), "monthly_cost": ("udgift pr. måned, kr.", "cost per month, DKK"),
+    "new_per_year": ("nye pr. år", "new per year"), "other_end_rate": ("øvrig afgangsrate pr. år", "other outflow rate per year"),
+    "relative_risk": ("relativ risiko", "relative risk"),
+}
+SOURCES = {"estimated": ("estimeret", "estimated"), "override": ("buffers.toml", "buffers.toml"), "default": ("standard", "default")}
+
+
+def param_name(lang: str, name: str) -> str:
+    base, _, key = name.partition("[")
+    words = PARAMS.get(base)
+    text = words[0 if lang == "da" else 1] if words else base
+    return f"{text}, {key.rstrip(']')}" if key else text
+
+
+def value_text(value, lang: str = "da") -> str:
+    """A parameter's value as a person reads it: Danish decimals and yes/no, lists and mappings spelt out."""
+    if isinstance(value, bool):
+        return ("ja" if value else "nej") if lang == "da" else ("yes" if value else "no")
+    if isinstance(value, float):
+        text = f"{value:.4g}"
+        return text.replace(".", ",") if lang == "da" else text
+    if isinstance(value, int):
+        return number(value, lang)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {value_text(v, lang)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_text(v, lang) for v in value)
+    return str(value)
+
+
+def source_name(lang: str, source: str) -> str:
+    words = SOURCES.get(source)
+    return words[0 if lang == "da" else 1] if words else source

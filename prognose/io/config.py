@@ -35,6 +35,7 @@ class Settings:
     backtest: Path | None = None
     lang: str = "da"
     deviation_sign: str = "forecast-budget"
+    highlight_percent: float = 3.0   # the director's report marks an overspend of at least this share of its budget
     paragraph_accounts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ACCOUNTS))
     price_index: dict[int, float] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -55,6 +56,7 @@ class Settings:
             ("paths.backtest", str(self.backtest), self.origins.get("paths.backtest", "default")),
             ("display.lang", self.lang, self.origins.get("display.lang", "default")),
             ("display.deviation", self.deviation_sign, self.origins.get("display.deviation", "default")),
+            ("display.highlight_percent", f"{self.highlight_percent:g}", self.origins.get("display.highlight_percent", "default")),
             ("grants.own_settled_per_grant", str(self.own_settled_per_grant).lower(),
              self.origins.get("grants.own_settled_per_grant", "default")),
         ]
@@ -108,6 +110,13 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
     if "deviation" in display:
         s.deviation_sign = str(display["deviation"])
         s.origins["display.deviation"] = origin
+    if "highlight_percent" in display:
+        value = display["highlight_percent"]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            s.highlight_percent = float(value)
+            s.origins["display.highlight_percent"] = origin
+        else:
+            problems.append(Problem(CONFIG_NAME, None, "display.highlight_percent", str(value), "a percentage ≥ 0, such as 3"))
     if "paragraph_accounts" in doc:
         from prognose.paragraphs import normalise_paragraph
         import polars as pl

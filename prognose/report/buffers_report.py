@@ -9,10 +9,9 @@ import sys
 import polars as pl
 from rich.table import Table
 
-from prognose.labels import kroner, label
+from prognose.labels import kroner, label, param_name, source_name, value_text
 from prognose.report import terminal
 
-SOURCE_DA = {"estimated": "estimeret", "override": "buffers.toml", "default": "standard"}
 STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt",
              "has STU grant": "har STU-bevilling", "follow-on granted": "efterfølgende tilbud bevilget",
              "start": "start", "end": "slut"}
@@ -75,7 +74,7 @@ def render(fc, lang: str, fmt: str) -> str:
         for h in (("Parameter", "Værdi", "Kilde", "Observationer") if lang == "da" else ("Parameter", "Value", "Source", "Observations")):
             t.add_column(h)
         for p in r.params:
-            t.add_row(p.name, f"{_text(p.value, lang)}{' ' + p.unit if p.unit else ''}", SOURCE_DA.get(p.source, p.source) if lang == "da" else p.source,
+            t.add_row(param_name(lang, p.name), f"{value_text(p.value, lang)}{' ' + p.unit if p.unit else ''}", source_name(lang, p.source),
                       "" if p.observations is None else str(p.observations))
         con.print(t)
         if d["months"]:

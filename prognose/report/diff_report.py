@@ -10,7 +10,7 @@ import sys
 import polars as pl
 
 from prognose.diff import Bridge
-from prognose.labels import date_text, kroner, label, number
+from prognose.labels import component, date_text, kroner, label, number
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
 from prognose.paragraphs import natural_order
@@ -18,11 +18,11 @@ from prognose.paragraphs import natural_order
 CAUSE_DA = {
     "new grants": "Nye bevillinger", "ended grants": "Ophørte bevillinger", "end date moved": "Ændret slutdato",
     "changed grants": "Ændret takst, omfang eller plan", "closed months": "Lukkede måneder",
-    "unexplained part": "Ikke bevillingsbestemt", "other changes": "Øvrige ændringer", "another budget year": "Andet budgetår",
-    "refusion": "Refusion, dyre enkeltsager",
-    "buffer youth_transfers": "Buffer: ungeovergang", "buffer stu": "Buffer: STU", "buffer other_inflow": "Buffer: øvrig tilgang",
-    "buffer deaths": "Buffer: dødsfald", "buffer bpa_sickness": "Buffer: BPA-sygdom", "buffer other_outflow": "Buffer: øvrig afgang",
+    "other changes": "Øvrige ændringer", "another budget year": "Andet budgetår",
 }
+# causes that are a part of the forecast carry that part's one name (labels.component)
+COMPONENT_CAUSES = {"unexplained part": "unexplained", "refusion": "refusion",
+                    **{f"buffer {b}": b for b in ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")}}
 DETAIL_DA = {
     "death": "dødsfald", "moved": "fraflytning", "transition": "overgang", "other": "andet",
     "known grants: booked vs expected": "kendte bevillinger: bogført mod forventet",
@@ -40,13 +40,15 @@ DETAIL_DA = {
 
 
 def cause_label(c: str, lang: str) -> str:
+    if c in COMPONENT_CAUSES:
+        return component(lang, COMPONENT_CAUSES[c])
     return CAUSE_DA.get(c, c) if lang == "da" else c
 
 
 # details that name the budget years compared (diff.py writes them with the years filled in)
 DETAIL_DA_YEARS = (
     (re.compile(r"^known grants in (\d{4}) against (\d{4})$"), "kendte bevillinger i {} mod {}"),
-    (re.compile(r"^the part no grant explains, (\d{4}) against (\d{4})$"), "den ikke bevillingsbestemte del, {} mod {}"),
+    (re.compile(r"^the part no grant explains, (\d{4}) against (\d{4})$"), "udgifter uden bevilling, {} mod {}"),
     (re.compile(r"^re-estimated for (\d{4})$"), "genberegnet for {}"),
     (re.compile(r"^refund for (\d{4}) against (\d{4})$"), "refusion for {} mod {}"),
 )

@@ -13,18 +13,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from prognose.diff import Bridge
+from prognose.paragraphs import account_name, paragraph_name
 
-ACCOUNT_NAMES = {  # SPEC §6: the functions of the area
-    "5.38.38": ("Personlig støtte og pasning af personer med handicap mv.", "Personal support and care of disabled persons"),
-    "5.38.52": ("Botilbud til midlertidigt ophold", "Temporary residential care"),
-    "5.38.50": ("Botilbud til længerevarende ophold", "Long-term residential care"),
-    "5.38.51": ("Botilbudslignende tilbud", "Residential-care-like housing"),
-    "5.38.42": ("Botilbud for personer med særlige sociale problemer", "Residential care, special social problems"),
-    "5.38.53": ("Kontaktperson- og ledsageordninger", "Contact person and companion schemes"),
-    "5.38.58": ("Beskyttet beskæftigelse", "Sheltered employment"),
-    "5.38.59": ("Aktivitets- og samværstilbud", "Activity and social centres"),
-    "3.30.46": ("Ungdomsuddannelse for unge med særlige behov (STU)", "Special youth education (STU)"),
-}
 # a bridge cause as the overview's sentence names it ("…, primært nye bevillinger" / "…, mainly new grants")
 CAUSE_SENTENCE = {
     "new grants": ("nye bevillinger", "new grants"), "ended grants": ("ophørte bevillinger", "ended grants"),
@@ -40,18 +30,16 @@ CAUSE_SENTENCE = {
 }
 
 
-def account_name(account: str, lang: str) -> str:
-    for prefix, names in ACCOUNT_NAMES.items():
-        if account == prefix or account.startswith(prefix + "."):
-            return names[0 if lang == "da" else 1]
-    return ""
-
-
 def ore(x: float) -> int:
     return int(round(x * 100))
 
 
 def mio(amount_ore: int, lang: str) -> str:
+    """An amount in words: million kroner with one decimal, or whole kroner below 100.000 kr.
+    (where "0,0 mio. kr." would say nothing)."""
+    if abs(amount_ore) < 10_000_000:
+        text = f"{abs(amount_ore) // 100:,}"
+        return text.replace(",", ".") + " kr." if lang == "da" else f"DKK {text}"
     v = abs(amount_ore) / 100 / 1_000_000
     if lang == "da":
         return f"{v:.1f}".replace(".", ",") + " mio. kr."
@@ -67,7 +55,7 @@ class Report:
     snapshot: str
     previous: str | None
     accounts: pl.DataFrame        # account, name, budget, actual_to_date, forecast, deviation (øre, forecast − budget)
-    paragraphs: pl.DataFrame      # paragraph, budget, actual_to_date, forecast, deviation
+    paragraphs: pl.DataFrame      # paragraph, name, budget, actual_to_date, forecast, deviation
     components: list[tuple[str, int]]
     months: pl.DataFrame          # month, actual, expected, budget (profile)
     history: pl.DataFrame         # as_of, budget, forecast, deviation (+ p10, p90 where known)
@@ -83,10 +71,31 @@ class Report:
     warnings: list[str] = field(default_factory=list)   # how the input was read where it was not as agreed
     refusion: dict | None = None  # refusion_report.document of the snapshot, where the engine forecast a refund
     activity: object | None = None  # activity.Activity per paragraph, from the snapshot's grants and buffer lines
+    interval: dict | None = None  # p10, p90 of the year's total (øre), where the run drew them
+    highlight: float = 3.0        # percent of a row's budget an overspend must pass to be marked (display.highlight_percent)
 
     @property
     def total(self) -> dict[str, int]:
         return {c: int(self.accounts.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
+
+    def marked(self, budget: int, deviation: int) -> bool:
+        """An overspend worth the director's eye: at least `highlight` percent of its budget."""
+        return budget > 0 and deviation > 0 and 100 * deviation >= self.highlight * budget
+
+    def drivers(self, n: int = 3) -> list[dict]:
+        """The paragraphs that drive the year's deviation: the n largest in its direction, with
+        their share of it."""
+        dev = self.total["deviation"]
+        rows = self.paragraphs.filter(pl.col("deviation").sign() == (1 if dev >= 0 else -1))
+        rows = rows.sort(pl.col("deviation").abs(), "paragraph", descending=[True, False]).head(n)
+        return [{**r, "share": (r["deviation"] / dev if dev else 0.0)} for r in rows.iter_rows(named=True)]
+
+    def timing(self) -> tuple[int, int]:
+        """The deviation split in what is booked against the budget profile up to the as-of month
+        and what is still expected against the rest of it; the two add up to the deviation."""
+        closed = self.months.filter(pl.col("month") <= self.as_of.replace(day=1))
+        to_date = int((closed.get_column("actual") - closed.get_column("budget")).sum())
+        return to_date, self.total["deviation"] - to_date
 
 
 def _budget_profile(postings: pl.DataFrame | None, year: int, budget: int) -> pl.DataFrame:
@@ -106,8 +115,32 @@ def _budget_profile(postings: pl.DataFrame | None, year: int, budget: int) -> pl
     return prof.select("month").with_columns(cum.diff().fill_null(cum.first()).alias("budget"))
 
 
+def _range(budget: int, band: dict | None, lang: str) -> str:
+    """The P10–P90 of the year's result in words, as a deviation from the budget."""
+    if band is None:
+        return ""
+    text = _range_words(band["p10"] - budget, band["p90"] - budget, lang)
+    return text if text.endswith(".") else text + "."
+
+
+def _range_words(low: int, high: int, lang: str) -> str:
+    if lang == "da":
+        def what(x): return f"{'et merforbrug' if x > 0 else 'et mindreforbrug'} på {mio(x, lang)}"
+        if low > 0 or high < 0:
+            word = "merforbrug" if low > 0 else "mindreforbrug"
+            a, b = sorted((abs(low), abs(high)))
+            return f" Med 80 % sandsynlighed bliver {word}et mellem {mio(a, lang).replace(' mio. kr.', '')} og {mio(b, lang)}"
+        return f" Med 80 % sandsynlighed lander regnskabet mellem {what(low)} og {what(high)}"
+    def what_en(x): return f"{'an overspend' if x > 0 else 'an underspend'} of {mio(x, lang)}"
+    if low > 0 or high < 0:
+        word = "overspend" if low > 0 else "underspend"
+        a, b = sorted((abs(low), abs(high)))
+        return f" With 80 % probability the {word} lies between {mio(a, lang)} and {mio(b, lang)}"
+    return f" With 80 % probability the result lies between {what_en(low)} and {what_en(high)}"
+
+
 def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None, bridge: pl.DataFrame | None,
-               comps: list[tuple[str, int]]) -> list[str]:
+               comps: list[tuple[str, int]], band: dict | None = None) -> list[str]:
     dev = rep_total["deviation"]
     pct = 100 * dev / rep_total["budget"] if rep_total["budget"] else 0.0
     pct_text = f"{abs(pct):.1f}".replace(".", ",") if lang == "da" else f"{abs(pct):.1f}"
@@ -115,9 +148,11 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
     if lang == "da":
         what = "merforbrug" if dev > 0 else "mindreforbrug"
         s1 = f"Forventet {what} {mio(dev, lang)} ({pct_text} %) i forhold til det korrigerede budget pr. {date}."
+        s1 += _range(rep_total["budget"], band, lang)
     else:
         what = "overspend" if dev > 0 else "underspend"
         s1 = f"Expected {what} of {mio(dev, lang)} ({pct_text} %) against the revised budget as of {date}."
+        s1 += _range(rep_total["budget"], band, lang)
     s2 = ""
     if previous is not None and bridge is not None:
         change = previous["change"]
@@ -155,15 +190,16 @@ MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "augu
 
 
 def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign: str,
-          citizens: list[dict] | None = None) -> Report:
+          citizens: list[dict] | None = None, highlight: float = 3.0) -> Report:
     """snap, previous: loaded snapshots (previous may be None); history: snapshots of the year up to snap."""
     res = snap.result
     figures = ("budget", "actual_to_date", "forecast", "deviation")
     accounts = pl.DataFrame([{"account": a["account"], "name": account_name(a["account"], lang), **{f: ore(a[f]) for f in figures}}
                              for a in res["accounts"]],
                             schema={"account": pl.String, "name": pl.String, **{f: pl.Int64 for f in figures}})
-    paragraphs = pl.DataFrame([{"paragraph": p["paragraph"] or "", **{f: ore(p[f]) for f in figures}} for p in res.get("paragraphs", [])],
-                              schema={"paragraph": pl.String, **{f: pl.Int64 for f in figures}})
+    paragraphs = pl.DataFrame([{"paragraph": p["paragraph"] or "", "name": paragraph_name(p["paragraph"], lang),
+                                **{f: ore(p[f]) for f in figures}} for p in res.get("paragraphs", [])],
+                              schema={"paragraph": pl.String, "name": pl.String, **{f: pl.Int64 for f in figures}})
     comps = [("grants", ore(res["components"]["grants"])), ("unexplained", ore(res["components"].get("unexplained", 0.0)))]
     comps += [(k, ore(v)) for k, v in res["components"]["buffers"].items()]
     comps += [("refusion", ore(res["components"].get("refusion", 0.0)))]
@@ -192,10 +228,11 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
     else:
         fresh = pl.DataFrame(schema={"source": pl.String, "latest": pl.Date, "rows": pl.UInt32})
     total = {c: int(accounts.get_column(c).sum()) for c in figures}
-    sentences = _sentences(total, lang, dt.date.fromisoformat(snap.meta["as_of"]), totals, bridge_rows, comps)
+    band = {q: ore(v) for q, v in res["total"]["interval"].items() if q in ("p10", "p90")} if "interval" in res["total"] else None
+    sentences = _sentences(total, lang, dt.date.fromisoformat(snap.meta["as_of"]), totals, bridge_rows, comps, band)
     return Report(lang, sign, snap.meta["year"], dt.date.fromisoformat(snap.meta["as_of"]), snap.path.name,
                   previous.path.name if previous is not None else None, accounts, paragraphs, comps, months, hist,
                   bridge_rows, totals, snap.buffers.get("buffers", []), fresh, snap.meta.get("inputs", []),
                   snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [],
-                  [w["text"][lang] for w in snap.meta.get("warnings", [])], res.get("refusion"))
+                  [w["text"][lang] for w in snap.meta.get("warnings", [])], res.get("refusion"), interval=band, highlight=highlight)
 

@@ -9,7 +9,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from prognose.labels import column_kroner, kroner, label, millions, number, percent
+from prognose.labels import column_kroner, component, kroner, label, millions, number, percent
 from prognose.views import UNALLOCATED
 
 
@@ -118,9 +118,9 @@ def components_table(comp: dict, lang: str) -> Table:
     t = new_table(title=label(lang, "components"))
     t.add_column("")
     t.add_column("kr.", justify="right")
-    t.add_row(label(lang, "grants"), kroner(comp["grants"], lang))
+    t.add_row(component(lang, "grants"), kroner(comp["grants"], lang))
     for name, value in comp["buffers"].items():
-        t.add_row(label(lang, name), kroner(value, lang))
-    t.add_row(label(lang, "unexplained"), kroner(comp["unexplained"], lang))
-    t.add_row(label(lang, "refusion"), kroner(comp["refusion"], lang))
+        t.add_row(component(lang, name), kroner(value, lang))
+    t.add_row(component(lang, "unexplained"), kroner(comp["unexplained"], lang))
+    t.add_row(component(lang, "refusion"), kroner(comp["refusion"], lang))
     return t

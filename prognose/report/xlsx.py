@@ -14,11 +14,16 @@ from prognose.labels import date_text
 MONEY = '#,##0;[Red]-#,##0'
 PCT = '0.0%;[Red]-0.0%'
 DATE = 'yyyy-mm-dd'
+DATE_DA = 'dd.mm.yyyy'
 MONTH = 'yyyy-mm'
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
 OVER_FILL = PatternFill("solid", fgColor="F8D7D3")
 TOTAL_FILL = PatternFill("solid", fgColor="EEF1F5")
+
+def date_format(lang: str) -> str:
+    return DATE_DA if lang == "da" else DATE
+
 
 def dkk(ore: int | None) -> float | None:
     return None if ore is None else round(ore / 100, 2)
@@ -55,9 +60,12 @@ class Sheet:
         return c
 
     def header(self, row: int, labels: list[str], wrap: bool = True) -> None:
+        """A header row; where a label may wrap, the row has room for two lines."""
         for i, text in enumerate(labels, start=1):
             c = self.put(row, i, text, bold=True, fill=HEAD_FILL)
             c.alignment = Alignment(wrap_text=wrap, vertical="top")
+        if wrap and any(" " in text and len(text) > 12 for text in labels):
+            self.ws.row_dimensions[row].height = 28
 
     def finish(self, rep, t: dict, title_rows: str | None, freeze: str | None, extra_widths: dict | None = None,
                pages_high: int = 0) -> None:
