@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from prognose import __version__, app
-from prognose.cli_support import (AS_OF, BUFFERS, DATA, FORMAT, LANG, OUT, STATE, WORKSPACE, YEAR, By, Fmt, Lang,
+from prognose.cli_support import (AS_OF, BUFFERS, DATA, FORMAT, LANG, OUT, STATE, WORKSPACE, YEAR, By, CsvDialect, Fmt, Lang,
                                   emit, guarded, output_format, parse_date, say, say_files, settings_of, warn)
 from prognose.errors import InputError, UsageError
 from prognose.labels import label
@@ -36,10 +36,14 @@ def main_options(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No messages on stderr, only errors."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Say what was read and how (file dialects)."),
     strict: bool = typer.Option(False, "--strict", help="Treat every warning about the input as an error (exit 2)."),
+    csv_dialect: Optional[CsvDialect] = typer.Option(
+        None, "--csv-dialect", help="CSV as danish (semicolon, decimal comma, Danish headers, BOM: opens right in a Danish "
+                                    "Excel) or international (comma, decimal point, the data contract's column names). "
+                                    "Default: display.csv, else danish when the language is Danish."),
     show_version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
                                       help="Print the engine version and stop."),
 ) -> None:
-    STATE.update(debug=debug, quiet=quiet, verbose=verbose, strict=strict)
+    STATE.update(debug=debug, quiet=quiet, verbose=verbose, strict=strict, csv=csv_dialect.value if csv_dialect else None)
 
 
 @cli.command()
@@ -75,7 +79,7 @@ def run(
         from prognose.report import render
 
         key = by.value if by else (None if monthly else "account")
-        emit(render.forecast(result, output_format(out, fmt).value, key, monthly), out)
+        emit(render.forecast(result, output_format(out, fmt).value, key, monthly), out, settings)
     for note in result.forecast.notes:
         say(("bemærk: " if settings.lang == "da" else "note: ") + note[settings.lang])
     if STATE["verbose"]:
@@ -97,7 +101,7 @@ def buffers(
     result = app.forecast(settings, parse_date(as_of, "--as-of"), year)
     from prognose.report import buffers_report
 
-    emit(buffers_report.render(result.forecast, settings.lang, output_format(out, fmt).value), out)
+    emit(buffers_report.render(result.forecast, settings.lang, output_format(out, fmt).value), out, settings)
 
 
 @cli.command()
@@ -114,7 +118,7 @@ def refusion(
     rf, at = app.refusion(settings, year, parse_date(as_of, "--as-of"))
     from prognose.report import refusion_report
 
-    emit(refusion_report.render(rf, at, settings.lang, output_format(out, fmt).value), out)
+    emit(refusion_report.render(rf, at, settings.lang, output_format(out, fmt).value), out, settings)
 
 
 class Group(str, Enum):
@@ -145,7 +149,7 @@ def activity(
     say(label(settings.lang, "activity_from_snapshot").format(snapshot) if snapshot
         else label(settings.lang, "activity_from_extract"))
 
-    emit(activity_report.render(act, settings.lang, output_format(out, fmt).value, monthly), out)
+    emit(activity_report.render(act, settings.lang, output_format(out, fmt).value, monthly), out, settings)
 
 
 class DiffBy(str, Enum):
@@ -172,10 +176,10 @@ def diff(
     br = bridge(a, b)
     fmt_ = output_format(out, fmt)
     if by is not None and fmt_ != Fmt.json:
-        emit(diff_report.render_by(br, by.value, fmt_.value, settings.lang), out)
+        emit(diff_report.render_by(br, by.value, fmt_.value, settings.lang), out, settings)
         return
     people = diff_report.top_citizens(br, b.input("grants"), top, settings.lang) if top else []
-    emit(diff_report.render(br, fmt_.value, settings.lang, people), out)
+    emit(diff_report.render(br, fmt_.value, settings.lang, people), out, settings)
 
 
 @cli.command()
@@ -192,7 +196,7 @@ def history(workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, 
     if not paths:
         raise UsageError(f"no snapshots in {settings.snapshots}: run `prognose run` first")
     snaps = [store.load(p) for p in paths]
-    emit(diff_report.history(snaps, settings.lang, fmt_.value, settings.deviation_sign), out)
+    emit(diff_report.history(snaps, settings.lang, fmt_.value, settings.deviation_sign), out, settings)
 
 
 @cli.command()
@@ -272,7 +276,7 @@ def backtest(
                                          draws=draws, seed=seed, snapshots_year=snapshots)
     t = bt.table(rows, final_total)
     emit(backtest_report.render(t, bt.summary(t), final_total, [a.value for a in ablate], settings.lang,
-                                output_format(out, fmt).value, bt.coverage(rows, final_total)), out)
+                                output_format(out, fmt).value, bt.coverage(rows, final_total)), out, settings)
 
 
 @cli.command()

@@ -33,7 +33,12 @@ class Lang(str, Enum):
     en = "en"
 
 
-STATE = {"debug": False, "quiet": False, "verbose": False, "strict": False}
+class CsvDialect(str, Enum):
+    danish = "danish"
+    international = "international"
+
+
+STATE = {"debug": False, "quiet": False, "verbose": False, "strict": False, "csv": None}
 
 
 def say(message: str) -> None:
@@ -101,9 +106,12 @@ def output_format(out: Optional[Path], fmt: Optional[Fmt]) -> Fmt:
     raise UsageError(f"-o {out}: cannot tell the format from '.{suffix}'; use .json, .csv or .txt, or --format")
 
 
-def emit(text: str, out: Optional[Path]) -> None:
+def emit(output, out: Optional[Path], settings=None) -> None:
+    """Write a command's output: text as it is, a CSV table in the dialect the settings name."""
     from prognose.io.files import write_atomic
+    from prognose.report.csv_out import CsvTable, Dialect, render
 
+    text = render(output, Dialect.of(settings.csv_dialect, settings.lang)) if isinstance(output, CsvTable) else output
     if out is None or str(out) == "-":
         sys.stdout.write(text)
     else:
@@ -112,7 +120,7 @@ def emit(text: str, out: Optional[Path]) -> None:
 
 
 def settings_of(workspace: Optional[Path], **overrides):
-    return app.settings_for(workspace, strict=STATE["strict"], **overrides)
+    return app.settings_for(workspace, strict=STATE["strict"], csv=STATE["csv"], **overrides)
 
 
 def warn(warnings, lang: str) -> None:

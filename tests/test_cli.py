@@ -85,7 +85,7 @@ def test_table_is_danish_by_default_and_english_on_request(runner):
 
 @pytest.mark.parametrize("by", ["account", "paragraph", "provider_type"])
 def test_by_views_sum_to_the_same_total(runner, by):
-    out = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--by", by, "--format", "csv")
+    out = invoke(runner, "--csv-dialect", "international", "run", "--no-save", "--workspace", str(ROOT), "--by", by, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     total = sum(Decimal(r["forecast"]) for r in rows)
     doc = json.loads(invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--format", "json").stdout)
@@ -93,7 +93,7 @@ def test_by_views_sum_to_the_same_total(runner, by):
 
 
 def test_output_file_format_from_extension(runner, tmp_path):
-    for name, check in (("f.json", lambda t: json.loads(t)["year"] == 2026), ("f.csv", lambda t: t.startswith("account,")),
+    for name, check in (("f.json", lambda t: json.loads(t)["year"] == 2026), ("f.csv", lambda t: t.startswith("\ufeffKonto;Navn;Korr. budget;")),
                         ("f.txt", lambda t: "Konto" in t)):
         result = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "-o", str(tmp_path / name))
         assert result.exit_code == 0 and check((tmp_path / name).read_text())
@@ -231,15 +231,15 @@ def test_run_writes_its_table_as_a_workbook_and_an_extension_must_match_the_form
 def test_help_and_behaviour_agree_on_formats_and_groupings(runner):
     ws = ("--workspace", str(ROOT))
     doc = json.loads(invoke(runner, "buffers", "-f", "json", *ws).stdout)
-    rows = list(csv.DictReader(io.StringIO(invoke(runner, "buffers", "-f", "csv", *ws).stdout)))
+    rows = list(csv.DictReader(io.StringIO(invoke(runner, "--csv-dialect", "international", "buffers", "-f", "csv", *ws).stdout)))
     for b in doc["buffers"]:
         mine = [r for r in rows if r["buffer"] == b["buffer"]]
         assert float(next(r for r in mine if not r["month"])["amount"]) == b["total"]
         assert sum(Decimal(r["amount"]) for r in mine if r["month"]) == Decimal(str(b["total"])).quantize(Decimal("0.01"))
-    total = list(csv.DictReader(io.StringIO(invoke(runner, "run", "--no-save", "--monthly", "-f", "csv", *ws).stdout)))
+    total = list(csv.DictReader(io.StringIO(invoke(runner, "--csv-dialect", "international", "run", "--no-save", "--monthly", "-f", "csv", *ws).stdout)))
     table = invoke(runner, "run", "--no-save", "--monthly", *ws).stdout
     assert [r["month"] for r in total] == re.findall(r"^(20\d\d-\d\d) ", table, re.M)
-    per = list(csv.DictReader(io.StringIO(invoke(runner, "run", "--no-save", "--monthly", "--by", "paragraph", "-f", "csv", *ws).stdout)))
+    per = list(csv.DictReader(io.StringIO(invoke(runner, "--csv-dialect", "international", "run", "--no-save", "--monthly", "--by", "paragraph", "-f", "csv", *ws).stdout)))
     paragraphs = {r["paragraph"] for r in per}
     assert len(per) == 12 * len(paragraphs) and len(paragraphs) > 3
     by_table = invoke(runner, "run", "--no-save", "--monthly", "--by", "paragraph", *ws).stdout
@@ -276,7 +276,7 @@ def test_per_provider_type_no_budget_is_invented_and_the_types_are_named_in_dani
     table = invoke(runner, "run", "--no-save", "--by", "provider_type", *ws).stdout
     assert "Private tilbud" in table and "Uden leverandørtype" in table and "private" not in table
     assert "−100" not in table and "budget 5.38" not in table and "konti" in table
-    head = invoke(runner, "run", "--no-save", "--by", "provider_type", "-f", "csv", *ws).stdout.splitlines()[0]
+    head = invoke(runner, "--csv-dialect", "international", "run", "--no-save", "--by", "provider_type", "-f", "csv", *ws).stdout.splitlines()[0]
     assert head.startswith("provider_type,actual_to_date,forecast") and "budget" not in head
 
 
@@ -311,7 +311,7 @@ def test_history_in_an_empty_workspace_exits_2_and_its_csv_carries_the_change(tm
     invoke(runner, "run", "--workspace", str(ws), "--data", str(prev / "data"), "--buffers", str(prev / "buffers"),
            "--as-of", "2026-09-30", "-o", out)
     invoke(runner, "run", "--workspace", str(ws), "-o", out)
-    rows = list(csv.DictReader(io.StringIO(invoke(runner, "history", "--workspace", str(ws), "-f", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(invoke(runner, "--csv-dialect", "international", "history", "--workspace", str(ws), "-f", "csv").stdout)))
     assert [r["change"] for r in rows][0] == "" and Decimal(rows[1]["change"]) == \
         Decimal(rows[1]["forecast"]) - Decimal(rows[0]["forecast"])
     table = invoke(runner, "history", "--workspace", str(ws)).stdout

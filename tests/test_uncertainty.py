@@ -145,7 +145,7 @@ def test_run_shows_the_interval_in_json_csv_and_table_reproducibly(runner):
     assert other["total"]["forecast"] == doc["total"]["forecast"]        # the seed moves the band, not the forecast
     none = json.loads(invoke(runner, *args, "--format", "json", "--draws", "0").stdout)
     assert "interval" not in none["total"] and none["total"]["forecast"] == doc["total"]["forecast"]
-    csv = invoke(runner, *args, "--format", "csv").stdout.splitlines()[0]
+    csv = invoke(runner, "--csv-dialect", "international", *args, "--format", "csv").stdout.splitlines()[0]
     assert csv.endswith("p10,p50,p90")
     table = invoke(runner, *args).stdout
     assert "P10–P90," in table and "mio. kr." in table and "simulerede forløb" in table   # a two-line header

@@ -35,6 +35,7 @@ class Settings:
     backtest: Path | None = None
     lang: str = "da"
     deviation_sign: str = "forecast-budget"
+    csv: str | None = None           # CSV dialect, danish or international; None: danish where lang is da
     highlight_percent: float = 3.0   # the director's report marks an overspend of at least this share of its budget
     paragraph_accounts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ACCOUNTS))
     price_index: dict[int, float] = field(default_factory=dict)
@@ -46,6 +47,11 @@ class Settings:
     activity_bands: dict = field(default_factory=dict)   # paragraph → bands.Bands ([activity.bands])
     origins: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def csv_dialect(self) -> str:
+        """How CSV is written: as display.csv or --csv-dialect say, else danish in Danish."""
+        return self.csv or ("danish" if self.lang == "da" else "international")
+
     def as_rows(self) -> list[tuple[str, str, str]]:
         rows = [
             ("workspace", str(self.workspace), "current directory or --workspace"),
@@ -56,6 +62,7 @@ class Settings:
             ("paths.backtest", str(self.backtest), self.origins.get("paths.backtest", "default")),
             ("display.lang", self.lang, self.origins.get("display.lang", "default")),
             ("display.deviation", self.deviation_sign, self.origins.get("display.deviation", "default")),
+            ("display.csv", self.csv_dialect, self.origins.get("display.csv", "default (from display.lang)")),
             ("display.highlight_percent", f"{self.highlight_percent:g}", self.origins.get("display.highlight_percent", "default")),
             ("grants.own_settled_per_grant", str(self.own_settled_per_grant).lower(),
              self.origins.get("grants.own_settled_per_grant", "default")),
@@ -110,6 +117,9 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
     if "deviation" in display:
         s.deviation_sign = str(display["deviation"])
         s.origins["display.deviation"] = origin
+    if "csv" in display:
+        s.csv = str(display["csv"])
+        s.origins["display.csv"] = origin
     if "highlight_percent" in display:
         value = display["highlight_percent"]
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
@@ -160,6 +170,8 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
         s.origins["activity"] = origin
     if s.lang not in ("da", "en"):
         problems.append(Problem(CONFIG_NAME, None, "display.lang", s.lang, "da or en"))
+    if s.csv not in (None, "danish", "international"):
+        problems.append(Problem(CONFIG_NAME, None, "display.csv", s.csv, "danish (semicolon, decimal comma) or international"))
     if s.deviation_sign not in ("forecast-budget", "budget-forecast"):
         problems.append(Problem(CONFIG_NAME, None, "display.deviation", s.deviation_sign,
                                 "forecast-budget (+ is overspend) or budget-forecast (+ is underspend)"))
@@ -176,6 +188,9 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
         elif key == "lang":
             s.lang = value
             s.origins["display.lang"] = "--lang"
+        elif key == "csv":
+            s.csv = value
+            s.origins["display.csv"] = "--csv-dialect"
     return s
 
 

@@ -10,6 +10,8 @@ import json
 import sys
 
 import polars as pl
+
+from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
 from prognose.activity import REASONS, Activity
@@ -147,7 +149,7 @@ def _in_thousands(r: dict) -> dict:
     return {**r, **th, "change": change, "rounding": change - th["volume"] - th["price"] - th["mix"]}
 
 
-def csv(act: Activity) -> str:
+def csv(act: Activity) -> CsvTable:
     """One row per group and period (year, or month of the budget year), DKK with two decimals."""
     diy = pl.date(pl.col("month").dt.year(), 12, 31).dt.ordinal_day()
     years = act.years.with_columns(pl.col("year").cast(pl.String).alias("period"), pl.col("full_year_persons").alias("per_year"))
@@ -156,13 +158,13 @@ def csv(act: Activity) -> str:
                             (pl.col("full_year_persons") * pl.col("month").dt.days_in_month() / diy).alias("per_year")))
     cols = ["key", "period", "citizens_start", "inflow", *[f"outflow_{r}" for r in REASONS], "citizens_end", "full_year_persons"]
     frame = pl.concat([f.select(*cols, "cost", "expected", "per_year") for f in (years, months)])
-    return (frame.with_columns(pl.col(c).round(2) for c in cols[2:])
+    return CsvTable(frame.with_columns(pl.col(c).round(2) for c in cols[2:])
             .with_columns(pl.when(pl.col("per_year") > 0).then(pl.col("cost") / pl.col("per_year") / 100).round(2)
                           .alias("cost_per_full_year_person"), (pl.col("cost") / 100).round(2))
-            .drop("per_year").rename({"key": act.by}).write_csv(float_precision=2))
+            .drop("per_year").rename({"key": act.by}))
 
 
-def render(act: Activity, lang: str, fmt: str, monthly: bool = False) -> str:
+def render(act: Activity, lang: str, fmt: str, monthly: bool = False) -> str | CsvTable:
     if fmt == "json":
         return json.dumps(document(act), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":

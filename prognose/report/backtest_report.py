@@ -8,6 +8,8 @@ import sys
 
 import polars as pl
 
+from prognose.report.csv_out import CsvTable
+
 from prognose.backtest import coverage_share
 from prognose.labels import kroner, millions, number
 from prognose.report import terminal
@@ -42,16 +44,16 @@ def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[st
 
 
 def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str], lang: str, fmt: str,
-           cov: pl.DataFrame | None = None) -> str:
+           cov: pl.DataFrame | None = None) -> str | CsvTable:
     if fmt == "json":
         return json.dumps(document(t, summary, final, ablate, cov), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         out = t
         if cov is not None and cov.height:
             out = out.join(cov.with_columns(pl.lit("prognose").alias("method")), on=["as_of", "method"], how="left")
-        return out.with_columns(pl.col("as_of").cast(pl.String),
+        return CsvTable(out.with_columns(pl.col("as_of").cast(pl.String),
                                 (pl.col([c for c in ("forecast", "final", "error", "p10", "p90") if c in out.columns]) / 100).round(2),
-                                pl.col("error_pct").round(3)).write_csv()
+                                pl.col("error_pct").round(3)), decimals=None)
     bands = {} if cov is None else {r["as_of"]: r for r in cov.iter_rows(named=True)}
     wide = t.pivot(on="method", index="as_of", values="error_pct").sort("as_of")
     fc = t.filter(pl.col("method") == "prognose").sort("as_of")

@@ -7,6 +7,8 @@ import json
 import sys
 
 import polars as pl
+
+from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
 from prognose.labels import kroner, label, param_name, source_name, value_text
@@ -47,7 +49,7 @@ def buffers_document(fc) -> dict:
     return {"year": fc.year, "as_of": fc.as_of.isoformat(), "buffers": out}
 
 
-def buffers_csv(fc) -> str:
+def buffers_csv(fc) -> CsvTable:
     """One row per buffer and month ahead: buffer, month, amount (DKK); the month column empty on
     each buffer's total row, so a filter on it gives the months and the totals add up."""
     rows = []
@@ -56,10 +58,10 @@ def buffers_csv(fc) -> str:
         rows.append({"buffer": r.name, "month": None, "amount": r.total})
         rows += [{"buffer": r.name, "month": f"{m:%Y-%m}", "amount": v} for m, v in monthly.iter_rows()]
     frame = pl.DataFrame(rows, schema={"buffer": pl.String, "month": pl.String, "amount": pl.Int64}, orient="row")
-    return frame.with_columns((pl.col("amount") / 100).round(2)).write_csv(float_precision=2)
+    return CsvTable(frame.with_columns((pl.col("amount") / 100).round(2)))
 
 
-def render(fc, lang: str, fmt: str) -> str:
+def render(fc, lang: str, fmt: str) -> str | CsvTable:
     doc = buffers_document(fc)
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

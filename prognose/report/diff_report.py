@@ -9,6 +9,8 @@ import sys
 
 import polars as pl
 
+from prognose.report.csv_out import CsvTable
+
 from prognose.diff import Bridge
 from prognose.labels import component, date_text, kroner, label, number
 from prognose.views import UNALLOCATED
@@ -115,7 +117,7 @@ def by(br: Bridge, key: str) -> pl.DataFrame:
             .filter(pl.col("amount") != 0).sort([*natural_order(key), "cause"], nulls_last=True))
 
 
-def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str:
+def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str | CsvTable:
     """The causes per account or paragraph: CSV, or a table whose rows add up to the change."""
     table = by(br, key)
     if fmt == "csv":
@@ -135,12 +137,12 @@ def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str:
     return buf.getvalue()
 
 
-def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str:
+def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable:
     if fmt == "json":
         return json.dumps(document(br, top, by(br, "account"), by(br, "paragraph")), ensure_ascii=False, indent=2) + "\n"
     causes = br.causes()
     if fmt == "csv":
-        return causes.with_columns((pl.col("amount") / 100).round(2)).write_csv(float_precision=2)
+        return CsvTable(causes.with_columns((pl.col("amount") / 100).round(2)))
     buf = io.StringIO()
     con = terminal.console(buf, for_terminal=sys.stdout.isatty())
     title = (f"Forventet regnskab {br.year_to}: fra {br.from_as_of} til {br.to_as_of}" if lang == "da"
@@ -185,14 +187,14 @@ def history_rows(snaps: list, sign: str = "forecast-budget") -> list[dict]:
     return rows
 
 
-def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> str:
+def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> str | CsvTable:
     rows = history_rows(snaps, sign)
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         schema = {"as_of": pl.String, "year": pl.Int64, "budget": pl.Float64, "forecast": pl.Float64,
                   "deviation": pl.Float64, "change": pl.Float64}
-        return pl.DataFrame(rows, schema=schema, orient="row").write_csv(float_precision=2)
+        return CsvTable(pl.DataFrame(rows, schema=schema, orient="row"))
     buf = io.StringIO()
     con = terminal.console(buf, for_terminal=sys.stdout.isatty())
     t = terminal.new_table(title="Prognoser over tid" if lang == "da" else "Forecasts over time")

@@ -13,6 +13,7 @@ import polars as pl
 from prognose import __version__
 from prognose.forecast import Forecast
 from prognose.report import refusion_report
+from prognose.report.csv_out import CsvTable
 from prognose.views import FIGURES, by, components, months, total
 
 
@@ -64,7 +65,7 @@ def to_json(doc: dict) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def table_csv(table: pl.DataFrame) -> str:
+def table_csv(table: pl.DataFrame) -> CsvTable:
     """A view as CSV: øre columns become DKK with 2 decimals; dates become YYYY-MM."""
     out = []
     for col, dtype in table.schema.items():
@@ -74,4 +75,4 @@ def table_csv(table: pl.DataFrame) -> str:
             out.append(pl.col(col).dt.strftime("%Y-%m").alias(col))
         else:
             out.append(pl.col(col))
-    return table.select(out).write_csv(float_precision=2)
+    return CsvTable(table.select(out))

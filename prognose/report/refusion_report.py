@@ -8,6 +8,8 @@ import json
 import sys
 
 import polars as pl
+
+from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
 from prognose.labels import kroner, label
@@ -91,13 +93,13 @@ def table(rf: Refusion, lang: str) -> Table:
     return t
 
 
-def csv(rf: Refusion) -> str:
+def csv(rf: Refusion) -> CsvTable:
     out = shown(rf).select("citizen_id", "account", *[(pl.col(c) / 100).round(2).alias(c) for c in ("cost", "refund", "to_next")],
                            "band")
-    return out.write_csv(float_precision=2)
+    return CsvTable(out)
 
 
-def render(rf: Refusion | None, as_of, lang: str, fmt: str) -> str:
+def render(rf: Refusion | None, as_of, lang: str, fmt: str) -> str | CsvTable:
     if rf is None:
         text = ("Ingen refusion for særligt dyre enkeltsager: der er ikke bogført refusion (art 8.6) i historikken, og "
                 "[refusion] enabled er ikke 'on' i prognose.toml\n" if lang == "da" else

@@ -8,19 +8,39 @@ import sys
 import polars as pl
 
 from prognose.labels import date_text, kroner, label, number
+from prognose.paragraphs import account_name, paragraph_name
 from prognose.report import machine, terminal
+from prognose.report.csv_out import CsvTable
 from prognose.views import by as by_view, components, months, months_by
 
 
 def _capture(*renderables) -> str:
     buf = io.StringIO()
-    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con = _console(buf)
     for r in renderables:
         con.print(r)
     return buf.getvalue()
 
 
-def forecast(result, fmt: str, key: str | None = "account", monthly: bool = False) -> str:
+def _console(buf):
+    return terminal.console(buf, for_terminal=sys.stdout.isatty())
+
+
+# The benefit or function beside a paragraph or an account; in the terminal only where there is
+# room for it beside the figures (the figures are never cut for a name).
+NAMED = {"paragraph": paragraph_name, "account": account_name}
+NAMES_FROM_WIDTH = 120
+
+
+def named(table: pl.DataFrame, key: str, lang: str) -> pl.DataFrame:
+    """The view with a name column after its key, where the key has names."""
+    if key not in NAMED:
+        return table
+    name = pl.col(key).map_elements(lambda v: NAMED[key](v, lang), return_dtype=pl.String).alias("name")
+    return table.with_columns(name).select(key, "name", pl.exclude(key, "name"))
+
+
+def forecast(result, fmt: str, key: str | None = "account", monthly: bool = False) -> str | CsvTable:
     """key: the rows' grouping (account, paragraph, provider_type); with monthly, None gives the
     months of the whole, a key the months of each of its values — the same rows in every format."""
     fc = result.forecast
@@ -41,7 +61,7 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
         return _capture(f"[bold]{title}[/]", *parts)
     key = key or "account"
     if fmt == "csv":
-        table = machine.with_interval(by_view(fc, key), fc, key)
+        table = named(machine.with_interval(by_view(fc, key), fc, key), key, lang)
         return machine.table_csv(table.drop("budget", "deviation") if key == "provider_type" else table)
     title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
     table = by_view(fc, key)
@@ -50,8 +70,9 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
     notes = [label(lang, "budget_not_by_provider" if key == "provider_type" else f"sign_{sign}")]
     if band is not None:
         notes.append(label(lang, "band_note").format(draws=number(band.draws, lang), seed=band.seed))
+    wide = _console(io.StringIO()).width >= NAMES_FROM_WIDTH
     return _capture(
-        terminal.figures_table(table, key, lang, sign, title, band=band),
+        terminal.figures_table(named(table, key, lang) if wide else table, key, lang, sign, title, band=band),
         *notes,
         "",
         terminal.components_table(components(fc), lang),

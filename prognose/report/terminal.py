@@ -65,6 +65,14 @@ def _two_lines(header: str) -> str:
     return header[:cut] + "\n" + header[cut + 1:]
 
 
+NAME_WIDTH = 34
+
+
+def _short(name: str) -> str:
+    """A name on one line of the table: cut with an ellipsis where it is longer than its column."""
+    return name if len(name) <= NAME_WIDTH else name[:NAME_WIDTH - 1].rstrip() + "…"
+
+
 def _band(b: dict | None, lang: str) -> str:
     return f"{millions(b['p10'], lang)}–{millions(b['p90'], lang)}" if b else ""
 
@@ -82,6 +90,8 @@ def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: st
     shown = {c: column_kroner(signed[c]) for c in money}
     tot = {c: int(table.get_column(c).sum()) for c in ("budget", "deviation")}
     t.add_column(label(lang, key), footer=label(lang, "total"))
+    if "name" in table.columns:
+        t.add_column("", no_wrap=False, max_width=NAME_WIDTH)
     for c in money:
         t.add_column(label(lang, c), justify="right", footer=number(sum(shown[c]), lang))
     if show_pct:
@@ -89,7 +99,7 @@ def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: st
     if band is not None:
         t.add_column(label(lang, "band"), justify="right", footer=_band(band.of(None), lang))
     for i, r in enumerate(table.iter_rows(named=True)):
-        cells = [group_name(lang, key, r[key])]
+        cells = [group_name(lang, key, r[key])] + ([_short(r["name"] or "")] if "name" in table.columns else [])
         for c in money:
             text = number(shown[c][i], lang)
             cells.append(f"[red]{text}[/]" if c == "deviation" and r["deviation"] > 0 else text)

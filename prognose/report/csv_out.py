@@ -1,0 +1,84 @@
+"""CSV, the one renderer for every command's `--format csv`.
+
+A command's CSV is a table (CsvTable: a frame in DKK, plain column names) until it is written;
+the dialect decides how it is written:
+- danish (the default where the language is Danish): semicolon, decimal comma, headers in words,
+  UTF-8 with a byte-order mark, so that a double-click opens it right in a Danish Excel;
+- international (the default in English, or `--csv-dialect international`): comma, decimal
+  point, the column names as the data contract spells them, for scripts and other programs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from prognose.labels import component, label
+
+DIALECTS = ("danish", "international")
+BOM = "\ufeff"
+
+# column → (Danish, English) header in the danish dialect
+HEADERS = {
+    "account": ("Konto", "Account"), "paragraph": ("Paragraf", "Paragraph"), "provider_type": ("Leverandørtype", "Provider type"),
+    "month": ("Måned", "Month"), "period": ("Periode", "Period"), "year": ("År", "Year"), "as_of": ("Opgjort pr.", "As of"),
+    "budget": ("Korr. budget", "Revised budget"), "actual_to_date": ("Bogført", "Booked"), "actual": ("Bogført", "Booked"),
+    "expected": ("Forventet", "Expected"), "forecast": ("Forventet regnskab", "Forecast"), "deviation": ("Afvigelse", "Deviation"),
+    "change": ("Ændring", "Change"), "p10": ("P10", "P10"), "p50": ("P50", "P50"), "p90": ("P90", "P90"),
+    "buffer": ("Buffer", "Buffer"), "amount": ("Beløb", "Amount"), "cause": ("Årsag", "Cause"), "detail": ("Detalje", "Detail"),
+    "citizen_id": ("Borger (pseudonym)", "Citizen (pseudonym)"), "cost": ("Udgift", "Cost"), "refund": ("Refusion", "Refund"),
+    "to_next": ("Til næste tærskel", "To next threshold"), "band": ("Tærskel", "Threshold band"),
+    "citizens_start": ("Borgere primo", "Citizens at start"), "inflow": ("Tilgang", "Inflow"),
+    "outflow_death": ("Afgang, dødsfald", "Outflow, death"), "outflow_moved": ("Afgang, fraflytning", "Outflow, moved"),
+    "outflow_transition": ("Afgang, overgang", "Outflow, transition"), "outflow_other": ("Afgang, andet", "Outflow, other"),
+    "citizens_end": ("Borgere ultimo", "Citizens at end"), "full_year_persons": ("Helårspersoner", "Full-year persons"),
+    "cost_per_full_year_person": ("Udgift pr. helårsperson", "Cost per full-year person"),
+    "method": ("Metode", "Method"), "final": ("Regnskab", "Final accounts"), "error": ("Fejl", "Error"),
+    "error_pct": ("Fejl %", "Error %"), "inside": ("Inden for P10–P90", "Inside P10–P90"), "name": ("Navn", "Name"),
+    "grant_id": ("Bevilling", "Grant"),
+}
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A command's CSV before a dialect writes it: amounts in DKK, decimals the number of digits
+    after the decimal sign (None: as the numbers are)."""
+    frame: pl.DataFrame
+    decimals: int | None = 2
+
+
+@dataclass(frozen=True)
+class Dialect:
+    danish: bool
+    lang: str
+
+    @classmethod
+    def of(cls, name: str, lang: str) -> "Dialect":
+        return cls(name == "danish", lang)
+
+
+def _words(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Values a person reads as words: yes/no, the parts of the forecast and the provider types by name."""
+    out = []
+    for col, dtype in frame.schema.items():
+        c = pl.col(col)
+        if dtype == pl.Boolean:
+            yes, no = ("ja", "nej") if lang == "da" else ("yes", "no")
+            out.append(pl.when(c).then(pl.lit(yes)).when(~c).then(pl.lit(no)).otherwise(None).alias(col))
+        elif col == "buffer":
+            out.append(c.map_elements(lambda v: component(lang, v), return_dtype=pl.String).alias(col))
+        elif col == "provider_type":
+            out.append(c.map_elements(lambda v: label(lang, f"provider.{v}"), return_dtype=pl.String).alias(col))
+        else:
+            out.append(c)
+    return frame.select(out)
+
+
+def render(table: CsvTable, dialect: Dialect) -> str:
+    frame = table.frame
+    if not dialect.danish:
+        return frame.write_csv(float_precision=table.decimals)
+    i = 0 if dialect.lang == "da" else 1
+    frame = _words(frame, dialect.lang).rename({c: HEADERS[c][i] for c in frame.columns if c in HEADERS})
+    return BOM + frame.write_csv(separator=";", decimal_comma=True, float_precision=table.decimals)
