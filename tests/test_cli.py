@@ -215,12 +215,14 @@ def test_run_writes_its_table_as_a_workbook_and_an_extension_must_match_the_form
     out = tmp_path / "run.xlsx"
     assert invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "-o", str(out)).exit_code == 0
     ws = load_workbook(out).active
-    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 6)] for r in range(4, ws.max_row + 1)}
-    assert ws.cell(ws.max_row, 2).value.startswith("=SUM(")
+    rows = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 7)] for r in range(4, ws.max_row + 1)}
+    assert ws.cell(ws.max_row, 3).value.startswith("=SUM(")
     accounts = {a["account"]: a for a in doc["accounts"]}
     assert set(accounts) < set(rows)
     for account, a in accounts.items():
-        assert rows[account] == [a["budget"], a["actual_to_date"], a["forecast"], a["deviation"]]
+        assert rows[account] == [rows[account][0], a["budget"], a["actual_to_date"], a["forecast"], a["deviation"]]
+    assert rows["5.38.50"][0] == "Botilbud til længerevarende ophold"
+    assert ws.cell(4, 3).number_format.startswith("#,##0.00")     # øre shown: the rows add up to the total as printed
     for args, says in ((["history", "-f", "csv", "-o", str(tmp_path / "h.xlsx")], "workbook"),
                        (["run", "--no-save", "-f", "csv", "-o", str(tmp_path / "r.json")], "another format")):
         r = invoke(runner, *args, "--workspace", str(ROOT))

@@ -237,7 +237,8 @@ def test_buffers_and_assumptions(book, docs, ws):
     assert "dødsrate pr. år, SEL 108 = 0," in params and "death_rate" not in params
     for r in range(2, 8):
         assert b.cell(r, 1).alignment.vertical == "top" and b.cell(r, 3).alignment.wrap_text
-        assert b.row_dimensions[r].height >= 13.5 * len(b.cell(r, 3).value) / (62 * 1.25)
+        longest = max(len(b.cell(r, 3).value), len(b.cell(r, 4).value))
+        assert b.row_dimensions[r].height >= 13.5 * longest / (62 * 1.25)
     a = wb["Forudsætninger"]
     meta = json.loads(sorted((ws / "snapshots").iterdir())[-1].joinpath("meta.json").read_text())
     hashes = {r[2] for r in rows(a)}

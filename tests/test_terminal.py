@@ -65,3 +65,20 @@ def test_printed_rows_add_up_to_the_printed_total(runner):
         printed = figures(lines[total], n)
         assert len(rows) >= 8 and all(len(r) == n for r in rows)
         assert [sum(r[c] for r in rows) for c in range(n)] == printed, args
+
+
+@pytest.mark.parametrize("by", ["account", "paragraph"])
+def test_at_120_columns_the_names_come_in_and_every_figure_is_the_same_as_at_80(runner, monkeypatch, by):
+    money = re.compile(r"^[−+]?\d{1,3}(?:\.\d{3})*(?:,\d)?(?:–\d+,\d)?$")
+
+    def printed(width: str) -> tuple[str, list[list[str]]]:
+        monkeypatch.setenv("COLUMNS", width)
+        text = invoke(runner, "run", "--no-save", "--workspace", str(ROOT), "--by", by).stdout
+        return text, [[x for x in line.split() if money.match(x)] for line in text.splitlines()]
+
+    wide, wide_figures = printed("120")
+    narrow, narrow_figures = printed("80")
+    assert max(len(line.rstrip()) for line in wide.splitlines()) <= 120
+    assert ("Længerevarende botilbud" if by == "paragraph" else "Botilbud til længerevarende ophold") in wide
+    assert "Længerevarende" not in narrow and "længerevarende" not in narrow
+    assert [f for f in wide_figures if f] == [f for f in narrow_figures if f]

@@ -111,8 +111,8 @@ def _buffers(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
 
 def _wrapped_lines(text: str, width: int) -> int:
     """How many lines a text takes wrapped in a column `width` characters wide (words kept whole;
-    a proportional font fits about 1,25 characters per unit of width)."""
-    per_line = int(width * 1.25)
+    a proportional font fits at least 1,1 characters per unit of width)."""
+    per_line = int(width * 1.1)
     lines, used = 1, 0
     for word in text.split():
         if used and used + 1 + len(word) > per_line:
@@ -158,10 +158,11 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
         s.put(row, 1, k)
         s.put(row, 2, str(v))
         s.put(row, 3, ORIGIN_DA.get(origin, origin) if rep.lang == "da" else origin)
-    s.finish(rep, t, None, "A2", {1: 34, 2: 40, 3: 68})
+    s.finish(rep, t, None, "A2", {2: 40, 3: 68})     # the keys' column as wide as its longest key
 
 
-ORIGIN_DA = {"default": "standard", "current directory or --workspace": "mappen, eller --workspace"}
+ORIGIN_DA = {"default": "standard", "current directory or --workspace": "mappen, eller --workspace",
+             "default (from display.lang)": "standard (efter display.lang)"}
 
 
 def _citizens(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
@@ -170,7 +171,7 @@ def _citizens(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     for i, c in enumerate(rep.citizens):
         s.put(2 + i, 1, c["citizen"])
         s.put(2 + i, 2, whole_kroner(c["amount"]), MONEY)
-        s.put(2 + i, 3, c["reason"])
+        s.put(2 + i, 3, c["reason"]).alignment = Alignment(indent=1)
     s.finish(rep, t, "1:1", "A2", {1: 21, 2: 14, 3: 90})
 
 

@@ -17,6 +17,7 @@ from openpyxl.worksheet.pagebreak import Break
 from prognose.labels import column_kroner, component, date_text, number, whole_kroner
 from prognose.report.director import Report
 from prognose.report.excel_text import MONTHS
+from prognose.report.terminal import group_name
 from prognose.report.xlsx import MONEY, OVER_FILL, PCT, TOTAL_FILL, Sheet
 
 RED = "9C0006"
@@ -102,7 +103,7 @@ def _drivers(s: Sheet, rep: Report, t: dict, top: int) -> int:
     s.put(r, 1, t["by_paragraph"]).font = Font(italic=True)
     for d in rep.drivers():
         r += 1
-        s.put(r, 1, d["paragraph"])
+        s.put(r, 1, group_name(rep.lang, "paragraph", d["paragraph"]))
         s.put(r, 2, d["name"])
         s.put(r, 3, whole_kroner(shown(d["deviation"], rep.sign)), MONEY)
         s.put(r, 4, d["share"], PCT)
@@ -155,7 +156,7 @@ def overview(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.put(5, 1, t["asof"].format(d=date_text(rep.as_of, rep.lang), s=rep.snapshot) + " · " + t[f"sign_{rep.sign}"]).font = Font(italic=True)
     top = _key_figures(s, rep, t, 7)
     top = _drivers(s, rep, t, top)
-    prow = [((r["paragraph"], r["name"]), r["budget"], r["actual_to_date"], r["forecast"]) for r in rep.paragraphs.iter_rows(named=True)]
+    prow = [((group_name(rep.lang, "paragraph", r["paragraph"]), r["name"]), r["budget"], r["actual_to_date"], r["forecast"]) for r in rep.paragraphs.iter_rows(named=True)]
     if prow:
         ptot = figures_table(s, rep, t, top, prow, [t["paragraph"], t["name"]])
         _deviation_chart(s, t, top, ptot, "E7")
@@ -163,7 +164,7 @@ def overview(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.put(top, 1, t["marked"].format(p=number(rep.highlight, rep.lang, 1 if rep.highlight % 1 else 0))).font = Font(italic=True)
     top += 2
     ws.row_breaks.append(Break(id=top - 1))     # the accounts and the parts start the second page
-    rows = [((r["account"], r["name"]), r["budget"], r["actual_to_date"], r["forecast"]) for r in rep.accounts.iter_rows(named=True)]
+    rows = [((group_name(rep.lang, "account", r["account"]), r["name"]), r["budget"], r["actual_to_date"], r["forecast"]) for r in rep.accounts.iter_rows(named=True)]
     top = figures_table(s, rep, t, top, rows, [t["account"], t["area"]]) + 2
     s.header(top, [t["components"], "", t["amount"]], wrap=False)
     kr = column_kroner(v for _, v in rep.components)

@@ -1,5 +1,6 @@
-"""`prognose run -o FILE.xlsx`: the run's table as a workbook, figures in kroner with a SUM row,
-for the controller who goes on in Excel (the director's report is `prognose report`)."""
+"""`prognose run -o FILE.xlsx`: the run's table as a workbook, figures in kroner and øre with a SUM
+row, for the controller who goes on in Excel (the director's report is `prognose report`). The
+øre are shown, so the rows a reader sees add up to the total under them exactly."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from prognose.labels import date_text, label
-from prognose.report.xlsx import BOLD, HEAD_FILL, MONEY, MONTH, TOTAL_FILL, dkk
+from prognose.report.render import NAMED
+from prognose.report.xlsx import BOLD, HEAD_FILL, MONEY_ORE, MONTH, TOTAL_FILL, dkk
 from prognose.report.terminal import group_name
 from prognose.views import by as by_view, months
 
@@ -22,14 +24,18 @@ def workbook(result, key: str = "account", monthly: bool = False) -> Workbook:
     if monthly:
         table = months(fc)
         head = [label(lang, "month"), label(lang, "actual"), label(lang, "expected"), label(lang, "forecast")]
+        keys = 1
         rows = [[r["month"], dkk(r["actual"]), dkk(r["expected"]), dkk(r["actual"] + r["expected"])]
                 for r in table.iter_rows(named=True)]
     else:
         table = by_view(fc, key)
         # per provider type there is no budget to hold the forecast against (as in the terminal table)
         money = ("actual_to_date", "forecast") if key == "provider_type" else ("budget", "actual_to_date", "forecast", "deviation")
-        head = [label(lang, key), *[label(lang, c) for c in money]]
-        rows = [[group_name(lang, key, r[key]), *[dkk(r[c]) for c in money]] for r in table.iter_rows(named=True)]
+        names = NAMED.get(key)
+        keys = 2 if names else 1
+        head = [label(lang, key), *([""] if names else []), *[label(lang, c) for c in money]]
+        rows = [[group_name(lang, key, r[key]), *([names(r[key], lang)] if names else []), *[dkk(r[c]) for c in money]]
+                for r in table.iter_rows(named=True)]
     ws.append([])
     ws.append(head)
     for cell in ws[3]:
@@ -39,17 +45,18 @@ def workbook(result, key: str = "account", monthly: bool = False) -> Workbook:
     first, last = 4, 3 + len(rows)
     total = ws.max_row + 1
     ws.cell(total, 1, label(lang, "total")).font = BOLD
-    for col in range(2, len(head) + 1):
+    figures = range(keys + 1, len(head) + 1)
+    for col in figures:
         letter = ws.cell(3, col).column_letter
         ws.cell(total, col, f"=SUM({letter}{first}:{letter}{last})")
     for r in range(first, total + 1):
-        for col in range(2, len(head) + 1):
-            ws.cell(r, col).number_format = MONEY
+        for col in figures:
+            ws.cell(r, col).number_format = MONEY_ORE
         if monthly and r < total:
             ws.cell(r, 1).number_format = MONTH
     for col in range(1, len(head) + 1):
         ws.cell(total, col).fill = TOTAL_FILL
-        ws.column_dimensions[ws.cell(3, col).column_letter].width = 22 if col == 1 else 16
+        ws.column_dimensions[ws.cell(3, col).column_letter].width = 16 if col in figures else (22 if col == 1 else 44)
     ws.freeze_panes = "A4"
     ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prognose.labels import date_text
 
 MONEY = '#,##0;[Red]-#,##0'
+MONEY_ORE = '#,##0.00;[Red]-#,##0.00'
 PCT = '0.0%;[Red]-0.0%'
 DATE = 'yyyy-mm-dd'
 DATE_DA = 'dd.mm.yyyy'
