@@ -302,7 +302,7 @@ def _snapshot_inputs(folder: Path, settings: Settings):
     from prognose.io import snapshots as store
 
     frames, config, lists = store.inputs_of(folder)
-    bufs = BufferInputs(config or {}, lists["youth"], lists["stu"]) if config is not None else None
+    bufs = BufferInputs(config or {}, lists["youth"], lists["stu"], lists["adjustments"]) if config is not None else None
     return frames["grants"], frames["plan_steps"], frames["postings"], frames["budget"], bufs
 
 

@@ -157,6 +157,10 @@ def bridge(a, b) -> Bridge:
     crossed_here = crossed.with_columns(-pl.col("amount"), pl.lit(None, pl.String).alias("citizen_id"))
     add(pl.concat([refund_ahead, crossed_here.select(refund_ahead.columns)]).group_by(keys).agg(pl.col("amount").sum()),
         "refusion", "refund re-estimated" if same_year else f"refund for {b.meta['year']} against {a.meta['year']}")
+    # 4. the controller's adjustments: a cause of their own, whatever else moved
+    adjusted = pl.col("origin") == "adjustments"
+    add(pl.concat([lb.filter(adjusted), neg(la.filter(adjusted))]).group_by(keys).agg(pl.col("ore").sum().alias("amount")),
+        "adjustments", "entered, edited or removed")
     rows = (pl.concat(parts)
             .group_by("cause", "detail", "account", "paragraph", "citizen_id", "grant_id").agg(pl.col("amount").sum())
             .filter(pl.col("amount") != 0).sort("cause", "detail", "account", "grant_id", "citizen_id", nulls_last=True))

@@ -57,6 +57,7 @@ class Forecast:
     lag: pl.DataFrame               # level, key, moy, k, cost_months
     unexplained_params: pl.DataFrame
     grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y), outstanding (øre at as-of)
+    grant_lag: pl.DataFrame         # grant_id, billing_class, moy (the as-of month's, and 13), k (months outstanding), k_source
     buffers: list = field(default_factory=list)   # BufferResult per buffer, in ORDER
     notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}: what the controller should know
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
@@ -179,6 +180,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         k_cohort = assign_k(cohorts.rename({"cohort": "grant_id"}).lazy(), k_table, settings.outstanding_months).collect()
         # the ablation (learn_lag=False): every invoice is booked in the month of its service
         k_c = k_matrix(cohorts, k_cohort, "cohort") if learn_lag else np.zeros((cohorts.height, YEAR_END))
+        grant_lag = lag_of_grants(classed, k_cohort if learn_lag else k_cohort.with_columns(pl.lit(0.0).alias("k")), as_of)
     with stage("forecast: known grants ahead"):
         grant_lines, grant_costs = expected_grant_bookings(pieces, k_c[cohort_of], invoiced.get_column("grant_id"), year, as_of)
     with stage("forecast: unexplained part"):
@@ -213,6 +215,8 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                    if results else None)
         refusion = forecast_refusion(known, steps, postings, settings.refusion, settings.price_index, year, as_of,
                                      hist_start.year, changes)
+    if buffers is not None and buffers.adjustments is not None:
+        parts.append(adjustment_lines(buffers.adjustments, year, para))
     if refusion is not None:
         # on the paragraph of the citizens' largest costs; where none is known, the account's own
         parts.append(refusion.lines.join(para.rename({"paragraph": "sole"}), on="account", how="left").with_columns(
@@ -247,8 +251,28 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             if refusion is not None:
                 sources["refusion"] = refusion_events(refusion)
             band = interval(point, sources, sd, draws, seed)
-    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, buffers=results, notes=notes, interval=band,
-                    refusion=refusion)
+    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, grant_lag, buffers=results, notes=notes,
+                    interval=band, refusion=refusion)
+
+
+def lag_of_grants(classed: pl.DataFrame, k_cohort: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Each invoiced grant's billing lag at the as-of month's end and after the year's supplementary
+    period: months of cost outstanding (k) and the level it was learned at (k_source)."""
+    ks = k_cohort.filter(pl.col("moy").is_in([as_of.month, YEAR_END])).rename({"grant_id": "cohort"})
+    return (classed.select("grant_id", "billing_class", "cohort").join(ks, on="cohort", how="left")
+            .select("grant_id", "billing_class", "moy", "k", "k_source"))
+
+
+def adjustment_lines(adjustments: pl.DataFrame, year: int, para: pl.DataFrame) -> pl.DataFrame:
+    """The controller's adjustments for year Y as forecast lines of their own: in their month, or
+    December where only the year is given; on their paragraph, else the account's only one."""
+    month = pl.coalesce(pl.col("period"), pl.date(pl.col("year"), 12, 1))
+    return (adjustments.filter(month.dt.year() == year)
+            .join(para.rename({"paragraph": "sole"}), on="account", how="left")
+            .select("account", pl.coalesce("paragraph", "sole").alias("paragraph"), month.alias("month"),
+                    pl.col("amount").alias("ore"), pl.lit("adjustments").alias("origin"),
+                    pl.lit(None, pl.String).alias("provider_type"), pl.lit(None, pl.String).alias("grant_id"),
+                    pl.lit(None, pl.String).alias("citizen_id")))
 
 
 def refusion_events(refusion: Refusion) -> pl.DataFrame:

@@ -12,7 +12,7 @@ LABELS = {
         "total": "I alt", "grants": "Kendte bevillinger", "unexplained": "Udgifter uden bevilling",
         "youth_transfers": "Ungeovergang", "stu": "STU start/slut", "other_inflow": "Øvrig tilgang",
         "deaths": "Dødsfald", "bpa_sickness": "BPA-sygdom", "other_outflow": "Øvrig afgang",
-        "refusion": "Refusion, særligt dyre enkeltsager",
+        "refusion": "Refusion, særligt dyre enkeltsager", "adjustments": "Controllerens skøn",
         "buffer.youth_transfers": "Buffer: ungeovergang", "buffer.stu": "Buffer: STU start/slut",
         "buffer.other_inflow": "Buffer: øvrig tilgang", "buffer.deaths": "Buffer: dødsfald",
         "buffer.bpa_sickness": "Buffer: BPA-sygdom", "buffer.other_outflow": "Buffer: øvrig afgang",
@@ -40,7 +40,7 @@ LABELS = {
         "total": "Total", "grants": "Known grants", "unexplained": "Costs no grant explains",
         "youth_transfers": "Youth transfers", "stu": "STU start/end", "other_inflow": "Other inflow",
         "deaths": "Deaths", "bpa_sickness": "BPA sickness", "other_outflow": "Other outflow",
-        "refusion": "Refund, expensive single cases",
+        "refusion": "Refund, expensive single cases", "adjustments": "Controller's adjustments",
         "buffer.youth_transfers": "Buffer: youth transfers", "buffer.stu": "Buffer: STU start/end",
         "buffer.other_inflow": "Buffer: other inflow", "buffer.deaths": "Buffer: deaths",
         "buffer.bpa_sickness": "Buffer: BPA sickness", "buffer.other_outflow": "Buffer: other outflow",
@@ -71,7 +71,7 @@ def label(lang: str, key: str) -> str:
 def component(lang: str, key: str) -> str:
     """A part of the forecast by the one name every table, sheet and sentence gives it: known
     grants, costs no grant explains, the refund, and each buffer as "Buffer: …"."""
-    return LABELS[lang].get(key if key in ("grants", "unexplained", "refusion") else f"buffer.{key}", key)
+    return LABELS[lang].get(key if key in ("grants", "unexplained", "refusion", "adjustments") else f"buffer.{key}", key)
 
 
 def whole_kroner(ore: int) -> int:

@@ -107,6 +107,18 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("rate", "number", required=False),
         Column("quantity", "number", required=False),
     ),
+    # the controller's own estimates (buffers/adjustments.csv): a month (period) or a year, an
+    # amount on an account, and what it is and who entered it
+    "adjustments": (
+        Column("account", "text"),
+        Column("period", "period", required=False),
+        Column("year", "int", required=False),
+        Column("amount", "money"),
+        Column("paragraph", "paragraph", required=False),
+        Column("note", "text"),
+        Column("who", "text", required=False),
+        Column("entered", "date", required=False),
+    ),
 }
 
 # Which columns a value must be present in (a column that exists but has an empty cell).

@@ -67,14 +67,15 @@ def months_by(fc: Forecast, key: str) -> pl.DataFrame:
 
 
 def components(fc: Forecast) -> dict:
-    """What is still ahead, by origin: grants, each buffer (signed), the unexplained part and the
-    refund of expensive cases still to come (negative: income)."""
+    """What is still ahead, by origin: grants, each buffer (signed), the unexplained part, the
+    refund of expensive cases still to come (negative: income) and the controller's adjustments."""
     sums = dict(fc.lines.filter(pl.col("origin") != "booked").group_by("origin").agg(pl.col("ore").sum()).iter_rows())
     return {
         "grants": int(sums.get("grants", 0)),
         "buffers": {b: int(sums.get(f"buffer.{b}", 0)) for b in BUFFERS},
         "unexplained": int(sums.get("unexplained", 0)),
         "refusion": int(sums.get("refusion", 0)),
+        "adjustments": int(sums.get("adjustments", 0)),
     }
 
 

@@ -1,4 +1,5 @@
-"""Reading the buffers directory (SPEC §2): buffers.toml and the controller's two lists.
+"""Reading the buffers directory (SPEC §2): buffers.toml, the controller's two lists, and the
+controller's own adjustments (adjustments.csv).
 
 The lists go through the same readers as the extract (any CSV dialect, xlsx, parquet; CPR
 numbers pseudonymised with the same key, so the engine can match them to grants). Every key in
@@ -75,12 +76,13 @@ class BufferInputs:
     config: dict
     youth: pl.DataFrame | None
     stu: pl.DataFrame | None
+    adjustments: pl.DataFrame | None = None     # account, period, year, amount (øre), paragraph, note, who, entered
     files: list[SourceFile] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}
     warnings: list[InputWarning] = field(default_factory=list)
 
 
-LISTS = ("youth_transfers", "stu")
+LISTS = ("youth_transfers", "stu", "adjustments")
 
 
 def read_config(directory: Path) -> tuple[dict, Problem | None]:
@@ -99,7 +101,7 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     files: list[SourceFile] = []
     notes = []
     if not directory.is_dir():
-        return BufferInputs({}, None, None, [], [{"da": f"ingen buffermappe {directory}: bufferne bruger deres standarder og ingen lister",
+        return BufferInputs({}, None, None, files=[], notes=[{"da": f"ingen buffermappe {directory}: bufferne bruger deres standarder og ingen lister",
                                                   "en": f"no buffers directory {directory}: buffers use their defaults and no lists"}])
     toml = directory / "buffers.toml"
     config, problem = read_config(directory)
@@ -120,7 +122,24 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
         bad = stu.filter((pl.col("event") == "start") & (pl.col("rate").is_null() | pl.col("unit").is_null()))
         for line in bad.get_column(LINE).head(20).to_list():
             problems.append(Problem(files[-1].path, line, "rate", "", "a unit and a rate on a 'start' row"))
+    adjustments = read_table(directory, "adjustments", settings, key, False, problems, files, warnings)
+    if adjustments is not None:
+        problems += check_adjustments(adjustments, next(f.path for f in files if f.name == "adjustments"))
     if problems:
         raise InputError(problems)
     return BufferInputs(config, youth.drop(LINE) if youth is not None else None,
-                        stu.drop(LINE) if stu is not None else None, files, notes, warnings)
+                        stu.drop(LINE) if stu is not None else None,
+                        adjustments.drop(LINE) if adjustments is not None else None, files=files, notes=notes, warnings=warnings)
+
+
+def check_adjustments(frame: pl.DataFrame, path: str) -> list[Problem]:
+    """Each adjustment names its month (period) or its year, and where it names both they agree."""
+    problems = []
+    neither = frame.filter(pl.col("period").is_null() & pl.col("year").is_null())
+    for line in neither.get_column(LINE).head(20).to_list():
+        problems.append(Problem(path, line, "period", "", "a month (period YYYY-MM) or a year for the adjustment"))
+    clash = frame.filter(pl.col("period").is_not_null() & pl.col("year").is_not_null()
+                         & (pl.col("period").dt.year() != pl.col("year")))
+    for line, year in clash.select(LINE, "year").head(20).iter_rows():
+        problems.append(Problem(path, line, "year", str(year), "the year of the period on the same row"))
+    return problems

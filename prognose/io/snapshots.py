@@ -29,6 +29,7 @@ from prognose.io.files import folder_lock
 from prognose.months import is_month_end
 
 INPUTS = ("grants", "plan_steps", "postings", "budget")
+LISTED = ("youth", "stu", "adjustments")   # the buffers directory's tables, kept as inputs/list_<name>.parquet
 LOCK = ".lock"
 LOCK_WAIT = 30.0     # seconds a second run waits for the first to finish its snapshot
 
@@ -140,11 +141,13 @@ def _write(run, meta: dict, target: Path, directory: Path) -> None:
         for name in INPUTS:
             getattr(ex, name).write_parquet(tmp / "inputs" / f"{name}.parquet")
         if run.buffers is not None:
-            for name in ("youth", "stu"):
+            for name in LISTED:
                 frame = getattr(run.buffers, name)
                 if frame is not None:
                     frame.write_parquet(tmp / "inputs" / f"list_{name}.parquet")
         in_order(fc.lines).write_parquet(tmp / "lines.parquet")
+        fc.grant_costs.sort("grant_id").write_parquet(tmp / "grant_costs.parquet")
+        fc.grant_lag.sort("grant_id", "moy").write_parquet(tmp / "grant_lag.parquet")
         _write_json(tmp / "result.json", forecast_document(fc))
         _write_json(tmp / "buffers.json", buffers_document(fc))
         _write_json(tmp / "meta.json", meta)
@@ -221,7 +224,7 @@ def inputs_of(path: Path) -> tuple[dict[str, pl.DataFrame], dict | None, dict[st
     """A snapshot's inputs as read (pseudonymised), its buffers configuration, and its lists."""
     frames = {name: pl.read_parquet(path / "inputs" / f"{name}.parquet") for name in INPUTS}
     lists = {name: (pl.read_parquet(path / "inputs" / f"list_{name}.parquet")
-                    if (path / "inputs" / f"list_{name}.parquet").exists() else None) for name in ("youth", "stu")}
+                    if (path / "inputs" / f"list_{name}.parquet").exists() else None) for name in LISTED}
     return frames, load_meta(path).get("buffers_config"), lists
 
 

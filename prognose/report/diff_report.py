@@ -23,7 +23,7 @@ CAUSE_DA = {
     "other changes": "Øvrige ændringer", "another budget year": "Andet budgetår",
 }
 # causes that are a part of the forecast carry that part's one name (labels.component)
-COMPONENT_CAUSES = {"unexplained part": "unexplained", "refusion": "refusion",
+COMPONENT_CAUSES = {"unexplained part": "unexplained", "refusion": "refusion", "adjustments": "adjustments",
                     **{f"buffer {b}": b for b in ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")}}
 DETAIL_DA = {
     "death": "dødsfald", "moved": "fraflytning", "transition": "overgang", "other": "andet",
@@ -36,7 +36,8 @@ DETAIL_DA = {
     "months that closed: booked vs expected": "lukkede måneder: bogført mod forventet",
     "known grants: invoices still to come re-estimated (billing timing)": "kendte bevillinger: udestående fakturaer genberegnet (periodeforskydning)",
     "re-estimated ahead": "genberegnet fremadrettet",
-    "a citizen crossed a threshold": "en borger krydsede en tærskel", "refund re-estimated": "refusionen genberegnet",
+    "a citizen crossed a threshold": "en borger krydsede en tærskel",
+    "entered, edited or removed": "indtastet, rettet eller fjernet", "refund re-estimated": "refusionen genberegnet",
     "grant no longer in the case system": "bevilling ikke længere i fagsystemet",
 }
 

@@ -27,6 +27,7 @@ CAUSE_SENTENCE = {
     "buffer bpa_sickness": ("BPA-sygdom", "BPA sickness"), "buffer other_outflow": ("forventet øvrig afgang", "expected other outflow"),
     "other changes": ("øvrige ændringer", "other changes"),
     "refusion": ("refusionen for særligt dyre enkeltsager", "the refund of expensive single cases"),
+    "adjustments": ("controllerens skøn", "the controller's adjustments"),
 }
 
 
@@ -72,6 +73,7 @@ class Report:
     refusion: dict | None = None  # refusion_report.document of the snapshot, where the engine forecast a refund
     activity: object | None = None  # activity.Activity per paragraph, from the snapshot's grants and buffer lines
     interval: dict | None = None  # p10, p90 of the year's total (øre), where the run drew them
+    adjustments: list[dict] = field(default_factory=list)   # the controller's adjustments the snapshot read, with their notes
     highlight: float = 3.0        # percent of a row's budget an overspend must pass to be marked (display.highlight_percent)
 
     @property
@@ -171,18 +173,23 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
     booked = rep_total["actual_to_date"]
     share = 100 * booked / rep_total["forecast"] if rep_total["forecast"] else 0.0
     parts = dict(comps)
-    buffers = sum(v for k, v in comps if k not in ("grants", "unexplained", "refusion"))
+    buffers = sum(v for k, v in comps if k not in ("grants", "unexplained", "refusion", "adjustments"))
+    adjusted = parts.get("adjustments", 0)
     refund = parts.get("refusion", 0)
+    def signed(x: int) -> str:
+        return f"{'−' if x < 0 else '+'}{mio(x, lang)}"
     if lang == "da":
+        tail = ([f"refusion for særligt dyre enkeltsager ({signed(refund)})"] if refund else []) + \
+               ([f"controllerens skøn ({signed(adjusted)})"] if adjusted else [])
         s3 = (f"Der er bogført {mio(booked, 'da')} ({share:.0f} % af det forventede regnskab); resten er kendte bevillinger "
               f"({mio(parts.get('grants', 0), 'da')}), udgifter uden bevilling ({mio(parts.get('unexplained', 0), 'da')}), "
-              f"de seks buffere ({'+' if buffers >= 0 else '−'}{mio(buffers, 'da')})"
-              + (f" og refusion for dyre enkeltsager ({'−' if refund < 0 else '+'}{mio(refund, 'da')})." if refund else "."))
+              f"de seks buffere ({signed(buffers)})" + "".join(f", {t}" for t in tail[:-1]) + (f" og {tail[-1]}" if tail else "") + ".")
     else:
+        tail = ([f"the refund of expensive single cases ({signed(refund)})"] if refund else []) + \
+               ([f"the controller's adjustments ({signed(adjusted)})"] if adjusted else [])
         s3 = (f"{mio(booked, 'en')} has been booked ({share:.0f} % of the forecast); the rest is known grants "
               f"({mio(parts.get('grants', 0), 'en')}), costs no grant explains ({mio(parts.get('unexplained', 0), 'en')}), "
-              f"the six buffers ({'+' if buffers >= 0 else '−'}{mio(buffers, 'en')})"
-              + (f" and the refund of expensive cases ({'−' if refund < 0 else '+'}{mio(refund, 'en')})." if refund else "."))
+              f"the six buffers ({signed(buffers)})" + "".join(f", {t}" for t in tail[:-1]) + (f" and {tail[-1]}" if tail else "") + ".")
     return [s for s in (s1, s2, s3) if s]
 
 
@@ -203,6 +210,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
     comps = [("grants", ore(res["components"]["grants"])), ("unexplained", ore(res["components"].get("unexplained", 0.0)))]
     comps += [(k, ore(v)) for k, v in res["components"]["buffers"].items()]
     comps += [("refusion", ore(res["components"].get("refusion", 0.0)))]
+    if res["components"].get("adjustments"):
+        comps += [("adjustments", ore(res["components"]["adjustments"]))]
     months = pl.DataFrame([{"month": dt.date.fromisoformat(m["month"] + "-01"), "actual": ore(m["actual"]), "expected": ore(m["expected"])}
                            for m in res["months"]], schema={"month": pl.Date, "actual": pl.Int64, "expected": pl.Int64})
     budget_total = int(accounts.get_column("budget").sum())
@@ -234,5 +243,14 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
                   previous.path.name if previous is not None else None, accounts, paragraphs, comps, months, hist,
                   bridge_rows, totals, snap.buffers.get("buffers", []), fresh, snap.meta.get("inputs", []),
                   snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [],
-                  [w["text"][lang] for w in snap.meta.get("warnings", [])], res.get("refusion"), interval=band, highlight=highlight)
+                  [w["text"][lang] for w in snap.meta.get("warnings", [])], res.get("refusion"), interval=band, highlight=highlight,
+                  adjustments=_adjustments(snap.input("list_adjustments"), snap.meta["year"]))
+
+
+def _adjustments(frame: pl.DataFrame | None, year: int) -> list[dict]:
+    """The adjustments that count in the budget year, as the report lists them (amounts in øre)."""
+    if frame is None:
+        return []
+    month = pl.coalesce(pl.col("period"), pl.date(pl.col("year"), 12, 1))
+    return frame.filter(month.dt.year() == year).sort("account", month).to_dicts()
 

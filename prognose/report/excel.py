@@ -151,7 +151,7 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     for text in rep.warnings or [t["no_warnings"]]:
         row += 1
         s.put(row, 1, text)
-    row += 2
+    row = _adjustments(s, rep, t, row + 2) + 1
     s.header(row, [t["setting"], t["value"], t["origin"]])
     for k, v, origin in rep.settings:
         row += 1
@@ -159,6 +159,23 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
         s.put(row, 2, str(v))
         s.put(row, 3, ORIGIN_DA.get(origin, origin) if rep.lang == "da" else origin)
     s.finish(rep, t, None, "A2", {2: 40, 3: 68})     # the keys' column as wide as its longest key
+
+
+def _adjustments(s: Sheet, rep: Report, t: dict, row: int) -> int:
+    """The controller's adjustments with their notes, so the director sees what is judgement, not
+    data; returns the last row written."""
+    s.header(row, [t["adjustments"], t["when"], t["amount"], t["note"], t["who"]], wrap=False)
+    for a in rep.adjustments:
+        row += 1
+        s.put(row, 1, a["account"])
+        s.put(row, 2, a["period"].strftime("%Y-%m") if a["period"] is not None else str(a["year"]))
+        s.put(row, 3, whole_kroner(a["amount"]), MONEY)
+        s.put(row, 4, a["note"])
+        s.put(row, 5, " ".join(x for x in (a.get("who") or "", date_text(a["entered"], rep.lang) if a.get("entered") else "") if x))
+    if not rep.adjustments:
+        row += 1
+        s.put(row, 1, t["no_adjustments"])
+    return row + 1
 
 
 ORIGIN_DA = {"default": "standard", "current directory or --workspace": "mappen, eller --workspace",

@@ -45,7 +45,8 @@ def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
         "months": [{"month": r["month"].strftime("%Y-%m"), "actual": dkk(r["actual"]), "expected": dkk(r["expected"])}
                    for r in months(fc).iter_rows(named=True)],
         "components": {"grants": dkk(comp["grants"]), "buffers": {k: dkk(v) for k, v in comp["buffers"].items()},
-                       "unexplained": dkk(comp["unexplained"]), "refusion": dkk(comp["refusion"])},
+                       "unexplained": dkk(comp["unexplained"]), "refusion": dkk(comp["refusion"]),
+                       "adjustments": dkk(comp["adjustments"])},
         "paragraphs": [{"paragraph": r["paragraph"], **{f: dkk(r[f]) for f in FIGURES}}
                        for r in by(fc, "paragraph").iter_rows(named=True)],
         "deviation_sign": "forecast - budget (positive = overspend)",

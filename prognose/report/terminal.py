@@ -133,4 +133,6 @@ def components_table(comp: dict, lang: str) -> Table:
         t.add_row(component(lang, name), kroner(value, lang))
     t.add_row(component(lang, "unexplained"), kroner(comp["unexplained"], lang))
     t.add_row(component(lang, "refusion"), kroner(comp["refusion"], lang))
+    if comp["adjustments"]:
+        t.add_row(component(lang, "adjustments"), kroner(comp["adjustments"], lang))
     return t
