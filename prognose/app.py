@@ -214,12 +214,57 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     people = top_citizens(br, snap.input("grants"), citizens, settings.lang) if (br is not None and citizens) else []
     hist = [store.load(p) if p != path else snap for p in history]
     rep = director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people, settings.highlight_percent)
+    if citizens:
+        from prognose.explain import largest_grants
+
+        rep.largest = largest_grants(snap.lines, per_paragraph=5)
     from prognose.report.activity_report import movement_sentence
 
     rep.activity = snapshot_activity(snap, bands=settings.activity_bands)
     if rep.activity is not None and (line := movement_sentence(rep.activity, settings.lang)):
         rep.sentences.append(line)
     return rep
+
+
+def explain(settings: Settings, key: str, value: str, name: str | None = None, month: dt.date | None = None,
+            top: int = 10, postings: bool = False):
+    """What is behind one figure of a snapshot (default: the latest): explain.Explanation."""
+    from prognose import explain as ex
+    from prognose.io import snapshots as store
+
+    path, _, _ = store.latest(settings.snapshots, name)
+    snap = store.load(path)
+    grants = snap.input("grants")
+    lines = snap.lines.filter(ex.selection(key, value, grants))
+    if month is not None:
+        lines = lines.filter(pl.col("month") == month.replace(day=1))
+    if lines.is_empty():
+        raise UsageError(f"no forecast line for {key} {value!r} in snapshot {path.name}"
+                         + (f" in {month:%Y-%m}" if month else ""))
+    costs = _parquet(path / "grant_costs.parquet")
+    year, as_of = snap.meta["year"], dt.date.fromisoformat(snap.meta["as_of"])
+    out = ex.Explanation(key, value, year, as_of, month, ex.by_origin(lines, costs, month is None), ex.contributors(lines, top))
+    if costs is None:
+        out.notes.append("snapshot made by an earlier engine: invoices outstanding are not split from known grants")
+    if key == "grant":
+        steps = snap.input("plan_steps")
+        steps = steps if steps is not None else pl.DataFrame(schema={"grant_id": pl.String, "effective_date": pl.Date,
+                                                                      "quantity": pl.Float64, "rate": pl.Float64})
+        rows = {r[0]: r[1] for r in snap.meta.get("settings", [])}
+        index = {int(k.split(".")[1]): float(v) for k, v in rows.items() if k.startswith("price_index.")}
+        found = grants.filter(pl.col("grant_id") == value).to_dicts()
+        if found:
+            out.grant = ex.grant_detail(found[0], steps, snap.input("postings"), snap.lines, _parquet(path / "grant_lag.parquet"),
+                                        costs, index, year, as_of)
+        else:
+            out.notes.append(f"grant {value} is not in the snapshot's grants (only postings name it)")
+    if postings:
+        out.postings = ex.postings_behind(snap.input("postings"), key, value, year, as_of)
+    return out, path.name
+
+
+def _parquet(path: Path) -> pl.DataFrame | None:
+    return pl.read_parquet(path) if path.exists() else None
 
 
 def snapshot_activity(snap, by: str = "paragraph", bands: dict | None = None, compare: int | None = None,

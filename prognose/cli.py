@@ -184,6 +184,43 @@ def diff(
 
 @cli.command()
 @guarded
+def explain(
+    account: Optional[str] = typer.Option(None, "--account", help="An account (with the groupings under it)."),
+    paragraph: Optional[str] = typer.Option(None, "--paragraph", help="A paragraph, in any spelling (SEL 108, § 108, 108)."),
+    citizen: Optional[str] = typer.Option(None, "--citizen", help="A citizen's pseudonym (P…)."),
+    grant: Optional[str] = typer.Option(None, "--grant", help="A grant id: its plan, months, invoices and billing lag."),
+    provider: Optional[str] = typer.Option(None, "--provider", help="A provider's grants."),
+    month: Optional[str] = typer.Option(None, "--month", help="Only this month (YYYY-MM)."),
+    postings: bool = typer.Option(False, "--postings", help="The booked postings behind it (with --account or --citizen)."),
+    top: int = typer.Option(10, "--top", help="The largest contributors shown."),
+    snapshot: Optional[str] = typer.Option(None, "--snapshot", help="The snapshot to read (default: the latest)."),
+    workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
+) -> None:
+    """What is behind a figure of the forecast: split by origin, the grants and citizens that add most, a grant's months."""
+    from prognose.explain import POSTINGS_BY
+    from prognose.report import explain_report
+
+    chosen = [(k, v) for k, v in (("account", account), ("paragraph", paragraph), ("citizen", citizen), ("grant", grant),
+                                  ("provider", provider)) if v is not None]
+    if len(chosen) != 1:
+        raise UsageError("explain needs exactly one of --account, --paragraph, --citizen, --grant, --provider")
+    key, value = chosen[0]
+    if postings and key not in POSTINGS_BY:
+        raise UsageError(f"--postings lists what an account or a citizen has booked, not a {key}'s")
+    at = None
+    if month is not None:
+        try:
+            at = dt.date.fromisoformat(month + "-01")
+        except ValueError:
+            raise UsageError(f"--month {month!r}: expected a month such as 2026-10") from None
+    settings = settings_of(workspace, lang=lang.value if lang else None)
+    fmt_ = output_format(out, fmt)
+    exp, name = app.explain(settings, key, value, snapshot, at, top, postings)
+    emit(explain_report.render(exp, name, settings.lang, fmt_.value), out, settings)
+
+
+@cli.command()
+@guarded
 def history(workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT,
             lang: Optional[Lang] = LANG) -> None:
     """List the saved snapshots with budget, forecast and deviation: how the forecast moved through the year."""
@@ -206,7 +243,7 @@ def report(
     out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write prognose-YYYY-MM.xlsx (the as-of month) in this folder."),
     keep: int = typer.Option(0, "--keep", help="With --out-dir: keep only the N newest monthly reports (0: keep all)."),
     snapshot: Optional[str] = typer.Option(None, "--snapshot", help="Report this snapshot (as-of date or folder); default the latest."),
-    with_citizens: bool = typer.Option(False, "--with-citizens", help="Add a sheet of the largest changes per citizen (pseudonyms)."),
+    with_citizens: bool = typer.Option(False, "--with-citizens", help="Add sheets of the largest changes per citizen and the largest grants per paragraph (pseudonyms)."),
     top: int = typer.Option(25, "--top", help="With --with-citizens: how many citizens."),
     max_age: Optional[int] = typer.Option(None, "--max-age", help="Fail if the newest posting is older than this many days."),
     today: Optional[str] = typer.Option(None, "--today", help="The date --max-age counts from (default: today)."),

@@ -39,6 +39,9 @@ def large_extract(tmp_path):
         "citizen_id,expected_start,paragraph,unit,rate,quantity,probability\n"
         f"{FORMS[3]},2025-09-01,SEL 108,year,100000,1,0.5\n{OTHER},2025-10-01,SEL 108,year,100000,1,0.5\n",
         encoding="utf-8")
+    (tmp_path / "buffers" / "adjustments.csv").write_text(
+        f"account,year,amount,note,who\n5.38.50,2025,1000,Aftale om {FORMS[0].strip()} og {OTHER},controller {OTHER}\n",
+        encoding="utf-8")
     (tmp_path / "prognose.toml").write_text("", encoding="utf-8")
     return data
 
@@ -54,6 +57,8 @@ def test_no_cpr_number_anywhere(runner, tmp_path):
     outputs = [invoke(runner, "run", "--as-of", "2025-06-30", *ws, "--format", fmt) for fmt in ("table", "json", "csv")]
     outputs += [invoke(runner, "--verbose", "validate", *ws), invoke(runner, "buffers", "--as-of", "2025-06-30", *ws),
                 invoke(runner, "report", "-o", str(tmp_path / "r.xlsx"), "--with-citizens", *ws)]
+    outputs += [invoke(runner, "explain", *args, *ws, "--format", fmt) for fmt in ("table", "json", "csv")
+                for args in (["--account", "5.38.50", "--postings"], ["--grant", "G1"], ["--paragraph", "SEL 108"])]
     for result in outputs:
         assert result.exit_code == 0, result.stderr
         assert not leaks(result.stdout + result.stderr)

@@ -269,7 +269,15 @@ def test_no_cpr_or_citizen_id_anywhere_in_the_file(book, ws, tmp_path):
     assert invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(out), "--with-citizens").exit_code == 0
     text = xml_text(out)
     assert PSEUDONYM.search(text) and not CPR.search(text) and not [c for c in cprs if c in text]
-    assert "Borgere" in openpyxl.load_workbook(out).sheetnames
+    wb = openpyxl.load_workbook(out)
+    assert "Borgere" in wb.sheetnames
+    # each paragraph's largest grants with this year's cost and what is still to come
+    largest = [r for r in wb["Største bevillinger"].iter_rows(min_row=3, values_only=True) if r[0]]
+    sel108 = [r for r in largest if r[0] == "SEL 108"]
+    assert 0 < len(sel108) <= 5 and all(PSEUDONYM.fullmatch(r[2]) for r in largest)
+    assert [r[3] for r in sel108] and sel108[0][5] == f"=D{3 + largest.index(sel108[0])}+E{3 + largest.index(sel108[0])}"
+    doc = json.loads(invoke(CliRunner(), "explain", "--workspace", str(ws), "--grant", sel108[0][1], "-f", "json").stdout)
+    assert abs(sel108[0][3] - doc["by_origin"]["booked"]) <= 1
 
 
 def test_same_snapshot_same_bytes_and_english_on_request(ws, tmp_path):

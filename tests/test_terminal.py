@@ -45,6 +45,8 @@ def test_diff_and_history_fit_80_columns_and_a_citizens_amount_stays_on_its_line
         if line.startswith("P"):
             assert NUMBER.search(line.split()[1]), line        # pseudonym, then the amount on the same line
     assert_fits(invoke(runner, "history", "--workspace", str(ws)).stdout)
+    assert_fits(invoke(runner, "explain", "--workspace", str(ws), "--account", "5.38.50", "--postings").stdout)
+    assert_fits(invoke(runner, "explain", "--workspace", str(ws), "--grant", "G001083").stdout)
     by = invoke(runner, "diff", "--workspace", str(ws), "--by", "paragraph")
     assert_fits(by.stdout)
     assert "Ændring i alt" in by.stdout and "," not in by.stdout.splitlines()[2]     # a table, not CSV

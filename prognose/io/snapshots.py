@@ -30,6 +30,9 @@ from prognose.months import is_month_end
 
 INPUTS = ("grants", "plan_steps", "postings", "budget")
 LISTED = ("youth", "stu", "adjustments")   # the buffers directory's tables, kept as inputs/list_<name>.parquet
+# What a snapshot folder holds; a snapshot of another format is made again, not kept (2: each
+# grant's costs and billing lag, and the controller's adjustments, for `prognose explain`)
+FORMAT = 2
 LOCK = ".lock"
 LOCK_WAIT = 30.0     # seconds a second run waits for the first to finish its snapshot
 
@@ -66,13 +69,14 @@ def fingerprint(settings) -> dict:
     if settings.buffers.is_dir():
         files += fingerprints(settings.buffers, LISTS)
         config = read_config(settings.buffers)[0]
-    return {"engine_version": __version__, "settings": settings.as_rows(), "inputs": files, "buffers_config": config}
+    return {"engine_version": __version__, "format": FORMAT, "settings": settings.as_rows(), "inputs": files,
+            "buffers_config": config}
 
 
 def same_run(meta: dict, other: dict) -> bool:
     """Whether two snapshots' metas (or a meta and a fingerprint) record the same engine, the same
     settings of the forecast and the same input files: the same as-of date then gives the same run."""
-    return (meta.get("engine_version") == other.get("engine_version")
+    return (meta.get("engine_version") == other.get("engine_version") and meta.get("format") == other.get("format")
             and _forecast_settings(meta.get("settings", [])) == _forecast_settings(other.get("settings", []))
             and _file_set(meta.get("inputs", [])) == _file_set(other.get("inputs", []))
             and _plain(meta.get("buffers_config")) == _plain(other.get("buffers_config")))
@@ -121,7 +125,7 @@ def save(run, directory: Path, replace: bool = False) -> tuple[Path, str]:
 def _meta(run) -> dict:
     fc = run.forecast
     files = [f.__dict__ for f in run.extract.files] + ([f.__dict__ for f in run.buffers.files] if run.buffers else [])
-    return {"as_of": fc.as_of.isoformat(), "year": fc.year, "engine_version": __version__,
+    return {"as_of": fc.as_of.isoformat(), "year": fc.year, "engine_version": __version__, "format": FORMAT,
             "settings": [list(r) for r in run.settings.as_rows() if not r[0].startswith("paths.")],
             "buffers_config": run.buffers.config if run.buffers is not None else None,
             "inputs": files, "warnings": [w.as_dict() for w in getattr(run, "warnings", [])],

@@ -73,7 +73,8 @@ class Report:
     refusion: dict | None = None  # refusion_report.document of the snapshot, where the engine forecast a refund
     activity: object | None = None  # activity.Activity per paragraph, from the snapshot's grants and buffer lines
     interval: dict | None = None  # p10, p90 of the year's total (øre), where the run drew them
-    adjustments: list[dict] = field(default_factory=list)   # the controller's adjustments the snapshot read, with their notes
+    adjustments: list[dict] = field(default_factory=list)
+    largest: pl.DataFrame | None = None   # with citizens: each paragraph's largest grants (explain.largest_grants)   # the controller's adjustments the snapshot read, with their notes
     highlight: float = 3.0        # percent of a row's budget an overspend must pass to be marked (display.highlight_percent)
 
     @property

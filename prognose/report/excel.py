@@ -192,6 +192,22 @@ def _citizens(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.finish(rep, t, "1:1", "A2", {1: 21, 2: 14, 3: 90})
 
 
+def _largest(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
+    """Each paragraph's largest grants: this year's cost, booked and still to come (pseudonyms only)."""
+    s = Sheet(wb.create_sheet(t["largest"]), expected)
+    s.put(1, 1, t["largest_title"], bold=True)
+    s.header(2, [t["paragraph"], t["grant"], t["pseudonym"], t["booked"], t["ahead"], t["year_cost"]])
+    for i, r in enumerate(rep.largest.iter_rows(named=True)):
+        row = 3 + i
+        for col, value in enumerate((r["paragraph"], r["grant_id"], r["citizen_id"]), start=1):
+            s.put(row, col, value)
+        booked, ahead = whole_kroner(r["booked"]), whole_kroner(r["booked"] + r["ahead"]) - whole_kroner(r["booked"])
+        s.put(row, 4, booked, MONEY)
+        s.put(row, 5, ahead, MONEY)
+        s.put(row, 6, f"=D{row}+E{row}", MONEY, expect=booked + ahead)
+    s.finish(rep, t, "2:2", "A3", {1: 12, 2: 14, 3: 21, 4: 15, 5: 15, 6: 15})
+
+
 def render(rep: Report) -> tuple[Workbook, dict]:
     """The workbook and {(sheet, cell): expected value} for every formula in it."""
     t = T[rep.lang]
@@ -209,6 +225,8 @@ def render(rep: Report) -> tuple[Workbook, dict]:
     _assumptions(wb, rep, t, expected)
     if rep.citizens:
         _citizens(wb, rep, t, expected)
+    if rep.largest is not None and rep.largest.height:
+        _largest(wb, rep, t, expected)
     stamp = dt.datetime(rep.as_of.year, rep.as_of.month, rep.as_of.day)
     wb.properties.creator = "prognose"
     wb.properties.lastModifiedBy = "prognose"
