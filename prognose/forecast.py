@@ -29,8 +29,9 @@ from prognose.months import add_months, date_bounds, last_closed_month, month_en
 from prognose.labels import kroner, label, number
 from prognose.linking import link_by_citizen
 from prognose.blocks import MonthBlocks
-from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes, estimate_k, k_matrix, measure_outstanding,
-                          month_of_year, outstanding, timing_cv)
+from prognose.adjustments import adjustment_lines
+from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes, estimate_k, k_matrix, lag_of_grants,
+                          measure_outstanding, month_of_year, outstanding, timing_cv)
 from prognose.periodise import periodise, round_half_up
 from prognose.realisation import billing_ratios, scale_pieces
 from prognose.refusion import Refusion, forecast_refusion
@@ -253,26 +254,6 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
             band = interval(point, sources, sd, draws, seed)
     return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, grant_lag, buffers=results, notes=notes,
                     interval=band, refusion=refusion)
-
-
-def lag_of_grants(classed: pl.DataFrame, k_cohort: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """Each invoiced grant's billing lag at the as-of month's end and after the year's supplementary
-    period: months of cost outstanding (k) and the level it was learned at (k_source)."""
-    ks = k_cohort.filter(pl.col("moy").is_in([as_of.month, YEAR_END])).rename({"grant_id": "cohort"})
-    return (classed.select("grant_id", "billing_class", "cohort").join(ks, on="cohort", how="left")
-            .select("grant_id", "billing_class", "moy", "k", "k_source"))
-
-
-def adjustment_lines(adjustments: pl.DataFrame, year: int, para: pl.DataFrame) -> pl.DataFrame:
-    """The controller's adjustments for year Y as forecast lines of their own: in their month, or
-    December where only the year is given; on their paragraph, else the account's only one."""
-    month = pl.coalesce(pl.col("period"), pl.date(pl.col("year"), 12, 1))
-    return (adjustments.filter(month.dt.year() == year)
-            .join(para.rename({"paragraph": "sole"}), on="account", how="left")
-            .select("account", pl.coalesce("paragraph", "sole").alias("paragraph"), month.alias("month"),
-                    pl.col("amount").alias("ore"), pl.lit("adjustments").alias("origin"),
-                    pl.lit(None, pl.String).alias("provider_type"), pl.lit(None, pl.String).alias("grant_id"),
-                    pl.lit(None, pl.String).alias("citizen_id")))
 
 
 def refusion_events(refusion: Refusion) -> pl.DataFrame:

@@ -180,6 +180,14 @@ def assign_k(grants: pl.LazyFrame, k_table: pl.DataFrame, defaults: dict[str, fl
     return out.select("grant_id", "moy", pl.coalesce(*ks, default).alias("k"), source.alias("k_source"))
 
 
+def lag_of_grants(classed: pl.DataFrame, k_cohort: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Each invoiced grant's billing lag at the as-of month's end and after the year's supplementary
+    period: months of cost outstanding (k) and the level it was learned at (k_source)."""
+    ks = k_cohort.filter(pl.col("moy").is_in([as_of.month, YEAR_END])).rename({"grant_id": "cohort"})
+    return (classed.select("grant_id", "billing_class", "cohort").join(ks, on="cohort", how="left")
+            .select("grant_id", "billing_class", "moy", "k", "k_source"))
+
+
 def month_of_year(month_number: np.ndarray) -> np.ndarray:
     """The k column (0-based) for a month-end: its month of the year, December's close as YEAR_END."""
     moy = month_number % 12 + 1
