@@ -13,6 +13,7 @@ import typer
 
 from prognose import app
 from prognose.errors import InputError, UsageError
+from prognose.io.config import CSV_DIALECTS
 from prognose.privacy import scrub_text
 
 
@@ -33,9 +34,7 @@ class Lang(str, Enum):
     en = "en"
 
 
-class CsvDialect(str, Enum):
-    danish = "danish"
-    international = "international"
+CsvDialect = Enum("CsvDialect", {d: d for d in CSV_DIALECTS}, type=str)
 
 
 STATE = {"debug": False, "quiet": False, "verbose": False, "strict": False, "csv": None}

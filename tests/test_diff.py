@@ -206,7 +206,7 @@ def test_across_a_year_boundary_the_parts_still_add_up(tmp_path):
     assert sum(causes(br).values()) == br.change
     assert "another budget year" in causes(br) and "changed grants" in causes(br)
     # every detail reads in Danish, also those that name the two budget years
-    from prognose.report.diff_report import detail_label
+    from prognose.labels import detail_label
 
     details = set(br.rows.get_column("detail").unique().to_list())
     yearly = {d for d in details if "2026" in d}

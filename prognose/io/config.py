@@ -19,6 +19,7 @@ from prognose.refusion import SETTLEMENTS, Rule
 from prognose.schema import PROVIDER_TYPES
 
 CONFIG_NAME = "prognose.toml"
+CSV_DIALECTS = ("danish", "international")   # display.csv and --csv-dialect (report/csv_out.py writes them)
 
 # Months of cost a provider type typically has not yet invoiced at a month's end, used only
 # where no postings are linked to grants to learn it from (see lag.py).
@@ -170,7 +171,7 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
         s.origins["activity"] = origin
     if s.lang not in ("da", "en"):
         problems.append(Problem(CONFIG_NAME, None, "display.lang", s.lang, "da or en"))
-    if s.csv not in (None, "danish", "international"):
+    if s.csv is not None and s.csv not in CSV_DIALECTS:
         problems.append(Problem(CONFIG_NAME, None, "display.csv", s.csv, "danish (semicolon, decimal comma) or international"))
     if s.deviation_sign not in ("forecast-budget", "budget-forecast"):
         problems.append(Problem(CONFIG_NAME, None, "display.deviation", s.deviation_sign,

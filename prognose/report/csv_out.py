@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from prognose.labels import component, label
+from prognose.labels import cause_label, component, detail_label, label
 
-DIALECTS = ("danish", "international")
 BOM = "\ufeff"
 
 # column → (Danish, English) header in the danish dialect
@@ -59,7 +58,8 @@ class Dialect:
 
 
 def _words(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """Values a person reads as words: yes/no, the parts of the forecast and the provider types by name."""
+    """Values a person reads as words: yes/no, the parts of the forecast, the causes of a change
+    and the provider types by name."""
     out = []
     for col, dtype in frame.schema.items():
         c = pl.col(col)
@@ -68,6 +68,9 @@ def _words(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
             out.append(pl.when(c).then(pl.lit(yes)).when(~c).then(pl.lit(no)).otherwise(None).alias(col))
         elif col == "buffer":
             out.append(c.map_elements(lambda v: component(lang, v), return_dtype=pl.String).alias(col))
+        elif col in ("cause", "detail"):
+            name = cause_label if col == "cause" else detail_label
+            out.append(c.map_elements(lambda v, name=name: name(v, lang), return_dtype=pl.String).alias(col))
         elif col == "provider_type":
             out.append(c.map_elements(lambda v: label(lang, f"provider.{v}"), return_dtype=pl.String).alias(col))
         else:

@@ -12,62 +12,10 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 
 from prognose.diff import Bridge
-from prognose.labels import component, date_text, kroner, label, number
+from prognose.labels import cause_label, date_text, detail_label, kroner, label, number
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
 from prognose.paragraphs import natural_order
-
-CAUSE_DA = {
-    "new grants": "Nye bevillinger", "ended grants": "Ophørte bevillinger", "end date moved": "Ændret slutdato",
-    "changed grants": "Ændret takst, omfang eller plan", "closed months": "Lukkede måneder",
-    "other changes": "Øvrige ændringer", "another budget year": "Andet budgetår",
-}
-# causes that are a part of the forecast carry that part's one name (labels.component)
-COMPONENT_CAUSES = {"unexplained part": "unexplained", "refusion": "refusion", "adjustments": "adjustments",
-                    **{f"buffer {b}": b for b in ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")}}
-DETAIL_DA = {
-    "death": "dødsfald", "moved": "fraflytning", "transition": "overgang", "other": "andet",
-    "known grants: booked vs expected": "kendte bevillinger: bogført mod forventet",
-    "postings on grants outside the grants file": "posteringer på bevillinger uden for bevillingsudtrækket",
-    "rate, quantity, plan or price level": "takst, omfang, plan eller prisniveau",
-    "consumed: became grants": "forbrugt: blev til bevillinger",
-    "list or assumptions edited, and re-estimated": "liste eller forudsætninger ændret, og genberegnet",
-    "re-estimated as time passes": "genberegnet, efterhånden som tiden går",
-    "months that closed: booked vs expected": "lukkede måneder: bogført mod forventet",
-    "known grants: invoices still to come re-estimated (billing timing)": "kendte bevillinger: udestående fakturaer genberegnet (periodeforskydning)",
-    "re-estimated ahead": "genberegnet fremadrettet",
-    "a citizen crossed a threshold": "en borger krydsede en tærskel",
-    "entered, edited or removed": "indtastet, rettet eller fjernet", "refund re-estimated": "refusionen genberegnet",
-    "grant no longer in the case system": "bevilling ikke længere i fagsystemet",
-}
-
-
-def cause_label(c: str, lang: str) -> str:
-    if c in COMPONENT_CAUSES:
-        return component(lang, COMPONENT_CAUSES[c])
-    return CAUSE_DA.get(c, c) if lang == "da" else c
-
-
-# details that name the budget years compared (diff.py writes them with the years filled in)
-DETAIL_DA_YEARS = (
-    (re.compile(r"^known grants in (\d{4}) against (\d{4})$"), "kendte bevillinger i {} mod {}"),
-    (re.compile(r"^the part no grant explains, (\d{4}) against (\d{4})$"), "udgifter uden bevilling, {} mod {}"),
-    (re.compile(r"^re-estimated for (\d{4})$"), "genberegnet for {}"),
-    (re.compile(r"^refund for (\d{4}) against (\d{4})$"), "refusion for {} mod {}"),
-)
-
-
-def detail_label(d: str, lang: str) -> str:
-    if lang != "da" or d is None:
-        return d
-    if d in DETAIL_DA:
-        return DETAIL_DA[d]
-    for pattern, text in DETAIL_DA_YEARS:
-        m = pattern.match(d)
-        if m:
-            return text.format(*m.groups())
-    return d
-
 
 def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[dict]:
     """The citizens (pseudonyms) behind the largest changes, with a one-line reason each."""

@@ -16,8 +16,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.pagebreak import Break
 
-from prognose.labels import column_kroner, date_text, label, param_name, source_name, value_text, whole_kroner
-from prognose.report.diff_report import cause_label, detail_label
+from prognose.labels import (cause_label, column_kroner, date_text, detail_label, label, param_name, source_name, value_text,
+                             whole_kroner)
 from prognose.report.director import Report
 from prognose.report.excel_activity import activity_sheet
 from prognose.report.excel_overview import overview
