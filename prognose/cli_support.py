@@ -106,12 +106,20 @@ def output_format(out: Optional[Path], fmt: Optional[Fmt]) -> Fmt:
 
 
 def emit(output, out: Optional[Path], settings=None) -> None:
-    """Write a command's output: text as it is, a CSV table in the dialect the settings name."""
+    """Write a command's output: text as it is, a CSV table in the dialect the settings name, a
+    table document in colour at the terminal's width only when it goes to a terminal (a file
+    or a pipe gets plain text at a fixed width, whatever stdout is)."""
     from prognose.io.files import write_atomic
     from prognose.report.csv_out import CsvTable, Dialect, render
+    from prognose.report.terminal import Doc
 
-    text = render(output, Dialect.of(settings.csv_dialect, settings.lang)) if isinstance(output, CsvTable) else output
-    if out is None or str(out) == "-":
+    to_stdout = out is None or str(out) == "-"
+    if isinstance(output, CsvTable):
+        output = render(output, Dialect.of(settings.csv_dialect, settings.lang))
+    elif isinstance(output, Doc):
+        output = output.render(for_terminal=to_stdout and sys.stdout.isatty())
+    text = output
+    if to_stdout:
         sys.stdout.write(text)
     else:
         write_atomic(out, text)

@@ -8,7 +8,7 @@ import json
 
 import polars as pl
 
-from conftest import ROOT, invoke, write
+from conftest import invoke, write
 from test_snapshots import workspace
 
 D = dt.date

@@ -272,6 +272,8 @@ def test_no_cpr_or_citizen_id_anywhere_in_the_file(book, ws, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert "Borgere" in wb.sheetnames
     # each paragraph's largest grants with this year's cost and what is still to come
+    assert [c.value for c in wb["Største bevillinger"][2]] == ["Paragraf", "Bevilling", "Borger (pseudonym)", "Bogført",
+                                                             "Resten af året", "Årets udgift"]
     largest = [r for r in wb["Største bevillinger"].iter_rows(min_row=3, values_only=True) if r[0]]
     sel108 = [r for r in largest if r[0] == "SEL 108"]
     assert 0 < len(sel108) <= 5 and all(PSEUDONYM.fullmatch(r[2]) for r in largest)

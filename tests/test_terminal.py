@@ -1,6 +1,7 @@
 """Tables on an 80-column terminal: every number whole, no line wider than the terminal."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +85,44 @@ def test_at_120_columns_the_names_come_in_and_every_figure_is_the_same_as_at_80(
     assert ("Længerevarende botilbud" if by == "paragraph" else "Botilbud til længerevarende ophold") in wide
     assert "Længerevarende" not in narrow and "længerevarende" not in narrow
     assert [f for f in wide_figures if f] == [f for f in narrow_figures if f]
+
+
+def on_a_terminal(args: list[str]) -> bytes:
+    """Run prognose with stdout and stderr on a pseudo-terminal, and what it showed there."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    exe = str(Path(sys.executable).with_name("prognose"))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([exe, *args], stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    shown = b""
+    while True:                       # read while it writes: a full terminal buffer would block it
+        ready, _, _ = select.select([leader], [], [], 1.0)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                break
+            shown += chunk
+        elif proc.poll() is not None:
+            break
+    os.close(leader)
+    assert proc.wait(timeout=120) == 0, shown[-500:]
+    return shown
+
+
+def test_a_table_written_to_a_file_from_a_terminal_has_no_colour_codes(tmp_path):
+    """Colour is decided where the output goes: `-o FILE` from a terminal writes plain text."""
+    out = tmp_path / "run.txt"
+    on_a_terminal(["-q", "run", "--no-save", "--workspace", str(ROOT), "-o", str(out)])
+    assert b"\x1b[" in on_a_terminal(["-q", "run", "--no-save", "--workspace", str(ROOT)])   # on the terminal: colour
+    text = out.read_text(encoding="utf-8")
+    assert "\x1b[" not in text and "386.643.166" in text

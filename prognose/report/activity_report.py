@@ -5,9 +5,7 @@ and as a table, CSV or JSON. Counts are of citizens (no identifiers); expected f
 from __future__ import annotations
 
 import calendar
-import io
 import json
-import sys
 
 import polars as pl
 
@@ -164,13 +162,12 @@ def csv(act: Activity) -> CsvTable:
             .drop("per_year").rename({"key": act.by}))
 
 
-def render(act: Activity, lang: str, fmt: str, monthly: bool = False) -> str | CsvTable:
+def render(act: Activity, lang: str, fmt: str, monthly: bool = False) -> str | CsvTable | terminal.Doc:
     if fmt == "json":
         return json.dumps(document(act), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return csv(act)
-    buf = io.StringIO()
-    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con = terminal.Doc()
     con.print(f"[bold]{'Aktivitet' if lang == 'da' else 'Activity'} {act.year}[/] "
               f"({'pr. ' if lang == 'da' else 'as of '}{date_text(act.as_of, lang)}; * = {EXPECTED_MARK[lang]})")
     con.print(table(act, lang, monthly))
@@ -186,4 +183,4 @@ def render(act: Activity, lang: str, fmt: str, monthly: bool = False) -> str | C
                       f"{more} end nu" if lang == "da" else
                       f"{key}: spread over the bands as in {r['base_year']}, this year's citizens would cost DKK "
                       f"{kroner(abs(diff), lang)} {more} than now")
-    return buf.getvalue()
+    return con

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import polars as pl
 
@@ -44,7 +42,7 @@ def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[st
 
 
 def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str], lang: str, fmt: str,
-           cov: pl.DataFrame | None = None) -> str | CsvTable:
+           cov: pl.DataFrame | None = None) -> str | CsvTable | terminal.Doc:
     if fmt == "json":
         return json.dumps(document(t, summary, final, ablate, cov), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
@@ -57,8 +55,7 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
     bands = {} if cov is None else {r["as_of"]: r for r in cov.iter_rows(named=True)}
     wide = t.pivot(on="method", index="as_of", values="error_pct").sort("as_of")
     fc = t.filter(pl.col("method") == "prognose").sort("as_of")
-    buf = io.StringIO()
-    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con = terminal.Doc()
     da = lang == "da"
     title = (f"Backtest: årsresultat {kroner(final, lang)} kr." if da else f"Backtest: final accounts DKK {kroner(final, lang)}")
     if ablate:
@@ -93,4 +90,4 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
         verdict = COVERAGE["within" if 70 <= share <= 90 else "above" if share > 90 else "below"][0 if da else 1]
         con.print((f"Årsresultatet lå inden for P10–P90 i {inside} af {len(bands)} måneder ({number(share, lang, 0)} %; mål 70–90 %: {verdict})."
                    if da else f"The final accounts fell inside P10–P90 in {inside} of {len(bands)} months ({share:.0f}%; target 70–90%: {verdict})."))
-    return buf.getvalue()
+    return con

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import polars as pl
 
@@ -61,14 +59,13 @@ def buffers_csv(fc) -> CsvTable:
     return CsvTable(frame.with_columns((pl.col("amount") / 100).round(2)))
 
 
-def render(fc, lang: str, fmt: str) -> str | CsvTable:
+def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
     doc = buffers_document(fc)
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return buffers_csv(fc)
-    buf = io.StringIO()
-    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con = terminal.Doc()
     for r, d in zip(fc.buffers, doc["buffers"]):
         con.print(f"[bold]{label(lang, r.name)}[/]  ({r.name}): {kroner(r.total, lang)} kr.")
         con.print(r.explanation.get(lang, ""))
@@ -94,4 +91,4 @@ def render(fc, lang: str, fmt: str) -> str | CsvTable:
         for f in r.flags:
             con.print(f"[yellow]! {f[lang]}[/]")
         con.print("")
-    return buf.getvalue()
+    return con

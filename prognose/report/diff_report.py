@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import re
-import sys
 
 import polars as pl
 
@@ -66,15 +63,14 @@ def by(br: Bridge, key: str) -> pl.DataFrame:
             .filter(pl.col("amount") != 0).sort([*natural_order(key), "cause"], nulls_last=True))
 
 
-def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str | CsvTable:
+def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str | CsvTable | terminal.Doc:
     """The causes per account or paragraph: CSV, or a table whose rows add up to the change."""
     table = by(br, key)
     if fmt == "csv":
         from prognose.report.machine import table_csv
 
         return table_csv(table)
-    buf = io.StringIO()
-    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con = terminal.Doc()
     t = terminal.new_table(title=(f"Ændring fra {br.from_as_of} til {br.to_as_of}" if lang == "da"
                                   else f"Change from {br.from_as_of} to {br.to_as_of}"), show_footer=True)
     t.add_column(label(lang, key), footer="Ændring i alt" if lang == "da" else "Total change")
@@ -83,17 +79,16 @@ def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str | CsvTable:
     for k, cause, amount in table.iter_rows():
         t.add_row(label(lang, "unallocated") if k == UNALLOCATED else k, cause_label(cause, lang), kroner(amount, lang))
     con.print(t)
-    return buf.getvalue()
+    return con
 
 
-def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable:
+def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable | terminal.Doc:
     if fmt == "json":
         return json.dumps(document(br, top, by(br, "account"), by(br, "paragraph")), ensure_ascii=False, indent=2) + "\n"
     causes = br.causes()
     if fmt == "csv":
         return CsvTable(causes.with_columns((pl.col("amount") / 100).round(2)))
-    buf = io.StringIO()
-    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con = terminal.Doc()
     title = (f"Forventet regnskab {br.year_to}: fra {br.from_as_of} til {br.to_as_of}" if lang == "da"
              else f"Forecast {br.year_to}: from {br.from_as_of} to {br.to_as_of}")
     t = terminal.new_table(title=title, show_footer=True)
@@ -117,7 +112,7 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable:
         for x in top:
             t.add_row(x["citizen"], number(round(x["amount"] / 100), lang, signed=True), x["what"])
         con.print(t)
-    return buf.getvalue()
+    return con
 
 
 def history_rows(snaps: list, sign: str = "forecast-budget") -> list[dict]:
@@ -136,7 +131,7 @@ def history_rows(snaps: list, sign: str = "forecast-budget") -> list[dict]:
     return rows
 
 
-def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> str | CsvTable:
+def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> str | CsvTable | terminal.Doc:
     rows = history_rows(snaps, sign)
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
@@ -144,8 +139,7 @@ def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> 
         schema = {"as_of": pl.String, "year": pl.Int64, "budget": pl.Float64, "forecast": pl.Float64,
                   "deviation": pl.Float64, "change": pl.Float64}
         return CsvTable(pl.DataFrame(rows, schema=schema, orient="row"))
-    buf = io.StringIO()
-    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con = terminal.Doc()
     t = terminal.new_table(title="Prognoser over tid" if lang == "da" else "Forecasts over time")
     for h, j in (("Pr." if lang == "da" else "As of", "left"), ("År" if lang == "da" else "Year", "left"),
                  (label(lang, "budget"), "right"), (label(lang, "forecast"), "right"),
@@ -158,4 +152,4 @@ def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> 
     con.print(label(lang, f"sign_{sign}"))
     con.print("Ændring = forventet regnskab − det forrige snapshots (samme budgetår)" if lang == "da"
               else "Change = forecast − the previous snapshot's (same budget year)")
-    return buf.getvalue()
+    return con

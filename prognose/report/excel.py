@@ -13,7 +13,7 @@ import datetime as dt
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 
 from prognose.labels import (cause_label, column_kroner, date_text, detail_label, label, param_name, source_name, value_text,
@@ -196,7 +196,7 @@ def _largest(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     """Each paragraph's largest grants: this year's cost, booked and still to come (pseudonyms only)."""
     s = Sheet(wb.create_sheet(t["largest"]), expected)
     s.put(1, 1, t["largest_title"], bold=True)
-    s.header(2, [t["paragraph"], t["grant"], t["pseudonym"], t["booked"], t["ahead"], t["year_cost"]])
+    s.header(2, [t["paragraph"], t["grant"], t["pseudonym"], t["booked"], t["rest_of_year"], t["year_cost"]])
     for i, r in enumerate(rep.largest.iter_rows(named=True)):
         row = 3 + i
         for col, value in enumerate((r["paragraph"], r["grant_id"], r["citizen_id"]), start=1):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import polars as pl
 
@@ -104,13 +102,12 @@ def title(exp: Explanation, lang: str) -> str:
     return w("title", lang).format(year=exp.year, d=date_text(exp.as_of, lang), what=what)
 
 
-def render(exp: Explanation, snapshot: str, lang: str, fmt: str) -> str | CsvTable:
+def render(exp: Explanation, snapshot: str, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
     if fmt == "json":
         return json.dumps(document(exp, snapshot), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return table_of(exp)
-    buf = io.StringIO()
-    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con = terminal.Doc()
     con.print(f"[bold]{title(exp, lang)}[/]")
     t = terminal.new_table(show_footer=True)
     t.add_column(w("origin", lang), footer=label(lang, "forecast"), no_wrap=False)
@@ -128,7 +125,7 @@ def render(exp: Explanation, snapshot: str, lang: str, fmt: str) -> str | CsvTab
         con.print(_postings(exp.postings, lang))
     for note in exp.notes:
         con.print(note)
-    return buf.getvalue()
+    return con
 
 
 def _contributors(frame: pl.DataFrame, lang: str):

@@ -3,9 +3,7 @@ near them (pseudonyms only) — as data (document), and as a table, CSV or JSON.
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import polars as pl
 
@@ -99,7 +97,7 @@ def csv(rf: Refusion) -> CsvTable:
     return CsvTable(out)
 
 
-def render(rf: Refusion | None, as_of, lang: str, fmt: str) -> str | CsvTable:
+def render(rf: Refusion | None, as_of, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
     if rf is None:
         text = ("Ingen refusion for særligt dyre enkeltsager: der er ikke bogført refusion (art 8.6) i historikken, og "
                 "[refusion] enabled er ikke 'on' i prognose.toml\n" if lang == "da" else
@@ -110,10 +108,9 @@ def render(rf: Refusion | None, as_of, lang: str, fmt: str) -> str | CsvTable:
         return json.dumps(document(rf, as_of), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return csv(rf)
-    buf = io.StringIO()
-    con = terminal.console(buf, for_terminal=sys.stdout.isatty())
+    con = terminal.Doc()
     con.print(f"[bold]{label(lang, 'refusion')} {rf.year}[/]")
     for line in sentences(rf, lang, as_of):
         con.print(line)
     con.print(table(rf, lang))
-    return buf.getvalue()
+    return con

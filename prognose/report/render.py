@@ -1,9 +1,6 @@
-"""Choosing a renderer: one place that turns report data into table, CSV or JSON text."""
+"""Choosing a renderer: one place that turns report data into a table document, CSV or JSON."""
 
 from __future__ import annotations
-
-import io
-import sys
 
 import polars as pl
 
@@ -14,16 +11,11 @@ from prognose.report.csv_out import CsvTable
 from prognose.views import by as by_view, components, months, months_by
 
 
-def _capture(*renderables) -> str:
-    buf = io.StringIO()
-    con = _console(buf)
+def _capture(*renderables) -> terminal.Doc:
+    doc = terminal.Doc()
     for r in renderables:
-        con.print(r)
-    return buf.getvalue()
-
-
-def _console(buf):
-    return terminal.console(buf, for_terminal=sys.stdout.isatty())
+        doc.print(r)
+    return doc
 
 
 # The benefit or function beside a paragraph or an account; in the terminal only where there is
@@ -40,7 +32,7 @@ def named(table: pl.DataFrame, key: str, lang: str) -> pl.DataFrame:
     return table.with_columns(name).select(key, "name", pl.exclude(key, "name"))
 
 
-def forecast(result, fmt: str, key: str | None = "account", monthly: bool = False) -> str | CsvTable:
+def forecast(result, fmt: str, key: str | None = "account", monthly: bool = False) -> str | CsvTable | terminal.Doc:
     """key: the rows' grouping (account, paragraph, provider_type); with monthly, None gives the
     months of the whole, a key the months of each of its values — the same rows in every format."""
     fc = result.forecast
@@ -70,9 +62,11 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
     notes = [label(lang, "budget_not_by_provider" if key == "provider_type" else f"sign_{sign}")]
     if band is not None:
         notes.append(label(lang, "band_note").format(draws=number(band.draws, lang), seed=band.seed))
-    wide = _console(io.StringIO()).width >= NAMES_FROM_WIDTH
+    figures = terminal.ByWidth(terminal.figures_table(table, key, lang, sign, title, band=band),
+                               terminal.figures_table(named(table, key, lang), key, lang, sign, title, band=band),
+                               NAMES_FROM_WIDTH) if key in NAMED else terminal.figures_table(table, key, lang, sign, title, band=band)
     return _capture(
-        terminal.figures_table(named(table, key, lang) if wide else table, key, lang, sign, title, band=band),
+        figures,
         *notes,
         "",
         terminal.components_table(components(fc), lang),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 
 import polars as pl
@@ -22,6 +23,36 @@ def console(stream, for_terminal: bool) -> Console:
     width = None if for_terminal else (int(columns) if columns.isdigit() else 140)
     return Console(file=stream, force_terminal=colour, no_color=not colour, color_system="standard" if colour else None,
                    width=width, highlight=False, soft_wrap=False)
+
+
+class Doc:
+    """What a command prints as a table, kept as rich renderables until it is written: only then is
+    it known whether it goes to a terminal (colour, the terminal's width) or to a file or a pipe
+    (plain text at a fixed width), and that is cli_support.emit's to decide, not a renderer's."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple] = []
+
+    def print(self, *objects) -> None:
+        self.parts.append(objects)
+
+    def render(self, for_terminal: bool) -> str:
+        buf = io.StringIO()
+        con = console(buf, for_terminal)
+        for objects in self.parts:
+            con.print(*objects)
+        return buf.getvalue()
+
+
+class ByWidth:
+    """One of two renderables, by the width the document is rendered at: a table with a column
+    of names where there is room for it, the same table without where there is not."""
+
+    def __init__(self, narrow, wide, from_width: int) -> None:
+        self.narrow, self.wide, self.from_width = narrow, wide, from_width
+
+    def __rich_console__(self, console, options):
+        yield self.wide if options.max_width >= self.from_width else self.narrow
 
 
 def group_name(lang: str, key: str, value) -> str:
