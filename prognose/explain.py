@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from prognose.paragraphs import normalise_paragraph
+from prognose.paragraphs import natural_order, normalise_paragraph
 from prognose.periodise import periodise
 from prognose.views import BUFFERS
 
@@ -90,7 +90,7 @@ def largest_grants(lines: pl.DataFrame, per_paragraph: int) -> pl.DataFrame:
     the director's report with citizens: paragraph, grant_id, citizen_id, booked, ahead, amount."""
     return (contributors(lines.filter(pl.col("grant_id").is_not_null()), lines.height)
             .filter(pl.col("paragraph").is_not_null())
-            .sort("paragraph", pl.col("amount"), "grant_id", descending=[False, True, False])
+            .sort(*natural_order("paragraph"), pl.col("amount"), "grant_id", descending=[False, False, False, True, False])
             .group_by("paragraph", maintain_order=True).head(per_paragraph)
             .select("paragraph", "grant_id", "citizen_id", "booked", "ahead", "amount"))
 

@@ -276,6 +276,7 @@ def test_no_cpr_or_citizen_id_anywhere_in_the_file(book, ws, tmp_path):
                                                              "Resten af året", "Årets udgift"]
     largest = [r for r in wb["Største bevillinger"].iter_rows(min_row=3, values_only=True) if r[0]]
     sel108 = [r for r in largest if r[0] == "SEL 108"]
+    assert largest[0][0] == "SEL 85" and largest[-1][0] == "STU"             # in the order of the law
     assert 0 < len(sel108) <= 5 and all(PSEUDONYM.fullmatch(r[2]) for r in largest)
     assert [r[3] for r in sel108] and sel108[0][5] == f"=D{3 + largest.index(sel108[0])}+E{3 + largest.index(sel108[0])}"
     doc = json.loads(invoke(CliRunner(), "explain", "--workspace", str(ws), "--grant", sel108[0][1], "-f", "json").stdout)

@@ -164,14 +164,16 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
 def _adjustments(s: Sheet, rep: Report, t: dict, row: int) -> int:
     """The controller's adjustments with their notes, so the director sees what is judgement, not
     data; returns the last row written."""
-    s.header(row, [t["adjustments"], t["when"], t["amount"], t["note"], t["who"]], wrap=False)
+    s.header(row, [t["adjustments"], t["note"], t["amount"]], wrap=False)
     for a in rep.adjustments:
         row += 1
-        s.put(row, 1, a["account"])
-        s.put(row, 2, a["period"].strftime("%Y-%m") if a["period"] is not None else str(a["year"]))
+        when = a["period"].strftime("%Y-%m") if a["period"] is not None else str(a["year"])
+        by = ", ".join(x for x in (a.get("who") or "", date_text(a["entered"], rep.lang) if a.get("entered") else "") if x)
+        s.put(row, 1, f"{a['account']} · {when}")
+        note = a["note"] + (f" ({by})" if by else "")
+        s.put(row, 2, note).alignment = Alignment(wrap_text=True, vertical="top")
+        s.ws.row_dimensions[row].height = 13.5 * _wrapped_lines(note, 40) + 2
         s.put(row, 3, whole_kroner(a["amount"]), MONEY)
-        s.put(row, 4, a["note"])
-        s.put(row, 5, " ".join(x for x in (a.get("who") or "", date_text(a["entered"], rep.lang) if a.get("entered") else "") if x))
     if not rep.adjustments:
         row += 1
         s.put(row, 1, t["no_adjustments"])
