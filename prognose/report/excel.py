@@ -169,11 +169,11 @@ def _adjustments(s: Sheet, rep: Report, t: dict, row: int) -> int:
         row += 1
         when = a["period"].strftime("%Y-%m") if a["period"] is not None else str(a["year"])
         by = ", ".join(x for x in (a.get("who") or "", date_text(a["entered"], rep.lang) if a.get("entered") else "") if x)
-        s.put(row, 1, f"{a['account']} · {when}")
+        s.put(row, 1, f"{a['account']} · {when}").alignment = Alignment(vertical="top")
         note = a["note"] + (f" ({by})" if by else "")
         s.put(row, 2, note).alignment = Alignment(wrap_text=True, vertical="top")
         s.ws.row_dimensions[row].height = 13.5 * _wrapped_lines(note, 40) + 2
-        s.put(row, 3, whole_kroner(a["amount"]), MONEY)
+        s.put(row, 3, whole_kroner(a["amount"]), MONEY).alignment = Alignment(vertical="top")
     if not rep.adjustments:
         row += 1
         s.put(row, 1, t["no_adjustments"])
