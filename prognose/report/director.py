@@ -216,7 +216,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
     months = pl.DataFrame([{"month": dt.date.fromisoformat(m["month"] + "-01"), "actual": ore(m["actual"]), "expected": ore(m["expected"])}
                            for m in res["months"]], schema={"month": pl.Date, "actual": pl.Int64, "expected": pl.Int64})
     budget_total = int(accounts.get_column("budget").sum())
-    profile = _budget_profile(snap.input("postings"), snap.meta["year"], budget_total)
+    postings = snap.input("postings")      # 6 million rows at Copenhagen's size: read once
+    profile = _budget_profile(postings, snap.meta["year"], budget_total)
     months = profile.join(months, on="month", how="left").with_columns(pl.col("actual", "expected").fill_null(0)).select(
         "month", "actual", "expected", "budget")
     hist = pl.DataFrame([{"as_of": dt.date.fromisoformat(s.meta["as_of"]), "budget": ore(s.result["total"]["budget"]),
@@ -231,7 +232,6 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
         bridge_rows = bridge.causes().select("cause", "detail", "amount")
         totals = {"forecast_from": bridge.forecast_from, "forecast_to": bridge.forecast_to, "change": bridge.change,
                   "budget_change": int(bridge.budget.get_column("change").sum()), "from": bridge.from_as_of}
-    postings = snap.input("postings")
     if postings is not None and postings.height:
         src = pl.coalesce(pl.col("source"), pl.lit("?")) if "source" in postings.columns else pl.lit("?")
         fresh = postings.group_by(src.alias("source")).agg(pl.col("posting_date").max().alias("latest"), pl.len().alias("rows")).sort("source")
