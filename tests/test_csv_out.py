@@ -84,3 +84,18 @@ def test_paragraph_names_in_csv_and_in_a_wide_terminal_but_never_at_the_cost_of_
     monkeypatch.setenv("COLUMNS", "80")
     narrow = invoke(runner, "run", "--no-save", "--by", "paragraph", *ws).stdout
     assert "Længerevarende" not in narrow and "135.467.447" in narrow and "…" not in narrow
+
+
+def test_every_column_a_command_writes_has_a_danish_header(runner, tmp_path):
+    from test_snapshots import workspace
+
+    ws = workspace(tmp_path)
+    assert invoke(runner, "run", "--workspace", str(ws), "-o", str(tmp_path / "r.txt")).exit_code == 0
+    commands = [*[(c, ws) for c in COMMANDS], (["run", "--no-save", "--by", "provider_type"], ws), (["history"], ws),
+                (["backtest"], ROOT), (["explain", "--account", "5.38.50"], ws), (["explain", "--account", "5.38.50", "--postings"], ws),
+                (["explain", "--grant", "G001083"], ws)]
+    for args, where in commands:
+        out = invoke(runner, "--csv-dialect", "international", *args, "--workspace", str(where), "-f", "csv")
+        assert out.exit_code == 0, (args, out.stderr)
+        head = out.stdout.splitlines()[0]
+        assert set(head.split(",")) <= set(HEADERS), (args, set(head.split(",")) - set(HEADERS))

@@ -35,7 +35,9 @@ HEADERS = {
     "cost_per_full_year_person": ("Udgift pr. helårsperson", "Cost per full-year person"),
     "method": ("Metode", "Method"), "final": ("Regnskab", "Final accounts"), "error": ("Fejl", "Error"),
     "error_pct": ("Fejl %", "Error %"), "inside": ("Inden for P10–P90", "Inside P10–P90"), "name": ("Navn", "Name"),
-    "grant_id": ("Bevilling", "Grant"),
+    "grant_id": ("Bevilling", "Grant"), "booked": ("Bogført", "Booked"), "ahead": ("Resten af året", "Rest of the year"),
+    "plan": ("Efter handleplanen", "By the action plan"), "posting_date": ("Bogføringsdato", "Posting date"),
+    "art": ("Art", "Kind"), "source": ("Kilde", "Source"), "text": ("Tekst", "Text"),
 }
 
 
