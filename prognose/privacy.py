@@ -85,8 +85,15 @@ def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFra
     pattern = CPR_PATTERN
     if column in df.columns and df.lazy().select(pl.col(column).str.contains(CPR_PATTERN).any()).collect().item():
         pattern = f"{CPR_PATTERN}|{LOST_ZERO}"
-    return _map_distinct(df, column, pattern,
-                         lambda cprs: pl.Series([pseudonym(key, v) for v in cprs.to_list()], dtype=pl.String))
+    return _map_distinct(df, column, pattern, lambda cprs: pseudonyms(key, cprs))
+
+
+def pseudonyms(key: bytes, values: pl.Series) -> pl.Series:
+    """pseudonym() of each value: the ways of writing a number made one (digits only, ten of them)
+    as a whole column, then one HMAC per distinct number."""
+    digits = values.str.replace_all(r"\D", "").str.zfill(10)
+    distinct = digits.unique()
+    return digits.replace_strict(distinct, pl.Series([_pseudonym(key, d) for d in distinct.to_list()], dtype=pl.String))
 
 
 def scrub_column(df: pl.DataFrame, column: str) -> pl.DataFrame:
