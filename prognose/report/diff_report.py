@@ -75,7 +75,7 @@ def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str | CsvTable | ter
                                   else f"Change from {br.from_as_of} to {br.to_as_of}"), show_footer=True)
     t.add_column(label(lang, key), footer="Ændring i alt" if lang == "da" else "Total change")
     t.add_column("Årsag" if lang == "da" else "Cause", no_wrap=False)
-    t.add_column("kr.", justify="right", footer=kroner(br.change, lang))
+    t.add_column(label(lang, "currency"), justify="right", footer=kroner(br.change, lang))
     for k, cause, amount in table.iter_rows():
         t.add_row(label(lang, "unallocated") if k == UNALLOCATED else k, cause_label(cause, lang), kroner(amount, lang))
     con.print(t)
@@ -94,7 +94,7 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable |
     t = terminal.new_table(title=title, show_footer=True)
     t.add_column("Årsag" if lang == "da" else "Cause", footer="Ændring i alt" if lang == "da" else "Total change")
     t.add_column("Detalje" if lang == "da" else "Detail", no_wrap=False)
-    t.add_column("kr.", justify="right", footer=kroner(br.change, lang))
+    t.add_column(label(lang, "currency"), justify="right", footer=kroner(br.change, lang))
     t.add_row("Forventet regnskab, før" if lang == "da" else "Forecast before", "", kroner(br.forecast_from, lang))
     for c, det, a in causes.iter_rows():
         t.add_row(cause_label(c, lang), detail_label(det, lang), kroner(a, lang))
@@ -107,7 +107,7 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable |
         con.print("")
         t = terminal.new_table(title="Største ændringer pr. borger" if lang == "da" else "Largest changes per citizen")
         t.add_column("Borger (pseudonym)" if lang == "da" else "Citizen (pseudonym)", no_wrap=True)
-        t.add_column("kr.", justify="right")
+        t.add_column(label(lang, "currency"), justify="right")
         t.add_column("Hvad" if lang == "da" else "What", no_wrap=False)
         for x in top:
             t.add_row(x["citizen"], number(round(x["amount"] / 100), lang, signed=True), x["what"])

@@ -113,7 +113,7 @@ def render(exp: Explanation, snapshot: str, lang: str, fmt: str) -> str | CsvTab
     t.add_column(w("origin", lang), footer=label(lang, "forecast"), no_wrap=False)
     shown = [(o, v) for o, v in exp.by_origin.items() if v]
     kr = column_kroner(v for _, v in shown)          # the rows add up to the total printed under them
-    t.add_column("kr.", justify="right", footer=number(sum(kr), lang))
+    t.add_column(label(lang, "currency"), justify="right", footer=number(sum(kr), lang))
     for (origin, _), value in zip(shown, kr):
         t.add_row(origin_name(origin, lang), number(value, lang))
     con.print(t)
@@ -172,7 +172,7 @@ def _postings(frame: pl.DataFrame, lang: str):
     t = terminal.new_table(title=w("postings", lang), show_footer=True)
     t.add_column("Bogført dato" if lang == "da" else "Posting date", footer=label(lang, "total"))
     t.add_column("Periode" if lang == "da" else "Period")
-    t.add_column("kr.", justify="right", footer=kroner(int(frame.get_column("amount").sum()), lang))
+    t.add_column(label(lang, "currency"), justify="right", footer=kroner(int(frame.get_column("amount").sum()), lang))
     t.add_column("Art" if lang == "da" else "Kind")
     t.add_column(w("grant_col", lang))
     t.add_column(w("citizen_col", lang))

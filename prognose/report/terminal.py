@@ -158,7 +158,7 @@ def months_table(table: pl.DataFrame, lang: str, title: str) -> Table:
 def components_table(comp: dict, lang: str) -> Table:
     t = new_table(title=label(lang, "components"))
     t.add_column("")
-    t.add_column("kr.", justify="right")
+    t.add_column(label(lang, "currency"), justify="right")
     t.add_row(component(lang, "grants"), kroner(comp["grants"], lang))
     for name, value in comp["buffers"].items():
         t.add_row(component(lang, name), kroner(value, lang))
