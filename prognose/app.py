@@ -245,19 +245,16 @@ def explain(settings: Settings, key: str, value: str, name: str | None = None, m
     year, as_of = snap.meta["year"], dt.date.fromisoformat(snap.meta["as_of"])
     out = ex.Explanation(key, value, year, as_of, month, ex.by_origin(lines, costs, month is None), ex.contributors(lines, top))
     if costs is None:
-        out.notes.append("snapshot made by an earlier engine: invoices outstanding are not split from known grants")
+        out.notes.append({"da": "snapshottet er lavet af en tidligere version: udestående fakturaer er ikke skilt ud fra kendte bevillinger",
+                          "en": "snapshot made by an earlier engine: invoices outstanding are not split from known grants"})
     if key == "grant":
-        steps = snap.input("plan_steps")
-        steps = steps if steps is not None else pl.DataFrame(schema={"grant_id": pl.String, "effective_date": pl.Date,
-                                                                      "quantity": pl.Float64, "rate": pl.Float64})
-        rows = {r[0]: r[1] for r in snap.meta.get("settings", [])}
-        index = {int(k.split(".")[1]): float(v) for k, v in rows.items() if k.startswith("price_index.")}
         found = grants.filter(pl.col("grant_id") == value).to_dicts()
         if found:
-            out.grant = ex.grant_detail(found[0], steps, snap.input("postings"), snap.lines, _parquet(path / "grant_lag.parquet"),
-                                        costs, index, year, as_of)
+            out.grant = ex.grant_detail(found[0], _snapshot_steps(snap), snap.input("postings"), snap.lines,
+                                        _parquet(path / "grant_lag.parquet"), costs, _snapshot_index(snap), year, as_of)
         else:
-            out.notes.append(f"grant {value} is not in the snapshot's grants (only postings name it)")
+            out.notes.append({"da": f"bevilling {value} er ikke i snapshottets bevillinger (kun posteringer nævner den)",
+                              "en": f"grant {value} is not in the snapshot's grants (only postings name it)"})
     if postings:
         out.postings = ex.postings_behind(snap.input("postings"), key, value, year, as_of)
     return out, path.name
@@ -278,13 +275,22 @@ def snapshot_activity(snap, by: str = "paragraph", bands: dict | None = None, co
         return None
     as_of = dt.date.fromisoformat(snap.meta["as_of"])
     rows = {name: value for name, value, _ in snap.meta.get("settings", [])}
-    index = {int(k.split(".")[1]): float(v) for k, v in rows.items() if k.startswith("price_index.")}
-    steps = snap.input("plan_steps")
-    if steps is None:
-        steps = pl.DataFrame(schema={"grant_id": pl.String, "effective_date": pl.Date, "quantity": pl.Float64, "rate": pl.Float64})
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
-    return count(known, steps, index, snap.meta["year"], as_of, by, _buffer_lines(snap.lines), bands, compare, mix_base,
-                 own_runs_on=rows.get("grants.own_settled_per_grant", "false") != "true")
+    return count(known, _snapshot_steps(snap), _snapshot_index(snap), snap.meta["year"], as_of, by, _buffer_lines(snap.lines),
+                 bands, compare, mix_base, own_runs_on=rows.get("grants.own_settled_per_grant", "false") != "true")
+
+
+def _snapshot_index(snap) -> dict[int, float]:
+    """The price index a snapshot's run used, from its settings."""
+    return {int(name.split(".")[1]): float(value) for name, value, _ in snap.meta.get("settings", [])
+            if name.startswith("price_index.")}
+
+
+def _snapshot_steps(snap) -> pl.DataFrame:
+    """A snapshot's plan steps (none: an empty table of their columns)."""
+    steps = snap.input("plan_steps")
+    return steps if steps is not None else pl.DataFrame(
+        schema={"grant_id": pl.String, "effective_date": pl.Date, "quantity": pl.Float64, "rate": pl.Float64})
 
 
 def backtest(settings: Settings, extracts: Path | None = None, final: Path | None = None, ablate: tuple[str, ...] = (),

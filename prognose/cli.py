@@ -197,13 +197,12 @@ def explain(
     workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
     """What is behind a figure of the forecast: split by origin, the grants and citizens that add most, a grant's months."""
-    from prognose.explain import POSTINGS_BY
+    from prognose.explain import KEYS, POSTINGS_BY
     from prognose.report import explain_report
 
-    chosen = [(k, v) for k, v in (("account", account), ("paragraph", paragraph), ("citizen", citizen), ("grant", grant),
-                                  ("provider", provider)) if v is not None]
+    chosen = [(k, v) for k, v in zip(KEYS, (account, paragraph, citizen, grant, provider)) if v is not None]
     if len(chosen) != 1:
-        raise UsageError("explain needs exactly one of --account, --paragraph, --citizen, --grant, --provider")
+        raise UsageError("explain needs exactly one of " + ", ".join(f"--{k}" for k in KEYS))
     key, value = chosen[0]
     if postings and key not in POSTINGS_BY:
         raise UsageError(f"--postings lists what an account or a citizen has booked, not a {key}'s")

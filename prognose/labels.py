@@ -122,6 +122,18 @@ def date_text(d: dt.date, lang: str = "da") -> str:
     return d.strftime("%d.%m.%Y") if lang == "da" else d.isoformat()
 
 
+MONTH_NAMES = {
+    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+           "December"),
+}
+
+
+def month_name(month: int, lang: str = "da") -> str:
+    """The month's name (not the locale's: the same words on every machine)."""
+    return MONTH_NAMES[lang][month - 1]
+
+
 def month_text(d: dt.date, lang: str = "da") -> str:
     return d.strftime("%Y-%m")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from prognose.diff import Bridge
+from prognose.labels import month_name
 from prognose.paragraphs import account_name, paragraph_name
 
 # a bridge cause as the overview's sentence names it ("…, primært nye bevillinger" / "…, mainly new grants")
@@ -147,7 +148,7 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
     dev = rep_total["deviation"]
     pct = 100 * dev / rep_total["budget"] if rep_total["budget"] else 0.0
     pct_text = f"{abs(pct):.1f}".replace(".", ",") if lang == "da" else f"{abs(pct):.1f}"
-    date = f"{as_of.day}. {MONTHS_DA[as_of.month - 1]} {as_of.year}" if lang == "da" else as_of.isoformat()
+    date = f"{as_of.day}. {month_name(as_of.month)} {as_of.year}" if lang == "da" else as_of.isoformat()
     if lang == "da":
         what = "merforbrug" if dev > 0 else "mindreforbrug"
         s1 = f"Forventet {what} {mio(dev, lang)} ({pct_text} %) i forhold til det korrigerede budget pr. {date}."
@@ -194,7 +195,6 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
     return [s for s in (s1, s2, s3) if s]
 
 
-MONTHS_DA = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december")
 
 
 def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign: str,

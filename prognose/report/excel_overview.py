@@ -14,9 +14,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from prognose.labels import column_kroner, component, date_text, number, whole_kroner
+from prognose.labels import column_kroner, component, date_text, month_name, number, whole_kroner
 from prognose.report.director import Report
-from prognose.report.excel_text import MONTHS
 from prognose.report.terminal import group_name
 from prognose.report.xlsx import MONEY, OVER_FILL, PCT, TOTAL_FILL, Sheet
 
@@ -110,11 +109,10 @@ def _drivers(s: Sheet, rep: Report, t: dict, top: int) -> int:
     r += 1
     s.put(r, 1, t["by_time"]).font = Font(italic=True)
     to_date, ahead = rep.timing()
-    names = MONTHS[rep.lang]
-    month = rep.as_of.month
-    parts = [(t["to_date"].format(a=names[0], b=names[month - 1]), to_date)]
+    month, lang = rep.as_of.month, rep.lang
+    parts = [(t["to_date"].format(a=month_name(1, lang), b=month_name(month, lang)), to_date)]
     if month < 12:
-        parts.append((t["ahead"].format(a=names[month], b=names[11]), ahead))
+        parts.append((t["ahead"].format(a=month_name(month + 1, lang), b=month_name(12, lang)), ahead))
     dev = rep.total["deviation"]
     for (text, amount), kr in zip(parts, column_kroner(a for _, a in parts)):
         r += 1

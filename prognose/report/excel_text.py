@@ -1,12 +1,6 @@
 """The director's workbook's own words, Danish and English (the parts of the forecast are named by
 labels.component, the paragraphs by paragraphs.paragraph_name: one name everywhere)."""
 
-MONTHS = {
-    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
-           "December"),
-}
-
 T = {
     "da": {
         "overview": "Overblik", "months": "Måneder", "trend": "Udvikling", "changes": "Ændringer", "buffers": "Buffere",

@@ -7,7 +7,7 @@ import json
 import polars as pl
 
 from prognose.explain import Explanation
-from prognose.labels import column_kroner, component, date_text, kroner, label, number, value_text
+from prognose.labels import column_kroner, component, date_text, kroner, label, month_name, number, value_text
 from prognose.paragraphs import account_name, paragraph_name
 from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
@@ -65,7 +65,7 @@ def document(exp: Explanation, snapshot: str) -> dict:
            "contributors": [{"grant": r["grant_id"], "citizen": r["citizen_id"], "paragraph": r["paragraph"], "account": r["account"],
                              "booked": dkk(r["booked"]), "ahead": dkk(r["ahead"]), "amount": dkk(r["amount"])}
                             for r in exp.contributors.iter_rows(named=True)],
-           "notes": exp.notes}
+           "notes": [n["en"] for n in exp.notes]}
     if exp.grant is not None:
         g = exp.grant
         doc["grant"] = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in g["grant"].items()},
@@ -124,7 +124,7 @@ def render(exp: Explanation, snapshot: str, lang: str, fmt: str) -> str | CsvTab
     if exp.postings is not None:
         con.print(_postings(exp.postings, lang))
     for note in exp.notes:
-        con.print(note)
+        con.print(note[lang])
     return con
 
 
@@ -160,10 +160,8 @@ def _grant(con, g: dict, as_of, lang: str) -> None:
     lag = g["lag"]
     if "now" in lag and lag["now"]["k"] is not None:
         source = SOURCE.get(lag["now"]["k_source"], (lag["now"]["k_source"],) * 2)[0 if lang == "da" else 1]
-        names = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
-                 "december") if lang == "da" else tuple(f"{as_of.replace(month=m):%B}" for m in range(1, 13))
         con.print(w("lag", lang).format(now=number(lag["now"]["k"], lang, 2), end=number(lag.get("year_end", {}).get("k") or 0.0, lang, 2),
-                                         m=names[as_of.month - 1], source=source, owed=kroner(g["outstanding"] or 0, lang)))
+                                         m=month_name(as_of.month, lang), source=source, owed=kroner(g["outstanding"] or 0, lang)))
     elif not g["invoiced"]:
         con.print(w("own", lang))
 
