@@ -59,22 +59,23 @@ class Dialect:
         return cls(name == "danish", lang)
 
 
+# columns whose values are keys a person reads as words (in the danish dialect)
+NAMED = {"buffer": lambda v, lang: component(lang, v), "cause": lambda v, lang: cause_label(v, lang),
+         "detail": lambda v, lang: detail_label(v, lang), "provider_type": lambda v, lang: label(lang, f"provider.{v}")}
+
+
 def _words(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """Values a person reads as words: yes/no, the parts of the forecast, the causes of a change
-    and the provider types by name."""
+    and the provider types by name (each distinct value named once)."""
     out = []
     for col, dtype in frame.schema.items():
         c = pl.col(col)
         if dtype == pl.Boolean:
             yes, no = ("ja", "nej") if lang == "da" else ("yes", "no")
             out.append(pl.when(c).then(pl.lit(yes)).when(~c).then(pl.lit(no)).otherwise(None).alias(col))
-        elif col == "buffer":
-            out.append(c.map_elements(lambda v: component(lang, v), return_dtype=pl.String).alias(col))
-        elif col in ("cause", "detail"):
-            name = cause_label if col == "cause" else detail_label
-            out.append(c.map_elements(lambda v, name=name: name(v, lang), return_dtype=pl.String).alias(col))
-        elif col == "provider_type":
-            out.append(c.map_elements(lambda v: label(lang, f"provider.{v}"), return_dtype=pl.String).alias(col))
+        elif col in NAMED:
+            keys = frame.get_column(col).drop_nulls().unique().to_list()
+            out.append(c.replace_strict(keys, [NAMED[col](k, lang) for k in keys], default=None, return_dtype=pl.String))
         else:
             out.append(c)
     return frame.select(out)
