@@ -22,6 +22,9 @@ _DK = r"^[+-]?([1-9]\d{0,2}(\.\d{3})+|\d+)(,\d+)?$"
 MAX_KRONER_DIGITS = 12          # amounts up to 999.999.999.999 kr.; more is a typing error, not money
 _MIDNIGHT = r"[ T]00:00(:00(\.0+)?)?$"
 _INTL = r"^[+-]?\d+(\.\d+)?$"
+_GROUPS = MAX_KRONER_DIGITS // 3 - 1    # thousands groups after the first (1.234.567.890 has three)
+_DK_ORE = rf"^[+-]?([1-9]\d{{0,2}}(\.\d{{3}}){{1,{_GROUPS}}}|0*\d{{1,{MAX_KRONER_DIGITS}}})(,\d{{1,2}}0*)?$"
+_INTL_ORE = rf"^[+-]?0*\d{{1,{MAX_KRONER_DIGITS}}}(\.\d{{1,2}}0*)?$"
 
 
 def apply_mapping(table: RawTable, mapping: dict[str, str], spec: tuple[Column, ...]) -> RawTable:
@@ -75,15 +78,12 @@ def _normalised_number(expr: pl.Expr, decimal: str) -> tuple[pl.Expr, pl.Expr]:
 
 def _money_to_ore(expr: pl.Expr, dtype: pl.DataType, decimal: str) -> tuple[pl.Expr, pl.Expr]:
     if dtype == pl.String:
-        valid, text = _normalised_number(expr, decimal)
-        parts = text.str.extract_groups(r"^(-?)(\d+)(?:\.(\d*?)0*)?$")
-        frac = parts.struct.field("3").fill_null("")
-        digits = parts.struct.field("2").str.strip_chars_start("0").str.len_chars()
-        valid = valid & (frac.str.len_chars() <= 2) & (digits <= MAX_KRONER_DIGITS)
-        whole = parts.struct.field("2").cast(pl.Int64, strict=False)
-        cents = frac.str.pad_end(2, "0").cast(pl.Int64, strict=False).fill_null(0)
-        sign = pl.when(parts.struct.field("1") == "-").then(-1).otherwise(1)
-        ore = pl.when(valid).then(sign * (whole * 100 + cents))
+        # one pattern says it all: the file's decimal style, whole øre (trailing zeros aside) and at most
+        # MAX_KRONER_DIGITS digits of kroner (leading zeros aside); the decimal's unscaled integer is then
+        # the amount in øre, exactly
+        valid = expr.str.contains(_DK_ORE if decimal == "danish" else _INTL_ORE)
+        _, text = _normalised_number(expr, decimal)
+        ore = pl.when(valid).then(text.cast(pl.Decimal(38, 2), strict=False).to_physical().cast(pl.Int64))
         return ore, valid
     limit = 10 ** MAX_KRONER_DIGITS
     if dtype.is_integer():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,14 +115,21 @@ def _separator(header: str) -> str:
     return max(counts, key=lambda s: counts[s])
 
 
+HEAD_LINES = 200    # the header is looked for near the top (a few title rows at most)
+
+
 def _load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
     text, encoding = _decode(path.read_bytes())
     if text is None:
         problem = Problem(path.name, None, None, None, "a text file in UTF-8 or Windows-1252")
         return RawTable(name, path, pl.DataFrame(), {"format": "csv"}, [problem])
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]     # the top; the body is read whole below
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None and len(lines) == HEAD_LINES:
+        lines = text.split("\n")
+        first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None:
         problem = Problem(path.name, None, None, None, "a header line with the column names")
         return RawTable(name, path, pl.DataFrame(), {"format": "csv", "encoding": encoding}, [problem])
@@ -132,12 +140,51 @@ def _load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
     sep = _separator(lines[header_index])
     dialect = {"format": "csv", "encoding": encoding, "separator": {";": "semicolon", ",": "comma", "\t": "tab"}[sep]}
     warnings = InputWarning.rows("title_row", path.name, [i + 1 for i in range(first, header_index) if lines[i].strip()])
-    if '"' in text:
-        frame, problems, skipped = _rows_with_csv_module(text, sep, path.name, header_index + 1)
-    else:
-        frame, problems, skipped = _rows_vectorised(lines, header_index, sep, path.name)
+    frame, problems, skipped = _rows(text, lines, header_index, sep, path.name)
     warnings += InputWarning.rows("separator_row", path.name, skipped)
     return RawTable(name, path, frame, dialect, problems, warnings)
+
+
+def _rows(text: str, lines: list[str], header_index: int, sep: str, fname: str):
+    """The rows below the header: read by polars where each line is one row, else line by line."""
+    try:
+        header = next(csv.reader([lines[header_index]], delimiter=sep, quotechar='"', strict=True), [])
+    except csv.Error:       # the csv module below says where and why
+        header = None
+    data = _body_bytes(text, lines, header_index)
+    body = _body_lines(data, header_index) if data is not None and header is not None else None
+    if body is not None and _quotes_close_on_each_line(body):
+        read = _rows_vectorised(body, data, _header_names(header), header_index, sep, fname)
+        if read is not None:
+            return read
+    # a quoted field that spans lines, or an unusual byte: the csv module reads it line by line
+    return _rows_with_csv_module(text, sep, fname, header_index + 1)
+
+
+UNUSED = "\x1f"    # a byte no text file holds (the ASCII unit separator): reads each line as one value
+
+
+def _body_bytes(text: str, lines: list[str], header_index: int) -> bytes | None:
+    """The lines below the header as UTF-8, or None when the text holds the byte that keeps a line whole."""
+    if UNUSED in text:
+        return None
+    skip = sum(len(line) + 1 for line in lines[:header_index + 1])    # characters up to the body
+    return text[skip:].encode("utf-8")
+
+
+def _body_lines(data: bytes, header_index: int) -> pl.DataFrame:
+    """Each line below the header as one text value (null for an empty line) with its line number,
+    read by polars: a Python list of millions of lines costs seconds."""
+    try:
+        frame = pl.read_csv(data, separator=UNUSED, has_header=False, new_columns=["raw"], quote_char=None, infer_schema=False)
+    except pl.exceptions.NoDataError:     # nothing below the header
+        frame = pl.DataFrame(schema={"raw": pl.String})
+    return frame.with_row_index(LINE, offset=header_index + 2).with_columns(pl.col(LINE).cast(pl.Int64))
+
+
+def _quotes_close_on_each_line(body: pl.DataFrame) -> bool:
+    """Every quote opened on a line closes on it: then no field spans lines, and each line is a row."""
+    return not body.select((pl.col("raw").str.count_matches('"', literal=True) % 2 == 1).any()).item()
 
 
 def _header_names(cells: list[str]) -> list[str]:
@@ -157,26 +204,45 @@ def _header_problem(header: list[str], fname: str, line: int) -> Problem | None:
     return Problem(fname, line, None, None, f"a header row with each column name once (twice: {names})")
 
 
-def _rows_vectorised(lines: list[str], header_index: int, sep: str, fname: str):
-    header = _header_names(lines[header_index].split(sep))
+def _rows_vectorised(body: pl.DataFrame, data: bytes, header: list[str], header_index: int, sep: str, fname: str):
+    """The rows of a file whose every line is one row: polars splits them into fields (with its
+    quoting rules), and the count of separators outside quotes on each line finds the ragged ones.
+    None when polars sees the rows otherwise than line by line (then no line number can be trusted)."""
     problem = _header_problem(header, fname, header_index + 1)
     if problem:
         return pl.DataFrame(), [problem], []
-    body = pl.DataFrame({"raw": lines[header_index + 1:]}, schema={"raw": pl.String}).with_row_index(LINE, offset=header_index + 2)
-    body = body.with_columns(pl.col(LINE).cast(pl.Int64)).filter(pl.col("raw").str.strip_chars() != "")
-    only_separators = pl.col("raw").str.replace_all(sep, "", literal=True).str.strip_chars() == ""
-    skipped = body.filter(only_separators).get_column(LINE).to_list()
-    body = body.filter(~only_separators)
-    body = body.with_columns(pl.col("raw").str.split(sep).alias("_cells"))
-    ragged = body.filter(pl.col("_cells").list.len() != len(header))
+    quoted = body.select(pl.col("raw").str.contains('"', literal=True).any()).item()
+    outside = pl.col("raw").str.replace_all(r'"[^"]*"', "") if quoted else pl.col("raw")
+    lines = body.select(LINE, (outside.str.count_matches(sep, literal=True).fill_null(0) + 1).alias("fields"),
+                        pl.col("raw").str.contains(f"^[\\s{re.escape(sep)}]*$").fill_null(True).alias("empty"),
+                        pl.col("raw").str.contains(r"[^\s]").fill_null(False).alias("has_text"))
+    skipped = lines.filter(pl.col("empty") & pl.col("has_text")).get_column(LINE).to_list()   # only separators
+    ragged = lines.filter(~pl.col("empty") & (pl.col("fields") != len(header)))
     problems = [
         Problem(fname, line, None, None, f"{len(header)} fields separated by '{sep}', found {n}")
-        for line, n in ragged.select(LINE, pl.col("_cells").list.len()).head(50).iter_rows()
+        for line, n in ragged.select(LINE, "fields").head(50).iter_rows()
     ]
-    columns = [pl.col("_cells").list.get(i, null_on_oob=True).str.strip_chars().alias(h) for i, h in enumerate(header)]
-    frame = body.filter(pl.col("_cells").list.len() == len(header)).select(pl.col(LINE), *columns)
-    frame = frame.with_columns(pl.col(h).replace("", None) for h in header)
-    return frame, problems, skipped
+    names = [f"_{i}" for i in range(len(header))]
+    # polars takes the number of fields from the first line: a first line of only separators fixes it
+    # at the header's (and is dropped); a line with fewer fields is padded, one with more cut (both
+    # reported above, never read)
+    fixed = (sep * (len(header) - 1) + "\n").encode("utf-8")
+    cells = pl.read_csv(fixed + data, separator=sep, has_header=False, new_columns=names, quote_char='"' if quoted else None,
+                        infer_schema=False, truncate_ragged_lines=True).slice(1)
+    if cells.height != lines.height:
+        return None
+    frame = (pl.concat([lines.select(LINE, "fields", "empty"), cells], how="horizontal")
+             .filter(~pl.col("empty") & (pl.col("fields") == len(header))).drop("fields", "empty"))
+    padded = frame.select((pl.col(n).str.contains(r"^\s|\s$") | (pl.col(n) == "")).any() for n in names).row(0)
+    return frame.select(LINE, *[_trimmed(n, p).alias(h) for n, p, h in zip(names, padded, header)]), problems, skipped
+
+
+def _trimmed(name: str, padded: bool) -> pl.Expr:
+    """A cell without surrounding blanks, an empty one missing; a column with neither is taken as read."""
+    if not padded:
+        return pl.col(name)
+    t = pl.col(name).str.strip_chars()
+    return pl.when(t.str.len_bytes() > 0).then(t)
 
 
 def _rows_with_csv_module(text: str, sep: str, fname: str, header_line: int):
