@@ -5,6 +5,8 @@ import codecs
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import D, tiny_frames, write
 from prognose.io.config import load_settings
@@ -116,3 +118,24 @@ def test_cpr_century_rule():
     cprs = ["0101901234", "010105-4321", "010158-5000", "010137-9000", "311299-3999", "010100-4000"]
     out = pl.select(birth_date_from_cpr(pl.Series(cprs))).to_series().to_list()
     assert out == [D(1990, 1, 1), D(2005, 1, 1), D(1858, 1, 1), D(1937, 1, 1), D(1999, 12, 31), D(2000, 1, 1)]
+
+
+LINE_KINDS = ["", ";;", "   ", "2025-01-01;1.234,50;5.38.50", " 5.38.50 ;x;", '"a;b";"q";æøå', "-5;\t7", "1;2", "1;2;3;4"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LINE_KINDS), max_size=12), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_polars_and_the_csv_module_read_a_file_alike(lines, newline, trailing):
+    """Where every line is one row, polars reads the file; the csv module reads the rest. Both must
+    give the same rows, line numbers, problems and skipped lines."""
+    from prognose.io import raw
+
+    text = ("posting_date;amount;account\n" + "\n".join(lines) + ("\n" if trailing else "")).replace("\n", newline)
+    text = text.replace("\r\n", "\n")
+    head = text.split("\n", raw.HEAD_LINES)[:raw.HEAD_LINES]
+    data = raw._body_bytes(text, head, 0)
+    fast = raw._rows_vectorised(raw._body_lines(data, 0), data, ["posting_date", "amount", "account"], 0, ";", "p.csv")
+    slow = raw._rows_with_csv_module(text, ";", "p.csv", 1)
+    assert fast is not None
+    assert_frame_equal(fast[0], slow[0])
+    assert fast[1:] == slow[1:]
