@@ -228,6 +228,8 @@ def _read_as_controllers_would(table: RawTable, spec: tuple[Column, ...]) -> pl.
             pattern, kind = r"(?i)stk\.?\s*\d", "paragraph_subsection"
         else:
             continue
+        if kind == "midnight_time" and not frame.select(pl.col(col.name).str.len_bytes().max() > 10).item():
+            continue    # no value longer than a date: no time to look for
         hit = pl.col(col.name).str.contains(pattern).fill_null(False)
         lines = frame.filter(hit).get_column(LINE)
         if lines.len() == 0:
@@ -294,7 +296,7 @@ def _padded_columns(frame: pl.DataFrame, spec: tuple[Column, ...]) -> set[str]:
 
 
 def _date_styles(frame: pl.DataFrame, columns: list[str]) -> str:
-    values = pl.concat([frame.get_column(c).drop_nulls() for c in columns])
+    values = pl.concat([frame.get_column(c).drop_nulls() for c in columns]).unique()   # few distinct dates
     styles = []
     for label, pattern in (("ISO (2025-03-31)", r"^\d{4}-\d{2}-\d{2}$"), ("Danish (31-03-2025)", r"^\d{2}-\d{2}-\d{4}$"),
                            ("Danish (31.03.2025)", r"^\d{2}\.\d{2}\.\d{4}$")):

@@ -119,12 +119,14 @@ HEAD_LINES = 200    # the header is looked for near the top (a few title rows at
 
 
 def _load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
-    text, encoding = _decode(path.read_bytes())
+    data = path.read_bytes()
+    text, encoding = _decode(data)
     if text is None:
         problem = Problem(path.name, None, None, None, "a text file in UTF-8 or Windows-1252")
         return RawTable(name, path, pl.DataFrame(), {"format": "csv"}, [problem])
+    utf8 = data if encoding == "UTF-8" else None      # its bytes are already what polars reads
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text, utf8 = text.replace("\r\n", "\n").replace("\r", "\n"), None
     lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]     # the top; the body is read whole below
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None and len(lines) == HEAD_LINES:
@@ -140,18 +142,18 @@ def _load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
     sep = _separator(lines[header_index])
     dialect = {"format": "csv", "encoding": encoding, "separator": {";": "semicolon", ",": "comma", "\t": "tab"}[sep]}
     warnings = InputWarning.rows("title_row", path.name, [i + 1 for i in range(first, header_index) if lines[i].strip()])
-    frame, problems, skipped = _rows(text, lines, header_index, sep, path.name)
+    frame, problems, skipped = _rows(text, lines, header_index, sep, path.name, utf8)
     warnings += InputWarning.rows("separator_row", path.name, skipped)
     return RawTable(name, path, frame, dialect, problems, warnings)
 
 
-def _rows(text: str, lines: list[str], header_index: int, sep: str, fname: str):
+def _rows(text: str, lines: list[str], header_index: int, sep: str, fname: str, utf8: bytes | None = None):
     """The rows below the header: read by polars where each line is one row, else line by line."""
     try:
         header = next(csv.reader([lines[header_index]], delimiter=sep, quotechar='"', strict=True), [])
     except csv.Error:       # the csv module below says where and why
         header = None
-    data = _body_bytes(text, lines, header_index)
+    data = _body_bytes(text, lines, header_index, utf8)
     body = _body_lines(data, header_index) if data is not None and header is not None else None
     if body is not None and _quotes_close_on_each_line(body):
         read = _rows_vectorised(body, data, _header_names(header), header_index, sep, fname)
@@ -164,12 +166,13 @@ def _rows(text: str, lines: list[str], header_index: int, sep: str, fname: str):
 UNUSED = "\x1f"    # a byte no text file holds (the ASCII unit separator): reads each line as one value
 
 
-def _body_bytes(text: str, lines: list[str], header_index: int) -> bytes | None:
-    """The lines below the header as UTF-8, or None when the text holds the byte that keeps a line whole."""
+def _body_bytes(text: str, lines: list[str], header_index: int, utf8: bytes | None = None) -> bytes | None:
+    """The lines below the header as UTF-8 (`utf8`: the text's own bytes, when the file holds them
+    so), or None when the text holds the byte that keeps a line whole."""
     if UNUSED in text:
         return None
-    skip = sum(len(line) + 1 for line in lines[:header_index + 1])    # characters up to the body
-    return text[skip:].encode("utf-8")
+    skip = sum(len(line.encode("utf-8")) + 1 for line in lines[:header_index + 1])    # bytes up to the body
+    return (utf8 if utf8 is not None else text.encode("utf-8"))[skip:]
 
 
 def _body_lines(data: bytes, header_index: int) -> pl.DataFrame:
