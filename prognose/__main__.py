@@ -1,5 +1,5 @@
 """`python -m prognose` runs the command line."""
 
-from prognose.cli import main
+from prognose.entry import main
 
 main()

@@ -328,3 +328,15 @@ def test_the_run_workbook_per_provider_type_names_the_types_and_invents_no_budge
     ws = load_workbook(out).active
     assert [c.value for c in ws[3]] == ["Leverandørtype", "Bogført", "Forventet regnskab"]
     assert {"Private tilbud", "Uden leverandørtype"} <= {ws.cell(r, 1).value for r in range(4, ws.max_row)}
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["version"]])
+def test_the_version_is_answered_without_importing_the_engine(argv):
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.argv = ['prognose', *sys.argv[1:]]; from prognose.entry import main; main(); "
+            "print('polars' in sys.modules, 'prognose.app' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True).stdout.split()
+    from prognose import __version__
+    assert out == [__version__, "False", "False"]
