@@ -119,14 +119,10 @@ HEAD_LINES = 200    # the header is looked for near the top (a few title rows at
 
 
 def _load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
-    data = path.read_bytes()
-    text, encoding = _decode(data)
+    text, encoding, utf8 = _text(path)
     if text is None:
         problem = Problem(path.name, None, None, None, "a text file in UTF-8 or Windows-1252")
         return RawTable(name, path, pl.DataFrame(), {"format": "csv"}, [problem])
-    utf8 = data if encoding == "UTF-8" else None      # its bytes are already what polars reads
-    if "\r" in text:
-        text, utf8 = text.replace("\r\n", "\n").replace("\r", "\n"), None
     lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]     # the top; the body is read whole below
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None and len(lines) == HEAD_LINES:
@@ -142,25 +138,25 @@ def _load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
     sep = _separator(lines[header_index])
     dialect = {"format": "csv", "encoding": encoding, "separator": {";": "semicolon", ",": "comma", "\t": "tab"}[sep]}
     warnings = InputWarning.rows("title_row", path.name, [i + 1 for i in range(first, header_index) if lines[i].strip()])
-    frame, problems, skipped = _rows(text, lines, header_index, sep, path.name, utf8)
+    data = _body_bytes(text, lines, header_index, utf8)
+    del text, utf8              # millions of lines: held once, as the bytes polars reads
+    read = _rows_by_polars(data, lines[header_index], header_index, sep, path.name) if data is not None else None
+    del data
+    if read is None:            # a quoted field over two lines, or an unusual byte: the csv module reads it
+        read = _rows_with_csv_module(_text(path)[0], sep, path.name, header_index + 1)
+    frame, problems, skipped = read
     warnings += InputWarning.rows("separator_row", path.name, skipped)
     return RawTable(name, path, frame, dialect, problems, warnings)
 
 
-def _rows(text: str, lines: list[str], header_index: int, sep: str, fname: str, utf8: bytes | None = None):
-    """The rows below the header: read by polars where each line is one row, else line by line."""
-    try:
-        header = next(csv.reader([lines[header_index]], delimiter=sep, quotechar='"', strict=True), [])
-    except csv.Error:       # the csv module below says where and why
-        header = None
-    data = _body_bytes(text, lines, header_index, utf8)
-    body = _body_lines(data, header_index) if data is not None and header is not None else None
-    if body is not None and _quotes_close_on_each_line(body):
-        read = _rows_vectorised(body, data, _header_names(header), header_index, sep, fname)
-        if read is not None:
-            return read
-    # a quoted field that spans lines, or an unusual byte: the csv module reads it line by line
-    return _rows_with_csv_module(text, sep, fname, header_index + 1)
+def _text(path: Path) -> tuple[str | None, str, bytes | None]:
+    """The file's text with Unix line ends, its encoding, and its bytes where they are that text in UTF-8."""
+    data = path.read_bytes()
+    text, encoding = _decode(data)
+    utf8 = data if encoding == "UTF-8" else None      # its bytes are already what polars reads
+    if text is not None and "\r" in text:
+        text, utf8 = text.replace("\r\n", "\n").replace("\r", "\n"), None
+    return text, encoding, utf8
 
 
 UNUSED = "\x1f"    # a byte no text file holds (the ASCII unit separator): reads each line as one value
@@ -175,19 +171,37 @@ def _body_bytes(text: str, lines: list[str], header_index: int, utf8: bytes | No
     return (utf8 if utf8 is not None else text.encode("utf-8"))[skip:]
 
 
-def _body_lines(data: bytes, header_index: int) -> pl.DataFrame:
-    """Each line below the header as one text value (null for an empty line) with its line number,
-    read by polars: a Python list of millions of lines costs seconds."""
+def _rows_by_polars(data: bytes, header_line: str, header_index: int, sep: str, fname: str):
+    """The rows below the header, read by polars when every line is one row (no quoted field spans
+    lines); None when it is not so (then the csv module reads the file)."""
     try:
-        frame = pl.read_csv(data, separator=UNUSED, has_header=False, new_columns=["raw"], quote_char=None, infer_schema=False)
+        header = next(csv.reader([header_line], delimiter=sep, quotechar='"', strict=True), [])
+    except csv.Error:       # the csv module says where and why
+        return None
+    facts = _line_facts(data, header_index, sep)
+    if facts is None:
+        return None
+    return _rows_vectorised(facts, data, _header_names(header), header_index, sep, fname)
+
+
+def _line_facts(data: bytes, header_index: int, sep: str) -> pl.DataFrame | None:
+    """Per line below the header: its number, its count of fields (separators outside quotes + 1),
+    whether it holds only separators and blanks, and whether it holds anything but blanks. Each
+    line is read as one text value by polars (a Python list of millions of lines costs seconds) and
+    let go once counted. None when a quote opened on a line does not close on it."""
+    try:
+        body = pl.read_csv(data, separator=UNUSED, has_header=False, new_columns=["raw"], quote_char=None, infer_schema=False)
     except pl.exceptions.NoDataError:     # nothing below the header
-        frame = pl.DataFrame(schema={"raw": pl.String})
-    return frame.with_row_index(LINE, offset=header_index + 2).with_columns(pl.col(LINE).cast(pl.Int64))
-
-
-def _quotes_close_on_each_line(body: pl.DataFrame) -> bool:
-    """Every quote opened on a line closes on it: then no field spans lines, and each line is a row."""
-    return not body.select((pl.col("raw").str.count_matches('"', literal=True) % 2 == 1).any()).item()
+        body = pl.DataFrame(schema={"raw": pl.String})
+    raw = pl.col("raw")
+    if body.select((raw.str.count_matches('"', literal=True) % 2 == 1).any()).item():
+        return None
+    outside = raw.str.replace_all(r'"[^"]*"', "") if body.select(raw.str.contains('"', literal=True).any()).item() else raw
+    return body.with_row_index(LINE, offset=header_index + 2).select(
+        pl.col(LINE).cast(pl.Int64), (outside.str.count_matches(sep, literal=True).fill_null(0) + 1).alias("fields"),
+        raw.str.contains(f"^[\\s{re.escape(sep)}]*$").fill_null(True).alias("empty"),
+        raw.str.contains(r"[^\s]").fill_null(False).alias("has_text"),
+        raw.str.contains('"', literal=True).fill_null(False).alias("quoted"))
 
 
 def _header_names(cells: list[str]) -> list[str]:
@@ -207,20 +221,15 @@ def _header_problem(header: list[str], fname: str, line: int) -> Problem | None:
     return Problem(fname, line, None, None, f"a header row with each column name once (twice: {names})")
 
 
-def _rows_vectorised(body: pl.DataFrame, data: bytes, header: list[str], header_index: int, sep: str, fname: str):
+def _rows_vectorised(facts: pl.DataFrame, data: bytes, header: list[str], header_index: int, sep: str, fname: str):
     """The rows of a file whose every line is one row: polars splits them into fields (with its
-    quoting rules), and the count of separators outside quotes on each line finds the ragged ones.
+    quoting rules); the lines' facts (_line_facts) find the ragged ones and those of only separators.
     None when polars sees the rows otherwise than line by line (then no line number can be trusted)."""
     problem = _header_problem(header, fname, header_index + 1)
     if problem:
         return pl.DataFrame(), [problem], []
-    quoted = body.select(pl.col("raw").str.contains('"', literal=True).any()).item()
-    outside = pl.col("raw").str.replace_all(r'"[^"]*"', "") if quoted else pl.col("raw")
-    lines = body.select(LINE, (outside.str.count_matches(sep, literal=True).fill_null(0) + 1).alias("fields"),
-                        pl.col("raw").str.contains(f"^[\\s{re.escape(sep)}]*$").fill_null(True).alias("empty"),
-                        pl.col("raw").str.contains(r"[^\s]").fill_null(False).alias("has_text"))
-    skipped = lines.filter(pl.col("empty") & pl.col("has_text")).get_column(LINE).to_list()   # only separators
-    ragged = lines.filter(~pl.col("empty") & (pl.col("fields") != len(header)))
+    skipped = facts.filter(pl.col("empty") & pl.col("has_text")).get_column(LINE).to_list()   # only separators
+    ragged = facts.filter(~pl.col("empty") & (pl.col("fields") != len(header)))
     problems = [
         Problem(fname, line, None, None, f"{len(header)} fields separated by '{sep}', found {n}")
         for line, n in ragged.select(LINE, "fields").head(50).iter_rows()
@@ -230,12 +239,13 @@ def _rows_vectorised(body: pl.DataFrame, data: bytes, header: list[str], header_
     # at the header's (and is dropped); a line with fewer fields is padded, one with more cut (both
     # reported above, never read)
     fixed = (sep * (len(header) - 1) + "\n").encode("utf-8")
+    quoted = facts.get_column("quoted").any()
     cells = pl.read_csv(fixed + data, separator=sep, has_header=False, new_columns=names, quote_char='"' if quoted else None,
                         infer_schema=False, truncate_ragged_lines=True).slice(1)
-    if cells.height != lines.height:
+    if cells.height != facts.height:
         return None
-    frame = (pl.concat([lines.select(LINE, "fields", "empty"), cells], how="horizontal")
-             .filter(~pl.col("empty") & (pl.col("fields") == len(header))).drop("fields", "empty"))
+    frame = (pl.concat([facts.select(LINE, "fields", "empty"), cells], how="horizontal").lazy()
+             .filter(~pl.col("empty") & (pl.col("fields") == len(header))).drop("fields", "empty").collect())
     padded = frame.select((pl.col(n).str.contains(r"^\s|\s$") | (pl.col(n) == "")).any() for n in names).row(0)
     return frame.select(LINE, *[_trimmed(n, p).alias(h) for n, p, h in zip(names, padded, header)]), problems, skipped
 
