@@ -188,7 +188,8 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
 
     columns = [pl.col(LINE)]
     flags = []
-    padded = _padded_columns(frame, spec)
+    # CSV and xlsx cells were trimmed on reading (raw.py); a parquet file's are as stored
+    padded = _padded_columns(frame, spec) if table.dialect.get("format") == "parquet" else set()
     for col in spec:
         if col.name not in frame.columns:
             dtype = _DTYPES.get(col.kind, pl.String)

@@ -196,12 +196,16 @@ def _line_facts(data: bytes, header_index: int, sep: str) -> pl.DataFrame | None
     raw = pl.col("raw")
     if body.select((raw.str.count_matches('"', literal=True) % 2 == 1).any()).item():
         return None
-    outside = raw.str.replace_all(r'"[^"]*"', "") if body.select(raw.str.contains('"', literal=True).any()).item() else raw
+    quoted = body.select(raw.str.contains('"', literal=True).any()).item()
+    outside = raw.str.replace_all(r'"[^"]*"', "") if quoted else raw
+    s = re.escape(sep)
+    # a cell with blanks around it: blanks next to a separator or a line's end (or anywhere, with quotes)
+    padded = pl.lit(True) if quoted else raw.str.contains(f"(^|{s})\\s|\\s($|{s})").fill_null(False)
     return body.with_row_index(LINE, offset=header_index + 2).select(
         pl.col(LINE).cast(pl.Int64), (outside.str.count_matches(sep, literal=True).fill_null(0) + 1).alias("fields"),
-        raw.str.contains(f"^[\\s{re.escape(sep)}]*$").fill_null(True).alias("empty"),
+        raw.str.contains(f"^[\\s{s}]*$").fill_null(True).alias("empty"),
         raw.str.contains(r"[^\s]").fill_null(False).alias("has_text"),
-        raw.str.contains('"', literal=True).fill_null(False).alias("quoted"))
+        pl.lit(quoted).alias("quoted"), padded.alias("padded"))
 
 
 def _header_names(cells: list[str]) -> list[str]:
@@ -246,7 +250,11 @@ def _rows_vectorised(facts: pl.DataFrame, data: bytes, header: list[str], header
         return None
     frame = (pl.concat([facts.select(LINE, "fields", "empty"), cells], how="horizontal").lazy()
              .filter(~pl.col("empty") & (pl.col("fields") == len(header))).drop("fields", "empty").collect())
-    padded = frame.select((pl.col(n).str.contains(r"^\s|\s$") | (pl.col(n) == "")).any() for n in names).row(0)
+    kept = ~pl.col("empty") & (pl.col("fields") == len(header))
+    if facts.select((kept & pl.col("padded")).any()).item():
+        padded = frame.select((pl.col(n).str.contains(r"^\s|\s$") | (pl.col(n) == "")).any() for n in names).row(0)
+    else:       # no line has a blank next to a separator: no cell to trim
+        padded = (False,) * len(names)
     return frame.select(LINE, *[_trimmed(n, p).alias(h) for n, p, h in zip(names, padded, header)]), problems, skipped
 
 
