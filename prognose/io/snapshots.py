@@ -45,9 +45,16 @@ class Snapshot:
     buffers: dict
     lines: pl.DataFrame
 
-    def input(self, name: str) -> pl.DataFrame | None:
+    def input(self, name: str, columns: list[str] | None = None) -> pl.DataFrame | None:
+        """An input as the run read it; only `columns` (those it has) when given: millions of
+        postings are read for two or three of their columns, not all nine."""
         p = self.path / "inputs" / f"{name}.parquet"
-        return pl.read_parquet(p) if p.exists() else None
+        if not p.exists():
+            return None
+        if columns is None:
+            return pl.read_parquet(p)
+        present = pl.read_parquet_schema(p)
+        return pl.read_parquet(p, columns=[c for c in columns if c in present])
 
     @property
     def as_of(self) -> str:

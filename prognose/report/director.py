@@ -216,7 +216,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
     months = pl.DataFrame([{"month": dt.date.fromisoformat(m["month"] + "-01"), "actual": ore(m["actual"]), "expected": ore(m["expected"])}
                            for m in res["months"]], schema={"month": pl.Date, "actual": pl.Int64, "expected": pl.Int64})
     budget_total = int(accounts.get_column("budget").sum())
-    postings = snap.input("postings")      # the largest input: read once for the profile and the freshness
+    # the largest input: read once, and only what the profile and the freshness need
+    postings = snap.input("postings", ["posting_date", "period", "amount", "source"])
     profile = _budget_profile(postings, snap.meta["year"], budget_total)
     months = profile.join(months, on="month", how="left").with_columns(pl.col("actual", "expected").fill_null(0)).select(
         "month", "actual", "expected", "budget")
