@@ -1,0 +1,69 @@
+"""Golden files: what each command prints, in each format, on the demo and on the validation
+municipalities' November extracts. A change to any of them is seen here and must be meant:
+review the difference, then PROGNOSE_UPDATE_GOLDEN=1 writes the new files."""
+
+import os
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, invoke
+
+GOLDEN = ROOT / "tests" / "golden"
+VALIDATION = ROOT.parent / "shared" / "validation"
+UPDATE = bool(os.environ.get("PROGNOSE_UPDATE_GOLDEN"))
+
+# name → arguments (after the command's workspace is given)
+DEMO = {
+    "run.csv": ["run", "--no-save", "--format", "csv"],
+    "run.txt": ["run", "--no-save"],
+    "run_en.txt": ["run", "--no-save", "--lang", "en"],
+    "buffers.json": ["buffers", "--format", "json"],
+    "buffers.txt": ["buffers"],
+    "refusion.json": ["refusion", "--format", "json"],
+    "refusion.txt": ["refusion"],
+    "activity.json": ["activity", "--format", "json"],
+    "activity.txt": ["activity"],
+    "explain.json": ["explain", "--account", "5.38.50", "--format", "json"],
+    "explain.txt": ["explain", "--paragraph", "SEL 108"],
+}
+
+
+def check(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {name}: PROGNOSE_UPDATE_GOLDEN=1 writes it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed: review, then PROGNOSE_UPDATE_GOLDEN=1"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo workspace, copied, with the month's snapshot that explain reads."""
+    ws = tmp_path_factory.mktemp("demo")
+    shutil.copy(ROOT / "prognose.toml", ws / "prognose.toml")
+    shutil.copytree(ROOT / "fixtures" / "demo", ws / "fixtures" / "demo")
+    shutil.copytree(ROOT / "buffers", ws / "buffers")
+    assert invoke(CliRunner(), "-q", "run", "--workspace", str(ws)).exit_code == 0
+    return ws
+
+
+@pytest.mark.parametrize("name", sorted(DEMO))
+def test_demo_output_matches_its_golden_file(name, demo, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    result = invoke(CliRunner(), *DEMO[name], "--workspace", str(demo))
+    assert result.exit_code == 0, result.stderr
+    check(name, result.stdout)
+
+
+@pytest.mark.parametrize("world", ["a-lille", "b-mellem", "c-mellemstor", "d-stor"])
+def test_validation_november_forecast_matches_its_golden_file(world, tmp_path):
+    source = VALIDATION / world / "asof-2025-11-30"
+    if not source.exists():
+        pytest.skip("../shared/validation not beside the repository")
+    shutil.copytree(source, tmp_path / "ws")
+    (tmp_path / "ws" / "prognose.toml").write_text("", encoding="utf-8")
+    result = invoke(CliRunner(), "run", "--no-save", "--draws", "0", "--format", "json", "--workspace", str(tmp_path / "ws"))
+    assert result.exit_code == 0, result.stderr
+    check(f"validation-{world}-2025-11-30.json", result.stdout)
