@@ -138,7 +138,7 @@ def _load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
     sep = _separator(lines[header_index])
     dialect = {"format": "csv", "encoding": encoding, "separator": {";": "semicolon", ",": "comma", "\t": "tab"}[sep]}
     warnings = InputWarning.rows("title_row", path.name, [i + 1 for i in range(first, header_index) if lines[i].strip()])
-    data = _body_bytes(text, lines, header_index, utf8)
+    data = _utf8(text, utf8)
     del text, utf8              # millions of lines: held once, as the bytes polars reads
     read = _rows_by_polars(data, lines[header_index], header_index, sep, path.name) if data is not None else None
     del data
@@ -162,13 +162,12 @@ def _text(path: Path) -> tuple[str | None, str, bytes | None]:
 UNUSED = "\x1f"    # a byte no text file holds (the ASCII unit separator): reads each line as one value
 
 
-def _body_bytes(text: str, lines: list[str], header_index: int, utf8: bytes | None = None) -> bytes | None:
-    """The lines below the header as UTF-8 (`utf8`: the text's own bytes, when the file holds them
-    so), or None when the text holds the byte that keeps a line whole."""
+def _utf8(text: str, utf8: bytes | None = None) -> bytes | None:
+    """The text as UTF-8 (`utf8`: the file's own bytes, when they are that), or None when the text
+    holds the byte that keeps a line whole."""
     if UNUSED in text:
         return None
-    skip = sum(len(line.encode("utf-8")) + 1 for line in lines[:header_index + 1])    # bytes up to the body
-    return (utf8 if utf8 is not None else text.encode("utf-8"))[skip:]
+    return utf8 if utf8 is not None else text.encode("utf-8")
 
 
 def _rows_by_polars(data: bytes, header_line: str, header_index: int, sep: str, fname: str):
@@ -190,7 +189,8 @@ def _line_facts(data: bytes, header_index: int, sep: str) -> pl.DataFrame | None
     line is read as one text value by polars (a Python list of millions of lines costs seconds) and
     let go once counted. None when a quote opened on a line does not close on it."""
     try:
-        body = pl.read_csv(data, separator=UNUSED, has_header=False, new_columns=["raw"], quote_char=None, infer_schema=False)
+        body = pl.read_csv(data, separator=UNUSED, has_header=False, new_columns=["raw"], quote_char=None, infer_schema=False,
+                           skip_lines=header_index + 1)
     except pl.exceptions.NoDataError:     # nothing below the header
         body = pl.DataFrame(schema={"raw": pl.String})
     raw = pl.col("raw")
@@ -239,13 +239,11 @@ def _rows_vectorised(facts: pl.DataFrame, data: bytes, header: list[str], header
         for line, n in ragged.select(LINE, "fields").head(50).iter_rows()
     ]
     names = [f"_{i}" for i in range(len(header))]
-    # polars takes the number of fields from the first line: a first line of only separators fixes it
-    # at the header's (and is dropped); a line with fewer fields is padded, one with more cut (both
-    # reported above, never read)
-    fixed = (sep * (len(header) - 1) + "\n").encode("utf-8")
-    quoted = facts.get_column("quoted").any()
-    cells = pl.read_csv(fixed + data, separator=sep, has_header=False, new_columns=names, quote_char='"' if quoted else None,
-                        infer_schema=False, truncate_ragged_lines=True).slice(1)
+    # a line with fewer fields is padded, one with more cut (both reported above, never read)
+    cells = pl.read_csv(data, separator=sep, has_header=False, schema={n: pl.String for n in names}, skip_lines=header_index + 1,
+                        quote_char='"' if facts.get_column("quoted").any() else None, truncate_ragged_lines=True,
+                        missing_columns="insert", extra_columns="ignore") if facts.height else pl.DataFrame(
+        schema={n: pl.String for n in names})
     if cells.height != facts.height:
         return None
     frame = (pl.concat([facts.select(LINE, "fields", "empty"), cells], how="horizontal").lazy()
