@@ -90,6 +90,21 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
     return Run(settings, ex, fc, bufs, warnings)
 
 
+def save_snapshot(run: Run, replace: bool = False, directory: Path | None = None) -> tuple[Path, str]:
+    """The run's snapshot: its lines and what each grant costs and owes, in a fixed order (the same
+    bytes every time), and the forecast and the buffers as the JSON documents that later commands read."""
+    from prognose.forecast import in_order
+    from prognose.io import snapshots
+    from prognose.report.buffers_report import buffers_document
+    from prognose.report.machine import forecast_document
+
+    fc = run.forecast
+    tables = {"lines": in_order(fc.lines), "grant_costs": fc.grant_costs.sort("grant_id"),
+              "grant_lag": fc.grant_lag.sort("grant_id", "moy")}
+    documents = {"result": forecast_document(fc), "buffers": buffers_document(fc)}
+    return snapshots.save(run, directory or run.settings.snapshots, tables, documents, replace)
+
+
 def _index_notes(settings: Settings, grants: pl.DataFrame) -> list[dict[str, str]]:
     """Grants priced at a year's level are indexed only with a [price_index]; without one, say so."""
     if settings.price_index or "price_year" not in grants.columns:

@@ -63,9 +63,7 @@ def run(
     settings = settings_of(workspace, data=data, buffers=buffers, lang=lang.value if lang else None)
     result = app.forecast(settings, parse_date(as_of, "--as-of"), year, draws=draws, seed=seed)
     if not no_save:
-        from prognose.io.snapshots import save
-
-        path, status = save(result, settings.snapshots, replace)
+        path, status = app.save_snapshot(result, replace)
         say(label(settings.lang, f"snapshot_{status}").format(path=path, name=path.name))
     say_files(result.extract)
     warn(result.warnings, settings.lang)

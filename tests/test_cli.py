@@ -143,10 +143,8 @@ def test_default_as_of_is_the_end_of_the_latest_posting_month(demo_json):
 
 def test_snapshot_is_the_same_bytes_every_time(tmp_path):
     from prognose import app
-    from prognose.io.snapshots import save
-
     settings = app.settings_for(ROOT)
-    paths = [save(app.forecast(settings), tmp_path / name)[0] for name in ("a", "b")]
+    paths = [app.save_snapshot(app.forecast(settings), directory=tmp_path / name)[0] for name in ("a", "b")]
     for name in ("lines.parquet", "result.json", "buffers.json"):
         assert (paths[0] / name).read_bytes() == (paths[1] / name).read_bytes(), name
 

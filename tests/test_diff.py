@@ -91,7 +91,7 @@ def snapshot(tmp: Path, name: str, world: dict, as_of: dt.date, year: int | None
                  orient="row").write_csv(ws / "buffers" / "youth_transfers.csv")
     settings = app.settings_for(ws, data=ws / "data", buffers=ws / "buffers")
     run = app.forecast(settings, as_of, year)
-    path, status = store.save(run, ws / "snapshots")
+    path, status = app.save_snapshot(run, directory=ws / "snapshots")
     assert status == "written"
     return store.load(path)
 
@@ -243,8 +243,8 @@ def test_snapshot_is_kept_unless_replaced_and_history_lists_it(tmp_path, runner)
     ws = tmp_path / "a"
     settings = app.settings_for(ws, data=ws / "data", buffers=ws / "buffers")
     run = app.forecast(settings, AS_OF)
-    assert store.save(run, ws / "snapshots") == (a.path, "kept")            # the same files: the same snapshot
-    assert store.save(run, ws / "snapshots", replace=True) == (a.path, "replaced")
+    assert app.save_snapshot(run, directory=ws / "snapshots") == (a.path, "kept")            # the same files: the same snapshot
+    assert app.save_snapshot(run, directory=ws / "snapshots", replace=True) == (a.path, "replaced")
     assert not [p for p in (ws / "snapshots").iterdir() if p.name.startswith(".") and p.name != store.LOCK]
     meta = json.loads((a.path / "meta.json").read_text())
     assert {f["name"] for f in meta["inputs"]} >= {"grants", "postings", "budget"} and all(len(f["sha256"]) == 64 for f in meta["inputs"])
@@ -256,8 +256,8 @@ def test_snapshot_is_kept_unless_replaced_and_history_lists_it(tmp_path, runner)
 def test_demo_diff_adds_up_and_is_fast(runner, tmp_path):
     snaps = tmp_path / "snapshots"
     prev = app.settings_for(ROOT, data=ROOT / "fixtures/demo/previous/data", buffers=ROOT / "fixtures/demo/previous/buffers")
-    store.save(app.forecast(prev, D(2026, 9, 30)), snaps)
-    store.save(app.forecast(app.settings_for(ROOT)), snaps)
+    app.save_snapshot(app.forecast(prev, D(2026, 9, 30)), directory=snaps)
+    app.save_snapshot(app.forecast(app.settings_for(ROOT)), directory=snaps)
     started = time.perf_counter()
     r = invoke(runner, "diff", str(snaps / "2026-09-30"), str(snaps / "2026-10-31"), "--format", "json", "--top", "5")
     elapsed = time.perf_counter() - started

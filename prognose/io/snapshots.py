@@ -111,10 +111,13 @@ def folder_name(as_of, year: int) -> str:
     return as_of.isoformat() if as_of.year == year else f"{as_of.isoformat()}_{year}"
 
 
-def save(run, directory: Path, replace: bool = False) -> tuple[Path, str]:
-    """Write the run's snapshot; returns (path, "written" | "kept" | "replaced"). A snapshot of the
-    same as-of date made from the same files and settings holds the same and is kept (unless
-    replace); one made from other files or settings no longer shows what run shows and is replaced."""
+def save(run, directory: Path, tables: dict[str, pl.DataFrame], documents: dict[str, dict],
+         replace: bool = False) -> tuple[Path, str]:
+    """Write the run's snapshot: its inputs and lists as read, `tables` (name → frame, as parquet)
+    and `documents` (name → JSON) as the caller made them. Returns (path, "written" | "kept" |
+    "replaced"). A snapshot of the same as-of date made from the same files and settings holds the
+    same and is kept (unless replace); one made from other files or settings no longer shows what run
+    shows and is replaced."""
     fc = run.forecast
     target = directory / folder_name(fc.as_of, fc.year)
     meta = _meta(run)
@@ -125,7 +128,7 @@ def save(run, directory: Path, replace: bool = False) -> tuple[Path, str]:
         old = load_meta(target) if existed else {}
         if existed and not replace and same_run(old, meta) and old.get("interval") == meta["interval"]:
             return target, "kept"
-        _write(run, meta, target, directory)
+        _write(run, meta, target, directory, tables, documents)
     return target, "replaced" if existed else "written"
 
 
@@ -139,12 +142,7 @@ def _meta(run) -> dict:
             "interval": {"draws": fc.interval.draws, "seed": fc.interval.seed} if fc.interval is not None else None}
 
 
-def _write(run, meta: dict, target: Path, directory: Path) -> None:
-    from prognose.forecast import in_order
-    from prognose.report.buffers_report import buffers_document
-    from prognose.report.machine import forecast_document
-
-    fc = run.forecast
+def _write(run, meta: dict, target: Path, directory: Path, tables: dict[str, pl.DataFrame], documents: dict[str, dict]) -> None:
     tmp = directory / f".tmp-{target.name}-{os.getpid()}"
     (tmp / "inputs").mkdir(parents=True)
     try:
@@ -156,12 +154,10 @@ def _write(run, meta: dict, target: Path, directory: Path) -> None:
                 frame = getattr(run.buffers, name)
                 if frame is not None:
                     frame.write_parquet(tmp / "inputs" / f"list_{name}.parquet")
-        in_order(fc.lines).write_parquet(tmp / "lines.parquet")
-        fc.grant_costs.sort("grant_id").write_parquet(tmp / "grant_costs.parquet")
-        fc.grant_lag.sort("grant_id", "moy").write_parquet(tmp / "grant_lag.parquet")
-        _write_json(tmp / "result.json", forecast_document(fc))
-        _write_json(tmp / "buffers.json", buffers_document(fc))
-        _write_json(tmp / "meta.json", meta)
+        for name, frame in tables.items():
+            frame.write_parquet(tmp / f"{name}.parquet")
+        for name, document in {**documents, "meta": meta}.items():
+            _write_json(tmp / f"{name}.json", document)
         trash = None
         if target.exists():
             trash = directory / f".old-{target.name}-{os.getpid()}"
