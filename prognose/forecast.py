@@ -41,7 +41,6 @@ from prognose.uncertainty import DRAWS, Interval, interval
 
 LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,
          "origin": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "ore": pl.Int64}
-ORIGINS = ("booked", "grants", "unexplained")
 
 
 def in_order(lines: pl.DataFrame) -> pl.DataFrame:

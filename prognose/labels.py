@@ -134,10 +134,6 @@ def month_name(month: int, lang: str = "da") -> str:
     return MONTH_NAMES[lang][month - 1]
 
 
-def month_text(d: dt.date, lang: str = "da") -> str:
-    return d.strftime("%Y-%m")
-
-
 # A buffer's parameters by what they mean (Danish, English); `name[key]` is the parameter for one
 # paragraph or band, shown as "name, key".
 PARAMS = {

@@ -9,7 +9,6 @@ from __future__ import annotations
 import polars as pl
 
 BPA = ("SEL 95", "SEL 96")
-RESIDENTIAL = ("SEL 107", "SEL 108", "ABL 105", "SEL 109", "SEL 110")
 
 
 def normalise_paragraph(expr: pl.Expr) -> pl.Expr:

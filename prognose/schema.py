@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+LINE = "_line"   # the column that holds each row's line in the file it was read from
+
 UNITS = ("year", "month", "week", "day", "hour")
 UNIT_ALIASES = {"år": "year", "aar": "year", "måned": "month", "maaned": "month", "md": "month",
                 "uge": "week", "dag": "day", "døgn": "day", "time": "hour", "timer": "hour"}
@@ -121,6 +123,3 @@ SPECS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-# Which columns a value must be present in (a column that exists but has an empty cell).
-REQUIRED_FILES = ("grants", "postings", "budget")
-OPTIONAL_FILES = ("plan_steps",)

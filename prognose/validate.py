@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from prognose.errors import InputWarning, Problem
-from prognose.io.raw import LINE
+from prognose.schema import LINE
 from prognose.months import date_bounds, per_day
 from prognose.paragraphs import accounts_in_use
 

@@ -79,7 +79,3 @@ def components(fc: Forecast) -> dict:
     }
 
 
-def components_by(fc: Forecast, key: str = "account") -> pl.DataFrame:
-    """The still-to-come amounts per key and origin (wide): for tables that show where it comes from."""
-    ahead = fc.lines.filter(pl.col("origin") != "booked")
-    return ahead.group_by(pl.col(key).fill_null(UNALLOCATED), "origin").agg(pl.col("ore").sum()).sort(key, "origin")

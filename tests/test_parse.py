@@ -8,7 +8,8 @@ import polars as pl
 
 from conftest import D
 from prognose.io.parse import LARGE, parse_table
-from prognose.io.raw import LINE, RawTable
+from prognose.io.raw import RawTable
+from prognose.schema import LINE
 from prognose.schema import SPECS
 
 

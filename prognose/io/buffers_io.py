@@ -16,7 +16,7 @@ import polars as pl
 
 from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.extract import SourceFile, read_table
-from prognose.io.raw import LINE
+from prognose.schema import LINE
 from prognose.validate import check_amounts
 
 def _is_number(v) -> bool:

@@ -17,7 +17,8 @@ from prognose.background import in_background
 from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.config import Settings
 from prognose.io.parse import apply_mapping, parse_table
-from prognose.io.raw import LINE, find_table, load_raw
+from prognose.io.raw import find_table, load_raw
+from prognose.schema import LINE
 from prognose.privacy import CPR_PATTERN, birth_date_from_cpr, pseudonymise_column, scrub_column
 from prognose.schema import SPECS
 from prognose.validate import check_budget, check_grants, check_plan_steps, check_postings, stray_latest_month

@@ -10,7 +10,8 @@ from __future__ import annotations
 import polars as pl
 
 from prognose.errors import InputWarning, Problem
-from prognose.io.raw import LINE, RawTable
+from prognose.io.raw import RawTable
+from prognose.schema import LINE
 from prognose.paragraphs import normalise_paragraph
 from prognose.schema import Column
 

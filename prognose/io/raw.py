@@ -18,8 +18,8 @@ from pathlib import Path
 import polars as pl
 
 from prognose.errors import InputWarning, Problem
+from prognose.schema import LINE
 
-LINE = "_line"
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 # A cell that makes the last row a sum of the ones above it, as spreadsheets write them.
 TOTAL_WORDS = ("i alt", "ialt", "i alt:", "total", "totalt", "total:", "sum", "sum:", "samlet", "grand total")
