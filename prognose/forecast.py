@@ -25,15 +25,14 @@ from prognose.buffers import BufferContext, events_frame, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA, accounts_in_use
-from prognose.months import add_months, date_bounds, last_closed_month, month_end, month_number, per_day
+from prognose.months import add_months, last_closed_month, month_end
 from prognose.labels import kroner, label, number
 from prognose.linking import link_by_citizen
 from prognose.blocks import MonthBlocks
 from prognose.adjustments import adjustment_lines
-from prognose.lag import (COLUMNS, MAX_LAG, YEAR_END, assign_k, billing_classes, estimate_k, k_matrix, lag_of_grants,
-                          measure_outstanding, month_of_year, outstanding, timing_cv)
+from prognose.booked import sum_postings
+from prognose.lag import MAX_LAG, YEAR_END, learn_lag as learn, month_of_year, outstanding
 from prognose.periodise import periodise, round_half_up
-from prognose.realisation import billing_ratios, scale_pieces
 from prognose.refusion import Refusion, forecast_refusion
 from prognose.residual import forecast_unexplained
 from prognose.timing import stage, timed
@@ -99,96 +98,78 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     postings, linked_by_citizen = link_by_citizen(postings, invoiced)
     accounts = accounts_in_use(known, settings.paragraph_accounts)   # where a paragraph without an account goes
     config = buffers.config if buffers is not None else {}
-    sick_cfg = config.get("bpa_sickness", {})
-    sick_on = buffers is not None and sick_cfg.get("enabled", True)
-    bpa_accounts = grants.filter(pl.col("paragraph").is_in(list(BPA))).get_column("account").unique().to_list()
-    kind = sickness_kind(postings.lazy(), bpa_accounts, sick_cfg) if sick_on else pl.lit("other")
-    # Postings known at the as-of date, in the grain every later step needs: a posting linked to a
-    # grant stays one row; the rest (payroll) is summed per account, period, posting month, citizen
-    # and kind. Only postings on BPA accounts can be substitute pay, so only they are matched.
     # gi: each invoiced grant's row in `invoiced`, attached to its linked postings and carried on its
     # periodised months, so later steps place them in arrays without joins
     numbered = invoiced.with_row_index("gi")
     with stage("forecast: sum postings"):
-        known_p = postings.lazy().filter(pl.col("posting_date") <= as_of)
-        on_bpa = pl.col("account").is_in(bpa_accounts)
-
-        rule = settings.refusion
-        refund = (pl.col("art").str.strip_chars().is_in(rule.kinds) if "art" in postings.columns and rule.enabled != "off"
-                  else pl.lit(False))
-
-        def kinded(part: pl.LazyFrame) -> pl.LazyFrame:
-            return pl.concat([part.filter(~on_bpa).with_columns(pl.lit("other").alias("kind")),
-                              part.filter(on_bpa).with_columns(kind.alias("kind"))]).with_columns(
-                pl.when(refund).then(pl.lit("refusion")).otherwise(pl.col("kind")).alias("kind"))
-
-        posted = date_bounds(postings, "posting_date") or (as_of, as_of)
-        month = per_day(pl.col("posting_date"), *posted, lambda d: d.dt.month_start()).alias("posting_month")
-        keys = ("account", "period", "posting_month", "grant_id", "citizen_id", "kind")
-        grant_rows = numbered.lazy().select("grant_id", "gi")
-        booked = pl.concat([
-            kinded(known_p.filter(pl.col("grant_id").is_not_null())).select(
-                *keys[:2], month, *keys[3:], "amount", pl.col("posting_date").alias("first_date"))
-            .join(grant_rows, on="grant_id", how="left"),
-            # summed per posting date first (few payroll dates a month), then per month; grant_id is
-            # null throughout, so it is no key
-            kinded(known_p.filter(pl.col("grant_id").is_null()))
-            .group_by(*keys[:2], "posting_date", *keys[4:]).agg(pl.col("amount").sum())
-            .group_by(*keys[:2], month, *keys[4:]).agg(pl.col("amount").sum(), pl.col("posting_date").min().alias("first_date"))
-            .select(*keys[:3], pl.lit(None, pl.String).alias("grant_id"), *keys[4:], "amount", "first_date",
-                    pl.lit(None, pl.UInt32).alias("gi")),
-        ]).collect()
-    # The buffers need only the grants and the summed postings: they run on a second thread while
-    # this one periodises and measures the lag (a machine's cores are otherwise often half idle
-    # between whole-frame operations). Their result is the same whichever finishes first.
-    pending = None
-    if buffers is not None:
-        ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, accounts,
-                            buffers.youth, buffers.stu)
-        ctx.buffer_config = config
-        pending = in_background(timed, "forecast: buffers (second thread, alongside periodise and lag)",
-                                run_buffers, ctx, config)
+        booked = _booked(grants, postings, numbered, settings, config, buffers is not None, as_of)
+    pending = _start_buffers(BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, accounts,
+                                           buffers.youth, buffers.stu), config) if buffers is not None else None
     # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and
     # the unexplained part learn without them
     model = booked.filter(~pl.col("kind").is_in(["bpa_sickness", "refusion"]))
-
     with stage("forecast: periodise"):
         pieces = periodise(numbered.lazy(), steps.lazy(), calc_start, y_end, settings.price_index,
                            split=as_of, carry=("gi",)).collect().rechunk()   # one chunk: read as arrays without copies
-
     # learn only from months the postings cover: a grant that started before them looks unbilled
-    first_posting = booked.get_column("first_date").min()
-    covered_from = max(hist_start, first_posting.replace(day=1)) if first_posting else hist_start
+    covered_from = max([hist_start, *[d.replace(day=1) for d in [booked.get_column("first_date").min()] if d]])
     with stage("forecast: billing lag"):
-        # postings linked to an invoiced grant
-        linked = model.lazy().filter(pl.col("gi").is_not_null()).select("gi", "posting_month", "period", "amount").collect()
-        periods = date_bounds(linked, "period") or (as_of, as_of)
-        linked = linked.select("gi", "amount", per_day(pl.col("posting_month"), posted[0].replace(day=1), posted[1], month_number)
-                               .alias("pm"), per_day(pl.col("period"), *periods, month_number).alias("pn"))
-        if learn_lag:   # what providers invoice of a grant's cost; the lag is measured on that
-            ratio, closed, drift, _ = billing_ratios(invoiced, pieces, linked, as_of)
-            pieces = scale_pieces(pieces, ratio, closed, drift)
-        classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
-                                ).with_columns(COHORT.alias("cohort"))
-        cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
-        cohort_of = (classed.select("cohort").join(cohorts.select("cohort").with_row_index("ci"), on="cohort",
-                                                   how="left", maintain_order="left").get_column("ci").to_numpy())
-        spans = invoiced.select("start_date", "end_date", pl.lit(pl.Series(cohort_of)).alias("ci"))
-        observed = measure_outstanding(pieces, spans, linked, cohorts.height, as_of, covered_from)
-        k_table = estimate_k(observed if learn_lag else observed.head(0), cohorts)
-        billing_cv = timing_cv(observed) if learn_lag else 0.0
-        k_cohort = assign_k(cohorts.rename({"cohort": "grant_id"}).lazy(), k_table, settings.outstanding_months).collect()
-        # the ablation (learn_lag=False): every invoice is booked in the month of its service
-        k_c = k_matrix(cohorts, k_cohort, "cohort") if learn_lag else np.zeros((cohorts.height, YEAR_END))
-        grant_lag = lag_of_grants(classed, k_cohort if learn_lag else k_cohort.with_columns(pl.lit(0.0).alias("k")), as_of)
+        lag = learn(invoiced, pieces, model, as_of, covered_from, settings.outstanding_months, learn_lag)
     with stage("forecast: known grants ahead"):
-        grant_lines, grant_costs = expected_grant_bookings(pieces, k_c[cohort_of], invoiced.get_column("grant_id"), year, as_of)
+        grant_lines, grant_costs = expected_grant_bookings(lag.pieces, lag.k[lag.cohort_of], invoiced.get_column("grant_id"),
+                                                           year, as_of)
     with stage("forecast: unexplained part"):
         own = own_activity(known, steps, settings, calc_start, y_end, as_of)
-        unexplained, params = unexplained_lines(pieces, k_c, cohort_of, cohorts, model, year, as_of, covered_from, own)
+        unexplained, params = unexplained_lines(lag.pieces, lag.k, lag.cohort_of, lag.cohorts, model, year, as_of,
+                                                covered_from, own)
+    results = pending.result() if pending is not None else []
+    with stage("forecast: refusion"):
+        refusion = forecast_refusion(known, steps, postings, settings.refusion, settings.price_index, year, as_of,
+                                     hist_start.year, _changes(results))
     para = sole_paragraph(known, accounts)
+    lines = assemble([booked_lines(booked, known, para, year), grant_part(grant_lines, invoiced),
+                      unexplained_part(unexplained, para), *[buffer_part(r) for r in results],
+                      *([adjustment_lines(buffers.adjustments, year, para)] if buffers is not None and buffers.adjustments is not None
+                        else []), *([refusion_part(refusion, para)] if refusion is not None else [])])
+    bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
+    notes = forecast_notes(buffers, results, linked_by_citizen, lines, bud, year)
+    band = None
+    if draws > 0:
+        with stage("forecast: interval"):
+            band = year_end_interval(lines, params, results, grant_costs, invoiced, lag.billing_cv, refusion, draws, seed)
+    return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
+                    interval=band, refusion=refusion)
 
-    booked_lines = (
+
+def _start_buffers(ctx: BufferContext, config: dict):
+    """The buffers need only the grants and the summed postings: they run on a second thread while
+    this one periodises and measures the lag (a machine's cores are otherwise often half idle
+    between whole-frame operations). Their result is the same whichever finishes first."""
+    ctx.buffer_config = config
+    return in_background(timed, "forecast: buffers (second thread, alongside periodise and lag)", run_buffers, ctx, config)
+
+
+def _changes(results: list) -> pl.DataFrame | None:
+    """What the buffers add or take away per citizen: the refund of expensive cases follows it."""
+    return pl.concat([r.lines.select("citizen_id", "account", "paragraph", "month", "ore") for r in results]) if results else None
+
+
+def _booked(grants: pl.DataFrame, postings: pl.DataFrame, numbered: pl.DataFrame, settings, config: dict, with_buffers: bool,
+            as_of: dt.date) -> pl.DataFrame:
+    """The postings known at the as-of date, each with its kind (booked.sum_postings)."""
+    sick_cfg = config.get("bpa_sickness", {})
+    bpa_accounts = grants.filter(pl.col("paragraph").is_in(list(BPA))).get_column("account").unique().to_list()
+    kind = sickness_kind(postings.lazy(), bpa_accounts, sick_cfg) if with_buffers and sick_cfg.get("enabled", True) \
+        else pl.lit("other")
+    rule = settings.refusion
+    refund = (pl.col("art").str.strip_chars().is_in(rule.kinds) if "art" in postings.columns and rule.enabled != "off"
+              else pl.lit(False))
+    return sum_postings(postings, numbered.lazy().select("grant_id", "gi"), as_of, bpa_accounts, kind, refund)
+
+
+def booked_lines(booked: pl.DataFrame, known: pl.DataFrame, para: pl.DataFrame, year: int) -> pl.LazyFrame:
+    """What has been booked to the year's periods, per account, paragraph, month, grant and citizen."""
+    return (
         booked.lazy().filter(pl.col("period").is_between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
         .join(known.lazy().select("grant_id", pl.col("paragraph").alias("gp"), "provider_type"), on="grant_id", how="left")
         .join(para.lazy(), on="account", how="left")
@@ -197,36 +178,41 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         .agg(pl.col("amount").sum().alias("ore"))
         .with_columns(pl.lit("booked").alias("origin"))
     )
-    grant_lines = grant_lines.join(
-        invoiced.select("grant_id", "account", "paragraph", "provider_type", "citizen_id"), on="grant_id"
-    ).with_columns(pl.lit("grants").alias("origin"))
-    unexplained = unexplained.join(para, on="account", how="left").with_columns(
-        pl.lit("unexplained").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
-        pl.lit(None, pl.String).alias("grant_id"), pl.lit(None, pl.String).alias("citizen_id"))
-    parts = [booked_lines, grant_lines, unexplained]
-    results = []
-    if buffers is not None:
-        results = pending.result()
-        for r in results:
-            parts.append(r.lines.with_columns(pl.lit(f"buffer.{r.name}").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
-                                              pl.lit(None, pl.String).alias("grant_id")))
-    with stage("forecast: refusion"):
-        changes = (pl.concat([r.lines.select("citizen_id", "account", "paragraph", "month", "ore") for r in results])
-                   if results else None)
-        refusion = forecast_refusion(known, steps, postings, settings.refusion, settings.price_index, year, as_of,
-                                     hist_start.year, changes)
-    if buffers is not None and buffers.adjustments is not None:
-        parts.append(adjustment_lines(buffers.adjustments, year, para))
-    if refusion is not None:
-        # on the paragraph of the citizens' largest costs; where none is known, the account's own
-        parts.append(refusion.lines.join(para.rename({"paragraph": "sole"}), on="account", how="left").with_columns(
-            pl.coalesce("paragraph", "sole").alias("paragraph"),
-            pl.lit("refusion").alias("origin"), pl.lit(None, pl.String).alias("provider_type"),
-            pl.lit(None, pl.String).alias("grant_id"), pl.lit(None, pl.String).alias("citizen_id")))
-    # in no particular order: every view sums; writers use in_order
-    lines = pl.concat([p.lazy().select([pl.col(c).cast(t) for c, t in LINES.items()]) for p in parts]).filter(
+
+
+def grant_part(grant_lines: pl.DataFrame, invoiced: pl.DataFrame) -> pl.DataFrame:
+    return grant_lines.join(invoiced.select("grant_id", "account", "paragraph", "provider_type", "citizen_id"), on="grant_id"
+                            ).with_columns(pl.lit("grants").alias("origin"))
+
+
+def _unattributed(frame: pl.DataFrame, origin: str, *missing: str) -> pl.DataFrame:
+    """A part of the forecast with no provider type, grant or citizen of its own (as named in `missing`)."""
+    return frame.with_columns(pl.lit(origin).alias("origin"), *[pl.lit(None, pl.String).alias(c) for c in missing])
+
+
+def unexplained_part(unexplained: pl.DataFrame, para: pl.DataFrame) -> pl.DataFrame:
+    return _unattributed(unexplained.join(para, on="account", how="left"), "unexplained", "provider_type", "grant_id", "citizen_id")
+
+
+def buffer_part(result) -> pl.DataFrame:
+    return _unattributed(result.lines, f"buffer.{result.name}", "provider_type", "grant_id")
+
+
+def refusion_part(refusion: Refusion, para: pl.DataFrame) -> pl.DataFrame:
+    """On the paragraph of the citizens' largest costs; where none is known, the account's own."""
+    lines = refusion.lines.join(para.rename({"paragraph": "sole"}), on="account", how="left").with_columns(
+        pl.coalesce("paragraph", "sole").alias("paragraph"))
+    return _unattributed(lines, "refusion", "provider_type", "grant_id", "citizen_id")
+
+
+def assemble(parts: list) -> pl.DataFrame:
+    """The forecast's lines, in no particular order (every view sums; writers use in_order)."""
+    return pl.concat([p.lazy().select([pl.col(c).cast(t) for c, t in LINES.items()]) for p in parts]).filter(
         pl.col("ore") != 0).collect()
-    bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
+
+
+def forecast_notes(buffers, results: list, linked_by_citizen, lines: pl.DataFrame, bud: pl.DataFrame, year: int) -> list[dict]:
+    """What the controller should know about this forecast, in Danish and English."""
     notes = list(buffers.notes) if buffers is not None else []
     if linked_by_citizen.postings:
         n, ore = linked_by_citizen.postings, linked_by_citizen.ore
@@ -240,19 +226,20 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
         accounts = ", ".join(no_budget)
         notes.append({"da": f"intet budget for {year} på konto {accounts}: budgettet regnes som 0",
                       "en": f"no budget for {year} on account(s) {accounts}: their budget counts as 0"})
-    band = None
-    if draws > 0:
-        with stage("forecast: interval"):
-            point = lines.group_by("account").agg(pl.col("ore").sum())
-            sd = (params.select("account", pl.col("horizon_sd").alias("sd")) if "horizon_sd" in params.columns
-                  else pl.DataFrame(schema={"account": pl.String, "sd": pl.Float64}))
-            sources = {r.name: r.events for r in results if r.events is not None}
-            sources["billing_timing"] = billing_events(grant_costs, invoiced, billing_cv)
-            if refusion is not None:
-                sources["refusion"] = refusion_events(refusion)
-            band = interval(point, sources, sd, draws, seed)
-    return Forecast(year, as_of, lines, bud, k_table, params, grant_costs, grant_lag, buffers=results, notes=notes,
-                    interval=band, refusion=refusion)
+    return notes
+
+
+def year_end_interval(lines: pl.DataFrame, params: pl.DataFrame, results: list, grant_costs: pl.DataFrame,
+                      invoiced: pl.DataFrame, billing_cv: float, refusion: Refusion | None, draws: int, seed: int) -> Interval:
+    """P10/P50/P90 around the point forecast, from the spread of each part (uncertainty.py)."""
+    point = lines.group_by("account").agg(pl.col("ore").sum())
+    sd = (params.select("account", pl.col("horizon_sd").alias("sd")) if "horizon_sd" in params.columns
+          else pl.DataFrame(schema={"account": pl.String, "sd": pl.Float64}))
+    sources = {r.name: r.events for r in results if r.events is not None}
+    sources["billing_timing"] = billing_events(grant_costs, invoiced, billing_cv)
+    if refusion is not None:
+        sources["refusion"] = refusion_events(refusion)
+    return interval(point, sources, sd, draws, seed)
 
 
 def refusion_events(refusion: Refusion) -> pl.DataFrame:
@@ -330,11 +317,6 @@ def own_activity(known: pl.DataFrame, steps: pl.DataFrame, settings, start: dt.d
         return None
     return (periodise(own.lazy(), steps.lazy(), start, end, settings.price_index, carry=("account",))
             .group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("own")).collect())
-
-
-# Grants of the same provider, type and account share k (a provider's billing class goes with the
-# provider), and O is linear in cost, so history's expected bookings are computed per such cohort.
-COHORT = pl.concat_str([pl.col(c).fill_null("?") for c in ("provider", "provider_type", "account")], separator="|")
 
 
 def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray, cohorts: pl.DataFrame, booked: pl.DataFrame,

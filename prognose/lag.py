@@ -27,12 +27,14 @@ MonthBlocks (blocks.py): whole arrays, no per-grant windows.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from prognose.blocks import MonthBlocks
-from prognose.months import last_closed_month, month_number, month_of_number, number_of
+from prognose.realisation import billing_ratios, scale_pieces
+from prognose.months import date_bounds, last_closed_month, month_number, month_of_number, number_of, per_day
 
 MAX_LAG = 6          # months of history that can be outstanding
 MIN_COST_MONTHS = 12  # grant-months of evidence needed to trust a group's estimate
@@ -239,3 +241,49 @@ def billing_classes(grants: pl.DataFrame, linked: pl.DataFrame) -> pl.DataFrame:
     # position 0 stands for "no provider" (code −1)
     per_grant = pl.Series("billing_class", [None, *label.tolist()], dtype=pl.String).gather(code + 1)
     return grants.select("grant_id").with_columns(per_grant)
+
+
+# Grants of the same provider, type and account share k (a provider's billing class goes with the
+# provider), and O is linear in cost, so history's expected bookings are computed per such cohort.
+COHORT = pl.concat_str([pl.col(c).fill_null("?") for c in ("provider", "provider_type", "account")], separator="|")
+
+
+@dataclass(frozen=True)
+class Lag:
+    """What the billing lag step learns: the grants' months at what providers invoice of them,
+    the cohorts (cohort_of[gi] is grant gi's), k per cohort and month of the year, how much the
+    outstanding amounts vary from year to year, and each grant's k."""
+    pieces: pl.DataFrame
+    cohorts: pl.DataFrame
+    cohort_of: np.ndarray
+    k_table: pl.DataFrame
+    k: np.ndarray
+    billing_cv: float
+    grant_lag: pl.DataFrame
+
+
+def learn_lag(invoiced: pl.DataFrame, pieces: pl.DataFrame, booked: pl.DataFrame, as_of: dt.date, covered_from: dt.date,
+              outstanding_months: dict[str, float], learn: bool = True) -> Lag:
+    """The billing lag of the invoiced grants (row gi of `invoiced` is grant gi), from their
+    periodised months (pieces) and the postings linked to them in `booked`. learn=False assumes
+    every invoice is booked in the month of its service (an ablation)."""
+    linked = booked.lazy().filter(pl.col("gi").is_not_null()).select("gi", "posting_month", "period", "amount").collect()
+    months, periods = date_bounds(linked, "posting_month") or (as_of, as_of), date_bounds(linked, "period") or (as_of, as_of)
+    linked = linked.select("gi", "amount", per_day(pl.col("posting_month"), *months, month_number).alias("pm"),
+                           per_day(pl.col("period"), *periods, month_number).alias("pn"))
+    if learn:   # what providers invoice of a grant's cost; the lag is measured on that
+        ratio, closed, drift, _ = billing_ratios(invoiced, pieces, linked, as_of)
+        pieces = scale_pieces(pieces, ratio, closed, drift)
+    classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
+                            ).with_columns(COHORT.alias("cohort"))
+    cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
+    cohort_of = (classed.select("cohort").join(cohorts.select("cohort").with_row_index("ci"), on="cohort",
+                                               how="left", maintain_order="left").get_column("ci").to_numpy())
+    spans = invoiced.select("start_date", "end_date", pl.lit(pl.Series(cohort_of)).alias("ci"))
+    observed = measure_outstanding(pieces, spans, linked, cohorts.height, as_of, covered_from)
+    k_table = estimate_k(observed if learn else observed.head(0), cohorts)
+    k_cohort = assign_k(cohorts.rename({"cohort": "grant_id"}).lazy(), k_table, outstanding_months).collect()
+    if not learn:
+        k_cohort = k_cohort.with_columns(pl.lit(0.0).alias("k"))
+    return Lag(pieces, cohorts, cohort_of, k_table, k_matrix(cohorts, k_cohort, "cohort"),
+               timing_cv(observed) if learn else 0.0, lag_of_grants(classed, k_cohort, as_of))
