@@ -106,7 +106,12 @@ def measure_outstanding(pieces: pl.DataFrame, grants: pl.DataFrame, linked: pl.D
     open_ = blocks.cumulative(cost - by_date - leave_open)
     closed = blocks.cumulative(cost - by_period - leave_closed)
     counted = blocks.place(at_c, m_c, (ore > 0).astype(np.int64))
-    series = blocks.frame(cost=cost, open=open_, closed=closed, cost_months=counted)
+    return _by_month_of_year(blocks.frame(cost=cost, open=open_, closed=closed, cost_months=counted), as_of, schema)
+
+
+def _by_month_of_year(series: pl.DataFrame, as_of: dt.date, schema: dict) -> pl.DataFrame:
+    """Each month-end's outstanding by posting date, and December's once more after its
+    supplementary period (moy YEAR_END, by period) where that period has closed at as_of."""
     year_end_known = pl.col("month").dt.offset_by("2mo").dt.month_end() <= pl.lit(as_of)
     regular = series.select("ci", "month", pl.col("month").dt.month().cast(pl.Int32).alias("moy"), "cost",
                             pl.col("open").alias("outstanding"), "cost_months")

@@ -74,6 +74,38 @@ def horizon_error(past: pl.DataFrame, windows: pl.DataFrame, horizon: int) -> pl
                     .otherwise(pl.col("sigma") * (horizon + horizon ** 2 / 12) ** 0.5).fill_null(0.0).alias("horizon_sd")))
 
 
+def seasonally_adjusted(history: pl.DataFrame, last_closed: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(history with adj, the amount less its month's seasonal deviation, and age, its months before
+    the last closed one; account → moy → season, the mean deviation from the year's mean in the
+    complete years of history)."""
+    h = history.with_columns(pl.col("month").dt.year().alias("y"), pl.col("month").dt.month().alias("moy"))
+    complete = h.group_by("account", "y").agg(pl.len().alias("n")).filter(pl.col("n") == 12)
+    seasonal = (
+        h.join(complete, on=["account", "y"], how="semi")
+        .with_columns((pl.col("unexplained") - pl.col("unexplained").mean().over("account", "y")).alias("dev"))
+        .group_by("account", "moy").agg(pl.col("dev").mean().alias("season"))
+    )
+    h = h.join(seasonal, on=["account", "moy"], how="left").with_columns(pl.col("season").fill_null(0.0))
+    return h.with_columns((pl.col("unexplained") - pl.col("season")).alias("adj"),
+                          months_between(pl.col("month"), last_closed).alias("age")), seasonal
+
+
+def driver_share(h: pl.DataFrame, driver: pl.DataFrame) -> pl.DataFrame:
+    """account → share: kroner of unexplained bookings per krone of own grants' cost, fitted on the
+    last 24 closed months (least squares); null where it is not plausible (DRIVER_SHARE)."""
+    return (
+        h.filter(pl.col("age") < 24).join(driver, on=["account", "month"], how="left")
+        .with_columns(pl.col("own").fill_null(0.0))
+        .group_by("account")
+        .agg(((pl.col("adj") - pl.col("adj").mean()) * (pl.col("own") - pl.col("own").mean())).sum().alias("sxy"),
+             ((pl.col("own") - pl.col("own").mean()) ** 2).sum().alias("sxx"),
+             pl.col("adj").mean().alias("my"), pl.col("own").mean().alias("mx"))
+        .with_columns(pl.when(pl.col("sxx") > 0).then(pl.col("sxy") / pl.col("sxx")).otherwise(None).alias("share"))
+        .with_columns(pl.when(pl.col("share").is_between(*DRIVER_SHARE)).then(pl.col("share")).otherwise(None).alias("share"))
+        .select("account", "share")
+    )
+
+
 def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: list[dt.date],
                          driver: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """history: account, month, unexplained (øre, float) for closed months up to `last_closed`;
@@ -85,27 +117,8 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
     if driver is None or driver.is_empty():
         driver = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "own": pl.Float64})
     driver = driver.select("account", "month", pl.col("own").cast(pl.Float64))
-    h = history.with_columns(pl.col("month").dt.year().alias("y"), pl.col("month").dt.month().alias("moy"))
-    complete = h.group_by("account", "y").agg(pl.len().alias("n")).filter(pl.col("n") == 12)
-    seasonal = (
-        h.join(complete, on=["account", "y"], how="semi")
-        .with_columns((pl.col("unexplained") - pl.col("unexplained").mean().over("account", "y")).alias("dev"))
-        .group_by("account", "moy").agg(pl.col("dev").mean().alias("season"))
-    )
-    h = h.join(seasonal, on=["account", "moy"], how="left").with_columns(pl.col("season").fill_null(0.0))
-    h = h.with_columns((pl.col("unexplained") - pl.col("season")).alias("adj"),
-                       months_between(pl.col("month"), last_closed).alias("age"))
-    fit = (
-        h.filter(pl.col("age") < 24).join(driver, on=["account", "month"], how="left")
-        .with_columns(pl.col("own").fill_null(0.0))
-        .group_by("account")
-        .agg(((pl.col("adj") - pl.col("adj").mean()) * (pl.col("own") - pl.col("own").mean())).sum().alias("sxy"),
-             ((pl.col("own") - pl.col("own").mean()) ** 2).sum().alias("sxx"),
-             pl.col("adj").mean().alias("my"), pl.col("own").mean().alias("mx"))
-        .with_columns(pl.when(pl.col("sxx") > 0).then(pl.col("sxy") / pl.col("sxx")).otherwise(None).alias("share"))
-        .with_columns(pl.when(pl.col("share").is_between(*DRIVER_SHARE)).then(pl.col("share")).otherwise(None).alias("share"))
-        .select("account", "share")
-    )
+    h, seasonal = seasonally_adjusted(history, last_closed)
+    fit = driver_share(h, driver)
     past = past_forecasts(h, len(targets))
     windows = level_window(past, len(targets))
     recent = h.filter(pl.col("age") < 12).join(windows, on="account", how="left")
