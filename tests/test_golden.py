@@ -27,6 +27,9 @@ DEMO = {
     "activity.txt": ["activity"],
     "explain.json": ["explain", "--account", "5.38.50", "--format", "json"],
     "explain.txt": ["explain", "--paragraph", "SEL 108"],
+    "diff.json": ["diff", "--format", "json"],
+    "diff.txt": ["diff"],
+    "diff_paragraph.csv": ["diff", "--by", "paragraph", "--format", "csv"],
 }
 
 
@@ -40,11 +43,15 @@ def check(name: str, text: str) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """The demo workspace, copied, with the month's snapshot that explain reads."""
+    """The demo workspace, copied, with the month's snapshot that explain reads and the one before
+    it (from the previous month's extract) that diff compares it with."""
     ws = tmp_path_factory.mktemp("demo")
     shutil.copy(ROOT / "prognose.toml", ws / "prognose.toml")
     shutil.copytree(ROOT / "fixtures" / "demo", ws / "fixtures" / "demo")
     shutil.copytree(ROOT / "buffers", ws / "buffers")
+    previous = ws / "fixtures" / "demo" / "previous"
+    assert invoke(CliRunner(), "-q", "run", "--workspace", str(ws), "--data", str(previous / "data"),
+                  "--buffers", str(previous / "buffers"), "--as-of", "2026-09-30").exit_code == 0
     assert invoke(CliRunner(), "-q", "run", "--workspace", str(ws)).exit_code == 0
     return ws
 
