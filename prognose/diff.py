@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from prognose.views import BUFFERS
+
 ATTRS = ("rate", "quantity", "price_year", "unit", "start_date")
 
 
@@ -72,41 +74,72 @@ def classify_grants(grants_a: pl.DataFrame, grants_b: pl.DataFrame, steps_a, ste
     ).alias("cause_detail"))
 
 
+KEYS = ["grant_id", "account", "paragraph", "citizen_id"]
+
+
+def _neg(f: pl.DataFrame) -> pl.DataFrame:
+    return f.with_columns(-pl.col("ore"))
+
+
+def _summed(*frames: pl.DataFrame) -> pl.DataFrame:
+    return pl.concat(frames).group_by(KEYS).agg(pl.col("ore").sum().alias("amount"))
+
+
+def _cause(frame: pl.DataFrame, cause, detail) -> pl.DataFrame:
+    """Rows of the bridge: a cause and its detail (text, or a column of the frame) for each amount."""
+    cause = pl.lit(cause) if isinstance(cause, str) else cause
+    detail = pl.lit(detail) if isinstance(detail, str) else detail
+    return frame.select(cause.alias("cause"), detail.alias("detail"), *KEYS, pl.col("amount").cast(pl.Int64))
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """Two snapshots' lines and what the bridge between them needs to know of them."""
+    a: object
+    b: object
+    la: pl.DataFrame
+    lb: pl.DataFrame
+    same_year: bool
+    closing: pl.Expr          # months whose bookings happened between A and B
+
+    def closed_and_ahead(self, fa: pl.DataFrame, fb: pl.DataFrame, *expected: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Change from fa to fb split in: months that closed (booked vs what A expected) and the rest."""
+        closed = pl.concat([fb.filter((pl.col("origin") == "booked") & self.closing),
+                            _neg(fa.filter(pl.col("origin").is_in(["booked", *expected]) & self.closing))])
+        return _summed(closed), _summed(fb, _neg(fa), _neg(closed))
+
+    def years(self) -> str:
+        return f"{self.b.meta['year']} against {self.a.meta['year']}"
+
+
 def bridge(a, b) -> Bridge:
     """a, b: loaded snapshots (prognose.io.snapshots.Snapshot).
 
     Across a year boundary (A forecasts Y, B forecasts Y+1) the same partition holds; what is
     not a new, ended or changed grant or an edited buffer is "another budget year".
     """
-    as_of_a = dt.date.fromisoformat(a.meta["as_of"])
-    as_of_b = dt.date.fromisoformat(b.meta["as_of"])
+    as_of_a, as_of_b = dt.date.fromisoformat(a.meta["as_of"]), dt.date.fromisoformat(b.meta["as_of"])
     same_year = a.meta["year"] == b.meta["year"]
-    la, lb = a.lines, b.lines
-    keys = ["grant_id", "account", "paragraph", "citizen_id"]
-    # months whose bookings happened between A and B: booked at B against booked + expected at A
     closing = (pl.col("month") >= as_of_a.replace(day=1)) & (pl.col("month") <= as_of_b.replace(day=1)) & pl.lit(same_year)
+    pair = _Pair(a, b, a.lines, b.lines, same_year, closing)
+    grant_parts, new_citizens = _grant_causes(pair, as_of_a)
+    parts = [*grant_parts, *_buffer_causes(pair, new_citizens), *_unexplained_and_refund(pair)]
+    # the controller's adjustments: a cause of their own, whatever else moved
+    adjusted = pl.col("origin") == "adjustments"
+    parts.append(_cause(_summed(pair.lb.filter(adjusted), _neg(pair.la.filter(adjusted))), "adjustments", "entered, edited or removed"))
+    rows = (pl.concat(parts)
+            .group_by("cause", "detail", "account", "paragraph", "citizen_id", "grant_id").agg(pl.col("amount").sum())
+            .filter(pl.col("amount") != 0).sort("cause", "detail", "account", "grant_id", "citizen_id", nulls_last=True))
+    return Bridge(a.as_of, b.as_of, a.meta["year"], b.meta["year"], int(pair.la["ore"].sum()), int(pair.lb["ore"].sum()), rows,
+                  _budget(a, b))
 
-    def neg(f: pl.DataFrame) -> pl.DataFrame:
-        return f.with_columns(-pl.col("ore"))
 
-    def closed_and_ahead(fa: pl.DataFrame, fb: pl.DataFrame, *expected: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """Change from fa to fb split in: months that closed (booked vs what A expected) and the rest."""
-        closed = pl.concat([fb.filter((pl.col("origin") == "booked") & closing),
-                            neg(fa.filter(pl.col("origin").is_in(["booked", *expected]) & closing))])
-        rest = pl.concat([fb, neg(fa), neg(closed)])
-        return (closed.group_by(keys).agg(pl.col("ore").sum().alias("amount")),
-                rest.group_by(keys).agg(pl.col("ore").sum().alias("amount")))
-
-    parts = []
-
-    def add(frame: pl.DataFrame, cause, detail) -> None:
-        cause = pl.lit(cause) if isinstance(cause, str) else cause
-        detail = pl.lit(detail) if isinstance(detail, str) else detail
-        parts.append(frame.select(cause.alias("cause"), detail.alias("detail"), *keys, pl.col("amount").cast(pl.Int64)))
-
-    # 1. everything tied to a grant: its booked postings and its bookings still to come
+def _grant_causes(pair: _Pair, as_of_a: dt.date) -> tuple[list[pl.DataFrame], pl.DataFrame]:
+    """Everything tied to a grant (its booked postings and its bookings still to come), by what
+    happened to the grant; and the citizens with a new grant (the lists' people who arrived)."""
     on_grant = pl.col("grant_id").is_not_null() & pl.col("origin").is_in(["booked", "grants"])
-    ga, gb = la.filter(on_grant), lb.filter(on_grant)
+    ga, gb = pair.la.filter(on_grant), pair.lb.filter(on_grant)
+    a, b = pair.a, pair.b
     cls = classify_grants(a.input("grants"), b.input("grants"), a.input("plan_steps"), b.input("plan_steps"), as_of_a)
     cls = cls.with_columns(pl.col("cause_detail").str.split_exact("|", 1).struct.rename_fields(["cause", "detail"])).unnest("cause_detail")
     ids = pl.concat([ga.select("grant_id"), gb.select("grant_id")]).unique()
@@ -114,58 +147,59 @@ def bridge(a, b) -> Bridge:
         pl.col("cause").fill_null("closed months"), pl.col("detail").fill_null("postings on grants outside the grants file"))
     steady = cls.filter(pl.col("cause") == "closed months").select("grant_id")
     moved = cls.filter(pl.col("cause") != "closed months")
-    whole = (pl.concat([gb, neg(ga)]).join(moved, on="grant_id").group_by(*keys, "cause", "detail")
+    whole = (pl.concat([gb, _neg(ga)]).join(moved, on="grant_id").group_by(*KEYS, "cause", "detail")
              .agg(pl.col("ore").sum().alias("amount")))
-    add(whole, pl.col("cause"), pl.col("detail"))
-    closed, ahead = closed_and_ahead(ga.join(steady, on="grant_id", how="semi"), gb.join(steady, on="grant_id", how="semi"), "grants")
-    if same_year:
-        add(closed, "closed months", "known grants: booked vs expected")
-        add(ahead, "closed months", "known grants: invoices still to come re-estimated (billing timing)")
+    parts = [_cause(whole, pl.col("cause"), pl.col("detail"))]
+    closed, ahead = pair.closed_and_ahead(ga.join(steady, on="grant_id", how="semi"), gb.join(steady, on="grant_id", how="semi"),
+                                          "grants")
+    if pair.same_year:
+        parts += [_cause(closed, "closed months", "known grants: booked vs expected"),
+                  _cause(ahead, "closed months", "known grants: invoices still to come re-estimated (billing timing)")]
     else:
-        add(ahead, "another budget year", f"known grants in {b.meta['year']} against {a.meta['year']}")
-    new_citizens = cls.filter(pl.col("cause") == "new grants").join(gb.select("grant_id", "citizen_id").unique(), on="grant_id") \
-        .select("citizen_id").unique()
-    # 2. each buffer: consumed by people who got grants (now new grants), and the rest
-    for name in ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow"):
+        parts.append(_cause(ahead, "another budget year", f"known grants in {pair.years()}"))
+    new_citizens = (cls.filter(pl.col("cause") == "new grants").join(gb.select("grant_id", "citizen_id").unique(), on="grant_id")
+                    .select("citizen_id").unique())
+    return parts, new_citizens
+
+
+def _buffer_causes(pair: _Pair, new_citizens: pl.DataFrame) -> list[pl.DataFrame]:
+    """Each buffer: what people who got grants consumed of it (now new grants), and the rest."""
+    parts = []
+    for name in BUFFERS:
         origin = f"buffer.{name}"
-        ba, bb = la.filter(pl.col("origin") == origin), lb.filter(pl.col("origin") == origin)
+        ba, bb = pair.la.filter(pl.col("origin") == origin), pair.lb.filter(pl.col("origin") == origin)
         consumed = ba.join(new_citizens, on="citizen_id", how="semi") if name in ("youth_transfers", "stu") else ba.head(0)
-        rest = pl.concat([bb, neg(ba.join(consumed.select("citizen_id").unique(), on="citizen_id", how="anti"))])
-        add(neg(consumed).rename({"ore": "amount"}), f"buffer {name}", "consumed: became grants")
-        edited = _inputs_changed(a, b, name)
-        label = ("list or assumptions edited, and re-estimated" if edited else
-                 "re-estimated as time passes" if same_year else f"re-estimated for {b.meta['year']}")
-        add(rest.rename({"ore": "amount"}), f"buffer {name}", label)
-    # 3. the part no grant explains and the refund of expensive cases: months that closed between A
-    # and B (booked vs expected, the refund's instalments included), and each one's re-estimate ahead
+        rest = pl.concat([bb, _neg(ba.join(consumed.select("citizen_id").unique(), on="citizen_id", how="anti"))])
+        label = ("list or assumptions edited, and re-estimated" if _inputs_changed(pair.a, pair.b, name) else
+                 "re-estimated as time passes" if pair.same_year else f"re-estimated for {pair.b.meta['year']}")
+        parts += [_cause(_neg(consumed).rename({"ore": "amount"}), f"buffer {name}", "consumed: became grants"),
+                  _cause(rest.rename({"ore": "amount"}), f"buffer {name}", label)]
+    return parts
+
+
+def _unexplained_and_refund(pair: _Pair) -> list[pl.DataFrame]:
+    """The part no grant explains and the refund of expensive cases: months that closed between A
+    and B (booked vs expected, the refund's instalments included), and each one's re-estimate ahead;
+    the refund's citizens who crossed a threshold on their own."""
+    la, lb = pair.la, pair.lb
     unexpl = pl.col("grant_id").is_null() & pl.col("origin").is_in(["booked", "unexplained", "refusion"])
-    closed, ahead = closed_and_ahead(la.filter(unexpl), lb.filter(unexpl), "unexplained", "refusion")
+    closed, ahead = pair.closed_and_ahead(la.filter(unexpl), lb.filter(unexpl), "unexplained", "refusion")
     refund = pl.col("origin") == "refusion"
-    refund_ahead = (pl.concat([lb.filter(refund), neg(la.filter(refund & ~closing))])
-                    .group_by(keys).agg(pl.col("ore").sum().alias("amount")))
-    ahead = pl.concat([ahead, refund_ahead.with_columns(-pl.col("amount"))]).group_by(keys).agg(pl.col("amount").sum())
-    if same_year:
-        add(closed, "unexplained part", "months that closed: booked vs expected")
-        add(ahead, "unexplained part", "re-estimated ahead")
+    refund_ahead = _summed(lb.filter(refund), _neg(la.filter(refund & ~pair.closing)))
+    ahead = pl.concat([ahead, refund_ahead.with_columns(-pl.col("amount"))]).group_by(KEYS).agg(pl.col("amount").sum())
+    if pair.same_year:
+        parts = [_cause(closed, "unexplained part", "months that closed: booked vs expected"),
+                 _cause(ahead, "unexplained part", "re-estimated ahead")]
     else:
-        add(ahead, "another budget year", f"the part no grant explains, {b.meta['year']} against {a.meta['year']}")
-    crossed = threshold_crossings(a.result.get("refusion"), b.result.get("refusion"))
+        parts = [_cause(ahead, "another budget year", f"the part no grant explains, {pair.years()}")]
+    crossed = threshold_crossings(pair.a.result.get("refusion"), pair.b.result.get("refusion"))
     refund_paragraph = pl.concat([la.filter(refund), lb.filter(refund)]).select("account", "paragraph").unique("account")
-    crossed = crossed.drop("paragraph").join(refund_paragraph, on="account", how="left").select(*keys, "amount")
-    add(crossed, "refusion", "a citizen crossed a threshold")
+    crossed = crossed.drop("paragraph").join(refund_paragraph, on="account", how="left").select(*KEYS, "amount")
     # the refund ahead is per account; what the crossings explain of it is taken off there
     crossed_here = crossed.with_columns(-pl.col("amount"), pl.lit(None, pl.String).alias("citizen_id"))
-    add(pl.concat([refund_ahead, crossed_here.select(refund_ahead.columns)]).group_by(keys).agg(pl.col("amount").sum()),
-        "refusion", "refund re-estimated" if same_year else f"refund for {b.meta['year']} against {a.meta['year']}")
-    # 4. the controller's adjustments: a cause of their own, whatever else moved
-    adjusted = pl.col("origin") == "adjustments"
-    add(pl.concat([lb.filter(adjusted), neg(la.filter(adjusted))]).group_by(keys).agg(pl.col("ore").sum().alias("amount")),
-        "adjustments", "entered, edited or removed")
-    rows = (pl.concat(parts)
-            .group_by("cause", "detail", "account", "paragraph", "citizen_id", "grant_id").agg(pl.col("amount").sum())
-            .filter(pl.col("amount") != 0).sort("cause", "detail", "account", "grant_id", "citizen_id", nulls_last=True))
-    return Bridge(a.as_of, b.as_of, a.meta["year"], b.meta["year"], int(la["ore"].sum()), int(lb["ore"].sum()), rows,
-                  _budget(a, b))
+    re_estimated = pl.concat([refund_ahead, crossed_here.select(refund_ahead.columns)]).group_by(KEYS).agg(pl.col("amount").sum())
+    return [*parts, _cause(crossed, "refusion", "a citizen crossed a threshold"),
+            _cause(re_estimated, "refusion", "refund re-estimated" if pair.same_year else f"refund for {pair.years()}")]
 
 
 def threshold_crossings(doc_a: dict | None, doc_b: dict | None) -> pl.DataFrame:
