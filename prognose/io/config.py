@@ -95,80 +95,18 @@ def find_workspace(start: Path) -> Path:
 
 def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
     ws = find_workspace(workspace or Path.cwd()) if workspace is None else workspace.resolve()
-    cfg_path = ws / CONFIG_NAME
-    doc: dict[str, Any] = {}
-    if cfg_path.exists():
-        try:
-            doc = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as e:
-            raise InputError([Problem(CONFIG_NAME, getattr(e, "lineno", None), None, None, f"valid TOML ({e})")])
+    doc = _read_toml(ws / CONFIG_NAME)
     s = Settings(workspace=ws, data=ws / "data", buffers=ws / "buffers", snapshots=ws / "snapshots",
                  key_file=ws / ".prognose-key", backtest=ws / "backtest")
-    origin = f"{CONFIG_NAME}"
     problems: list[Problem] = []
     paths = doc.get("paths", {})
     for key in ("data", "buffers", "snapshots", "key_file", "backtest"):
         if key in paths:
             setattr(s, key, (ws / paths[key]).resolve())
-            s.origins[f"paths.{key}"] = origin
-    display = doc.get("display", {})
-    if "lang" in display:
-        s.lang = str(display["lang"])
-        s.origins["display.lang"] = origin
-    if "deviation" in display:
-        s.deviation_sign = str(display["deviation"])
-        s.origins["display.deviation"] = origin
-    if "csv" in display:
-        s.csv = str(display["csv"])
-        s.origins["display.csv"] = origin
-    if "highlight_percent" in display:
-        value = display["highlight_percent"]
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-            s.highlight_percent = float(value)
-            s.origins["display.highlight_percent"] = origin
-        else:
-            problems.append(Problem(CONFIG_NAME, None, "display.highlight_percent", str(value), "a percentage ≥ 0, such as 3"))
-    if "paragraph_accounts" in doc:
-        from prognose.paragraphs import normalise_paragraph
-        import polars as pl
-
-        raw = {str(k): str(v) for k, v in doc["paragraph_accounts"].items()}
-        keys = list(raw)
-        normal = pl.select(normalise_paragraph(pl.Series(keys, dtype=pl.String))).to_series().to_list()
-        for k, n in zip(keys, normal):
-            if n is None:
-                problems.append(Problem(CONFIG_NAME, None, "paragraph_accounts", k, "a legal basis such as 'SEL 108'"))
-            else:
-                s.paragraph_accounts[n] = raw[k]
-                s.origins[f"paragraph_accounts.{n}"] = origin   # the others keep the default map's
-    if "price_index" in doc:
-        for k, v in doc["price_index"].items():
-            if not str(k).isdigit() or not isinstance(v, (int, float)) or v <= 0:
-                problems.append(Problem(CONFIG_NAME, None, "price_index", f"{k} = {v}", "year = positive index value"))
-            else:
-                s.price_index[int(k)] = float(v)
-        s.origins["price_index"] = origin
-    if "columns" in doc:
-        s.columns = {str(t): {str(a): str(b) for a, b in m.items()} for t, m in doc["columns"].items()}
-        s.origins["columns"] = origin
-    billing = doc.get("billing", {}).get("outstanding_months", {})
-    for k, v in billing.items():
-        if k not in PROVIDER_TYPES or not isinstance(v, (int, float)) or v < 0:
-            problems.append(Problem(CONFIG_NAME, None, "billing.outstanding_months", f"{k} = {v}",
-                                    "one of own/municipality/region/private = months (≥ 0)"))
-        else:
-            s.outstanding_months[k] = float(v)
-            s.origins["billing"] = origin
-    if "own_settled_per_grant" in doc.get("grants", {}):
-        s.own_settled_per_grant = bool(doc["grants"]["own_settled_per_grant"])
-        s.origins["grants.own_settled_per_grant"] = origin
-    if "refusion" in doc:
-        s.refusion = _rule(doc["refusion"], problems)
-        s.origins["refusion"] = origin
-    if "bands" in doc.get("activity", {}):
-        s.activity_bands, found = bands.parse(doc["activity"]["bands"], CONFIG_NAME)
-        problems += found
-        s.origins["activity"] = origin
+            s.origins[f"paths.{key}"] = CONFIG_NAME
+    _display(doc.get("display", {}), s, problems)
+    _paragraph_accounts(doc, s, problems)
+    _money(doc, s, problems)
     if s.lang not in ("da", "en"):
         problems.append(Problem(CONFIG_NAME, None, "display.lang", s.lang, "da or en"))
     if s.csv is not None and s.csv not in CSV_DIALECTS:
@@ -178,7 +116,88 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
                                 "forecast-budget (+ is overspend) or budget-forecast (+ is underspend)"))
     if problems:
         raise InputError(problems)
-    for key, value in (overrides or {}).items():
+    _override(s, overrides or {})
+    return s
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise InputError([Problem(CONFIG_NAME, getattr(e, "lineno", None), None, None, f"valid TOML ({e})")])
+
+
+def _display(display: dict[str, Any], s: Settings, problems: list[Problem]) -> None:
+    """[display]: language, the sign of a printed deviation, the CSV dialect, when a row is red."""
+    for key, attr in (("lang", "lang"), ("deviation", "deviation_sign"), ("csv", "csv")):
+        if key in display:
+            setattr(s, attr, str(display[key]))
+            s.origins[f"display.{key}"] = CONFIG_NAME
+    if "highlight_percent" in display:
+        value = display["highlight_percent"]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            s.highlight_percent = float(value)
+            s.origins["display.highlight_percent"] = CONFIG_NAME
+        else:
+            problems.append(Problem(CONFIG_NAME, None, "display.highlight_percent", str(value), "a percentage ≥ 0, such as 3"))
+
+
+def _paragraph_accounts(doc: dict[str, Any], s: Settings, problems: list[Problem]) -> None:
+    """[paragraph_accounts]: the municipality's own map; paragraphs it leaves out keep the default's."""
+    if "paragraph_accounts" not in doc:
+        return
+    from prognose.paragraphs import normalise_paragraph
+    import polars as pl
+
+    raw = {str(k): str(v) for k, v in doc["paragraph_accounts"].items()}
+    keys = list(raw)
+    normal = pl.select(normalise_paragraph(pl.Series(keys, dtype=pl.String))).to_series().to_list()
+    for k, n in zip(keys, normal):
+        if n is None:
+            problems.append(Problem(CONFIG_NAME, None, "paragraph_accounts", k, "a legal basis such as 'SEL 108'"))
+        else:
+            s.paragraph_accounts[n] = raw[k]
+            s.origins[f"paragraph_accounts.{n}"] = CONFIG_NAME
+
+
+def _money(doc: dict[str, Any], s: Settings, problems: list[Problem]) -> None:
+    """What changes the money: the price index, column names, billing lag defaults, own provision,
+    the refund of expensive cases, activity bands."""
+    if "price_index" in doc:
+        for k, v in doc["price_index"].items():
+            if not str(k).isdigit() or not isinstance(v, (int, float)) or v <= 0:
+                problems.append(Problem(CONFIG_NAME, None, "price_index", f"{k} = {v}", "year = positive index value"))
+            else:
+                s.price_index[int(k)] = float(v)
+        s.origins["price_index"] = CONFIG_NAME
+    if "columns" in doc:
+        s.columns = {str(t): {str(a): str(b) for a, b in m.items()} for t, m in doc["columns"].items()}
+        s.origins["columns"] = CONFIG_NAME
+    for k, v in doc.get("billing", {}).get("outstanding_months", {}).items():
+        if k not in PROVIDER_TYPES or not isinstance(v, (int, float)) or v < 0:
+            problems.append(Problem(CONFIG_NAME, None, "billing.outstanding_months", f"{k} = {v}",
+                                    "one of own/municipality/region/private = months (≥ 0)"))
+        else:
+            s.outstanding_months[k] = float(v)
+            s.origins["billing"] = CONFIG_NAME
+    if "own_settled_per_grant" in doc.get("grants", {}):
+        s.own_settled_per_grant = bool(doc["grants"]["own_settled_per_grant"])
+        s.origins["grants.own_settled_per_grant"] = CONFIG_NAME
+    if "refusion" in doc:
+        s.refusion = _rule(doc["refusion"], problems)
+        s.origins["refusion"] = CONFIG_NAME
+    if "bands" in doc.get("activity", {}):
+        s.activity_bands, found = bands.parse(doc["activity"]["bands"], CONFIG_NAME)
+        problems += found
+        s.origins["activity"] = CONFIG_NAME
+
+
+def _override(s: Settings, overrides: dict[str, Any]) -> None:
+    """What the command line says wins over the file."""
+    flags = {"lang": ("display.lang", "--lang"), "csv": ("display.csv", "--csv-dialect")}
+    for key, value in overrides.items():
         if value is None:
             continue
         if key in ("data", "buffers", "snapshots"):
@@ -186,13 +205,9 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
             s.origins[f"paths.{key}"] = f"--{key}"
         elif key == "strict":
             s.strict = bool(value)
-        elif key == "lang":
-            s.lang = value
-            s.origins["display.lang"] = "--lang"
-        elif key == "csv":
-            s.csv = value
-            s.origins["display.csv"] = "--csv-dialect"
-    return s
+        elif key in flags:
+            setattr(s, key, value)
+            s.origins[flags[key][0]] = flags[key][1]
 
 
 def _kroner_pair(value: Any) -> tuple[int, int] | None:
