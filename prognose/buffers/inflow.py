@@ -84,20 +84,37 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
     season, amplitude = season_of(hist.group_by(pl.col("start_date").dt.month().cast(pl.Int8).alias("moy")).agg(pl.len().alias("n")))
     # Which expected newcomers are still unknown at the as-of date: a grant is known once decided,
     # and history tells how long before or after its start a grant is decided (registration delay).
-    months = pl.DataFrame({"month": pl.date_range(dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 1), "1mo", eager=True)})
     # (without decision dates: the months after the as-of date are open, those before are known)
     seen = delays(hist, y0, y1)
     use_delays = seen.len() >= MIN_DELAYS
+    unregistered = lambda frame: p_unregistered(gap_days(frame.get_column("month").dt.offset_by("14d"), ctx.as_of), seen)  # noqa: E731
+    stats = _paragraph_rates(ctx, g, per_year, season, unregistered, y0, years, half_life)
+    paras = stats.select("paragraph", "per_year", "past_per_year").join(cost, on="paragraph", how="left")
+    overrides_n = {str(k): float(v) for k, v in cfg.get("per_month", {}).items()}
+    overrides_c = {str(k): float(v) * 100 for k, v in cfg.get("monthly_cost", {}).items()}
+    grid = _expected(ctx, g, paras, season, unregistered, overrides_n, overrides_c, use_delays)
+    lines, events = _arrivals(ctx, grid, paras, years)
+    params = [Param("history_years", f"{y0}–{y1}", "default" if "years" not in cfg else "override", hist.height),
+              Param("registration_delay_days_median", int(seen.median()) if use_delays else None, "estimated", seen.len()),
+              Param("half_life_months", half_life, "override" if "half_life_months" in cfg else "default"),
+              Param("season_amplitude", round(amplitude, 3), "estimated", hist.height)]
+    for r in paras.sort("paragraph").iter_rows(named=True):
+        src = "override" if r["paragraph"] in overrides_n else "estimated"
+        params.append(Param(f"new_per_year[{r['paragraph']}]", round(r["per_year"], 1), src, int(r["past_per_year"] * years)))
+        params.append(Param(f"monthly_cost[{r['paragraph']}]", round((r["monthly_cost"] or 0) / 100),
+                            "override" if r["paragraph"] in overrides_c else "estimated", r["cost_obs"], "DKK"))
+    return BufferResult("other_inflow", lines, params, _sentences(grid, lines, y0, y1), events=events)
 
-    def unregistered(frame: pl.DataFrame) -> pl.Series:
-        return p_unregistered(gap_days(frame.get_column("month").dt.offset_by("14d"), ctx.as_of), seen)
 
-    p_unknown = months.with_columns(unregistered(months).alias("p_unknown"))
-    # The rate: newcomers per month at an average season, from the history years and this year's
-    # months so far (each month's count divided by the share of its grants registered by now),
-    # recent months weighing more (half-life `half_life_months`): a growing or shrinking inflow
-    # shows in the rate without a trend term fitted to a handful of counts per paragraph.
-    # Paragraphs share it as they shared the newcomers of the same months.
+def _paragraph_rates(ctx: BufferContext, g: pl.DataFrame, per_year: pl.DataFrame, season: pl.DataFrame, unregistered,
+                     y0: int, years: int, half_life: float) -> pl.DataFrame:
+    """paragraph → per_year (expected newcomers a year) and past_per_year.
+
+    The rate: newcomers per month at an average season, from the history years and this year's
+    months so far (each month's count divided by the share of its grants registered by now),
+    recent months weighing more (half-life `half_life_months`): a growing or shrinking inflow
+    shows in the rate without a trend term fitted to a handful of counts per paragraph.
+    Paragraphs share it as they shared the newcomers of the same months."""
     span = pl.DataFrame({"month": pl.date_range(dt.date(y0, 1, 1), ctx.as_of.replace(day=1), "1mo", eager=True)})
     span = span.with_columns((1 - unregistered(span)).alias("registered")).filter(pl.col("registered") >= MIN_REGISTERED)
     age = months_between(pl.col("month"), ctx.as_of).cast(pl.Float64)
@@ -109,13 +126,18 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
         if used.height else 0.0
     shares = (g.join(used.select("month"), on="month", how="semi").group_by("paragraph").agg(pl.len().alias("n_p"))
               .with_columns((pl.col("n_p") / pl.col("n_p").sum()).alias("share")))
-    stats = (shares.join(per_year.group_by("paragraph").agg((pl.col("n").sum() / years).alias("past_per_year")),
-                         on="paragraph", how="full", coalesce=True)
-             .with_columns(pl.col("share").fill_null(0.0), pl.col("past_per_year").fill_null(0.0))
-             .with_columns((pl.col("share") * rate * 12).alias("per_year")))
-    overrides_n = {str(k): float(v) for k, v in cfg.get("per_month", {}).items()}
-    overrides_c = {str(k): float(v) * 100 for k, v in cfg.get("monthly_cost", {}).items()}
-    paras = stats.select("paragraph", "per_year", "past_per_year").join(cost, on="paragraph", how="left")
+    return (shares.join(per_year.group_by("paragraph").agg((pl.col("n").sum() / years).alias("past_per_year")),
+                        on="paragraph", how="full", coalesce=True)
+            .with_columns(pl.col("share").fill_null(0.0), pl.col("past_per_year").fill_null(0.0))
+            .with_columns((pl.col("share") * rate * 12).alias("per_year")))
+
+
+def _expected(ctx: BufferContext, g: pl.DataFrame, paras: pl.DataFrame, season: pl.DataFrame, unregistered,
+              overrides_n: dict, overrides_c: dict, use_delays: bool) -> pl.DataFrame:
+    """Per paragraph and month of the year: newcomers expected, their monthly cost, and how many of
+    them are still unknown at the as-of date (unknown)."""
+    months = pl.DataFrame({"month": pl.date_range(dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 1), "1mo", eager=True)})
+    p_unknown = months.with_columns(unregistered(months).alias("p_unknown"))
     grid = (paras.join(months, how="cross").with_columns(pl.col("month").dt.month().cast(pl.Int8).alias("moy"))
             .join(season, on="moy", how="left")
             .join(p_unknown, on="month"))
@@ -132,6 +154,12 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
         grid = grid.join(known, on="paragraph", how="left").with_columns(
             (pl.col("unknown") * (1 - pl.col("known").fill_null(0) / pl.col("unknown").sum().over("paragraph")).clip(0, 1))
             .alias("unknown"))
+    return grid
+
+
+def _arrivals(ctx: BufferContext, grid: pl.DataFrame, paras: pl.DataFrame, years: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The buffer's lines, and its events for the interval."""
+    months = pl.DataFrame({"month": pl.date_range(dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 1), "1mo", eager=True)})
     # each expected newcomer costs half a month in its first month, then whole months; those
     # expected in months already past are counted from the month after the as-of date
     as_of_month = ctx.as_of.replace(day=1)
@@ -158,18 +186,13 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
              .select(account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"), "paragraph", "month",
                      pl.lit(None, pl.String).alias("citizen_id"),
                      (pl.col("unknown") * pl.col("monthly_cost") * pl.col("share")).alias("amount")))
-    lines = finish_lines(lines.filter(pl.col("amount").is_not_null()))
+    return finish_lines(lines.filter(pl.col("amount").is_not_null())), events
+
+
+def _sentences(grid: pl.DataFrame, lines: pl.DataFrame, y0: int, y1: int) -> dict[str, str]:
+    """The buffer in words: how many newcomers, of which paragraphs, at what cost."""
     by_para = grid.group_by("paragraph").agg(
         pl.col("unknown").sum(), pl.col("monthly_cost").first()).sort("unknown", descending=True)
-    params = [Param("history_years", f"{y0}–{y1}", "default" if "years" not in cfg else "override", hist.height),
-              Param("registration_delay_days_median", int(seen.median()) if use_delays else None, "estimated", seen.len()),
-              Param("half_life_months", half_life, "override" if "half_life_months" in cfg else "default"),
-              Param("season_amplitude", round(amplitude, 3), "estimated", hist.height)]
-    for r in paras.sort("paragraph").iter_rows(named=True):
-        src = "override" if r["paragraph"] in overrides_n else "estimated"
-        params.append(Param(f"new_per_year[{r['paragraph']}]", round(r["per_year"], 1), src, int(r["past_per_year"] * years)))
-        params.append(Param(f"monthly_cost[{r['paragraph']}]", round((r["monthly_cost"] or 0) / 100),
-                            "override" if r["paragraph"] in overrides_c else "estimated", r["cost_obs"], "DKK"))
     total_n = float(by_para.get_column("unknown").sum()) if by_para.height else 0.0
     top = by_para.head(3).iter_rows(named=True)
     parts_da = [f"{_citizens(r['unknown'], 'da', r['paragraph'].replace('SEL ', '§') + '-')} à gennemsnitligt "
@@ -181,7 +204,7 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
           f"registreret, heraf {', '.join(parts_da)}; i alt {kroner(total)} kr.")
     en = (f"From {y0}–{y1}, {_citizens(total_n, 'en')} with grants not yet registered are expected for the rest of the year, "
           f"among them {', '.join(parts_en)}; in all DKK {kroner(total, 'en')}.")
-    return BufferResult("other_inflow", lines, params, {"da": da, "en": en}, events=events)
+    return {"da": da, "en": en}
 
 
 def _citizens(n: float, lang: str, kind: str = "") -> str:
