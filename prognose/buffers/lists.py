@@ -79,29 +79,36 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
     n = {s: lst.filter(pl.col("status") == s).height for s in STATUS_DA}
     weighted = float(counted.get_column("probability").sum()) if counted.height else 0.0
     total = int(lines.get_column("ore").sum()) if lines.height else 0
+    text, flags = _youth_in_words(n, counted.height, weighted, total, ctx.as_of, keep_overdue)
+    params = [Param("listed", lst.height, "estimated", lst.height), Param("counted", counted.height, "estimated"),
+              Param("probability_weighted_people", round(weighted, 2), "estimated"),
+              Param("arrived_with_grant", n["arrived"], "estimated"), Param("overdue", n["overdue"], "estimated"),
+              Param("match_window_days", window, "override" if "match_window_days" in cfg else "default")]
+    return BufferResult("youth_transfers", lines, params, text, people, flags, events)
+
+
+def _youth_in_words(n: dict[str, int], counted: int, weighted: float, total: int, as_of: dt.date,
+                    keep_overdue: bool) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The buffer's sentence, and a flag when listed young people are overdue."""
     flags = []
     late = n["overdue"] + n["dropped"]
     if late:
         flags.append({
-            "da": (f"{late} {'ung' if late == 1 else 'unge'} på listen var ventet før {date_text(ctx.as_of)} og har endnu ingen "
+            "da": (f"{late} {'ung' if late == 1 else 'unge'} på listen var ventet før {date_text(as_of)} og har endnu ingen "
                    f"bevilling ({'medregnet fra dagen efter opgørelsesdatoen' if keep_overdue else 'udeladt'}); se listen igennem"),
-            "en": (f"{late} listed young {'person was' if late == 1 else 'people were'} expected before {ctx.as_of} and "
+            "en": (f"{late} listed young {'person was' if late == 1 else 'people were'} expected before {as_of} and "
                    f"{'has' if late == 1 else 'have'} no grant yet "
                    f"({'kept from the day after the as-of date' if keep_overdue else 'left out'}); check the list")})
     weighted_da = f"{weighted:.1f}".replace(".", ",")
-    da = (f"{counted.height} unge fra børne- og ungeområdet forventes resten af året (sandsynlighedsvægtet {weighted_da} personer), "
+    da = (f"{counted} unge fra børne- og ungeområdet forventes resten af året (sandsynlighedsvægtet {weighted_da} personer), "
           f"i alt {kroner(total)} kr.; {n['arrived']} på listen har allerede fået bevilling og tælles dér")
-    en = (f"{counted.height} young people from the children and youth area are expected for the rest of the year "
+    en = (f"{counted} young people from the children and youth area are expected for the rest of the year "
           f"(probability-weighted {weighted:.1f} people), in all DKK {kroner(total, 'en')}; {n['arrived']} on the list already "
           f"have a grant and are counted there")
     if n["overdue"]:
         da += f"; {n['overdue']} er forsinket"
         en += f"; {n['overdue']} {'is' if n['overdue'] == 1 else 'are'} overdue"
-    params = [Param("listed", lst.height, "estimated", lst.height), Param("counted", counted.height, "estimated"),
-              Param("probability_weighted_people", round(weighted, 2), "estimated"),
-              Param("arrived_with_grant", n["arrived"], "estimated"), Param("overdue", n["overdue"], "estimated"),
-              Param("match_window_days", window, "override" if "match_window_days" in cfg else "default")]
-    return BufferResult("youth_transfers", lines, params, {"da": da + ".", "en": en + "."}, people, flags, events)
+    return {"da": da + ".", "en": en + "."}, flags
 
 
 def _person_events(cost: pl.DataFrame) -> pl.DataFrame:
