@@ -167,12 +167,55 @@ def _unlisted_starts(ctx: BufferContext, starts: pl.DataFrame) -> tuple[pl.DataF
     return lines, missing, events
 
 
+def _stu_ends(ctx: BufferContext, ends: pl.DataFrame, after: dt.date):
+    """The STU grants that end (listed, or after the usual length where nothing is listed), and
+    their cost after the last STU day, taken away. Returns (the grants, those of them unlisted, the
+    cost per grant and month, the lines)."""
+    # ends: the STU grant's cost after its last STU day is taken away, where the grant runs on
+    stu_grants = ctx.invoiced.filter(pl.col("paragraph") == "STU").join(
+        ends.select("citizen_id", pl.col("date").alias("stu_end")), on="citizen_id", how="inner").filter(
+        pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("stu_end")))
+    # running STU grants with neither an end date nor a listed end: an STU course lasts about as
+    # long as the history's completed ones did, so it is expected to end then (the list may not
+    # name every end yet: ends are announced a few months ahead)
+    typical = typical_stu_days(ctx.grants, ctx.as_of)
+    unlisted = ctx.invoiced.filter((pl.col("paragraph") == "STU") & pl.col("end_date").is_null()).join(
+        ends.select("citizen_id"), on="citizen_id", how="anti")
+    unlisted = (unlisted.clear() if typical is None else unlisted).with_columns(
+        (pl.col("start_date") + pl.duration(days=typical or 0)).alias("stu_end")).filter(pl.col("stu_end") < dt.date(ctx.year, 12, 31))
+    stu_grants = pl.concat([stu_grants, unlisted], how="diagonal_relaxed")
+    cut = stu_grants.select(pl.col("grant_id").alias("key"), "unit", "rate", "quantity",
+                            pl.max_horizontal(pl.col("stu_end") + pl.duration(days=1), pl.lit(after), "start_date").alias("start_date"),
+                            "end_date", "price_year")
+    removed_cost = synthetic_cost(cut, ctx.year, ctx.as_of, ctx.price_index)
+    removed = removed_cost.join(
+        stu_grants.select(pl.col("grant_id").alias("key"), "citizen_id", "account"), on="key").select(
+        "account", pl.lit("STU").alias("paragraph"), "month", "citizen_id", (-pl.col("cost")).alias("amount"))
+    return stu_grants, unlisted, removed_cost, removed
+
+
+def _stu_people(starts: pl.DataFrame, ends: pl.DataFrame, follow: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
+    """The list's people: their event, its status and what each adds to the forecast."""
+    contrib = lines.group_by("citizen_id").agg(pl.col("ore").sum().alias("contribution"))
+    return pl.concat([
+        starts.select("citizen_id", "event", "date", pl.lit("STU").alias("paragraph"),
+                      pl.when(pl.col("consumed")).then(pl.lit("has STU grant")).otherwise(pl.lit("pending")).alias("status")),
+        ends.join(follow.select("key", "consumed"), on="key", how="left").select(
+            "citizen_id", "event", "date", "paragraph",
+            pl.when(pl.col("consumed").fill_null(False)).then(pl.lit("follow-on granted")).otherwise(pl.lit("pending")).alias("status")),
+    ]).join(contrib, on="citizen_id", how="left").with_columns(pl.col("contribution").fill_null(0)).sort("date", "citizen_id")
+
+
+def _no_stu() -> BufferResult:
+    return BufferResult("stu", empty_lines(), [Param("events", 0, "estimated", 0)],
+                        {"da": "Ingen STU-start eller -slut på listen.", "en": "No STU starts or ends on the list."},
+                        events=empty_events())
+
+
 def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
     lst = ctx.stu_list
     if lst is None or lst.is_empty():
-        return BufferResult("stu", empty_lines(), [Param("events", 0, "estimated", 0)],
-                            {"da": "Ingen STU-start eller -slut på listen.", "en": "No STU starts or ends on the list."},
-                            events=empty_events())
+        return _no_stu()
     window = int(cfg.get("match_window_days", 92))
     after = ctx.as_of + dt.timedelta(days=1)
     lst = lst.with_columns(pl.col("quantity").fill_null(1.0), pl.format("S{}", pl.int_range(pl.len())).alias("key"))
@@ -194,26 +237,7 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
                                     follow.select("key", "citizen_id", "paragraph")]), on="key").select(
         account_of(pl.col("paragraph"), ctx.paragraph_accounts).alias("account"), "paragraph", "month", "citizen_id",
         pl.col("cost").alias("amount"))
-    # ends: the STU grant's cost after its last STU day is taken away, where the grant runs on
-    stu_grants = ctx.invoiced.filter(pl.col("paragraph") == "STU").join(
-        ends.select("citizen_id", pl.col("date").alias("stu_end")), on="citizen_id", how="inner").filter(
-        pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("stu_end")))
-    # running STU grants with neither an end date nor a listed end: an STU course lasts about as
-    # long as the history's completed ones did, so it is expected to end then (the list may not
-    # name every end yet: ends are announced a few months ahead)
-    typical = typical_stu_days(ctx.grants, ctx.as_of)
-    unlisted = ctx.invoiced.filter((pl.col("paragraph") == "STU") & pl.col("end_date").is_null()).join(
-        ends.select("citizen_id"), on="citizen_id", how="anti")
-    unlisted = (unlisted.clear() if typical is None else unlisted).with_columns(
-        (pl.col("start_date") + pl.duration(days=typical or 0)).alias("stu_end")).filter(pl.col("stu_end") < dt.date(ctx.year, 12, 31))
-    stu_grants = pl.concat([stu_grants, unlisted], how="diagonal_relaxed")
-    cut = stu_grants.select(pl.col("grant_id").alias("key"), "unit", "rate", "quantity",
-                            pl.max_horizontal(pl.col("stu_end") + pl.duration(days=1), pl.lit(after), "start_date").alias("start_date"),
-                            "end_date", "price_year")
-    removed_cost = synthetic_cost(cut, ctx.year, ctx.as_of, ctx.price_index)
-    removed = removed_cost.join(
-        stu_grants.select(pl.col("grant_id").alias("key"), "citizen_id", "account"), on="key").select(
-        "account", pl.lit("STU").alias("paragraph"), "month", "citizen_id", (-pl.col("cost")).alias("amount"))
+    stu_grants, unlisted, removed_cost, removed = _stu_ends(ctx, ends, after)
     expected, n_unlisted_starts, unlisted_events = _unlisted_starts(ctx, starts)
     lines = finish_lines(pl.concat([add_lines, removed, expected]))
     # a listed start or end happens (the list has no probability), but a month earlier or later
@@ -232,14 +256,7 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
     total_removed = int(lines.filter(pl.col("ore") < 0).get_column("ore").sum())
     n_start, n_start_new = starts.height, starts.filter(~pl.col("consumed")).height
     n_end, n_follow = ends.height, follow.filter(~pl.col("consumed")).height
-    contrib = lines.group_by("citizen_id").agg(pl.col("ore").sum().alias("contribution"))
-    people = pl.concat([
-        starts.select("citizen_id", "event", "date", pl.lit("STU").alias("paragraph"),
-                      pl.when(pl.col("consumed")).then(pl.lit("has STU grant")).otherwise(pl.lit("pending")).alias("status")),
-        ends.join(follow.select("key", "consumed"), on="key", how="left").select(
-            "citizen_id", "event", "date", "paragraph",
-            pl.when(pl.col("consumed").fill_null(False)).then(pl.lit("follow-on granted")).otherwise(pl.lit("pending")).alias("status")),
-    ]).join(contrib, on="citizen_id", how="left").with_columns(pl.col("contribution").fill_null(0)).sort("date", "citizen_id")
+    people = _stu_people(starts, ends, follow, lines)
     da = (f"{n_start_new} af {n_start} STU-starter på listen er endnu ikke bevilget (+{kroner(total_add)} kr. inkl. "
           f"{n_follow} efterfølgende tilbud efter STU); {n_end} STU-forløb slutter ifølge listen og {unlisted.height} "
           f"efter den sædvanlige varighed, og STU-udgiften efter slutdatoen trækkes fra ({kroner(total_removed)} kr.); "
@@ -252,6 +269,6 @@ def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
           f"(+DKK {kroner(total_unlisted, 'en')})")
     params = [Param("starts_listed", n_start, "estimated", n_start), Param("starts_not_yet_granted", n_start_new, "estimated"),
               Param("ends_listed", n_end, "estimated", n_end), Param("follow_on_not_yet_granted", n_follow, "estimated"),
-              Param("typical_course_days", typical, "estimated"), Param("ends_expected_not_listed", unlisted.height, "estimated"),
+              Param("typical_course_days", typical_stu_days(ctx.grants, ctx.as_of), "estimated"), Param("ends_expected_not_listed", unlisted.height, "estimated"),
               Param("starts_expected_not_listed", round(n_unlisted_starts, 1), "estimated")]
     return BufferResult("stu", lines, params, {"da": da + ".", "en": en + "."}, people, events=events)
