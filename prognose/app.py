@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from prognose.background import in_background
 from prognose.errors import InputError, InputWarning, UsageError
 from prognose.forecast import Forecast, run_forecast
 from prognose.months import month_end
@@ -85,7 +86,8 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
     if settings.strict and later:
         raise InputError([w.as_problem() for w in later])
     warnings = [*ex.warnings, *later]
-    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs, draws=draws, seed=seed)
+    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs, draws=draws, seed=seed,
+                      alongside=in_background)
     fc.notes += _index_notes(settings, ex.grants)
     return Run(settings, ex, fc, bufs, warnings)
 
@@ -346,7 +348,7 @@ def backtest(settings: Settings, extracts: Path | None = None, final: Path | Non
         as_of = dt.date.fromisoformat(name)
         grants, steps, postings, budget, bufs = loader(folder)
         fc = run_forecast(grants, steps, postings, budget, settings, year, as_of, None if "buffers" in ablate else bufs,
-                          learn_lag="lag" not in ablate, draws=draws, seed=seed)
+                          learn_lag="lag" not in ablate, draws=draws, seed=seed, alongside=in_background)
         band = fc.interval.of(None) if fc.interval is not None else None
         rows.append({"as_of": as_of, "prognose": int(fc.lines.get_column("ore").sum()),
                      "p10": band["p10"] if band else None, "p90": band["p90"] if band else None,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from prognose.background import in_background
+from prognose.background import at_once
 from prognose.buffers import BufferContext, events_frame, run_buffers
 from prognose.buffers.sickness import sickness_kind
 from prognose.errors import InputError, Problem
@@ -84,10 +84,12 @@ def check_price_index(price_index: dict[int, float], first: int, last: int) -> N
 
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
                  settings, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True,
-                 draws: int = DRAWS, seed: int = 0) -> Forecast:
+                 draws: int = DRAWS, seed: int = 0, alongside=at_once) -> Forecast:
     """buffers: BufferInputs (config and lists), or None to forecast without any buffer.
     learn_lag=False assumes every invoice is booked in the month of its service (an ablation).
-    draws: simulations for the year-end interval (0: none), reproducible with `seed`."""
+    draws: simulations for the year-end interval (0: none), reproducible with `seed`.
+    alongside(fn, *args) runs the buffers and returns what gives their result (.result()): at once
+    by default; the caller may hand it a second thread (background.in_background)."""
     y_end = dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
@@ -104,7 +106,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     with stage("forecast: sum postings"):
         booked = _booked(grants, postings, numbered, settings, config, buffers is not None, as_of)
     pending = _start_buffers(BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, accounts,
-                                           buffers.youth, buffers.stu), config) if buffers is not None else None
+                                           buffers.youth, buffers.stu), config, alongside) if buffers is not None else None
     # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and
     # the unexplained part learn without them
     model = booked.filter(~pl.col("kind").is_in(["bpa_sickness", "refusion"]))
@@ -141,12 +143,13 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                     interval=band, refusion=refusion)
 
 
-def _start_buffers(ctx: BufferContext, config: dict):
-    """The buffers need only the grants and the summed postings: they run on a second thread while
-    this one periodises and measures the lag (a machine's cores are otherwise often half idle
-    between whole-frame operations). Their result is the same whichever finishes first."""
+def _start_buffers(ctx: BufferContext, config: dict, alongside):
+    """The buffers need only the grants and the summed postings: given a second thread by the
+    caller, they run on it while this one periodises and measures the lag (a machine's cores are
+    otherwise often half idle between whole-frame operations). Their result is the same whichever
+    finishes first."""
     ctx.buffer_config = config
-    return in_background(timed, "forecast: buffers (second thread, alongside periodise and lag)", run_buffers, ctx, config)
+    return alongside(timed, "forecast: buffers (alongside periodise and lag)", run_buffers, ctx, config)
 
 
 def _changes(results: list) -> pl.DataFrame | None:

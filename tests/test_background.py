@@ -23,3 +23,32 @@ def test_exception_is_raised_where_the_result_is_asked_for():
     pending = in_background(fails)
     with pytest.raises(ValueError, match="bad grant"):
         pending.result()
+
+
+def test_at_once_runs_on_this_thread():
+    from prognose.background import at_once
+
+    main = threading.get_ident()
+    assert at_once(lambda x: (x * 2, threading.get_ident()), 4).result() == (8, main)
+
+
+def test_the_forecast_starts_no_thread_of_its_own(monkeypatch):
+    """run_forecast runs the buffers where its caller says (app gives them a second thread); left
+    to itself it starts none."""
+    from conftest import ROOT
+    from prognose import app
+    from prognose.forecast import run_forecast
+    from prognose.io.buffers_io import read_buffers
+    from prognose.privacy import load_key
+
+    settings = app.settings_for(ROOT)
+    ex = app.read(settings)
+    bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
+
+    def no_thread(self):
+        raise AssertionError("a thread was started")
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, 2026, ex.postings["posting_date"].max(), bufs,
+                      draws=0)
+    assert {r.name for r in fc.buffers} >= {"deaths", "other_inflow"}
