@@ -238,12 +238,17 @@ def _inputs_changed(a, b, buffer: str) -> bool:
 
 
 def _budget(a, b) -> pl.DataFrame:
-    ba = pl.DataFrame([{"account": r["account"], "budget_from": r["budget"]} for r in a.result["accounts"]],
-                      schema={"account": pl.String, "budget_from": pl.Float64})
-    bb = pl.DataFrame([{"account": r["account"], "budget_to": r["budget"]} for r in b.result["accounts"]],
-                      schema={"account": pl.String, "budget_to": pl.Float64})
-    j = bb.join(ba, on="account", how="full", coalesce=True).with_columns(
-        (pl.col("budget_from").fill_null(0) * 100).round(0).cast(pl.Int64).alias("budget_from"),
-        (pl.col("budget_to").fill_null(0) * 100).round(0).cast(pl.Int64).alias("budget_to"))
+    """Each account's budget in A's and B's year, in øre as read (every account either forecasts)."""
+    j = _budget_of(b, "budget_to").join(_budget_of(a, "budget_from"), on="account", how="full", coalesce=True).with_columns(
+        pl.col("budget_from", "budget_to").fill_null(0))
     return j.with_columns((pl.col("budget_to") - pl.col("budget_from")).alias("change")).select(
         "account", "budget_from", "budget_to", "change").sort("account")
+
+
+def _budget_of(snap, name: str) -> pl.DataFrame:
+    budget = snap.input("budget", ["account", "year", "amount"])
+    accounts = snap.lines.select("account").unique()
+    if budget is None:
+        return accounts.with_columns(pl.lit(0, pl.Int64).alias(name))
+    in_year = budget.filter(pl.col("year") == snap.meta["year"]).group_by("account").agg(pl.col("amount").sum().alias(name))
+    return accounts.join(in_year, on="account", how="full", coalesce=True).with_columns(pl.col(name).fill_null(0).cast(pl.Int64))
