@@ -5,7 +5,6 @@ and as a table, CSV or JSON. Counts are of citizens (no identifiers); expected f
 from __future__ import annotations
 
 import calendar
-import json
 
 import polars as pl
 
@@ -15,6 +14,7 @@ from rich.table import Table
 from prognose.activity import REASONS, Activity
 from prognose.labels import date_text, kroner, number
 from prognose.report import terminal
+from prognose.report.json_out import json_text
 
 HEAD = {"da": ("År/måned", "Primo", "Tilgang", "Afgang", "Ultimo", "Helårsp.", "Udgift, kr.", "Pr. helårsp."),
         "en": ("Year/month", "Start", "Inflow", "Outflow", "End", "FYP", "Cost, DKK", "Per FYP")}
@@ -164,7 +164,7 @@ def csv(act: Activity) -> CsvTable:
 
 def render(act: Activity, lang: str, fmt: str, monthly: bool = False) -> str | CsvTable | terminal.Doc:
     if fmt == "json":
-        return json.dumps(document(act), ensure_ascii=False, indent=2) + "\n"
+        return json_text(document(act))
     if fmt == "csv":
         return csv(act)
     con = terminal.Doc()

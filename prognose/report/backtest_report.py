@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 
 from prognose.report.csv_out import CsvTable
@@ -11,6 +9,7 @@ from prognose.report.csv_out import CsvTable
 from prognose.backtest import coverage_share
 from prognose.labels import kroner, millions, number
 from prognose.report import terminal
+from prognose.report.json_out import json_text
 
 NAMES = {"da": {"prognose": "prognose", "run_rate": "forbrug × 12/m", "seasonal_share": "sæsonandel", "budget": "budget"},
          "en": {"prognose": "prognose", "run_rate": "run-rate", "seasonal_share": "seasonal share", "budget": "budget"}}
@@ -44,7 +43,7 @@ def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[st
 def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str], lang: str, fmt: str,
            cov: pl.DataFrame | None = None) -> str | CsvTable | terminal.Doc:
     if fmt == "json":
-        return json.dumps(document(t, summary, final, ablate, cov), ensure_ascii=False, indent=2) + "\n"
+        return json_text(document(t, summary, final, ablate, cov))
     if fmt == "csv":
         out = t
         if cov is not None and cov.height:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 
 from prognose.report.csv_out import CsvTable
@@ -11,6 +9,7 @@ from rich.table import Table
 
 from prognose.labels import kroner, label, param_name, source_name, value_text
 from prognose.report import terminal
+from prognose.report.json_out import json_text
 
 STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt",
              "has STU grant": "har STU-bevilling", "follow-on granted": "efterfølgende tilbud bevilget",
@@ -62,7 +61,7 @@ def buffers_csv(fc) -> CsvTable:
 def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
     doc = buffers_document(fc)
     if fmt == "json":
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        return json_text(doc)
     if fmt == "csv":
         return buffers_csv(fc)
     con = terminal.Doc()

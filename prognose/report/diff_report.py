@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 
 from prognose.report.csv_out import CsvTable
@@ -13,6 +11,7 @@ from prognose.labels import cause_label, date_text, detail_label, kroner, label,
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
 from prognose.paragraphs import natural_order
+from prognose.report.json_out import json_text
 
 def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[dict]:
     """The citizens (pseudonyms) behind the largest changes, with a one-line reason each."""
@@ -84,7 +83,7 @@ def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str | CsvTable | ter
 
 def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable | terminal.Doc:
     if fmt == "json":
-        return json.dumps(document(br, top, by(br, "account"), by(br, "paragraph")), ensure_ascii=False, indent=2) + "\n"
+        return json_text(document(br, top, by(br, "account"), by(br, "paragraph")))
     causes = br.causes()
     if fmt == "csv":
         return CsvTable(causes.with_columns((pl.col("amount") / 100).round(2)))
@@ -134,7 +133,7 @@ def history_rows(snaps: list, sign: str = "forecast-budget") -> list[dict]:
 def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> str | CsvTable | terminal.Doc:
     rows = history_rows(snaps, sign)
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        return json_text(rows)
     if fmt == "csv":
         schema = {"as_of": pl.String, "year": pl.Int64, "budget": pl.Float64, "forecast": pl.Float64,
                   "deviation": pl.Float64, "change": pl.Float64}

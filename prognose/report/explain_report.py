@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 
 from prognose.explain import Explanation
@@ -11,6 +9,7 @@ from prognose.labels import column_kroner, component, date_text, kroner, label, 
 from prognose.paragraphs import account_name, paragraph_name
 from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
+from prognose.report.json_out import json_text
 
 WORDS = {  # (Danish, English)
     "title": ("Forventet regnskab {year} pr. {d}: {what}", "Forecast {year} as of {d}: {what}"),
@@ -104,7 +103,7 @@ def title(exp: Explanation, lang: str) -> str:
 
 def render(exp: Explanation, snapshot: str, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
     if fmt == "json":
-        return json.dumps(document(exp, snapshot), ensure_ascii=False, indent=2) + "\n"
+        return json_text(document(exp, snapshot))
     if fmt == "csv":
         return table_of(exp)
     con = terminal.Doc()

@@ -6,8 +6,6 @@ convention; amounts are DKK rounded to 2 decimals, computed from integer øre.
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 
 from prognose import __version__
@@ -15,6 +13,7 @@ from prognose.forecast import Forecast
 from prognose.report import refusion_report
 from prognose.report.csv_out import CsvTable
 from prognose.views import FIGURES, by, components, months, total
+from prognose.report.json_out import json_text
 
 
 def dkk(ore: int) -> float:
@@ -63,7 +62,7 @@ def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
 
 
 def to_json(doc: dict) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_text(doc)
 
 
 def table_csv(table: pl.DataFrame) -> CsvTable:

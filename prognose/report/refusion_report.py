@@ -13,6 +13,7 @@ from rich.table import Table
 from prognose.labels import kroner, label
 from prognose.report import terminal
 from prognose.refusion import Refusion, next_threshold
+from prognose.report.json_out import json_text
 
 NEAR = 0.9   # citizens from 90 % of the first threshold up are shown: those a decision may move across it
 SETTLEMENT = {"quarterly": ("aconto i løbet af året, efterregulering efter året", "on account during the year, settled after it"),
@@ -105,7 +106,7 @@ def render(rf: Refusion | None, as_of, lang: str, fmt: str) -> str | CsvTable | 
                 "enabled is not 'on' in prognose.toml\n")
         return json.dumps({"refusion": None}) + "\n" if fmt == "json" else text
     if fmt == "json":
-        return json.dumps(document(rf, as_of), ensure_ascii=False, indent=2) + "\n"
+        return json_text(document(rf, as_of))
     if fmt == "csv":
         return csv(rf)
     con = terminal.Doc()
