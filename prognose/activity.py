@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from prognose import components
 from prognose.bands import EXPECTED, at_mix, band_of, choose, split_change
 from prognose.months import month_end, month_number, month_of_number, number_of
 from prognose.periodise import periodise
@@ -32,8 +33,6 @@ from prognose.paragraphs import natural_order
 REASONS = ("death", "moved", "transition", "other")
 GROUPS = ("paragraph", "account", "provider_type", "provider")
 YEARS_BEFORE = 3
-INFLOW_BUFFERS = ("youth_transfers", "stu", "other_inflow")
-OUTFLOW_BUFFERS = {"deaths": "death", "other_outflow": "other"}   # buffer → the end reason it stands for
 FLOWS = ("citizens_start", "inflow", *[f"outflow_{r}" for r in REASONS], "citizens_end")
 FIGURES = (*FLOWS, "full_year_persons", "cost")
 
@@ -180,7 +179,7 @@ def buffer_persons(buffer_lines: pl.DataFrame, months: pl.DataFrame, by: str) ->
     """The buffers' expected citizens per group and month: key, month, reason ("inflow" or an end
     reason), persons (a buffer's cost ÷ the group's known cost per full-year person that month,
     else over the year) and their cost. buffer_lines: buffer, account, paragraph, month, ore."""
-    kinds = {**{b: "inflow" for b in INFLOW_BUFFERS}, **OUTFLOW_BUFFERS}
+    kinds = {c.name: c.flow for c in components.REGISTRY if c.flow is not None}
     key = pl.col(by) if by in ("paragraph", "account") else pl.lit(None, pl.String)
     lines = (buffer_lines.filter(pl.col("buffer").is_in(list(kinds)))
              .group_by(key.alias("key"), "month", pl.col("buffer").replace_strict(kinds).alias("reason"))

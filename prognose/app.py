@@ -18,9 +18,10 @@ from prognose.months import month_end
 from prognose.io.config import Settings, load_settings
 from prognose.io.buffers_io import BufferInputs, read_buffers
 from prognose.io.extract import Extract, read_extract
-from prognose.privacy import load_key
-from prognose.timing import stage
+from prognose.io.keyfile import load_key
+from prognose.timing import Clock
 from prognose.uncertainty import DRAWS
+from prognose.views import component_lines
 from prognose.validate import check_budget_year
 
 
@@ -31,6 +32,11 @@ class Run:
     forecast: Forecast
     buffers: BufferInputs | None = None
     warnings: list[InputWarning] = field(default_factory=list)   # about the input, and how it was read
+    clock: Clock = field(default_factory=Clock)                   # where the run spent its time (--verbose)
+
+
+# what the bridge between two snapshots and the activity figures read of a snapshot's inputs
+BRIDGE_INPUTS = {"grants": None, "plan_steps": None}
 
 
 def settings_for(workspace: Path | None, **overrides) -> Settings:
@@ -71,8 +77,8 @@ def default_as_of(ex: Extract) -> dt.date:
 
 def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None = None,
              extract: Extract | None = None, draws: int = DRAWS, seed: int = 0) -> Run:
-    with stage("read extract"):
-        ex = extract or read(settings)
+    clock = Clock()
+    ex = extract or clock.step("read extract", read, settings)
     as_of = as_of or default_as_of(ex)
     year = year or as_of.year
     budget_file = next((f.path for f in ex.files if f.name == "budget"), "budget")
@@ -80,16 +86,15 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
         raise InputError(problems)
     if not (dt.date(year, 1, 1) <= as_of <= dt.date(year + 1, 2, 28) + dt.timedelta(days=1)):
         raise UsageError(f"--as-of {as_of} is outside budget year {year} and its supplementary period")
-    with stage("read buffers"):
-        bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
+    bufs = clock.step("read buffers", read_buffers, settings.buffers, settings, load_key(settings.key_file))
     later = [*bufs.warnings, *_as_of_warnings(ex.postings, as_of)]   # the extract's own were checked on reading
     if settings.strict and later:
         raise InputError([w.as_problem() for w in later])
     warnings = [*ex.warnings, *later]
     fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs, draws=draws, seed=seed,
-                      alongside=in_background)
+                      alongside=in_background, step=clock.step)
     fc.notes += _index_notes(settings, ex.grants)
-    return Run(settings, ex, fc, bufs, warnings)
+    return Run(settings, ex, fc, bufs, warnings, clock)
 
 
 def save_snapshot(run: Run, replace: bool = False, directory: Path | None = None) -> tuple[Path, str]:
@@ -101,8 +106,13 @@ def save_snapshot(run: Run, replace: bool = False, directory: Path | None = None
     from prognose.report.machine import forecast_document
 
     fc = run.forecast
-    tables = {"lines": in_order(fc.lines), "grant_costs": fc.grant_costs.sort("grant_id"),
+    tables = {"lines": in_order(fc.lines), "budget": fc.budget.sort("account"), "grant_costs": fc.grant_costs.sort("grant_id"),
               "grant_lag": fc.grant_lag.sort("grant_id", "moy")}
+    if fc.interval is not None:
+        tables["interval"] = fc.interval.table.sort("account", nulls_last=True)
+    if fc.refusion is not None:
+        tables["refund_bands"] = (fc.refusion.citizens.filter(pl.col("band") > 0)
+                                  .select("citizen_id", "account", "band", "refund").sort("citizen_id", "account"))
     documents = {"result": forecast_document(fc), "buffers": buffers_document(fc)}
     return snapshots.save(run, directory or run.settings.snapshots, tables, documents, replace)
 
@@ -149,7 +159,7 @@ def activity(settings: Settings, as_of: dt.date | None = None, year: int | None 
     run = forecast(settings, as_of, year, draws=0)
     fc = run.forecast
     known = run.extract.grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= fc.as_of))
-    return count(known, run.extract.plan_steps, settings.price_index, fc.year, fc.as_of, by, _buffer_lines(fc.lines),
+    return count(known, run.extract.plan_steps, settings.price_index, fc.year, fc.as_of, by, component_lines(fc.lines),
                  settings.activity_bands, compare, mix_base, own_runs_on=not settings.own_settled_per_grant), None
 
 
@@ -169,13 +179,7 @@ def current_snapshot(settings: Settings, as_of: dt.date | None = None, year: int
         latest = store.latest_posting(current[-1])   # the same files: the same latest posting in each
         as_of = month_end(latest) if latest is not None else None
     wanted = store.folder_name(as_of, year or as_of.year) if as_of is not None else None
-    return next((store.load(p) for p in current if p.name == wanted), None)
-
-
-def _buffer_lines(lines: pl.DataFrame) -> pl.DataFrame:
-    """The forecast's lines from the buffers, with the buffer's name."""
-    return lines.filter(pl.col("origin").str.starts_with("buffer.")).with_columns(
-        pl.col("origin").str.strip_prefix("buffer.").alias("buffer"))
+    return next((store.load(p, BRIDGE_INPUTS) for p in current if p.name == wanted), None)
 
 
 def _refusion_of_grants(ex: Extract, settings: Settings, year: int, as_of: dt.date):
@@ -225,8 +229,8 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     from prognose.report.diff_report import top_citizens
 
     path, prev_path, history = store.latest(settings.snapshots, name)
-    snap = store.load(path)
-    prev = store.load(prev_path) if prev_path is not None else None
+    snap = store.load(path, {**BRIDGE_INPUTS, **director.DIRECTOR_INPUTS})
+    prev = store.load(prev_path, BRIDGE_INPUTS) if prev_path is not None else None
     br = bridge(prev, snap) if prev is not None else None
     people = top_citizens(br, snap.input("grants"), citizens, settings.lang) if (br is not None and citizens) else []
     hist = [store.load(p) if p != path else snap for p in history]
@@ -250,7 +254,7 @@ def explain(settings: Settings, key: str, value: str, name: str | None = None, m
     from prognose.io import snapshots as store
 
     path, _, _ = store.latest(settings.snapshots, name)
-    snap = store.load(path)
+    snap = store.load(path, {"grants": None, "plan_steps": None, "postings": None})
     grants = snap.input("grants")
     lines = snap.lines.filter(ex.selection(key, value, grants))
     if month is not None:
@@ -293,7 +297,7 @@ def snapshot_activity(snap, by: str = "paragraph", bands: dict | None = None, co
     as_of = dt.date.fromisoformat(snap.meta["as_of"])
     rows = {name: value for name, value, _ in snap.meta.get("settings", [])}
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
-    return count(known, _snapshot_steps(snap), _snapshot_index(snap), snap.meta["year"], as_of, by, _buffer_lines(snap.lines),
+    return count(known, _snapshot_steps(snap), _snapshot_index(snap), snap.meta["year"], as_of, by, component_lines(snap.lines),
                  bands, compare, mix_base, own_runs_on=rows.get("grants.own_settled_per_grant", "false") != "true")
 
 

@@ -10,7 +10,6 @@ thread fills it. The result is the same whichever finishes first. The interprete
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 
 
 def in_background(fn, *args) -> Future:
@@ -19,17 +18,3 @@ def in_background(fn, *args) -> Future:
     pending = pool.submit(fn, *args)
     pool.shutdown(wait=False)    # the thread ends with its task
     return pending
-
-
-@dataclass(frozen=True)
-class Done:
-    """A result already there: .result() gives it."""
-    value: object
-
-    def result(self):
-        return self.value
-
-
-def at_once(fn, *args) -> Done:
-    """fn(*args) now, on this thread: for a caller that wants no second thread."""
-    return Done(fn(*args))

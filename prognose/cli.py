@@ -81,9 +81,7 @@ def run(
     for note in result.forecast.notes:
         say(("bemærk: " if settings.lang == "da" else "note: ") + note[settings.lang])
     if STATE["verbose"]:
-        from prognose.timing import report
-
-        for line in report():
+        for line in result.clock.report():
             say(f"time: {line}")
 
 
@@ -170,7 +168,7 @@ def diff(
     from prognose.report import diff_report
 
     pa, pb = store.resolve(settings.snapshots, list(snapshots or []))
-    a, b = store.load(pa), store.load(pb)
+    a, b = store.load(pa, app.BRIDGE_INPUTS), store.load(pb, app.BRIDGE_INPUTS)
     br = bridge(a, b)
     fmt_ = output_format(out, fmt)
     if by is not None and fmt_ != Fmt.json:

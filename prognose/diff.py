@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from prognose.views import BUFFERS
+from prognose import components
 
 ATTRS = ("rate", "quantity", "price_year", "unit", "start_date")
 
@@ -113,7 +113,7 @@ class _Pair:
 
 
 def bridge(a, b) -> Bridge:
-    """a, b: loaded snapshots (prognose.io.snapshots.Snapshot).
+    """a, b: snapshots (prognose.io.snapshots.Snapshot) loaded with their grants and plan_steps.
 
     Across a year boundary (A forecasts Y, B forecasts Y+1) the same partition holds; what is
     not a new, ended or changed grant or an edited buffer is "another budget year".
@@ -163,17 +163,18 @@ def _grant_causes(pair: _Pair, as_of_a: dt.date) -> tuple[list[pl.DataFrame], pl
 
 
 def _buffer_causes(pair: _Pair, new_citizens: pl.DataFrame) -> list[pl.DataFrame]:
-    """Each buffer: what people who got grants consumed of it (now new grants), and the rest."""
+    """Each component: what the people on its list who got grants consumed of it (now new grants),
+    and the rest. Its cause is named as its lines' origin ("buffer deaths", "extensions")."""
     parts = []
-    for name in BUFFERS:
-        origin = f"buffer.{name}"
-        ba, bb = pair.la.filter(pl.col("origin") == origin), pair.lb.filter(pl.col("origin") == origin)
-        consumed = ba.join(new_citizens, on="citizen_id", how="semi") if name in ("youth_transfers", "stu") else ba.head(0)
+    for c in components.REGISTRY:
+        ba, bb = pair.la.filter(pl.col("origin") == c.origin), pair.lb.filter(pl.col("origin") == c.origin)
+        consumed = ba.join(new_citizens, on="citizen_id", how="semi") if c.lists else ba.head(0)
         rest = pl.concat([bb, _neg(ba.join(consumed.select("citizen_id").unique(), on="citizen_id", how="anti"))])
-        label = ("list or assumptions edited, and re-estimated" if _inputs_changed(pair.a, pair.b, name) else
+        label = ("list or assumptions edited, and re-estimated" if _inputs_changed(pair.a, pair.b, c) else
                  "re-estimated as time passes" if pair.same_year else f"re-estimated for {pair.b.meta['year']}")
-        parts += [_cause(_neg(consumed).rename({"ore": "amount"}), f"buffer {name}", "consumed: became grants"),
-                  _cause(rest.rename({"ore": "amount"}), f"buffer {name}", label)]
+        cause = c.origin.replace(".", " ")
+        parts += [_cause(_neg(consumed).rename({"ore": "amount"}), cause, "consumed: became grants"),
+                  _cause(rest.rename({"ore": "amount"}), cause, label)]
     return parts
 
 
@@ -192,7 +193,7 @@ def _unexplained_and_refund(pair: _Pair) -> list[pl.DataFrame]:
                  _cause(ahead, "unexplained part", "re-estimated ahead")]
     else:
         parts = [_cause(ahead, "another budget year", f"the part no grant explains, {pair.years()}")]
-    crossed = threshold_crossings(pair.a.result.get("refusion"), pair.b.result.get("refusion"))
+    crossed = threshold_crossings(pair.a.refund_bands, pair.b.refund_bands, pair.same_year)
     refund_paragraph = pl.concat([la.filter(refund), lb.filter(refund)]).select("account", "paragraph").unique("account")
     crossed = crossed.drop("paragraph").join(refund_paragraph, on="account", how="left").select(*KEYS, "amount")
     # the refund ahead is per account; what the crossings explain of it is taken off there
@@ -202,19 +203,16 @@ def _unexplained_and_refund(pair: _Pair) -> list[pl.DataFrame]:
             _cause(re_estimated, "refusion", "refund re-estimated" if pair.same_year else f"refund for {pair.years()}")]
 
 
-def threshold_crossings(doc_a: dict | None, doc_b: dict | None) -> pl.DataFrame:
+def threshold_crossings(bands_a: pl.DataFrame | None, bands_b: pl.DataFrame | None, same_year: bool) -> pl.DataFrame:
     """The change in refund (as income: negative when it grows) of the citizens whose band moved —
     below, between or above the two thresholds — from A to B, on B's account (grant_id, account,
-    paragraph, citizen_id, amount in øre). A citizen not listed is below both (no refund)."""
-    schema = {"citizen_id": pl.String, "account": pl.String, "band": pl.Int64, "refund": pl.Int64}
-
-    def frame(doc: dict | None) -> pl.DataFrame:
-        rows = [(c["citizen"], c["account"], c["band"], int(round(c["refund"] * 100))) for c in (doc or {}).get("citizens", [])]
-        return pl.DataFrame(rows, schema=schema, orient="row")
-    if doc_a is None or doc_b is None or doc_a.get("year") != doc_b.get("year"):
+    paragraph, citizen_id, amount in øre). bands: citizen_id, account, band, refund (øre) of the
+    citizens above a threshold; a citizen not in them is below both (no refund)."""
+    if bands_a is None or bands_b is None or not same_year:
         return pl.DataFrame(schema={"grant_id": pl.String, "account": pl.String, "paragraph": pl.String,
                                     "citizen_id": pl.String, "amount": pl.Int64})
-    j = frame(doc_b).join(frame(doc_a), on="citizen_id", how="full", coalesce=True, suffix="_a").with_columns(
+    cols = [pl.col("citizen_id"), pl.col("account"), pl.col("band").cast(pl.Int64), pl.col("refund").cast(pl.Int64)]
+    j = bands_b.select(cols).join(bands_a.select(cols), on="citizen_id", how="full", coalesce=True, suffix="_a").with_columns(
         pl.col("band", "band_a", "refund", "refund_a").fill_null(0))
     return (j.filter(pl.col("band") != pl.col("band_a"))
             .select(pl.lit(None, pl.String).alias("grant_id"), pl.coalesce("account", "account_a").alias("account"),
@@ -222,19 +220,13 @@ def threshold_crossings(doc_a: dict | None, doc_b: dict | None) -> pl.DataFrame:
                     (pl.col("refund_a") - pl.col("refund")).alias("amount")))
 
 
-def _inputs_changed(a, b, buffer: str) -> bool:
-    """Did the controller edit this buffer's list or its buffers.toml section between A and B?"""
-    files = {"youth_transfers": "youth_transfers", "stu": "stu"}
-    ca = (a.meta.get("buffers_config") or {}).get(buffer)
-    cb = (b.meta.get("buffers_config") or {}).get(buffer)
-    if ca != cb:
+def _inputs_changed(a, b, component) -> bool:
+    """Did the controller edit this component's lists or its buffers.toml section between A and B?"""
+    if (a.meta.get("buffers_config") or {}).get(component.name) != (b.meta.get("buffers_config") or {}).get(component.name):
         return True
-    name = files.get(buffer)
-    if name is None:
-        return False
-    ha = {f["name"]: f["sha256"] for f in a.meta.get("inputs", [])}.get(name)
-    hb = {f["name"]: f["sha256"] for f in b.meta.get("inputs", [])}.get(name)
-    return ha != hb
+    ha = {f["name"]: f["sha256"] for f in a.meta.get("inputs", [])}
+    hb = {f["name"]: f["sha256"] for f in b.meta.get("inputs", [])}
+    return any(ha.get(name) != hb.get(name) for name in component.lists)
 
 
 def _budget(a, b) -> pl.DataFrame:
@@ -246,9 +238,6 @@ def _budget(a, b) -> pl.DataFrame:
 
 
 def _budget_of(snap, name: str) -> pl.DataFrame:
-    budget = snap.input("budget", ["account", "year", "amount"])
     accounts = snap.lines.select("account").unique()
-    if budget is None:
-        return accounts.with_columns(pl.lit(0, pl.Int64).alias(name))
-    in_year = budget.filter(pl.col("year") == snap.meta["year"]).group_by("account").agg(pl.col("amount").sum().alias(name))
+    in_year = snap.budget.group_by("account").agg(pl.col("ore").sum().alias(name))
     return accounts.join(in_year, on="account", how="full", coalesce=True).with_columns(pl.col(name).fill_null(0).cast(pl.Int64))

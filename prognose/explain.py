@@ -17,12 +17,16 @@ import polars as pl
 
 from prognose.paragraphs import natural_order, normalise_paragraph
 from prognose.periodise import periodise
-from prognose.views import BUFFERS
+from prognose import components
 
 KEYS = ("account", "paragraph", "citizen", "grant", "provider")
 # the origins of a figure, in the order a reader follows them: what is booked, what known grants
 # still bring, what no grant explains, each buffer, the refund, the controller's own estimate
-ORIGINS = ("booked", "invoices_outstanding", "grants", "unexplained", *BUFFERS, "refusion", "adjustments")
+PARTS = ("booked", "invoices_outstanding", "grants", "unexplained")
+
+
+def origins() -> tuple[str, ...]:
+    return (*PARTS, *[c.name for c in components.REGISTRY], "refusion", "adjustments")
 
 
 @dataclass
@@ -32,7 +36,7 @@ class Explanation:
     year: int
     as_of: dt.date
     month: dt.date | None
-    by_origin: dict[str, int]                 # øre per origin (ORIGINS), adding up to forecast
+    by_origin: dict[str, int]                 # øre per origin (origins()), adding up to forecast
     contributors: pl.DataFrame                # grant_id, citizen_id, paragraph, account, booked, ahead, amount
     grant: dict | None = None                 # grant_detail, for --grant
     postings: pl.DataFrame | None = None      # the booked postings behind `booked`, for --postings
@@ -63,14 +67,14 @@ def by_origin(lines: pl.DataFrame, grant_costs: pl.DataFrame | None, split_outst
     """øre per origin. Known grants still to come split into the invoices outstanding at the as-of
     date and the rest, where the snapshot holds each grant's outstanding and no month is chosen."""
     sums = dict(lines.group_by("origin").agg(pl.col("ore").sum()).iter_rows())
-    out = {o: int(sums.get(o if o in ("booked", "grants", "unexplained", "refusion", "adjustments") else f"buffer.{o}", 0))
-           for o in ORIGINS if o != "invoices_outstanding"}
+    registered = components.by_name()
+    out = {o: int(sums.get(registered[o].origin if o in registered else o, 0)) for o in origins() if o != "invoices_outstanding"}
     out["invoices_outstanding"] = 0
     if split_outstanding and grant_costs is not None:
         ids = lines.filter(pl.col("origin") == "grants").select("grant_id").unique()
         owed = int(grant_costs.join(ids, on="grant_id").get_column("outstanding").sum())
         out["invoices_outstanding"], out["grants"] = owed, out["grants"] - owed
-    return {o: out[o] for o in ORIGINS}
+    return {o: out[o] for o in origins()}
 
 
 def contributors(lines: pl.DataFrame, n: int) -> pl.DataFrame:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from prognose.background import at_once
-from prognose.buffers import BufferContext, events_frame, run_buffers
+from prognose.buffers import BufferContext, events_frame
 from prognose.buffers.sickness import sickness_kind
+from prognose import components
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA, accounts_in_use
 from prognose.months import add_months, last_closed_month, month_end
@@ -35,7 +35,6 @@ from prognose.lag import MAX_LAG, YEAR_END, learn_lag as learn, month_of_year, o
 from prognose.periodise import periodise, round_half_up
 from prognose.refusion import Refusion, forecast_refusion
 from prognose.residual import forecast_unexplained
-from prognose.timing import stage, timed
 from prognose.uncertainty import DRAWS, Interval, interval
 
 LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,
@@ -57,7 +56,7 @@ class Forecast:
     unexplained_params: pl.DataFrame
     grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y), outstanding (øre at as-of)
     grant_lag: pl.DataFrame         # grant_id, billing_class, moy (the as-of month's, and 13), k (months outstanding), k_source
-    buffers: list = field(default_factory=list)   # BufferResult per buffer, in ORDER
+    buffers: list = field(default_factory=list)   # BufferResult per component, in the registry's order
     notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}: what the controller should know
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
     refusion: Refusion | None = None            # the refund of expensive single cases (refusion.py)
@@ -82,14 +81,35 @@ def check_price_index(price_index: dict[int, float], first: int, last: int) -> N
                                   f"an index value for every year {first}–{last} (missing: {', '.join(map(str, missing))})")])
 
 
+@dataclass(frozen=True)
+class Done:
+    """A result already there: .result() gives it."""
+    value: object
+
+    def result(self):
+        return self.value
+
+
+def at_once(fn, *args) -> Done:
+    """fn(*args) now, on this thread: how the forecast runs its components unless its caller
+    hands it a second thread."""
+    return Done(fn(*args))
+
+
+def untimed(name: str, fn, *args):
+    """A step of the forecast, run as it is (the caller may pass one that times it)."""
+    return fn(*args)
+
+
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
                  settings, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True,
-                 draws: int = DRAWS, seed: int = 0, alongside=at_once) -> Forecast:
+                 draws: int = DRAWS, seed: int = 0, alongside=at_once, step=untimed) -> Forecast:
     """buffers: BufferInputs (config and lists), or None to forecast without any buffer.
     learn_lag=False assumes every invoice is booked in the month of its service (an ablation).
     draws: simulations for the year-end interval (0: none), reproducible with `seed`.
     alongside(fn, *args) runs the buffers and returns what gives their result (.result()): at once
-    by default; the caller may hand it a second thread (background.in_background)."""
+    by default; the caller may hand it a second thread (background.in_background).
+    step(name, fn, *args) runs each named step of the forecast: the caller may time them."""
     y_end = dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
@@ -103,31 +123,27 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     # gi: each invoiced grant's row in `invoiced`, attached to its linked postings and carried on its
     # periodised months, so later steps place them in arrays without joins
     numbered = invoiced.with_row_index("gi")
-    with stage("forecast: sum postings"):
-        booked = _booked(grants, postings, numbered, settings, config, buffers is not None, as_of)
-    pending = _start_buffers(BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, accounts,
-                                           buffers.youth, buffers.stu), config, alongside) if buffers is not None else None
+    booked = step("sum postings", _booked, grants, postings, numbered, settings, config, buffers is not None, as_of)
+    ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, accounts,
+                        buffers.youth, buffers.stu) if buffers is not None else None
+    # the components need only the grants and the summed postings: given a second thread by the
+    # caller, they run on it while this one periodises and measures the lag
+    pending = alongside(step, "components (alongside)", components.run_components, ctx, config) if ctx is not None else None
     # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and
     # the unexplained part learn without them
     model = booked.filter(~pl.col("kind").is_in(["bpa_sickness", "refusion"]))
-    with stage("forecast: periodise"):
-        pieces = periodise(numbered.lazy(), steps.lazy(), calc_start, y_end, settings.price_index,
-                           split=as_of, carry=("gi",)).collect().rechunk()   # one chunk: read as arrays without copies
+    pieces = step("periodise", _periodised, numbered, steps, calc_start, y_end, settings.price_index, as_of)
     # learn only from months the postings cover: a grant that started before them looks unbilled
     covered_from = max([hist_start, *[d.replace(day=1) for d in [booked.get_column("first_date").min()] if d]])
-    with stage("forecast: billing lag"):
-        lag = learn(invoiced, pieces, model, as_of, covered_from, settings.outstanding_months, learn_lag)
-    with stage("forecast: known grants ahead"):
-        grant_lines, grant_costs = expected_grant_bookings(lag.pieces, lag.k[lag.cohort_of], invoiced.get_column("grant_id"),
-                                                           year, as_of)
-    with stage("forecast: unexplained part"):
-        own = own_activity(known, steps, settings, calc_start, y_end, as_of)
-        unexplained, params = unexplained_lines(lag.pieces, lag.k, lag.cohort_of, lag.cohorts, model, year, as_of,
-                                                covered_from, own)
+    lag = step("billing lag", learn, invoiced, pieces, model, as_of, covered_from, settings.outstanding_months, learn_lag)
+    grant_lines, grant_costs = step("known grants ahead", expected_grant_bookings, lag.pieces, lag.k[lag.cohort_of],
+                                    invoiced.get_column("grant_id"), year, as_of)
+    own = own_activity(known, steps, settings, calc_start, y_end, as_of)
+    unexplained, params = step("unexplained part", unexplained_lines, lag.pieces, lag.k, lag.cohort_of, lag.cohorts, model,
+                               year, as_of, covered_from, own)
     results = pending.result() if pending is not None else []
-    with stage("forecast: refusion"):
-        refusion = forecast_refusion(known, steps, postings, settings.refusion, settings.price_index, year, as_of,
-                                     hist_start.year, _changes(results))
+    refusion = step("refusion", forecast_refusion, known, steps, postings, settings.refusion, settings.price_index, year, as_of,
+                    hist_start.year, _changes(results))
     para = sole_paragraph(known, accounts)
     lines = assemble([booked_lines(booked, known, para, year), grant_part(grant_lines, invoiced),
                       unexplained_part(unexplained, para), *[buffer_part(r) for r in results],
@@ -135,21 +151,17 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                         else []), *([refusion_part(refusion, para)] if refusion is not None else [])])
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = forecast_notes(buffers, results, linked_by_citizen, lines, bud, year)
-    band = None
-    if draws > 0:
-        with stage("forecast: interval"):
-            band = year_end_interval(lines, params, results, grant_costs, invoiced, lag.billing_cv, refusion, draws, seed)
+    band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.billing_cv, refusion, draws,
+                seed) if draws > 0 else None
     return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
                     interval=band, refusion=refusion)
 
 
-def _start_buffers(ctx: BufferContext, config: dict, alongside):
-    """The buffers need only the grants and the summed postings: given a second thread by the
-    caller, they run on it while this one periodises and measures the lag (a machine's cores are
-    otherwise often half idle between whole-frame operations). Their result is the same whichever
-    finishes first."""
-    ctx.buffer_config = config
-    return alongside(timed, "forecast: buffers (alongside periodise and lag)", run_buffers, ctx, config)
+def _periodised(numbered: pl.DataFrame, steps: pl.DataFrame, start: dt.date, end: dt.date, price_index: dict[int, float],
+                as_of: dt.date) -> pl.DataFrame:
+    """Every invoiced grant's cost per month from `start` to `end`, split at the as-of date, with its row number."""
+    return periodise(numbered.lazy(), steps.lazy(), start, end, price_index, split=as_of,
+                     carry=("gi",)).collect().rechunk()   # one chunk: read as arrays without copies
 
 
 def _changes(results: list) -> pl.DataFrame | None:
@@ -160,9 +172,9 @@ def _changes(results: list) -> pl.DataFrame | None:
 def _booked(grants: pl.DataFrame, postings: pl.DataFrame, numbered: pl.DataFrame, settings, config: dict, with_buffers: bool,
             as_of: dt.date) -> pl.DataFrame:
     """The postings known at the as-of date, each with its kind (booked.sum_postings)."""
-    sick_cfg = config.get("bpa_sickness", {})
+    sick = components.settings_of(config)["bpa_sickness"]
     bpa_accounts = grants.filter(pl.col("paragraph").is_in(list(BPA))).get_column("account").unique().to_list()
-    kind = sickness_kind(postings.lazy(), bpa_accounts, sick_cfg) if with_buffers and sick_cfg.get("enabled", True) \
+    kind = sickness_kind(postings.lazy(), bpa_accounts, sick) if with_buffers and sick["enabled"] \
         else pl.lit("other")
     rule = settings.refusion
     refund = (pl.col("art").str.strip_chars().is_in(rule.kinds) if "art" in postings.columns and rule.enabled != "off"
@@ -198,7 +210,7 @@ def unexplained_part(unexplained: pl.DataFrame, para: pl.DataFrame) -> pl.DataFr
 
 
 def buffer_part(result) -> pl.DataFrame:
-    return _unattributed(result.lines, f"buffer.{result.name}", "provider_type", "grant_id")
+    return _unattributed(result.lines, components.origin(result.name), "provider_type", "grant_id")
 
 
 def refusion_part(refusion: Refusion, para: pl.DataFrame) -> pl.DataFrame:

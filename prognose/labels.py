@@ -11,12 +11,7 @@ LABELS = {
         "budget": "Korr. budget", "actual_to_date": "Bogført", "forecast": "Forventet regnskab",
         "deviation": "Afvigelse", "deviation_pct": "Afv. %", "actual": "Bogført", "expected": "Forventet",
         "currency": "kr.", "total": "I alt", "grants": "Kendte bevillinger", "unexplained": "Udgifter uden bevilling",
-        "youth_transfers": "Ungeovergang", "stu": "STU start/slut", "other_inflow": "Øvrig tilgang",
-        "deaths": "Dødsfald", "bpa_sickness": "BPA-sygdom", "other_outflow": "Øvrig afgang",
         "refusion": "Refusion, særligt dyre enkeltsager", "adjustments": "Controllerens skøn",
-        "buffer.youth_transfers": "Buffer: ungeovergang", "buffer.stu": "Buffer: STU start/slut",
-        "buffer.other_inflow": "Buffer: øvrig tilgang", "buffer.deaths": "Buffer: dødsfald",
-        "buffer.bpa_sickness": "Buffer: BPA-sygdom", "buffer.other_outflow": "Buffer: øvrig afgang",
         "title": "Forventet regnskab {year} pr. {as_of}",
         "sign_forecast-budget": "Afvigelse = forventet regnskab − budget: + er merforbrug",
         "sign_budget-forecast": "Afvigelse = budget − forventet regnskab: + er mindreforbrug",
@@ -39,12 +34,7 @@ LABELS = {
         "budget": "Revised budget", "actual_to_date": "Booked", "forecast": "Forecast",
         "deviation": "Deviation", "deviation_pct": "Dev. %", "actual": "Booked", "expected": "Expected",
         "currency": "DKK", "total": "Total", "grants": "Known grants", "unexplained": "Costs no grant explains",
-        "youth_transfers": "Youth transfers", "stu": "STU start/end", "other_inflow": "Other inflow",
-        "deaths": "Deaths", "bpa_sickness": "BPA sickness", "other_outflow": "Other outflow",
         "refusion": "Refund, expensive single cases", "adjustments": "Controller's adjustments",
-        "buffer.youth_transfers": "Buffer: youth transfers", "buffer.stu": "Buffer: STU start/end",
-        "buffer.other_inflow": "Buffer: other inflow", "buffer.deaths": "Buffer: deaths",
-        "buffer.bpa_sickness": "Buffer: BPA sickness", "buffer.other_outflow": "Buffer: other outflow",
         "title": "Forecast {year} as of {as_of}",
         "sign_forecast-budget": "Deviation = forecast − budget: + is overspend",
         "sign_budget-forecast": "Deviation = budget − forecast: + is underspend",
@@ -66,13 +56,30 @@ LABELS = {
 
 
 def label(lang: str, key: str) -> str:
-    return LABELS[lang].get(key, key)
+    if key in LABELS[lang]:
+        return LABELS[lang][key]
+    found = _registered(key)
+    return found.label[lang] if found is not None else key
 
 
 def component(lang: str, key: str) -> str:
     """A part of the forecast by the one name every table, sheet and sentence gives it: known
-    grants, costs no grant explains, the refund, and each buffer as "Buffer: …"."""
-    return LABELS[lang].get(key if key in ("grants", "unexplained", "refusion", "adjustments") else f"buffer.{key}", key)
+    grants, costs no grant explains, the refund, and each registered component ("Buffer: …")."""
+    found = _registered(key)
+    return found.long_label(lang) if found is not None else LABELS[lang].get(key, key)
+
+
+def _registered(name: str):
+    """The registry's component of that name, if any (components.py; imported here, when asked,
+    because the components themselves write their sentences with this module's number formats)."""
+    from prognose.components import by_name
+
+    return by_name().get(name)
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: "Dødsfald" → "dødsfald", but "STU" and "BPA-sygdom" stay."""
+    return name if name[:2].isupper() else name[0].lower() + name[1:]
 
 
 def whole_kroner(ore: int) -> int:
@@ -155,6 +162,7 @@ PARAMS = {
     "death_rate": ("dødsrate pr. år", "death rate per year"), "monthly_cost": ("udgift pr. måned, kr.", "cost per month, DKK"),
     "new_per_year": ("nye pr. år", "new per year"), "other_end_rate": ("øvrig afgangsrate pr. år", "other outflow rate per year"),
     "relative_risk": ("relativ risiko", "relative risk"),
+    "citizens_with_review_date": ("borgere med revurderingsdato i år", "citizens with a review date this year"),
 }
 SOURCES = {"estimated": ("estimeret", "estimated"), "override": ("buffers.toml", "buffers.toml"), "default": ("standard", "default")}
 
@@ -194,8 +202,7 @@ CAUSE_DA = {
     "other changes": "Øvrige ændringer", "another budget year": "Andet budgetår",
 }
 # causes that are a part of the forecast carry that part's one name (labels.component)
-COMPONENT_CAUSES = {"unexplained part": "unexplained", "refusion": "refusion", "adjustments": "adjustments",
-                    **{f"buffer {b}": b for b in ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")}}
+COMPONENT_CAUSES = {"unexplained part": "unexplained", "refusion": "refusion", "adjustments": "adjustments"}
 DETAIL_DA = {
     "death": "dødsfald", "moved": "fraflytning", "transition": "overgang", "other": "andet",
     "known grants: booked vs expected": "kendte bevillinger: bogført mod forventet",
@@ -216,6 +223,8 @@ DETAIL_DA = {
 def cause_label(c: str, lang: str) -> str:
     if c in COMPONENT_CAUSES:
         return component(lang, COMPONENT_CAUSES[c])
+    if _registered(c.removeprefix("buffer ")) is not None:    # a component's cause is named as its lines' origin
+        return component(lang, c.removeprefix("buffer "))
     return CAUSE_DA.get(c, c) if lang == "da" else c
 
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import os
 import re
-import secrets
-from pathlib import Path
 
 import polars as pl
 
@@ -36,24 +33,6 @@ def scrub_expr(expr: pl.Expr) -> pl.Expr:
     regex engine has no look-around), so two numbers one character apart need a second pass."""
     once = rf"(^|\D){_CPR_DIGITS}(\D|$)"
     return expr.str.replace_all(once, "${1}[CPR]${2}").str.replace_all(once, "${1}[CPR]${2}")
-
-
-def load_key(key_file: Path, create: bool = True) -> bytes:
-    """The pseudonym key: environment first, then the workspace's key file (made on first use)."""
-    env = os.environ.get(KEY_ENV)
-    if env:
-        return env.encode()
-    if key_file.exists():
-        return key_file.read_bytes().strip()
-    if not create:
-        raise FileNotFoundError(key_file)
-    key = secrets.token_hex(32).encode()
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = key_file.with_suffix(".tmp")
-    tmp.write_bytes(key)
-    os.chmod(tmp, 0o600)
-    tmp.replace(key_file)
-    return key
 
 
 def pseudonym(key: bytes, value: str) -> str:

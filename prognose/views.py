@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from prognose import components as registry
 from prognose.forecast import Forecast
 from prognose.paragraphs import natural_order
 
-BUFFERS = ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")
 FIGURES = ("budget", "actual_to_date", "forecast", "deviation")
 UNALLOCATED = "ikke fordelt"   # the key of lines without a paragraph or provider type (label "unallocated" when shown)
 
@@ -67,15 +67,32 @@ def months_by(fc: Forecast, key: str) -> pl.DataFrame:
 
 
 def components(fc: Forecast) -> dict:
-    """What is still ahead, by origin: grants, each buffer (signed), the unexplained part, the
-    refund of expensive cases still to come (negative: income) and the controller's adjustments."""
+    """What is still ahead, by origin: grants, each buffer (signed), each other component of the
+    registry, the unexplained part, the refund of expensive cases still to come (negative: income)
+    and the controller's adjustments."""
     sums = dict(fc.lines.filter(pl.col("origin") != "booked").group_by("origin").agg(pl.col("ore").sum()).iter_rows())
     return {
         "grants": int(sums.get("grants", 0)),
-        "buffers": {b: int(sums.get(f"buffer.{b}", 0)) for b in BUFFERS},
+        "buffers": {b: int(sums.get(registry.origin(b), 0)) for b in registry.buffers()},
+        **{g: int(sums.get(registry.origin(g), 0)) for g in registry.groups()},
         "unexplained": int(sums.get("unexplained", 0)),
         "refusion": int(sums.get("refusion", 0)),
         "adjustments": int(sums.get("adjustments", 0)),
     }
 
 
+
+
+def component_lines(lines: pl.DataFrame) -> pl.DataFrame:
+    """The lines of the registered components, each with its component's name (column `buffer`)."""
+    names = {c.origin: c.name for c in registry.REGISTRY}
+    return lines.filter(pl.col("origin").is_in(list(names))).with_columns(
+        pl.col("origin").replace_strict(names, return_dtype=pl.String).alias("buffer"))
+
+
+def component_rows(comp: dict) -> list[tuple[str, int]]:
+    """components() as (key, øre) rows in the order every report shows them: known grants, each
+    buffer, each other component, the unexplained part, the refund, and adjustments where any."""
+    rows = [("grants", comp["grants"]), *comp["buffers"].items(), *[(g, comp[g]) for g in registry.groups()],
+            ("unexplained", comp["unexplained"]), ("refusion", comp["refusion"])]
+    return rows + ([("adjustments", comp["adjustments"])] if comp["adjustments"] else [])

@@ -26,7 +26,7 @@ def test_exception_is_raised_where_the_result_is_asked_for():
 
 
 def test_at_once_runs_on_this_thread():
-    from prognose.background import at_once
+    from prognose.forecast import at_once
 
     main = threading.get_ident()
     assert at_once(lambda x: (x * 2, threading.get_ident()), 4).result() == (8, main)
@@ -39,7 +39,7 @@ def test_the_forecast_starts_no_thread_of_its_own(monkeypatch):
     from prognose import app
     from prognose.forecast import run_forecast
     from prognose.io.buffers_io import read_buffers
-    from prognose.privacy import load_key
+    from prognose.io.keyfile import load_key
 
     settings = app.settings_for(ROOT)
     ex = app.read(settings)

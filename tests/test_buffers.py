@@ -11,6 +11,7 @@ from prognose.buffers.inflow import other_inflow
 from prognose.buffers.lists import stu, youth_transfers
 from prognose.buffers.sickness import bpa_sickness
 from prognose.buffers.survival import hazards
+from prognose.components import settings_of
 from prognose.forecast import run_forecast
 from prognose.io.buffers_io import BufferInputs
 from test_forecast import GRANT_SCHEMA, POSTING_SCHEMA, STEPS, budget, grant, settings
@@ -18,6 +19,11 @@ from test_forecast import GRANT_SCHEMA, POSTING_SCHEMA, STEPS, budget, grant, se
 AS_OF = D(2025, 6, 30)
 MAP = {"SEL 85": "5.38.38", "SEL 108": "5.38.50", "SEL 104": "5.38.59", "STU": "3.30.46", "SEL 96": "5.38.38.001"}
 NO_POSTINGS = pl.DataFrame(schema={**POSTING_SCHEMA, "kind": pl.String})
+
+
+def opts(name: str, **given):
+    """A component's options as buffers.toml with `given` in its section would make them."""
+    return settings_of({name: given})[name]
 
 
 def ctx(grants=(), youth=None, stu_list=None, postings=NO_POSTINGS):
@@ -34,7 +40,7 @@ def test_youth_transfers_probabilities_one_half_zero():
     lst = youth_list([("A", D(2025, 9, 1), "SEL 108", "month", 10_000.0, 1.0, 1.0),
                       ("B", D(2025, 10, 1), "SEL 108", "month", 10_000.0, 1.0, 0.5),
                       ("C", D(2025, 11, 1), "SEL 108", "month", 10_000.0, 1.0, 0.0)])
-    r = youth_transfers(ctx(youth=lst), {})
+    r = youth_transfers(ctx(youth=lst), opts("youth_transfers"))
     by = dict(r.lines.group_by("citizen_id").agg(pl.col("ore").sum()).iter_rows())
     assert by == {"A": 4 * 1_000_000, "B": 3 * 500_000}
     assert r.total == 5_500_000
@@ -48,7 +54,7 @@ def test_youth_transfer_that_became_a_grant_is_counted_once():
                       ("B", D(2025, 10, 1), "SEL 108", "month", 10_000.0, 1.0, 1.0)])
     g = grant("GA", rate=12_000.0, start=D(2025, 9, 3), decided=D(2025, 6, 1))
     g["citizen_id"] = "A"
-    r = youth_transfers(ctx([g], youth=lst), {})
+    r = youth_transfers(ctx([g], youth=lst), opts("youth_transfers"))
     assert set(r.lines.get_column("citizen_id")) == {"B"}
     assert r.people.filter(pl.col("citizen_id") == "A").get_column("status").to_list() == ["arrived"]
     # in the whole forecast A's cost is in the grants, B's in the buffer — and nowhere twice
@@ -69,9 +75,9 @@ def settings_tmp():
 
 def test_overdue_youth_is_flagged_and_kept_or_dropped():
     lst = youth_list([("A", D(2025, 5, 1), "SEL 108", "month", 10_000.0, 1.0, 1.0)])
-    kept = youth_transfers(ctx(youth=lst), {})
+    kept = youth_transfers(ctx(youth=lst), opts("youth_transfers"))
     assert kept.total == 6 * 1_000_000 and kept.flags and "check the list" in kept.flags[0]["en"]
-    dropped = youth_transfers(ctx(youth=lst), {"overdue": "drop"})
+    dropped = youth_transfers(ctx(youth=lst), opts("youth_transfers", overdue="drop"))
     assert dropped.total == 0 and dropped.flags
 
 
@@ -90,7 +96,7 @@ def test_stu_start_end_and_follow_on():
     follow_f.update(citizen_id="F", paragraph="SEL 104", account="5.38.59")
     stu_f = grant("GFS", rate=300_000.0, unit="year", start=D(2022, 8, 1), end=D(2025, 7, 31))
     stu_f.update(citizen_id="F", paragraph="STU", account="3.30.46")
-    r = stu(ctx([stu_e, follow_f, stu_f], stu_list=lst), {})
+    r = stu(ctx([stu_e, follow_f, stu_f], stu_list=lst), opts("stu"))
     by = dict(r.lines.group_by("citizen_id").agg(pl.col("ore").sum()).iter_rows())
     # N: new STU Aug–Dec at 30.000/month; E: STU cost after 31 July removed, SEL 104 from 1 August added;
     # F: the STU grant already ends and the follow-on exists, so nothing
@@ -137,12 +143,18 @@ def test_an_end_with_a_reason_is_decided_but_a_bare_end_date_is_a_review_date():
     fc = run_forecast(pl.DataFrame(rows + [moving, review], schema=GRANT_SCHEMA), STEPS, pl.DataFrame(schema=POSTING_SCHEMA),
                       budget(), settings_tmp(), 2025, AS_OF, BufferInputs({}, None, None))
     other = next(r for r in fc.buffers if r.name == "other_outflow").lines
+    extended = next(r for r in fc.buffers if r.name == "extensions").lines
     per = dict(other.group_by("citizen_id").agg(pl.col("ore").sum()).iter_rows())
+    more = dict(extended.group_by("citizen_id").agg(pl.col("ore").sum()).iter_rows())
     # the decided move is not carried on past its date: only the chance of ending even sooner is taken off
-    assert per["PM"] < 0
+    assert per["PM"] < 0 and "PM" not in more
     assert other.filter((pl.col("citizen_id") == "PM") & (pl.col("month") > D(2025, 8, 1))).is_empty()
-    # the review date is expected to be extended: September–December come back, less the chance of ending
-    assert per["PR"] > 3 * 1_000_000
+    # the review date is expected to be extended: September–December come back as an extension
+    # (4 months of 10.000 kr.), and other outflow takes off the chance of ending
+    assert more["PR"] == 4 * 1_000_000
+    assert per["PR"] < 0 and more["PR"] + per["PR"] > 3 * 1_000_000
+    # outflow is outflow: it never adds
+    assert other.get_column("ore").max() <= 0
 
 
 def test_bpa_sickness_share_is_learned_and_applied():
@@ -155,11 +167,11 @@ def test_bpa_sickness_share_is_learned_and_applied():
                      "amount": 500_000, "first_date": m, "kind": "bpa_sickness"})
         m = (m + dt.timedelta(days=32)).replace(day=1)
     postings = pl.DataFrame(sick)
-    r = bpa_sickness(ctx([g], postings=postings), {})
+    r = bpa_sickness(ctx([g], postings=postings), opts("bpa_sickness"))
     share = next(p for p in r.params if p.name == "share_of_bpa_cost")
     assert share.value == pytest.approx(0.05) and share.observations == 42
     assert r.total == 6 * 500_000
-    assert bpa_sickness(ctx([g], postings=postings), {"share": 0.1}).total == 6 * 1_000_000
+    assert bpa_sickness(ctx([g], postings=postings), opts("bpa_sickness", share=0.1)).total == 6 * 1_000_000
 
 
 def test_other_inflow_learns_counts_and_leaves_youth_and_stu_out():
@@ -175,7 +187,7 @@ def test_other_inflow_learns_counts_and_leaves_youth_and_stu_out():
             s = grant(f"S{y}{m}", start=D(y, m, 1), decided=D(y, m, 1))
             s.update(paragraph="STU", citizen_id=f"S{y}{m}")
             rows.append(s)
-    r = other_inflow(ctx(rows), {})
+    r = other_inflow(ctx(rows), opts("other_inflow"))
     per_year = next(p for p in r.params if p.name == "new_per_year[SEL 108]")
     assert per_year.value == 12 and not any("STU" in p.name for p in r.params)
     # decided on their first day: nothing before the as-of date is unknown; July–December expected
@@ -203,7 +215,7 @@ def test_other_inflow_season_is_one_yearly_wave_of_all_paragraphs():
 
     # 50 a month on average, 40 % more in March and 40 % fewer in September, every year
     rows = _newcomers(lambda y, m: round(50 * (1 + 0.4 * math.cos((m - 3) / 12 * 2 * math.pi))))
-    r = other_inflow(ctx(rows), {})
+    r = other_inflow(ctx(rows), opts("other_inflow"))
     amp = next(p for p in r.params if p.name == "season_amplitude")
     assert amp.value == pytest.approx(0.4, abs=0.02)
     per_year = next(p for p in r.params if p.name == "new_per_year[SEL 108]")
@@ -211,8 +223,8 @@ def test_other_inflow_season_is_one_yearly_wave_of_all_paragraphs():
 
 
 def test_other_inflow_rate_follows_a_rising_inflow():
-    flat = other_inflow(ctx(_newcomers(lambda y, m: 4)), {})
-    rising = other_inflow(ctx(_newcomers(lambda y, m: 4 if y < 2025 else 8)), {})
+    flat = other_inflow(ctx(_newcomers(lambda y, m: 4)), opts("other_inflow"))
+    rising = other_inflow(ctx(_newcomers(lambda y, m: 4 if y < 2025 else 8)), opts("other_inflow"))
     rate = lambda r: next(p for p in r.params if p.name == "new_per_year[SEL 108]").value  # noqa: E731
     assert rate(flat) == pytest.approx(48, rel=0.01)
     # this year's six months at twice the rate weigh about half of all (half-life a year)
@@ -220,9 +232,9 @@ def test_other_inflow_rate_follows_a_rising_inflow():
 
 
 def test_other_inflow_newcomers_end_as_their_paragraph_does():
-    lasting = other_inflow(ctx(_newcomers(lambda y, m: 4)), {})
+    lasting = other_inflow(ctx(_newcomers(lambda y, m: 4)), opts("other_inflow"))
     # every grant ends after about a year: the rate of ending is one a grant-year
-    brief = other_inflow(ctx(_newcomers(lambda y, m: 4, days=365)), {})
+    brief = other_inflow(ctx(_newcomers(lambda y, m: 4, days=365)), opts("other_inflow"))
     # a newcomer of July runs 5.5 months this year: with one ending a year it is expected to run
     # Σ exp(−t/12) over its months, about 12 % less than 5.5
     assert 0.8 * lasting.total < brief.total < 0.95 * lasting.total
@@ -247,9 +259,11 @@ def test_demo_every_buffer_nonzero_in_run_json_and_buffers(runner):
     assert all(v != 0 for v in doc["components"]["buffers"].values()), doc["components"]
     doc = json.loads(invoke(runner, "run", "--no-save", "--format", "json", "--workspace", str(ROOT)).stdout)
     b = json.loads(invoke(runner, "buffers", "--format", "json", "--workspace", str(ROOT)).stdout)
-    assert [x["buffer"] for x in b["buffers"]] == list(doc["components"]["buffers"])
+    # every component: the six buffers, then those with a key of their own beside them
+    shown = {**doc["components"]["buffers"], "extensions": doc["components"]["extensions"]}
+    assert [x["buffer"] for x in b["buffers"]] == list(shown)
     for x in b["buffers"]:
-        assert x["total"] == doc["components"]["buffers"][x["buffer"]] and x["explanation"]["da"] and x["parameters"]
+        assert x["total"] == shown[x["buffer"]] and x["explanation"]["da"] and x["parameters"]
     table = invoke(runner, "buffers", "--workspace", str(ROOT)).stdout
     assert "Ungeovergang" in table and "estimeret" in table
 

@@ -18,7 +18,7 @@ from prognose.diff import bridge
 from prognose.io import snapshots as store
 from prognose.months import add_months
 
-ALL_OFF = {name: {"enabled": False} for name in ("stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")}
+ALL_OFF = {name: {"enabled": False} for name in ("stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow", "extensions")}
 G = {"grant_id": pl.String, "citizen_id": pl.String, "paragraph": pl.String, "account": pl.String, "provider": pl.String,
      "provider_type": pl.String, "start_date": pl.Date, "end_date": pl.Date, "end_reason": pl.String, "unit": pl.String,
      "rate": pl.Float64, "quantity": pl.Float64, "decided_date": pl.Date}
@@ -93,7 +93,7 @@ def snapshot(tmp: Path, name: str, world: dict, as_of: dt.date, year: int | None
     run = app.forecast(settings, as_of, year)
     path, status = app.save_snapshot(run, directory=ws / "snapshots")
     assert status == "written"
-    return store.load(path)
+    return store.load(path, app.BRIDGE_INPUTS)
 
 
 def causes(br) -> dict[str, int]:

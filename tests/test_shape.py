@@ -29,3 +29,27 @@ def test_io_imports_neither_the_reports_nor_the_forecast(path):
             imported.update(a.name for a in node.names)
     crossing = sorted(m for m in imported if m.startswith(("prognose.report", "prognose.forecast", "prognose.app", "prognose.cli")))
     assert not crossing, f"{path.name} imports {crossing}"
+
+
+EDGE = ("io/", "app.py", "cli.py", "cli_support.py", "entry.py", "__main__.py", "background.py", "timing.py")
+FILE_CALLS = {"read_parquet", "scan_parquet", "read_parquet_schema", "read_csv", "scan_csv", "read_excel", "read_text",
+              "write_text", "read_bytes", "write_bytes", "open"}
+TO_FILE = {"write_csv", "write_parquet", "write_json", "save"}   # to a file when given one, else to text or bytes
+
+
+def _writes_a_file(call: ast.Call) -> bool:
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    return name in FILE_CALLS or (name in TO_FILE and (bool(call.args) or any(k.arg == "file" for k in call.keywords)))
+PURE = [p for p in MODULES if not str(p.relative_to(ROOT / "prognose")).startswith(EDGE)]
+
+
+@pytest.mark.parametrize("path", PURE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_middle_reads_no_file_and_starts_no_thread(path):
+    """Pure modules take frames and give frames: files are read and written, and threads started,
+    at the edge (io, app, cli) only."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = sorted(ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call) and _writes_a_file(n))
+    assert not calls, f"{path.name} calls {calls}"
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not imported & {"threading", "concurrent.futures", "prognose.background", "prognose.timing"}, path.name

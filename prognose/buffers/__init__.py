@@ -1,17 +1,21 @@
-"""The six buffers: what no grant shows yet (SPEC §2), each a pure function with one contract.
+"""The components' one contract: what no grant shows yet (SPEC §2's six buffers, and the grants
+that review dates would end too early), each a pure function
 
-    compute(ctx: BufferContext, cfg: dict) -> BufferResult
+    compute(ctx: BufferContext, opts: Options) -> BufferResult
 
 A result carries its signed lines (account, paragraph, month, citizen_id, ore: positive adds,
 negative takes away), its parameters (estimated or overridden, and from how many observations),
 a sentence a social director understands, and for the list buffers the people on the list
-(pseudonyms) with their status. They run in ORDER; none counts a citizen another already counts.
+(pseudonyms) with their status. They run in the registry's order (components.py); none counts a
+citizen another already counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
 
 import polars as pl
 
@@ -54,7 +58,7 @@ class BufferResult:
         return int(self.lines.get_column("ore").sum()) if self.lines.height else 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class BufferContext:
     year: int
     as_of: dt.date
@@ -68,6 +72,7 @@ class BufferContext:
     paragraph_accounts: dict[str, str]
     youth_list: pl.DataFrame | None = None
     stu_list: pl.DataFrame | None = None
+    prepared: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))   # components.SHARED's work
 
 
 def empty_lines() -> pl.DataFrame:
@@ -109,24 +114,3 @@ def finish_lines(frame: pl.DataFrame) -> pl.DataFrame:
                         .otherwise(0)).alias("ore"))
          .collect())
     return f.select([pl.col(c).cast(t) for c, t in BUFFER_LINES.items()]).filter(pl.col("ore") != 0)
-
-
-def run_buffers(ctx: BufferContext, config: dict) -> list[BufferResult]:
-    from prognose.buffers import inflow, lists, sickness, survival
-
-    results = []
-    for name, fn in ORDER(lists, inflow, survival, sickness):
-        cfg = config.get(name, {})
-        if not cfg.get("enabled", True):
-            results.append(BufferResult(name, empty_lines(), [Param("enabled", False, "override")],
-                                        {"da": "Slået fra i buffers.toml.", "en": "Switched off in buffers.toml."},
-                                        events=empty_events()))
-            continue
-        results.append(fn(ctx, cfg))
-    return results
-
-
-def ORDER(lists, inflow, survival, sickness):
-    """The explicit order: the lists first (they name people), then what history predicts."""
-    return [("youth_transfers", lists.youth_transfers), ("stu", lists.stu), ("other_inflow", inflow.other_inflow),
-            ("deaths", survival.deaths), ("bpa_sickness", sickness.bpa_sickness), ("other_outflow", survival.other_outflow)]

@@ -20,6 +20,7 @@ import polars as pl
 
 from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
 from prognose.buffers.costs import account_of
+from prognose.buffers.options import Options
 from prognose.buffers.survival import ending_rates
 from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered
 from prognose.labels import kroner
@@ -70,9 +71,9 @@ def season_of(counts: pl.DataFrame) -> tuple[pl.DataFrame, float]:
     return season, math.hypot(a, b)
 
 
-def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
-    years = int(cfg.get("years", 3))
-    half_life = float(cfg.get("half_life_months", HALF_LIFE_MONTHS))
+def other_inflow(ctx: BufferContext, cfg: Options) -> BufferResult:
+    years = cfg["years"]
+    half_life = float(cfg["half_life_months"])
     y0, y1 = ctx.year - years, ctx.year - 1
     g = newcomers(ctx).with_columns(monthly_equivalent(ctx.invoiced, ctx.year, ctx.price_index).alias("monthly"),
                                     pl.col("start_date").dt.month_start().alias("month"))
@@ -90,13 +91,13 @@ def other_inflow(ctx: BufferContext, cfg: dict) -> BufferResult:
     unregistered = lambda frame: p_unregistered(gap_days(frame.get_column("month").dt.offset_by("14d"), ctx.as_of), seen)  # noqa: E731
     stats = _paragraph_rates(ctx, g, per_year, season, unregistered, y0, years, half_life)
     paras = stats.select("paragraph", "per_year", "past_per_year").join(cost, on="paragraph", how="left")
-    overrides_n = {str(k): float(v) for k, v in cfg.get("per_month", {}).items()}
-    overrides_c = {str(k): float(v) * 100 for k, v in cfg.get("monthly_cost", {}).items()}
+    overrides_n = {str(k): float(v) for k, v in cfg["per_month"].items()}
+    overrides_c = {str(k): float(v) * 100 for k, v in cfg["monthly_cost"].items()}
     grid = _expected(ctx, g, paras, season, unregistered, overrides_n, overrides_c, use_delays)
     lines, events = _arrivals(ctx, grid, paras, years)
-    params = [Param("history_years", f"{y0}–{y1}", "default" if "years" not in cfg else "override", hist.height),
+    params = [Param("history_years", f"{y0}–{y1}", cfg.source("years"), hist.height),
               Param("registration_delay_days_median", int(seen.median()) if use_delays else None, "estimated", seen.len()),
-              Param("half_life_months", half_life, "override" if "half_life_months" in cfg else "default"),
+              Param("half_life_months", half_life, cfg.source("half_life_months")),
               Param("season_amplitude", round(amplitude, 3), "estimated", hist.height)]
     for r in paras.sort("paragraph").iter_rows(named=True):
         src = "override" if r["paragraph"] in overrides_n else "estimated"

@@ -17,6 +17,7 @@ import polars as pl
 from prognose.buffers import (BufferContext, BufferResult, Param, empty_events, empty_lines, events_frame, finish_lines,
                               timing_cv)
 from prognose.buffers.costs import account_of, synthetic_cost
+from prognose.buffers.options import Options
 from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered, still_expected
 from prognose.labels import date_text, kroner
 
@@ -35,14 +36,14 @@ def _match(listed: pl.DataFrame, grants: pl.DataFrame, date_col: str, window: in
     return pl.select(pl.int_range(listed.height, dtype=pl.UInt32).is_in(hits.implode())).to_series()
 
 
-def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
+def youth_transfers(ctx: BufferContext, cfg: Options) -> BufferResult:
     lst = ctx.youth_list
     if lst is None or lst.is_empty():
         return BufferResult("youth_transfers", empty_lines(), [Param("listed", 0, "estimated", 0)],
                             {"da": "Ingen unge på listen over ungeovergange.", "en": "No young people on the youth transfer list."},
                             events=empty_events())
-    window = int(cfg.get("match_window_days", 92))
-    keep_overdue = cfg.get("overdue", "keep") == "keep"
+    window = cfg["match_window_days"]
+    keep_overdue = cfg["overdue"] == "keep"
     after = ctx.as_of + dt.timedelta(days=1)
     lst = lst.with_columns(pl.col("probability").fill_null(1.0), pl.col("quantity").fill_null(1.0))
     lst = lst.with_columns(_match(lst, ctx.grants, "expected_start", window).alias("arrived"))
@@ -83,7 +84,7 @@ def youth_transfers(ctx: BufferContext, cfg: dict) -> BufferResult:
     params = [Param("listed", lst.height, "estimated", lst.height), Param("counted", counted.height, "estimated"),
               Param("probability_weighted_people", round(weighted, 2), "estimated"),
               Param("arrived_with_grant", n["arrived"], "estimated"), Param("overdue", n["overdue"], "estimated"),
-              Param("match_window_days", window, "override" if "match_window_days" in cfg else "default")]
+              Param("match_window_days", window, cfg.source("match_window_days"))]
     return BufferResult("youth_transfers", lines, params, text, people, flags, events)
 
 
@@ -212,11 +213,11 @@ def _no_stu() -> BufferResult:
                         events=empty_events())
 
 
-def stu(ctx: BufferContext, cfg: dict) -> BufferResult:
+def stu(ctx: BufferContext, cfg: Options) -> BufferResult:
     lst = ctx.stu_list
     if lst is None or lst.is_empty():
         return _no_stu()
-    window = int(cfg.get("match_window_days", 92))
+    window = cfg["match_window_days"]
     after = ctx.as_of + dt.timedelta(days=1)
     lst = lst.with_columns(pl.col("quantity").fill_null(1.0), pl.format("S{}", pl.int_range(pl.len())).alias("key"))
     starts = lst.filter(pl.col("event") == "start")

@@ -14,6 +14,7 @@ import datetime as dt
 import polars as pl
 
 from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
+from prognose.buffers.options import Options
 from prognose.labels import kroner, number
 from prognose.months import last_closed_month
 from prognose.paragraphs import BPA
@@ -22,10 +23,10 @@ from prognose.periodise import periodise
 DEFAULT_TEXT = ("syg", "vikar")
 
 
-def sickness_kind(postings: pl.LazyFrame, bpa_accounts: list[str], cfg: dict) -> pl.Expr:
+def sickness_kind(postings: pl.LazyFrame, bpa_accounts: list[str], cfg: Options) -> pl.Expr:
     """An expression marking postings that are BPA substitute pay."""
-    texts = [t.lower() for t in cfg.get("match_text", DEFAULT_TEXT)]
-    arts = [str(a) for a in cfg.get("match_art", [])]
+    texts = [str(t).lower() for t in cfg["match_text"]]
+    arts = [str(a) for a in cfg["match_art"]]
     hit = pl.lit(False)
     if texts:
         hit = hit | pl.col("text").str.to_lowercase().str.contains("|".join(texts)).fill_null(False)
@@ -34,9 +35,9 @@ def sickness_kind(postings: pl.LazyFrame, bpa_accounts: list[str], cfg: dict) ->
     return pl.when(pl.col("account").is_in(bpa_accounts) & hit).then(pl.lit("bpa_sickness")).otherwise(pl.lit("other"))
 
 
-def bpa_sickness(ctx: BufferContext, cfg: dict) -> BufferResult:
+def bpa_sickness(ctx: BufferContext, cfg: Options) -> BufferResult:
     bpa = ctx.grants.filter(pl.col("paragraph").is_in(list(BPA)))
-    start = dt.date(ctx.year - int(cfg.get("years", 3)), 1, 1)
+    start = dt.date(ctx.year - cfg["years"], 1, 1)
     steps = ctx.steps.join(bpa.select("grant_id"), on="grant_id", how="semi")
     cost = periodise(bpa.lazy(), steps.lazy(), start, dt.date(ctx.year, 12, 31), ctx.price_index, split=ctx.as_of).collect()
     cost = cost.join(bpa.select("grant_id", "account", "paragraph", "citizen_id"), on="grant_id")
@@ -50,7 +51,7 @@ def bpa_sickness(ctx: BufferContext, cfg: dict) -> BufferResult:
     by_moy = (base.group_by(pl.col("month").dt.month().alias("moy"))
               .agg((pl.col("sick").sum() / pl.col("cost").sum()).alias("share"), (pl.col("sick") != 0).sum().alias("years")))
     source = "estimated"
-    if "share" in cfg:
+    if cfg["share"] is not None:
         overall, source = float(cfg["share"]), "override"
         by_moy = by_moy.head(0)
     seasonal = by_moy.filter(pl.col("years") >= 2).height == 12
@@ -80,7 +81,7 @@ def bpa_sickness(ctx: BufferContext, cfg: dict) -> BufferResult:
                    "the BPA sickness buffer is 0 — set bpa_sickness.share if you know it")})
     params = [Param("share_of_bpa_cost", round(overall, 4), source, observed_months, "share"),
               Param("by_month_of_year", seasonal, "estimated"),
-              Param("match_text", ", ".join(cfg.get("match_text", DEFAULT_TEXT)), "override" if "match_text" in cfg else "default"),
+              Param("match_text", ", ".join(map(str, cfg["match_text"])), cfg.source("match_text")),
               Param("bpa_grants", bpa.height, "estimated")]
     da = (f"Vikarudgifter ved BPA-hjælperes sygdom har udgjort {number(overall * 100, 'da', 1)} % af BPA-bevillingernes udgift; "
           f"for resten af året giver det {kroner(total)} kr. oven i bevillingerne")

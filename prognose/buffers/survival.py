@@ -1,24 +1,29 @@
-"""Buffers (4) deaths and (6) other outflow, from one survival model of the running grants.
+"""Buffers (4) deaths and (6) other outflow, and the extended grants, from one survival model of
+the running grants.
 
 From the history years, per paragraph (and for deaths by age band where birth dates are known):
     h_death = deaths / years of grant exposure,  h_other = other endings / years of exposure.
 A running invoiced grant would, if it continued, cost c(m) in month m; it is still running at
 month m with probability S = exp(−(h_death + h_other)·t), t the years from the as-of date to
-the middle of m. Planned end dates are treated as review dates (SPEC: often extended), unless
-`planned_end = "firm"`. Then, with k(m) the cost the known grants already count:
+the middle of m. A planned end the case system gives no reason for is a review date (SPEC: often
+extended): c runs past it while the extensions component is on. With k(m) the cost the known
+grants already count:
+    extensions    = c − k                       (0 where no review date falls in the year)
     deaths        = −c·(h_death/h)·(1 − S)
-    other_outflow = c·S − k − deaths     (negative for open-ended grants; positive where a
-                                          review date would otherwise end a grant too early)
-so the known grants plus both buffers add up to the expected cost c·S exactly.
+    other_outflow = −c·(h_other/h)·(1 − S)
+so the known grants and the three add up to the expected cost c·S exactly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Mapping
 
 import polars as pl
 
 from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
+from prognose.buffers.options import Options
 
 UNIFORM_CV = 1 / 3 ** 0.5   # what an end saves when it falls anywhere in the rest of the year (uniform)
 from prognose.buffers.costs import synthetic_cost
@@ -75,85 +80,112 @@ def hazards(ctx: BufferContext, years: int) -> pl.DataFrame:
                         pl.col("h_death").fill_nan(0.0).fill_null(0.0), pl.col("h_other").fill_nan(0.0).fill_null(0.0))
 
 
-def shared_hazards(ctx: BufferContext, years: int) -> pl.DataFrame:
-    """hazards(ctx, years), computed once per forecast: other inflow and both survival buffers use them."""
-    cache = ctx.__dict__.setdefault("_hazards", {})
-    if years not in cache:
-        cache[years] = hazards(ctx, years)
-    return cache[years]
+def prepare_hazards(ctx: BufferContext, opts: Mapping[str, Options]) -> dict[int, pl.DataFrame]:
+    """hazards(ctx, years) for each history length the survival model and other inflow use, once."""
+    wanted = {survival_years(opts)} | ({opts["other_inflow"]["years"]} if "other_inflow" in opts else set())
+    return {years: hazards(ctx, years) for years in sorted(wanted)}
+
+
+def survival_years(opts: Mapping[str, Options]) -> int:
+    """The deaths' history years, or other outflow's where only those are given."""
+    d, o = opts.get("deaths"), opts.get("other_outflow")
+    if d is not None and ("years" in d or o is None):
+        return d["years"]
+    return o["years"] if o is not None else 3
+
+
+def _hazards(ctx: BufferContext, years: int) -> pl.DataFrame:
+    known = ctx.prepared.get("hazards", {})
+    return known[years] if years in known else hazards(ctx, years)
 
 
 def ending_rates(ctx: BufferContext, years: int) -> pl.DataFrame:
     """paragraph → h: grants' yearly rate of ending for any reason (deaths and other endings over
     exposure, all ages), for grants not yet known whose ages are not known either."""
-    r = shared_hazards(ctx, years).unique("paragraph")
+    r = _hazards(ctx, years).unique("paragraph")
     return r.select("paragraph", ((pl.col("deaths_p") + pl.col("others_p")) / pl.col("exposure_p")).fill_nan(0.0).alias("h"))
 
 
-def _overrides(rates: pl.DataFrame, cfg: dict, column: str) -> pl.DataFrame:
-    o = {str(k): float(v) for k, v in cfg.get("rate", {}).items()}
+def _overrides(rates: pl.DataFrame, opts: Options, column: str) -> pl.DataFrame:
+    o = {str(k): float(v) for k, v in opts["rate"].items()}
     if not o:
         return rates
     return rates.with_columns(pl.col("paragraph").replace_strict(o, default=None, return_dtype=pl.Float64)
                               .fill_null(pl.col(column)).alias(column))
 
 
-def survival_lines(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    years = int(cfg_deaths.get("years", cfg_other.get("years", 3)))
-    rates = shared_hazards(ctx, years)
-    rates = _overrides(rates, cfg_deaths, "h_death")
-    rates = _overrides(rates, cfg_other, "h_other")
-    if not cfg_deaths.get("enabled", True):
-        rates = rates.with_columns(pl.lit(0.0).alias("h_death"))
-    other_on = cfg_other.get("enabled", True)
-    if not other_on:
-        rates = rates.with_columns(pl.lit(0.0).alias("h_other"))
+@dataclass(frozen=True)
+class Survival:
+    """What the survival model gives the three components that share it: lines, events, rates."""
+    deaths: pl.DataFrame
+    outflow: pl.DataFrame
+    extensions: pl.DataFrame
+    rates: pl.DataFrame
+    death_events: pl.DataFrame
+    outflow_events: pl.DataFrame
+    extension_events: pl.DataFrame
+
+
+def prepare_survival(ctx: BufferContext, opts: Mapping[str, Options]) -> Survival | None:
+    """The survival model of the running grants, once for deaths, other outflow and extensions
+    (None when all three are off)."""
+    on = {name: name in opts and opts[name]["enabled"] for name in ("deaths", "other_outflow", "extensions")}
+    if not any(on.values()):
+        return None
+    return survival_lines(ctx, opts["deaths"], opts["other_outflow"], on)
+
+
+def survival_lines(ctx: BufferContext, d: Options, o: Options, on: Mapping[str, bool]) -> Survival:
+    rates = _overrides(_overrides(_hazards(ctx, survival_years({"deaths": d, "other_outflow": o})), d, "h_death"), o, "h_other")
+    for name, column in (("deaths", "h_death"), ("other_outflow", "h_other")):
+        if not on[name]:
+            rates = rates.with_columns(pl.lit(0.0).alias(column))
     running = ctx.invoiced.filter((pl.col("paragraph") != "STU") & (pl.col("start_date") <= dt.date(ctx.year, 12, 31))
                                   & (pl.col("end_date").is_null() | (pl.col("end_date") > ctx.as_of)))
     age = (pl.lit(ctx.as_of) - pl.col("birth_date")).dt.total_days() / 365.25
     running = running.with_columns(_band(age).fill_null("ukendt").alias("band"))
-    firm = cfg_other.get("planned_end", "review") == "firm" or not other_on
     base = running.select(pl.col("grant_id").alias("key"), "unit", "rate", "quantity", "start_date", "end_date", "price_year")
     known = synthetic_cost(base, ctx.year, ctx.as_of, ctx.price_index).rename({"cost": "known"})
-    # an end the case system already gives a reason for is decided, not a review date: it stays
-    confirmed = running.select(pl.col("grant_id").alias("key"), pl.col("end_reason").is_not_null().alias("confirmed"))
-    if firm:
-        cont = known.rename({"known": "cont"})
-    else:
-        # only a grant with an unconfirmed end inside the horizon would run on differently; the
-        # rest continue exactly as the known cost says
-        review = base.join(confirmed, on="key").filter(~pl.col("confirmed") & pl.col("end_date").is_not_null()).drop("confirmed")
-        cont = pl.concat([
-            known.join(review.select("key"), on="key", how="anti").rename({"known": "cont"}),
-            synthetic_cost(review.with_columns(pl.lit(None, pl.Date).alias("end_date")), ctx.year, ctx.as_of,
-                           ctx.price_index).rename({"cost": "cont"}),
-        ])
+    cont = _continued(ctx, running, base, known) if on["extensions"] else known.rename({"known": "cont"})
     t = ((pl.col("month").dt.offset_by("14d") - pl.lit(ctx.as_of)).dt.total_days().clip(0, None) / 365.25)
+    ends = pl.when(pl.col("h") > 0).then(-pl.col("cont") * (1 - pl.col("S")) / pl.col("h")).otherwise(0.0)
     frame = (cont.lazy().join(known.lazy(), on=["key", "month"], how="left").with_columns(pl.col("known").fill_null(0.0))
              .join(running.lazy().select(pl.col("grant_id").alias("key"), "citizen_id", "account", "paragraph", "band"), on="key")
              .join(rates.lazy().select("paragraph", "band", "h_death", "h_other"), on=["paragraph", "band"], how="left")
              .with_columns(pl.col("h_death", "h_other").fill_null(0.0))
              .with_columns((pl.col("h_death") + pl.col("h_other")).alias("h"))
              .with_columns((-(pl.col("h") * t).clip(0, None)).exp().alias("S"))
-             .with_columns(pl.when(pl.col("h") > 0).then(-pl.col("cont") * pl.col("h_death") / pl.col("h") * (1 - pl.col("S")))
-                           .otherwise(0.0).alias("death_amount"))
-             .with_columns((pl.col("cont") * pl.col("S") - pl.col("known") - pl.col("death_amount")).alias("other_amount"))
+             .with_columns((ends * pl.col("h_death")).alias("death_amount"), (ends * pl.col("h_other")).alias("other_amount"),
+                           (pl.col("cont") - pl.col("known")).alias("extension"))
              .collect())
-    cols = ["account", "paragraph", "month", "citizen_id"]
-    deaths = finish_lines(frame.select(*cols, pl.col("death_amount").alias("amount")))
-    other = finish_lines(frame.select(*cols, pl.col("other_amount").alias("amount"))) if other_on else \
-        finish_lines(frame.head(0).select(*cols, pl.col("other_amount").alias("amount")))
-    return deaths, other, rates, _events(frame, rates, other_on)
+
+    def lines(column: str, name: str) -> pl.DataFrame:
+        chosen = frame if on[name] else frame.head(0)
+        return finish_lines(chosen.select("account", "paragraph", "month", "citizen_id", pl.col(column).alias("amount")))
+
+    death_events, outflow_events, extension_events = _events(frame, rates, on)
+    return Survival(lines("death_amount", "deaths"), lines("other_amount", "other_outflow"), lines("extension", "extensions"),
+                    rates, death_events, outflow_events, extension_events)
 
 
-def _events(frame: pl.DataFrame, rates: pl.DataFrame, other_on: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _continued(ctx: BufferContext, running: pl.DataFrame, base: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """Each running grant's cost if its review date does not end it: only a grant with an end inside
+    the horizon that the case system gives no reason for runs on; an end with a reason is decided."""
+    review = base.join(running.select(pl.col("grant_id").alias("key"), "end_reason"), on="key").filter(
+        pl.col("end_reason").is_null() & pl.col("end_date").is_not_null()).drop("end_reason")
+    return pl.concat([
+        known.join(review.select("key"), on="key", how="anti").rename({"known": "cont"}),
+        synthetic_cost(review.with_columns(pl.lit(None, pl.Date).alias("end_date")), ctx.year, ctx.as_of,
+                       ctx.price_index).rename({"cost": "cont"}),
+    ])
+
+
+def _events(frame: pl.DataFrame, rates: pl.DataFrame, on: Mapping[str, bool]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """For the interval: each running grant ends by death (or otherwise) before the year is out with
     probability (h_x/h)·(1 − S at the year's end), saving its cost from then on; the paragraph's rate
-    is known to about 1/√(ends seen). What the review dates add to other outflow is its expectation."""
-    per = (frame.lazy().with_columns((-pl.col("cont") * pl.col("h_other") / pl.col("h") * (1 - pl.col("S"))).fill_nan(0.0)
-                              .alias("other_end"))
-           .group_by("key", "account", "paragraph")
-           .agg(pl.col("death_amount").sum(), pl.col("other_end").sum(), pl.col("other_amount").sum(),
+    is known to about 1/√(ends seen). What the review dates add is taken at its expectation."""
+    per = (frame.lazy().group_by("key", "account", "paragraph")
+           .agg(pl.col("death_amount", "other_amount", "extension").sum(),
                 pl.col("h_death", "h_other", "h").first(), pl.col("S").min())   # a grant's rates are one per grant
            .with_columns((pl.col("h_death") / pl.col("h") * (1 - pl.col("S"))).fill_nan(0.0).alias("p_death"),
                          (pl.col("h_other") / pl.col("h") * (1 - pl.col("S"))).fill_nan(0.0).alias("p_other"))
@@ -166,51 +198,44 @@ def _events(frame: pl.DataFrame, rates: pl.DataFrame, other_on: bool) -> tuple[p
             pl.col(p).alias("p"), (pl.col(amount) / pl.col(p)).alias("amount"), pl.lit(UNIFORM_CV).alias("cv"),
             (1 / pl.col(seen).fill_null(0).cast(pl.Float64).clip(1, None).sqrt()).alias("group_cv")))
 
-    deaths = bern("deaths", "p_death", "death_amount", "deaths_p")
-    if not other_on:
-        return deaths, events_frame(pl.DataFrame())
-    review = per.group_by("account").agg((pl.col("other_amount") - pl.col("other_end")).sum().alias("amount")).select(
+    none = events_frame(pl.DataFrame())
+    review = per.group_by("account").agg(pl.col("extension").sum().alias("amount")).select(
         "account", pl.lit("review dates").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
         "amount", pl.lit(0.0).alias("cv"), pl.lit(0.0).alias("group_cv"))
-    return deaths, pl.concat([bern("outflow", "p_other", "other_end", "others_p"), events_frame(review)])
+    return (bern("deaths", "p_death", "death_amount", "deaths_p") if on["deaths"] else none,
+            bern("outflow", "p_other", "other_amount", "others_p") if on["other_outflow"] else none,
+            events_frame(review) if on["extensions"] else none)
 
 
-def _cached(ctx: BufferContext, cfg_deaths: dict, cfg_other: dict):
-    key = "_survival"
-    if not hasattr(ctx, key):
-        setattr(ctx, key, survival_lines(ctx, cfg_deaths, cfg_other))
-    return getattr(ctx, key)
+def rate_params(rates: pl.DataFrame, opts: Options, name: str, seen: str) -> list[Param]:
+    """Each paragraph's yearly rate (ends seen over grant-years), as estimated or as buffers.toml gives it."""
+    exposure = "exposure_p"
+    return [Param(f"{name}[{r['paragraph']}]", round(r[seen] / r[exposure], 4) if r[exposure] else 0.0,
+                  "override" if r["paragraph"] in opts["rate"] else "estimated", int(r[seen]), "per grant-year")
+            for r in rates.unique("paragraph").sort("paragraph").iter_rows(named=True)]
 
 
-def deaths(ctx: BufferContext, cfg: dict) -> BufferResult:
-    d, _, rates, (events, _) = _cached(ctx, cfg, getattr(ctx, "buffer_config", {}).get("other_outflow", {}))
-    p = rates.unique("paragraph").sort("paragraph")
-    params = [Param(f"death_rate[{r['paragraph']}]", round(r["deaths_p"] / r["exposure_p"], 4) if r["exposure_p"] else 0.0,
-                    "override" if r["paragraph"] in cfg.get("rate", {}) else "estimated", int(r["deaths_p"]), "per grant-year")
-              for r in p.iter_rows(named=True)]
+def deaths(ctx: BufferContext, opts: Options) -> BufferResult:
+    model: Survival = ctx.prepared["survival"]
+    d, rates = model.deaths, model.rates
+    params = rate_params(rates, opts, "death_rate", "deaths_p")
     for r in rates.unique("band").filter(pl.col("band") != "ukendt").sort("band").iter_rows(named=True):
         params.append(Param(f"relative_risk[{r['band']}]", round(r["relative_risk"], 2), "estimated"))
     total = int(d.get_column("ore").sum()) if d.height else 0
-    exp_deaths = float(p.get_column("deaths_p").sum()) / max(1, int(cfg.get("years", 3)))
+    exp_deaths = float(rates.unique("paragraph").get_column("deaths_p").sum()) / max(1, opts["years"])
     da = (f"På baggrund af dødsfald blandt borgere med bevilling de seneste år (ca. {exp_deaths:.0f} om året) forventes "
           f"udgiften til de kendte bevillinger at falde med {kroner(-total)} kr. resten af året")
     en = (f"From deaths among citizens with grants in recent years (about {exp_deaths:.0f} a year), the cost of the known "
           f"grants is expected to fall by DKK {kroner(-total, 'en')} over the rest of the year")
-    return BufferResult("deaths", d, params, {"da": da + ".", "en": en + "."}, events=events)
+    return BufferResult("deaths", d, params, {"da": da + ".", "en": en + "."}, events=model.death_events)
 
 
-def other_outflow(ctx: BufferContext, cfg: dict) -> BufferResult:
-    _, o, rates, (_, events) = _cached(ctx, getattr(ctx, "buffer_config", {}).get("deaths", {}), cfg)
-    p = rates.unique("paragraph").sort("paragraph")
-    params = [Param(f"other_end_rate[{r['paragraph']}]", round(r["others_p"] / r["exposure_p"], 4) if r["exposure_p"] else 0.0,
-                    "override" if r["paragraph"] in cfg.get("rate", {}) else "estimated", int(r["others_p"]), "per grant-year")
-              for r in p.iter_rows(named=True)]
-    params.append(Param("planned_end", cfg.get("planned_end", "review"), "override" if "planned_end" in cfg else "default"))
-    total = int(o.get_column("ore").sum()) if o.height else 0
-    da = (f"Bevillinger ophører af andre grunde (fx flytning til eget hjem eller anden kommune), og revurderingsdatoer "
-          f"forlænges ofte; samlet {'øger' if total > 0 else 'mindsker'} det de kendte bevillingers udgift med "
-          f"{kroner(abs(total))} kr. resten af året")
-    en = (f"Grants end for other reasons (a move to one's own home or another municipality), and review dates are often "
-          f"extended; together this {'raises' if total > 0 else 'lowers'} the known grants' cost by DKK {kroner(abs(total), 'en')} "
-          "over the rest of the year")
-    return BufferResult("other_outflow", o, params, {"da": da + ".", "en": en + "."}, events=events)
+def other_outflow(ctx: BufferContext, opts: Options) -> BufferResult:
+    model: Survival = ctx.prepared["survival"]
+    total = int(model.outflow.get_column("ore").sum()) if model.outflow.height else 0
+    da = (f"Bevillinger ophører af andre grunde end dødsfald (fx flytning til eget hjem eller anden kommune); det mindsker "
+          f"de kendte bevillingers udgift med {kroner(-total)} kr. resten af året")
+    en = (f"Grants end for reasons other than death (a move to one's own home or another municipality); this lowers the "
+          f"known grants' cost by DKK {kroner(-total, 'en')} over the rest of the year")
+    return BufferResult("other_outflow", model.outflow, rate_params(model.rates, opts, "other_end_rate", "others_p"),
+                        {"da": da + ".", "en": en + "."}, events=model.outflow_events)

@@ -14,62 +14,11 @@ from pathlib import Path
 
 import polars as pl
 
+from prognose.components import check_config
 from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.extract import SourceFile, read_table
 from prognose.schema import LINE
 from prognose.validate import check_amounts
-
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-# What each key may hold: (test, what is expected). A table's values are tested one by one.
-_BOOL = (lambda v: isinstance(v, bool), "true or false (without quotes)")
-_YEARS = (lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 10, "a whole number of years, 1–10")
-_DAYS = (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 366, "a whole number of days, 0–366")
-_POSITIVE = (lambda v: _is_number(v) and v > 0, "a number above 0")
-_SHARE = (lambda v: _is_number(v) and 0 <= v < 1, "a share from 0 up to 1")
-_TEXTS = (lambda v: isinstance(v, list) and all(isinstance(t, (str, int, float)) and not isinstance(t, bool) for t in v),
-          'a list such as ["sygeløn", "vikar"]')
-
-
-def _per_paragraph(test, what):
-    return (lambda v: isinstance(v, dict) and all(test(x) for x in v.values()), f"a table of paragraph = {what}")
-
-
-_RATES = _per_paragraph(lambda x: _is_number(x) and 0 <= x <= 1, "a yearly rate from 0 to 1")
-SETTINGS = {
-    "youth_transfers": {"enabled": _BOOL, "overdue": (lambda v: v in ("keep", "drop"), "keep or drop"),
-                        "match_window_days": _DAYS},
-    "stu": {"enabled": _BOOL, "match_window_days": _DAYS},
-    "other_inflow": {"enabled": _BOOL, "years": _YEARS, "half_life_months": _POSITIVE,
-                     "per_month": _per_paragraph(lambda x: _is_number(x) and x >= 0, "newcomers a month (0 or more)"),
-                     "monthly_cost": _per_paragraph(lambda x: _is_number(x) and x >= 0, "kroner a month (0 or more)")},
-    "deaths": {"enabled": _BOOL, "years": _YEARS, "rate": _RATES},
-    "bpa_sickness": {"enabled": _BOOL, "years": _YEARS, "match_text": _TEXTS, "match_art": _TEXTS, "share": _SHARE},
-    "other_outflow": {"enabled": _BOOL, "years": _YEARS, "rate": _RATES,
-                      "planned_end": (lambda v: v in ("review", "firm"), "review or firm")},
-}
-KEYS = {section: set(keys) for section, keys in SETTINGS.items()}
-
-
-def check_config(config: dict) -> list[Problem]:
-    """Every section and key of buffers.toml known, and every value of its type and range."""
-    problems = []
-    for section, values in config.items():
-        if section not in SETTINGS or not isinstance(values, dict):
-            problems.append(Problem("buffers.toml", None, section, None, "a section named " + ", ".join(sorted(SETTINGS))))
-            continue
-        for k, v in values.items():
-            if k not in SETTINGS[section]:
-                problems.append(Problem("buffers.toml", None, f"{section}.{k}", None,
-                                        f"one of {', '.join(sorted(SETTINGS[section]))}"))
-                continue
-            test, what = SETTINGS[section][k]
-            if not test(v):
-                problems.append(Problem("buffers.toml", None, f"{section}.{k}", str(v), what))
-    return problems
-
 
 @dataclass
 class BufferInputs:

@@ -4,7 +4,12 @@ One folder per as-of date under the workspace's snapshots/ (a forecast of anothe
 as-of date's gets `<as_of>_<year>`):
     inputs/*.parquet   the extract and buffer lists as read (standard columns, pseudonymised)
     lines.parquet      every forecast line with its origin (per grant, citizen, account, month)
-    result.json        the `run --format json` document
+    budget.parquet     the budget year's budget per account, øre (what the deviations are taken from)
+    interval.parquet   P10/P50/P90 per account and in total (no account), øre, where the run drew them
+    refund_bands.parquet  the citizens above a refund threshold: account, band, refund (øre)
+    grant_costs.parquet, grant_lag.parquet  each grant's cost, what it owes, its billing lag
+    result.json        the `run --format json` document (DKK, for people and other programs;
+                       prognose's own commands read the øre above, never this)
     buffers.json       each buffer's total, parameters and explanation
     meta.json          as-of, year, engine version, settings, sha256 of every input file
 Written to a temporary folder and renamed into place, so a snapshot is whole or absent. No
@@ -20,6 +25,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 import polars as pl
 
@@ -31,34 +37,39 @@ from prognose.months import is_month_end
 INPUTS = ("grants", "plan_steps", "postings", "budget")
 LISTED = ("youth", "stu", "adjustments")   # the buffers directory's tables, kept as inputs/list_<name>.parquet
 # What a snapshot folder holds; a snapshot of another format is made again, not kept (2: each
-# grant's costs and billing lag, and the controller's adjustments, for `prognose explain`)
-FORMAT = 2
+# grant's costs and billing lag, and the controller's adjustments, for `prognose explain`; 3: the
+# budget, the interval and the refund's bands in øre, so no command reads amounts back from DKK)
+FORMAT = 3
 LOCK = ".lock"
 LOCK_WAIT = 30.0     # seconds a second run waits for the first to finish its snapshot
 
 
-@dataclass
+@dataclass(frozen=True)
 class Snapshot:
+    """A snapshot as loaded: its forecast in øre and the inputs the caller asked load() for."""
     path: Path
     meta: dict
-    result: dict
+    result: dict                       # result.json, as shown to people (DKK)
     buffers: dict
-    lines: pl.DataFrame
+    lines: pl.DataFrame                # the forecast's lines (forecast.LINES)
+    budget: pl.DataFrame               # account, ore: the budget year's budget
+    interval: pl.DataFrame | None      # account (None: the total), p10, p50, p90 (øre)
+    refund_bands: pl.DataFrame | None  # citizen_id, account, band, refund (øre): citizens above a threshold
+    inputs: Mapping[str, pl.DataFrame | None]
 
-    def input(self, name: str, columns: list[str] | None = None) -> pl.DataFrame | None:
-        """An input as the run read it; only `columns` (those it has) when given: millions of
-        postings are read for two or three of their columns, not all nine."""
-        p = self.path / "inputs" / f"{name}.parquet"
-        if not p.exists():
-            return None
-        if columns is None:
-            return pl.read_parquet(p)
-        present = pl.read_parquet_schema(p)
-        return pl.read_parquet(p, columns=[c for c in columns if c in present])
+    def input(self, name: str) -> pl.DataFrame | None:
+        """An input as the run read it (None where the run had none), as load() was asked to read it."""
+        if name not in self.inputs:
+            raise KeyError(f"snapshot input {name!r} was not loaded (load(path, inputs=...))")
+        return self.inputs[name]
 
     @property
     def as_of(self) -> str:
         return self.meta["as_of"]
+
+    @property
+    def year(self) -> int:
+        return self.meta["year"]
 
 
 # settings that change what is shown, not what is forecast
@@ -180,11 +191,31 @@ def listing(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "meta.json").exists())
 
 
-def load(path: Path) -> Snapshot:
+def load(path: Path, inputs: Mapping[str, list[str] | None] | None = None) -> Snapshot:
+    """A snapshot's forecast, and of its inputs those named in `inputs` (name → the columns wanted,
+    those it has, or None for all: millions of postings are read for the few columns needed)."""
     if not (path / "meta.json").exists():
         raise UsageError(f"{path} is not a snapshot (no meta.json)")
     read = lambda n: json.loads((path / n).read_text(encoding="utf-8"))  # noqa: E731
-    return Snapshot(path, load_meta(path), read("result.json"), read("buffers.json"), pl.read_parquet(path / "lines.parquet"))
+    meta = load_meta(path)
+    table = lambda n: pl.read_parquet(path / f"{n}.parquet") if (path / f"{n}.parquet").exists() else None  # noqa: E731
+    budget = table("budget")
+    if budget is None:   # a snapshot of an earlier format: the budget as read, for its year
+        budget = (_input(path, "budget", ["account", "year", "amount"]).filter(pl.col("year") == meta["year"])
+                  .group_by("account").agg(pl.col("amount").sum().alias("ore")).sort("account"))
+    return Snapshot(path, meta, read("result.json"), read("buffers.json"), pl.read_parquet(path / "lines.parquet"), budget,
+                    table("interval"), table("refund_bands"),
+                    {name: _input(path, name, columns) for name, columns in (inputs or {}).items()})
+
+
+def _input(path: Path, name: str, columns: list[str] | None) -> pl.DataFrame | None:
+    p = path / "inputs" / f"{name}.parquet"
+    if not p.exists():
+        return None
+    if columns is None:
+        return pl.read_parquet(p)
+    present = pl.read_parquet_schema(p)
+    return pl.read_parquet(p, columns=[c for c in columns if c in present])
 
 
 def find(directory: Path, name: str, snaps: list[Path] | None = None) -> Path:

@@ -14,7 +14,7 @@ from rich.table import Table
 from prognose.activity import REASONS, Activity
 from prognose.labels import date_text, kroner, number
 from prognose.report import terminal
-from prognose.report.json_out import json_text
+from prognose.report.json_out import dkk, json_text
 
 HEAD = {"da": ("År/måned", "Primo", "Tilgang", "Afgang", "Ultimo", "Helårsp.", "Udgift, kr.", "Pr. helårsp."),
         "en": ("Year/month", "Start", "Inflow", "Outflow", "End", "FYP", "Cost, DKK", "Per FYP")}
@@ -25,8 +25,7 @@ EXPECTED_MARK = {"da": "forventet", "en": "expected"}
 PLURAL = {"paragraph": "paragraphs", "account": "accounts", "provider_type": "provider_types", "provider": "providers"}
 
 
-def _dkk(ore) -> float | None:
-    return None if ore is None else round(float(ore) / 100, 2)
+
 
 
 def _year_share(r: dict) -> float:
@@ -47,8 +46,8 @@ def _figures(r: dict) -> dict:
     fyp = r["full_year_persons"]
     return {"citizens_start": round(r["citizens_start"], 2), "inflow": round(r["inflow"], 2),
             "outflow": {reason: round(r[f"outflow_{reason}"], 2) for reason in REASONS},
-            "citizens_end": round(r["citizens_end"], 2), "full_year_persons": round(fyp, 2), "cost": _dkk(r["cost"]),
-            "cost_per_full_year_person": _dkk(per_person(r)), "expected": bool(r["expected"])}
+            "citizens_end": round(r["citizens_end"], 2), "full_year_persons": round(fyp, 2), "cost": dkk(r["cost"]),
+            "cost_per_full_year_person": dkk(per_person(r)), "expected": bool(r["expected"])}
 
 
 def mix_rows(act: Activity) -> list[dict]:
@@ -73,11 +72,11 @@ def document(act: Activity) -> dict:
         groups.append({act.by: key,
                        "months": [{"month": f"{r['month']:%Y-%m}", **_figures(r)} for r in months.iter_rows(named=True)],
                        "years": [{"year": r["year"], **_figures(r)} for r in years.iter_rows(named=True)]})
-    doc = {"year": act.year, "as_of": act.as_of.isoformat(), "by": act.by, PLURAL[act.by]: groups, "mix": [{k: _dkk(v) if k in MONEY else v for k, v in r.items()} for r in mix_rows(act)]}
+    doc = {"year": act.year, "as_of": act.as_of.isoformat(), "by": act.by, PLURAL[act.by]: groups, "mix": [{k: dkk(v) if k in MONEY else v for k, v in r.items()} for r in mix_rows(act)]}
     if act.base is not None:
-        doc["mix_base"] = [{act.by: r["key"], "base_year": r["base_year"], "cost": _dkk(round(r["cost"])),
-                            "at_base_mix": None if r["at_base_mix"] is None else _dkk(round(r["at_base_mix"])),
-                            "difference": None if r["difference"] is None else _dkk(round(r["difference"]))}
+        doc["mix_base"] = [{act.by: r["key"], "base_year": r["base_year"], "cost": dkk(round(r["cost"])),
+                            "at_base_mix": None if r["at_base_mix"] is None else dkk(round(r["at_base_mix"])),
+                            "difference": None if r["difference"] is None else dkk(round(r["difference"]))}
                            for r in act.base.iter_rows(named=True)]
     return doc
 

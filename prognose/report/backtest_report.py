@@ -9,7 +9,7 @@ from prognose.report.csv_out import CsvTable
 from prognose.backtest import coverage_share
 from prognose.labels import kroner, millions, number
 from prognose.report import terminal
-from prognose.report.json_out import json_text
+from prognose.report.json_out import dkk, json_text
 
 NAMES = {"da": {"prognose": "prognose", "run_rate": "forbrug × 12/m", "seasonal_share": "sæsonandel", "budget": "budget"},
          "en": {"prognose": "prognose", "run_rate": "run-rate", "seasonal_share": "seasonal share", "budget": "budget"}}
@@ -24,17 +24,17 @@ ERROR_HEAD = {"da": {"prognose": "Fejl %", "run_rate": "×12/m %", "seasonal_sha
 
 def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str],
              cov: pl.DataFrame | None = None) -> dict:
-    d = lambda o: None if o is None else round(o / 100, 2)  # noqa: E731
+
     cov = cov if cov is not None else pl.DataFrame()
     share = coverage_share(cov) if cov.height else None
     return {
-        "interval": [{"as_of": r["as_of"].isoformat(), "p10": d(r["p10"]), "p90": d(r["p90"]), "inside": r["inside"]}
+        "interval": [{"as_of": r["as_of"].isoformat(), "p10": dkk(r["p10"]), "p90": dkk(r["p90"]), "inside": r["inside"]}
                      for r in cov.iter_rows(named=True)],
         "coverage": None if share is None else round(share, 3),
-        "final": d(final), "ablate": ablate,
-        "rows": [{"as_of": r["as_of"].isoformat(), "method": r["method"], "forecast": d(r["forecast"]), "error": d(r["error"]),
+        "final": dkk(final), "ablate": ablate,
+        "rows": [{"as_of": r["as_of"].isoformat(), "method": r["method"], "forecast": dkk(r["forecast"]), "error": dkk(r["error"]),
                   "error_pct": None if r["error_pct"] is None else round(r["error_pct"], 3)} for r in t.iter_rows(named=True)],
-        "summary": [{"method": r["method"], "mae": d(r["mae"]), "mae_pct": round(r["mae_pct"], 3),
+        "summary": [{"method": r["method"], "mae": dkk(r["mae"]), "mae_pct": round(r["mae_pct"], 3),
                      "mae_pct_months_3_6_9_11": None if r["mae_pct_key_months"] is None else round(r["mae_pct_key_months"], 3)}
                     for r in summary.iter_rows(named=True)],
     }

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from prognose.labels import kroner, label, param_name, source_name, value_text
 from prognose.report import terminal
-from prognose.report.json_out import json_text
+from prognose.report.json_out import dkk, json_text
 
 STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt",
              "has STU grant": "har STU-bevilling", "follow-on granted": "efterfølgende tilbud bevilget",
@@ -34,12 +34,12 @@ def buffers_document(fc) -> dict:
     for r in fc.buffers:
         monthly = r.lines.group_by("month").agg(pl.col("ore").sum()).sort("month")
         out.append({
-            "buffer": r.name, "total": round(r.total / 100, 2), "explanation": r.explanation,
+            "buffer": r.name, "total": dkk(r.total), "explanation": r.explanation,
             "parameters": [{"name": p.name, "value": p.value, "source": p.source, "observations": p.observations,
                             "unit": p.unit} for p in r.params],
-            "months": [{"month": m.strftime("%Y-%m"), "amount": round(v / 100, 2)} for m, v in monthly.iter_rows()],
+            "months": [{"month": m.strftime("%Y-%m"), "amount": dkk(v)} for m, v in monthly.iter_rows()],
             "people": [] if r.people is None else [
-                {k: (v.isoformat() if hasattr(v, "isoformat") else (round(v / 100, 2) if k == "contribution" else v))
+                {k: (v.isoformat() if hasattr(v, "isoformat") else (dkk(v) if k == "contribution" else v))
                  for k, v in row.items()} for row in r.people.iter_rows(named=True)],
             "flags": r.flags,
         })
@@ -59,13 +59,12 @@ def buffers_csv(fc) -> CsvTable:
 
 
 def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
-    doc = buffers_document(fc)
     if fmt == "json":
-        return json_text(doc)
+        return json_text(buffers_document(fc))
     if fmt == "csv":
         return buffers_csv(fc)
     con = terminal.Doc()
-    for r, d in zip(fc.buffers, doc["buffers"]):
+    for r in fc.buffers:
         con.print(f"[bold]{label(lang, r.name)}[/]  ({r.name}): {kroner(r.total, lang)} kr.")
         con.print(r.explanation.get(lang, ""))
         t = Table(show_header=True, header_style="bold", box=None)
@@ -75,9 +74,10 @@ def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
             t.add_row(param_name(lang, p.name), f"{value_text(p.value, lang)}{' ' + p.unit if p.unit else ''}", source_name(lang, p.source),
                       "" if p.observations is None else str(p.observations))
         con.print(t)
-        if d["months"]:
+        monthly = r.lines.group_by("month").agg(pl.col("ore").sum()).sort("month")
+        if monthly.height:
             con.print(("Måneder: " if lang == "da" else "Months: ")
-                      + ", ".join(f"{m['month']} {kroner(int(round(m['amount'] * 100)), lang)}" for m in d["months"]))
+                      + ", ".join(f"{m:%Y-%m} {kroner(v, lang)}" for m, v in monthly.iter_rows()))
         if r.people is not None and r.people.height:
             pt = Table(show_header=True, header_style="bold", box=None)
             for c in r.people.columns:

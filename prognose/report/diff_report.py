@@ -8,10 +8,11 @@ from prognose.report.csv_out import CsvTable
 
 from prognose.diff import Bridge
 from prognose.labels import cause_label, date_text, detail_label, kroner, label, number
+from prognose import views
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
 from prognose.paragraphs import natural_order
-from prognose.report.json_out import json_text
+from prognose.report.json_out import dkk, json_text
 
 def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[dict]:
     """The citizens (pseudonyms) behind the largest changes, with a one-line reason each."""
@@ -35,7 +36,7 @@ def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[di
         if r["rate"] is not None and r["cause"] in ("new grants", "changed grants"):
             per_unit = {"da": {"year": "år", "month": "md.", "week": "uge", "day": "dag", "hour": "time"},
                         "en": {"year": "year", "month": "month", "week": "week", "day": "day", "hour": "hour"}}[lang]
-            rate = f", {kroner(int(r['rate'] * 100), lang)} kr./{per_unit.get(r['unit'], r['unit'])}"
+            rate = f", {number(r['rate'], lang)} kr./{per_unit.get(r['unit'], r['unit'])}"
         sign = "+" if r["amount"] > 0 else ""
         what = f"{para}, {what}{since}{rate}"
         out.append({"citizen": r["citizen_id"], "amount": r["amount"], "what": what,
@@ -44,16 +45,15 @@ def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[di
 
 
 def document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_paragraph: pl.DataFrame) -> dict:
-    d = lambda o: round(o / 100, 2)  # noqa: E731
     return {
         "from": br.from_as_of, "to": br.to_as_of, "year_from": br.year_from, "year_to": br.year_to,
-        "forecast_from": d(br.forecast_from), "forecast_to": d(br.forecast_to), "change": d(br.change),
-        "causes": [{"cause": c, "detail": det, "amount": d(a)} for c, det, a in br.causes().iter_rows()],
-        "by_account": [{"account": k, "cause": c, "amount": d(a)} for k, c, a in by_account.iter_rows()],
-        "by_paragraph": [{"paragraph": k, "cause": c, "amount": d(a)} for k, c, a in by_paragraph.iter_rows()],
-        "budget": [{"account": a, "budget_from": d(f), "budget_to": d(t), "change": d(c)} for a, f, t, c in br.budget.iter_rows()],
-        "budget_change": d(int(br.budget.get_column("change").sum())),
-        "top": [{"citizen": t["citizen"], "amount": d(t["amount"]), "reason": t["reason"]} for t in top],
+        "forecast_from": dkk(br.forecast_from), "forecast_to": dkk(br.forecast_to), "change": dkk(br.change),
+        "causes": [{"cause": c, "detail": det, "amount": dkk(a)} for c, det, a in br.causes().iter_rows()],
+        "by_account": [{"account": k, "cause": c, "amount": dkk(a)} for k, c, a in by_account.iter_rows()],
+        "by_paragraph": [{"paragraph": k, "cause": c, "amount": dkk(a)} for k, c, a in by_paragraph.iter_rows()],
+        "budget": [{"account": a, "budget_from": dkk(f), "budget_to": dkk(t), "change": dkk(c)} for a, f, t, c in br.budget.iter_rows()],
+        "budget_change": dkk(int(br.budget.get_column("change").sum())),
+        "top": [{"citizen": t["citizen"], "amount": dkk(t["amount"]), "reason": t["reason"]} for t in top],
     }
 
 
@@ -114,37 +114,38 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable |
     return con
 
 
+MONEY = ("budget", "forecast", "deviation", "change")
+
+
 def history_rows(snaps: list, sign: str = "forecast-budget") -> list[dict]:
-    """One row per snapshot (DKK): budget, forecast, deviation (signed as the workspace shows it)
+    """One row per snapshot (øre): budget, forecast, deviation (signed as the workspace shows it)
     and the change of the forecast from the snapshot before it in the same budget year."""
     flip = -1 if sign == "budget-forecast" else 1
     rows, prev = [], None
     for s in snaps:
-        total = s.result["total"]
-        ore = {k: int(round(total[k] * 100)) for k in ("budget", "forecast", "deviation")}
-        same_year = prev is not None and prev[0] == s.meta["year"]
-        rows.append({"as_of": s.meta["as_of"], "year": s.meta["year"], "budget": ore["budget"] / 100,
-                     "forecast": ore["forecast"] / 100, "deviation": flip * ore["deviation"] / 100,
-                     "change": (ore["forecast"] - prev[1]) / 100 if same_year else None})
-        prev = (s.meta["year"], ore["forecast"])
+        ore = views.total(views.by(s, "account"))
+        same_year = prev is not None and prev[0] == s.year
+        rows.append({"as_of": s.as_of, "year": s.year, "budget": ore["budget"], "forecast": ore["forecast"],
+                     "deviation": flip * ore["deviation"], "change": ore["forecast"] - prev[1] if same_year else None})
+        prev = (s.year, ore["forecast"])
     return rows
 
 
 def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> str | CsvTable | terminal.Doc:
     rows = history_rows(snaps, sign)
     if fmt == "json":
-        return json_text(rows)
+        return json_text([{k: (dkk(v) if k in MONEY and v is not None else v) for k, v in r.items()} for r in rows])
     if fmt == "csv":
-        schema = {"as_of": pl.String, "year": pl.Int64, "budget": pl.Float64, "forecast": pl.Float64,
-                  "deviation": pl.Float64, "change": pl.Float64}
-        return CsvTable(pl.DataFrame(rows, schema=schema, orient="row"))
+        schema = {"as_of": pl.String, "year": pl.Int64, **{k: pl.Int64 for k in MONEY}}
+        frame = pl.DataFrame(rows, schema=schema, orient="row")
+        return CsvTable(frame.with_columns([(pl.col(k) / 100).round(2) for k in MONEY]))
     con = terminal.Doc()
     t = terminal.new_table(title="Prognoser over tid" if lang == "da" else "Forecasts over time")
     for h, j in (("Pr." if lang == "da" else "As of", "left"), ("År" if lang == "da" else "Year", "left"),
                  (label(lang, "budget"), "right"), (label(lang, "forecast"), "right"),
                  (label(lang, "deviation"), "right"), ("Ændring" if lang == "da" else "Change", "right")):
         t.add_column(h, justify=j)
-    money = lambda v: "" if v is None else kroner(int(round(v * 100)), lang)  # noqa: E731
+    money = lambda v: "" if v is None else kroner(v, lang)  # noqa: E731
     for r in rows:
         t.add_row(r["as_of"], str(r["year"]), *[money(r[k]) for k in ("budget", "forecast", "deviation", "change")])
     con.print(t)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from prognose import components, views
 from prognose.diff import Bridge
-from prognose.labels import month_name
+from prognose.labels import in_sentence, month_name
 from prognose.paragraphs import account_name, paragraph_name
 
 # a bridge cause as the overview's sentence names it ("…, primært nye bevillinger" / "…, mainly new grants")
@@ -23,17 +24,39 @@ CAUSE_SENTENCE = {
     "changed grants": ("ændrede takster og planer", "changed rates and plans"),
     "closed months": ("bogføringen i den lukkede måned", "the bookings of the month that closed"),
     "unexplained part": ("udgifter uden bevilling", "costs no grant explains"), "another budget year": ("et nyt budgetår", "a new budget year"),
-    "buffer youth_transfers": ("ungeovergange", "youth transfers"), "buffer stu": ("STU", "STU"),
-    "buffer other_inflow": ("forventet øvrig tilgang", "expected other inflow"), "buffer deaths": ("forventede dødsfald", "expected deaths"),
-    "buffer bpa_sickness": ("BPA-sygdom", "BPA sickness"), "buffer other_outflow": ("forventet øvrig afgang", "expected other outflow"),
     "other changes": ("øvrige ændringer", "other changes"),
     "refusion": ("refusionen for særligt dyre enkeltsager", "the refund of expensive single cases"),
     "adjustments": ("controllerens skøn", "the controller's adjustments"),
 }
 
 
-def ore(x: float) -> int:
-    return int(round(x * 100))
+def cause_words(cause: str, lang: str) -> str:
+    """A bridge cause as the overview's sentence names it; a component's as its registry record does."""
+    if cause in CAUSE_SENTENCE:
+        return CAUSE_SENTENCE[cause][0 if lang == "da" else 1]
+    found = components.by_name().get(cause.removeprefix("buffer "))
+    return found.cause[lang] if found is not None else cause
+
+
+def _named(table: pl.DataFrame, key: str, name) -> pl.DataFrame:
+    """A view (views.by) with each row's name beside its key."""
+    names = pl.Series("name", [name(k) for k in table.get_column(key)], dtype=pl.String)
+    return table.select(key).with_columns(names).hstack(table.select(views.FIGURES))
+
+
+def _band(snap) -> dict | None:
+    """P10 and P90 of the year's total (øre), where the run drew them."""
+    if snap.interval is None:
+        return None
+    row = snap.interval.filter(pl.col("account").is_null()).row(0, named=True)
+    return {"p10": row["p10"], "p90": row["p90"]}
+
+
+def _totals(snap) -> dict:
+    """A snapshot's year in total (øre): budget, forecast, deviation, and P10/P90 where drawn."""
+    t = views.total(views.by(snap, "account"))
+    band = _band(snap) or {"p10": None, "p90": None}
+    return {"budget": t["budget"], "forecast": t["forecast"], "deviation": t["deviation"], **band}
 
 
 def mio(amount_ore: int, lang: str) -> str:
@@ -167,27 +190,28 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
         if lang == "da":
             direction = "mere" if change >= 0 else "mindre"
             s2 = f"Prognosen er {mio(change, lang)} {direction} end sidste måned"
-            s2 += f", primært {CAUSE_SENTENCE.get(cause, (cause, cause))[0]}." if cause else "."
+            s2 += f", primært {cause_words(cause, 'da')}." if cause else "."
         else:
             direction = "higher" if change >= 0 else "lower"
             s2 = f"The forecast is {mio(change, lang)} {direction} than last month"
-            s2 += f", mainly {CAUSE_SENTENCE.get(cause, (cause, cause))[1]}." if cause else "."
+            s2 += f", mainly {cause_words(cause, 'en')}." if cause else "."
     booked = rep_total["actual_to_date"]
     share = 100 * booked / rep_total["forecast"] if rep_total["forecast"] else 0.0
     parts = dict(comps)
-    buffers = sum(v for k, v in comps if k not in ("grants", "unexplained", "refusion", "adjustments"))
+    buffers = sum(parts.get(b, 0) for b in components.buffers())
     adjusted = parts.get("adjustments", 0)
     refund = parts.get("refusion", 0)
     def signed(x: int) -> str:
         return f"{'−' if x < 0 else '+'}{mio(x, lang)}"
+    others = [f"{in_sentence(components.by_name()[k].label[lang])} ({signed(parts[k])})" for k in components.groups() if parts.get(k)]
     if lang == "da":
-        tail = ([f"refusion for særligt dyre enkeltsager ({signed(refund)})"] if refund else []) + \
+        tail = others + ([f"refusion for særligt dyre enkeltsager ({signed(refund)})"] if refund else []) + \
                ([f"controllerens skøn ({signed(adjusted)})"] if adjusted else [])
         s3 = (f"Der er bogført {mio(booked, 'da')} ({share:.0f} % af det forventede regnskab); resten er kendte bevillinger "
               f"({mio(parts.get('grants', 0), 'da')}), udgifter uden bevilling ({mio(parts.get('unexplained', 0), 'da')}), "
               f"de seks buffere ({signed(buffers)})" + "".join(f", {t}" for t in tail[:-1]) + (f" og {tail[-1]}" if tail else "") + ".")
     else:
-        tail = ([f"the refund of expensive single cases ({signed(refund)})"] if refund else []) + \
+        tail = others + ([f"the refund of expensive single cases ({signed(refund)})"] if refund else []) + \
                ([f"the controller's adjustments ({signed(adjusted)})"] if adjusted else [])
         s3 = (f"{mio(booked, 'en')} has been booked ({share:.0f} % of the forecast); the rest is known grants "
               f"({mio(parts.get('grants', 0), 'en')}), costs no grant explains ({mio(parts.get('unexplained', 0), 'en')}), "
@@ -197,35 +221,29 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
 
 
 
+# what the report reads of its snapshot's inputs: the postings' dates and sources for the budget
+# profile and the freshness (the largest input, read for four of its columns), and the adjustments
+DIRECTOR_INPUTS = {"postings": ["posting_date", "period", "amount", "source"], "list_adjustments": None}
+
+
 def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign: str,
           citizens: list[dict] | None = None, highlight: float = 3.0) -> Report:
-    """snap, previous: loaded snapshots (previous may be None); history: snapshots of the year up to snap."""
-    res = snap.result
-    figures = ("budget", "actual_to_date", "forecast", "deviation")
-    accounts = pl.DataFrame([{"account": a["account"], "name": account_name(a["account"], lang), **{f: ore(a[f]) for f in figures}}
-                             for a in res["accounts"]],
-                            schema={"account": pl.String, "name": pl.String, **{f: pl.Int64 for f in figures}})
-    paragraphs = pl.DataFrame([{"paragraph": p["paragraph"] or "", "name": paragraph_name(p["paragraph"], lang),
-                                **{f: ore(p[f]) for f in figures}} for p in res.get("paragraphs", [])],
-                              schema={"paragraph": pl.String, "name": pl.String, **{f: pl.Int64 for f in figures}})
-    comps = [("grants", ore(res["components"]["grants"])), ("unexplained", ore(res["components"].get("unexplained", 0.0)))]
-    comps += [(k, ore(v)) for k, v in res["components"]["buffers"].items()]
-    comps += [("refusion", ore(res["components"].get("refusion", 0.0)))]
-    if res["components"].get("adjustments"):
-        comps += [("adjustments", ore(res["components"]["adjustments"]))]
-    months = pl.DataFrame([{"month": dt.date.fromisoformat(m["month"] + "-01"), "actual": ore(m["actual"]), "expected": ore(m["expected"])}
-                           for m in res["months"]], schema={"month": pl.Date, "actual": pl.Int64, "expected": pl.Int64})
+    """snap, previous: snapshots (previous may be None), snap loaded with DIRECTOR_INPUTS; history:
+    snapshots of the year up to snap."""
+    accounts = _named(views.by(snap, "account"), "account", lambda a: account_name(a, lang))
+    paragraphs = _named(views.by(snap, "paragraph"), "paragraph", lambda p: paragraph_name(p, lang))
+    comp = views.components(snap)
+    comps = [("grants", comp["grants"]), ("unexplained", comp["unexplained"]), *comp["buffers"].items(),
+             *[(g, comp[g]) for g in components.groups()], ("refusion", comp["refusion"])]
+    comps += [("adjustments", comp["adjustments"])] if comp["adjustments"] else []
+    months = views.months(snap)
     budget_total = int(accounts.get_column("budget").sum())
     # the largest input: read once, and only what the profile and the freshness need
-    postings = snap.input("postings", ["posting_date", "period", "amount", "source"])
+    postings = snap.input("postings")
     profile = _budget_profile(postings, snap.meta["year"], budget_total)
     months = profile.join(months, on="month", how="left").with_columns(pl.col("actual", "expected").fill_null(0)).select(
         "month", "actual", "expected", "budget")
-    hist = pl.DataFrame([{"as_of": dt.date.fromisoformat(s.meta["as_of"]), "budget": ore(s.result["total"]["budget"]),
-                          "forecast": ore(s.result["total"]["forecast"]), "deviation": ore(s.result["total"]["deviation"]),
-                          "p10": ore(s.result["total"]["interval"]["p10"]) if "interval" in s.result["total"] else None,
-                          "p90": ore(s.result["total"]["interval"]["p90"]) if "interval" in s.result["total"] else None}
-                         for s in history],
+    hist = pl.DataFrame([{"as_of": dt.date.fromisoformat(s.as_of), **_totals(s)} for s in history],
                         schema={"as_of": pl.Date, "budget": pl.Int64, "forecast": pl.Int64, "deviation": pl.Int64,
                                 "p10": pl.Int64, "p90": pl.Int64})
     bridge_rows, totals = None, None
@@ -238,14 +256,15 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
         fresh = postings.group_by(src.alias("source")).agg(pl.col("posting_date").max().alias("latest"), pl.len().alias("rows")).sort("source")
     else:
         fresh = pl.DataFrame(schema={"source": pl.String, "latest": pl.Date, "rows": pl.UInt32})
-    total = {c: int(accounts.get_column(c).sum()) for c in figures}
-    band = {q: ore(v) for q, v in res["total"]["interval"].items() if q in ("p10", "p90")} if "interval" in res["total"] else None
+    total = {c: int(accounts.get_column(c).sum()) for c in views.FIGURES}
+    band = _band(snap)
     sentences = _sentences(total, lang, dt.date.fromisoformat(snap.meta["as_of"]), totals, bridge_rows, comps, band)
     return Report(lang, sign, snap.meta["year"], dt.date.fromisoformat(snap.meta["as_of"]), snap.path.name,
                   previous.path.name if previous is not None else None, accounts, paragraphs, comps, months, hist,
                   bridge_rows, totals, snap.buffers.get("buffers", []), fresh, snap.meta.get("inputs", []),
                   snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [],
-                  [w["text"][lang] for w in snap.meta.get("warnings", [])], res.get("refusion"), interval=band, highlight=highlight,
+                  [w["text"][lang] for w in snap.meta.get("warnings", [])], snap.result.get("refusion"), interval=band,
+                  highlight=highlight,
                   adjustments=_adjustments(snap.input("list_adjustments"), snap.meta["year"]))
 
 

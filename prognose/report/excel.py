@@ -92,7 +92,8 @@ def _buffers(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s = Sheet(wb.create_sheet(t["buffers"]), expected)
     s.header(1, [t["buffer"], t["contribution"], t["explanation"], t["parameters"]])
     widths = {1: 22, 2: 14, 3: 62, 4: 62}
-    kr = column_kroner(int(round(b["total"] * 100)) for b in rep.buffers)
+    parts = dict(rep.components)
+    kr = column_kroner(parts.get(b["buffer"], 0) for b in rep.buffers)
     top = Alignment(wrap_text=True, vertical="top")
     for i, b in enumerate(rep.buffers):
         row = 2 + i

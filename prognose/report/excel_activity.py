@@ -9,7 +9,8 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment
 
 from prognose.activity import REASONS
-from prognose.report.xlsx import HEAD_FILL, MONEY, Sheet, dkk
+from prognose.report.json_out import dkk
+from prognose.report.xlsx import HEAD_FILL, MONEY, Sheet
 from prognose.paragraphs import natural_order
 
 T = {

@@ -9,7 +9,7 @@ from prognose.labels import column_kroner, component, date_text, kroner, label, 
 from prognose.paragraphs import account_name, paragraph_name
 from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
-from prognose.report.json_out import json_text
+from prognose.report.json_out import dkk, json_text
 
 WORDS = {  # (Danish, English)
     "title": ("Forventet regnskab {year} pr. {d}: {what}", "Forecast {year} as of {d}: {what}"),
@@ -53,8 +53,7 @@ def origin_name(origin: str, lang: str) -> str:
     return component(lang, origin)
 
 
-def dkk(ore) -> float | None:
-    return None if ore is None else round(int(ore) / 100, 2)
+
 
 
 def document(exp: Explanation, snapshot: str) -> dict:

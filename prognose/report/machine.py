@@ -13,11 +13,7 @@ from prognose.forecast import Forecast
 from prognose.report import refusion_report
 from prognose.report.csv_out import CsvTable
 from prognose.views import FIGURES, by, components, months, total
-from prognose.report.json_out import json_text
-
-
-def dkk(ore: int) -> float:
-    return round(ore / 100, 2)
+from prognose.report.json_out import dkk, json_text
 
 
 def _interval(fc: Forecast, account: str | None) -> dict:
@@ -43,9 +39,7 @@ def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
                      for r in accounts.iter_rows(named=True)],
         "months": [{"month": r["month"].strftime("%Y-%m"), "actual": dkk(r["actual"]), "expected": dkk(r["expected"])}
                    for r in months(fc).iter_rows(named=True)],
-        "components": {"grants": dkk(comp["grants"]), "buffers": {k: dkk(v) for k, v in comp["buffers"].items()},
-                       "unexplained": dkk(comp["unexplained"]), "refusion": dkk(comp["refusion"]),
-                       "adjustments": dkk(comp["adjustments"])},
+        "components": {k: ({b: dkk(x) for b, x in v.items()} if isinstance(v, dict) else dkk(v)) for k, v in comp.items()},
         "paragraphs": [{"paragraph": r["paragraph"], **{f: dkk(r[f]) for f in FIGURES}}
                        for r in by(fc, "paragraph").iter_rows(named=True)],
         "deviation_sign": "forecast - budget (positive = overspend)",

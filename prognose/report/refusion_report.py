@@ -13,7 +13,7 @@ from rich.table import Table
 from prognose.labels import kroner, label
 from prognose.report import terminal
 from prognose.refusion import Refusion, next_threshold
-from prognose.report.json_out import json_text
+from prognose.report.json_out import dkk, json_text
 
 NEAR = 0.9   # citizens from 90 % of the first threshold up are shown: those a decision may move across it
 SETTLEMENT = {"quarterly": ("aconto i løbet af året, efterregulering efter året", "on account during the year, settled after it"),
@@ -29,8 +29,6 @@ def shown(rf: Refusion) -> pl.DataFrame:
 
 def document(rf: Refusion, as_of) -> dict:
     """The report as data; refunds as positive amounts (DKK, 2 decimals)."""
-    def dkk(ore):
-        return None if ore is None else round(ore / 100, 2)
     learned = rf.learned
     return {
         "year": rf.year, "as_of": as_of.isoformat(),

@@ -9,7 +9,8 @@ from openpyxl.styles import Alignment
 
 from prognose.labels import date_text, label
 from prognose.report.render import NAMED
-from prognose.report.xlsx import BOLD, HEAD_FILL, MONEY_ORE, MONTH, TOTAL_FILL, dkk
+from prognose.report.json_out import dkk
+from prognose.report.xlsx import BOLD, HEAD_FILL, MONEY_ORE, MONTH, TOTAL_FILL
 from prognose.report.terminal import group_name
 from prognose.views import by as by_view, months
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from prognose.labels import column_kroner, component, kroner, label, millions, number, percent
-from prognose.views import UNALLOCATED
+from prognose.views import UNALLOCATED, component_rows
 
 
 def console(stream, for_terminal: bool) -> Console:
@@ -159,11 +159,6 @@ def components_table(comp: dict, lang: str) -> Table:
     t = new_table(title=label(lang, "components"))
     t.add_column("")
     t.add_column(label(lang, "currency"), justify="right")
-    t.add_row(component(lang, "grants"), kroner(comp["grants"], lang))
-    for name, value in comp["buffers"].items():
+    for name, value in component_rows(comp):
         t.add_row(component(lang, name), kroner(value, lang))
-    t.add_row(component(lang, "unexplained"), kroner(comp["unexplained"], lang))
-    t.add_row(component(lang, "refusion"), kroner(comp["refusion"], lang))
-    if comp["adjustments"]:
-        t.add_row(component(lang, "adjustments"), kroner(comp["adjustments"], lang))
     return t

@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from prognose.labels import date_text
 
+
 MONEY = '#,##0;[Red]-#,##0'
 MONEY_ORE = '#,##0.00;[Red]-#,##0.00'
 PCT = '0.0%;[Red]-0.0%'
@@ -26,8 +27,7 @@ def date_format(lang: str) -> str:
     return DATE_DA if lang == "da" else DATE
 
 
-def dkk(ore: int | None) -> float | None:
-    return None if ore is None else round(ore / 100, 2)
+
 
 
 TEXT = object()     # put()'s default for `expect`: the value is data, not a formula

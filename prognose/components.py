@@ -1,0 +1,145 @@
+"""The forecast's components beyond the known grants: one record each, in the order they run.
+
+Everything that enumerates components — the forecast's lines and views, the JSON's `components`,
+buffers.toml's sections and their checks, the diff's causes, the labels in both languages, the
+director's sentences, the activity figures — reads this registry. Adding a component is one
+module with a compute function (buffers/__init__.py gives its contract) and one record here.
+
+A component's lines carry the origin `buffer.<name>` when it is one of SPEC §4's six buffers
+(`group = "buffers"`), else its own name, which is also its own key in `components`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Callable, Mapping
+
+from prognose.buffers import BufferContext, BufferResult, Param, empty_events, empty_lines
+from prognose.buffers import extensions, inflow, lists, sickness, survival
+from prognose.buffers.options import (Options, Setting, at_least_zero, choice, days, flag, options, positive, share, texts,
+                                      whole_years, yearly_rates)
+from prognose.errors import Problem
+from prognose.labels import in_sentence
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    compute: Callable[[BufferContext, Options], BufferResult]
+    settings: Mapping[str, Setting]         # buffers.toml's [name] section: every key it may hold
+    label: Mapping[str, str]                # {"da", "en"}: its name
+    cause: Mapping[str, str]                # {"da", "en"}: as a sentence names it as a cause of change
+    group: str = "buffers"                  # "buffers" (SPEC §4's six), else a key of its own in `components`
+    lists: tuple[str, ...] = ()             # the buffers directory's lists that name its people
+    flow: str | None = None                 # "inflow", or the end reason its outflow stands for (activity figures)
+
+    @property
+    def origin(self) -> str:
+        """The origin its forecast lines carry."""
+        return f"buffer.{self.name}" if self.group == "buffers" else self.name
+
+    def long_label(self, lang: str) -> str:
+        """Its name where it stands among the forecast's other parts ("Buffer: dødsfald")."""
+        if self.group != "buffers":
+            return self.label[lang]
+        return f"Buffer: {in_sentence(self.label[lang])}"
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Work several components use, done once before any of them runs (ctx.prepared[name])."""
+    name: str
+    compute: Callable[[BufferContext, Mapping[str, Options]], object]
+
+
+def _settings(**keys: Setting) -> Mapping[str, Setting]:
+    return MappingProxyType({"enabled": flag(True), **keys})
+
+
+REGISTRY: tuple[Component, ...] = (
+    Component("youth_transfers", lists.youth_transfers,
+              _settings(overdue=choice("keep", "drop"), match_window_days=days(92)),
+              {"da": "Ungeovergang", "en": "Youth transfers"}, {"da": "ungeovergange", "en": "youth transfers"},
+              lists=("youth_transfers",), flow="inflow"),
+    Component("stu", lists.stu, _settings(match_window_days=days(92)),
+              {"da": "STU start/slut", "en": "STU start/end"}, {"da": "STU", "en": "STU"}, lists=("stu",), flow="inflow"),
+    Component("other_inflow", inflow.other_inflow,
+              _settings(years=whole_years(), half_life_months=positive(inflow.HALF_LIFE_MONTHS),
+                        per_month=at_least_zero("newcomers a month (0 or more)"),
+                        monthly_cost=at_least_zero("kroner a month (0 or more)")),
+              {"da": "Øvrig tilgang", "en": "Other inflow"}, {"da": "forventet øvrig tilgang", "en": "expected other inflow"},
+              flow="inflow"),
+    Component("deaths", survival.deaths, _settings(years=whole_years(), rate=yearly_rates()),
+              {"da": "Dødsfald", "en": "Deaths"}, {"da": "forventede dødsfald", "en": "expected deaths"}, flow="death"),
+    Component("bpa_sickness", sickness.bpa_sickness,
+              _settings(years=whole_years(), match_text=texts(sickness.DEFAULT_TEXT), match_art=texts(), share=share()),
+              {"da": "BPA-sygdom", "en": "BPA sickness"}, {"da": "BPA-sygdom", "en": "BPA sickness"}),
+    Component("other_outflow", survival.other_outflow, _settings(years=whole_years(), rate=yearly_rates()),
+              {"da": "Øvrig afgang", "en": "Other outflow"}, {"da": "forventet øvrig afgang", "en": "expected other outflow"},
+              flow="other"),
+    # a grant extended at review is a planned "other" end that does not happen: it offsets that outflow
+    Component("extensions", extensions.extensions, _settings(),
+              {"da": "Forlængede bevillinger", "en": "Extended grants"},
+              {"da": "bevillinger, der forlænges ved revurdering", "en": "grants extended at review"}, group="extensions",
+              flow="other"),
+)
+SHARED = (Shared("hazards", survival.prepare_hazards), Shared("survival", survival.prepare_survival))
+
+
+def by_name() -> dict[str, Component]:
+    return {c.name: c for c in REGISTRY}
+
+
+def buffers() -> tuple[str, ...]:
+    """The names of SPEC §4's buffers, in order."""
+    return tuple(c.name for c in REGISTRY if c.group == "buffers")
+
+
+def groups() -> tuple[str, ...]:
+    """The components' own keys beside `buffers` in a forecast's `components`, in order."""
+    return tuple(c.name for c in REGISTRY if c.group != "buffers")
+
+
+def origin(name: str) -> str:
+    """The origin a component's forecast lines carry."""
+    return by_name()[name].origin
+
+
+def settings_of(config: Mapping[str, Mapping] | None) -> dict[str, Options]:
+    """Each component's options: buffers.toml's section over the declared defaults."""
+    config = config or {}
+    return {c.name: options(config.get(c.name), c.settings) for c in REGISTRY}
+
+
+def check_config(config: dict) -> list[Problem]:
+    """Every section and key of buffers.toml known, and every value of its type and range."""
+    known = by_name()
+    problems = []
+    for section, values in config.items():
+        if section not in known or not isinstance(values, dict):
+            problems.append(Problem("buffers.toml", None, section, None, "a section named " + ", ".join(sorted(known))))
+            continue
+        declared = known[section].settings
+        for k, v in values.items():
+            if k not in declared:
+                problems.append(Problem("buffers.toml", None, f"{section}.{k}", None, f"one of {', '.join(sorted(declared))}"))
+            elif not declared[k].test(v):
+                problems.append(Problem("buffers.toml", None, f"{section}.{k}", str(v), declared[k].expected))
+    return problems
+
+
+def run_components(ctx: BufferContext, config: Mapping[str, Mapping] | None) -> list[BufferResult]:
+    """Each component's result, in the registry's order; the shared work first, as explicit steps."""
+    opts = settings_of(config)
+    prepared: dict[str, object] = {}
+    for step in SHARED:
+        prepared[step.name] = step.compute(dataclasses.replace(ctx, prepared=MappingProxyType(dict(prepared))), opts)
+    ctx = dataclasses.replace(ctx, prepared=MappingProxyType(prepared))
+    return [c.compute(ctx, opts[c.name]) if opts[c.name]["enabled"] else switched_off(c.name) for c in REGISTRY]
+
+
+def switched_off(name: str) -> BufferResult:
+    return BufferResult(name, empty_lines(), [Param("enabled", False, "override")],
+                        {"da": "Slået fra i buffers.toml.", "en": "Switched off in buffers.toml."}, events=empty_events())

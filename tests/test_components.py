@@ -1,0 +1,110 @@
+"""The component registry: everything that enumerates components reads it, so a new component is
+one function and one record. The example here is not shipped: a fixed monthly amount on one
+account from the month after the as-of date (as a decided initiative would cost)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from types import MappingProxyType
+
+import polars as pl
+
+from conftest import ROOT, invoke
+from prognose import app, components
+from prognose.buffers import BufferContext, BufferResult, Param, empty_events, finish_lines
+from prognose.buffers.options import Options, Setting, choice, flag, options, positive, whole_years
+from prognose.components import Component, check_config, settings_of
+
+
+# --- the example: one module's worth of code ... -------------------------------------------------
+
+def fixed_monthly(ctx: BufferContext, opts: Options) -> BufferResult:
+    months = pl.date_range(dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 1), "1mo", eager=True)
+    ahead = months.filter(months > ctx.as_of.replace(day=1))
+    lines = finish_lines(pl.DataFrame({"account": opts["account"], "paragraph": None, "month": ahead, "citizen_id": None,
+                                       "amount": float(opts["monthly"]) * 100},
+                                      schema={"account": pl.String, "paragraph": pl.String, "month": pl.Date,
+                                              "citizen_id": pl.String, "amount": pl.Float64}))
+    return BufferResult("fixed_monthly", lines, [Param("monthly", opts["monthly"], opts.source("monthly"), unit="DKK")],
+                        {"da": "Et fast beløb om måneden.", "en": "A fixed amount a month."}, events=empty_events())
+
+
+# --- ... and one registry record ----------------------------------------------------------------
+
+EXAMPLE = Component(
+    "fixed_monthly", fixed_monthly,
+    MappingProxyType({"enabled": flag(True), "monthly": positive(1_000.0),
+                      "account": Setting(lambda v: isinstance(v, str) and bool(v), "an account number", "5.38.50")}),
+    {"da": "Fast månedligt beløb", "en": "Fixed monthly amount"},
+    {"da": "det faste månedlige beløb", "en": "the fixed monthly amount"}, group="fixed_monthly")
+
+
+def test_an_example_component_reaches_every_output_with_one_record(runner, tmp_path, monkeypatch):
+    baseline = json.loads(invoke(runner, "run", "--no-save", "--format", "json", "--workspace", str(ROOT)).stdout)
+    monkeypatch.setattr(components, "REGISTRY", (*components.REGISTRY, EXAMPLE))
+    buffers = tmp_path / "buffers"
+    shutil.copytree(ROOT / "buffers", buffers)
+    with (buffers / "buffers.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[fixed_monthly]\nmonthly = 2500\naccount = "5.38.52"\n')
+    ws = ["--workspace", str(ROOT), "--buffers", str(buffers)]
+
+    doc = json.loads(invoke(runner, "run", "--no-save", "--format", "json", *ws).stdout)
+    # November and December at 2.500 kr., a key of its own beside SPEC's six buffers, and in the totals
+    assert doc["components"]["fixed_monthly"] == 5_000.0
+    assert list(doc["components"]["buffers"]) == list(baseline["components"]["buffers"])
+    assert round(doc["total"]["forecast"] - baseline["total"]["forecast"], 2) == 5_000.0
+    account = {a["account"]: a["forecast"] for a in doc["accounts"]}
+    before = {a["account"]: a["forecast"] for a in baseline["accounts"]}
+    assert round(account["5.38.52"] - before["5.38.52"], 2) == 5_000.0
+    # its name in the terminal, in both languages, and its parameters in `prognose buffers`
+    assert "Fast månedligt beløb" in invoke(runner, "run", "--no-save", *ws).stdout
+    assert "Fixed monthly amount" in invoke(runner, "run", "--no-save", "--lang", "en", *ws).stdout
+    shown = json.loads(invoke(runner, "buffers", "--format", "json", *ws).stdout)["buffers"]
+    mine = next(b for b in shown if b["buffer"] == "fixed_monthly")
+    assert mine["total"] == 5_000.0 and mine["parameters"][0]["source"] == "override"
+    # buffers.toml's section is checked against the record's settings
+    with (buffers / "buffers.toml").open("a", encoding="utf-8") as f:
+        f.write("mothly = 3\n")
+    bad = invoke(runner, "run", "--no-save", *ws)
+    assert bad.exit_code == 2 and "fixed_monthly.mothly" in bad.stderr
+
+
+def test_an_example_component_is_a_cause_in_the_bridge(tmp_path, monkeypatch):
+    from prognose.diff import bridge
+    from prognose.io import snapshots as store
+    from prognose.labels import cause_label
+
+    monkeypatch.setattr(components, "REGISTRY", (*components.REGISTRY, EXAMPLE))
+    snaps = tmp_path / "snapshots"
+    prev = app.settings_for(ROOT, data=ROOT / "fixtures/demo/previous/data", buffers=ROOT / "fixtures/demo/previous/buffers")
+    app.save_snapshot(app.forecast(prev, dt.date(2026, 9, 30), draws=0), directory=snaps)
+    app.save_snapshot(app.forecast(app.settings_for(ROOT), draws=0), directory=snaps)
+    a, b = (store.load(snaps / n, app.BRIDGE_INPUTS) for n in ("2026-09-30", "2026-10-31"))
+    causes = bridge(a, b).causes()
+    assert int(causes.get_column("amount").sum()) == int(b.lines["ore"].sum()) - int(a.lines["ore"].sum())
+    mine = causes.filter(pl.col("cause") == "fixed_monthly")
+    # from three months ahead (Oct–Dec) to two (Nov–Dec): one month of 1.000 kr. less
+    assert int(mine.get_column("amount").sum()) == -100_000
+    assert cause_label("fixed_monthly", "da") == "Fast månedligt beløb"
+
+
+def test_the_registry_keeps_specs_six_buffers_and_checks_every_key():
+    assert components.buffers() == ("youth_transfers", "stu", "other_inflow", "deaths", "bpa_sickness", "other_outflow")
+    assert components.groups() == ("extensions",)
+    problems = check_config({"deaths": {"years": 0, "enabeld": False}, "death": {}, "extensions": {"enabled": "no"}})
+    said = {(p.column, p.expected) for p in problems}
+    assert ("deaths.years", "a whole number of years, 1–10") in said
+    assert any(c == "deaths.enabeld" and "enabled" in e for c, e in said)
+    assert any(c == "death" and "deaths" in e for c, e in said)
+    assert ("extensions.enabled", "true or false (without quotes)") in said
+
+
+def test_options_give_the_controllers_value_else_the_declared_default():
+    declared = {"years": whole_years(), "overdue": choice("keep", "drop"), "enabled": flag()}
+    o = options({"overdue": "drop"}, declared)
+    assert (o["years"], o["overdue"], o["enabled"]) == (3, "drop", True)
+    assert (o.source("years"), o.source("overdue")) == ("default", "override")
+    assert settings_of({"deaths": {"years": 5}})["deaths"]["years"] == 5
+    assert settings_of(None)["other_inflow"]["half_life_months"] == 12.0
