@@ -31,7 +31,6 @@ from prognose.periodise import periodise
 from prognose.paragraphs import natural_order
 
 REASONS = ("death", "moved", "transition", "other")
-GROUPS = ("paragraph", "account", "provider_type", "provider")
 YEARS_BEFORE = 3
 FLOWS = ("citizens_start", "inflow", *[f"outflow_{r}" for r in REASONS], "citizens_end")
 FIGURES = (*FLOWS, "full_year_persons", "cost")

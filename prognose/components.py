@@ -130,6 +130,30 @@ def check_config(config: dict) -> list[Problem]:
     return problems
 
 
+def toml_template() -> str:
+    """buffers.toml as `prognose init` writes it: every component's section with each key it may
+    hold, commented out at its default, and what the key must hold."""
+    out = ["# buffers.toml — switches and overrides for the forecast's components (see README).",
+           "# Every key is optional; remove the # before a key to set it. A misspelt key is an error.", ""]
+    for c in REGISTRY:
+        out.append(f"[{c.name}]   # {c.label['da']}")
+        for key, setting in c.settings.items():
+            value = "…  (estimated when not set)" if setting.default is None or setting.default == {} else _toml(setting.default)
+            out.append(f"# {key} = {value}   # {setting.expected}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def run_components(ctx: BufferContext, config: Mapping[str, Mapping] | None) -> list[BufferResult]:
     """Each component's result, in the registry's order; the shared work first, as explicit steps."""
     opts = settings_of(config)

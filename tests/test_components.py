@@ -108,3 +108,19 @@ def test_options_give_the_controllers_value_else_the_declared_default():
     assert (o.source("years"), o.source("overdue")) == ("default", "override")
     assert settings_of({"deaths": {"years": 5}})["deaths"]["years"] == 5
     assert settings_of(None)["other_inflow"]["half_life_months"] == 12.0
+
+
+def test_init_writes_every_components_keys_at_their_defaults():
+    import tomllib
+
+    from prognose.components import toml_template
+
+    text = toml_template()
+    assert check_config(tomllib.loads(text)) == []
+    # each key with a default, uncommented as written, is valid and gives that default
+    opened = [line[2:].split("   #")[0] if line.startswith("# ") and " = " in line and "…" not in line else line
+              for line in text.splitlines()]
+    config = tomllib.loads("\n".join(opened))
+    assert check_config(config) == []
+    assert config["deaths"]["years"] == 3 and config["bpa_sickness"]["match_text"] == ["syg", "vikar"]
+    assert set(config) == set(components.by_name())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from prognose.components import toml_template
 from prognose.errors import UsageError
 from prognose.paragraphs import DEFAULT_ACCOUNTS
 
@@ -60,10 +61,6 @@ private = 1.0
 # "Funktion" = "account"
 '''
 
-BUFFERS_TOML = '''# buffers.toml — switches and overrides for the six buffers (see README).
-'''
-
-
 def init_workspace(directory: Path) -> list[Path]:
     directory = Path(directory)
     cfg = directory / "prognose.toml"
@@ -81,5 +78,6 @@ def init_workspace(directory: Path) -> list[Path]:
     (directory / "buffers" / "youth_transfers.csv").write_text(
         "citizen_id,expected_start,paragraph,unit,rate,quantity,probability\n", encoding="utf-8")
     (directory / "buffers" / "stu.csv").write_text("citizen_id,event,date,paragraph,unit,rate,quantity\n", encoding="utf-8")
-    created += [directory / "buffers" / "youth_transfers.csv", directory / "buffers" / "stu.csv"]
+    (directory / "buffers" / "buffers.toml").write_text(toml_template(), encoding="utf-8")
+    created += [directory / "buffers" / "youth_transfers.csv", directory / "buffers" / "stu.csv", directory / "buffers" / "buffers.toml"]
     return created
