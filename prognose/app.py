@@ -13,7 +13,7 @@ import polars as pl
 
 from prognose.background import in_background
 from prognose.errors import InputError, InputWarning, UsageError
-from prognose.forecast import Forecast, run_forecast
+from prognose.forecast import Forecast, ForecastOptions, run_forecast
 from prognose.months import month_end
 from prognose.io.config import Settings, load_settings
 from prognose.io.buffers_io import BufferInputs, read_buffers
@@ -91,8 +91,8 @@ def forecast(settings: Settings, as_of: dt.date | None = None, year: int | None 
     if settings.strict and later:
         raise InputError([w.as_problem() for w in later])
     warnings = [*ex.warnings, *later]
-    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, year, as_of, bufs, draws=draws, seed=seed,
-                      alongside=in_background, step=clock.step)
+    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, ForecastOptions.of(settings), year, as_of, bufs,
+                      draws=draws, seed=seed, alongside=in_background, step=clock.step)
     fc.notes += _index_notes(settings, ex.grants)
     return Run(settings, ex, fc, bufs, warnings, clock)
 
@@ -351,7 +351,8 @@ def backtest(settings: Settings, extracts: Path | None = None, final: Path | Non
     for name, folder in points:
         as_of = dt.date.fromisoformat(name)
         grants, steps, postings, budget, bufs = loader(folder)
-        fc = run_forecast(grants, steps, postings, budget, settings, year, as_of, None if "buffers" in ablate else bufs,
+        fc = run_forecast(grants, steps, postings, budget, ForecastOptions.of(settings), year, as_of,
+                          None if "buffers" in ablate else bufs,
                           learn_lag="lag" not in ablate, draws=draws, seed=seed, alongside=in_background)
         band = fc.interval.of(None) if fc.interval is not None else None
         rows.append({"as_of": as_of, "prognose": int(fc.lines.get_column("ore").sum()),

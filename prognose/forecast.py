@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
 
 import numpy as np
 import polars as pl
 
-from prognose.buffers import BufferContext, events_frame
+from prognose.buffers import BufferContext
 from prognose.buffers.sickness import sickness_kind
 from prognose import components
 from prognose.errors import InputError, Problem
@@ -33,9 +35,9 @@ from prognose.adjustments import adjustment_lines
 from prognose.booked import sum_postings
 from prognose.lag import MAX_LAG, YEAR_END, learn_lag as learn, month_of_year, outstanding
 from prognose.periodise import periodise, round_half_up
-from prognose.refusion import Refusion, forecast_refusion
+from prognose.refusion import Refusion, Rule, forecast_refusion
 from prognose.residual import forecast_unexplained
-from prognose.uncertainty import DRAWS, Interval, interval
+from prognose.uncertainty import DRAWS, Interval, year_end_interval
 
 LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,
          "origin": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "ore": pl.Int64}
@@ -101,8 +103,25 @@ def untimed(name: str, fn, *args):
     return fn(*args)
 
 
+@dataclass(frozen=True)
+class ForecastOptions:
+    """What the forecast takes from the options, frozen: no paths, no display, nothing to change
+    while it runs."""
+    price_index: Mapping[int, float]
+    paragraph_accounts: Mapping[str, str]
+    outstanding_months: Mapping[str, float]
+    own_settled_per_grant: bool = False
+    refusion: Rule = field(default_factory=Rule)
+
+    @classmethod
+    def of(cls, settings) -> "ForecastOptions":
+        """The options of a workspace's settings (io.config.Settings)."""
+        return cls(MappingProxyType(dict(settings.price_index)), MappingProxyType(dict(settings.paragraph_accounts)),
+                   MappingProxyType(dict(settings.outstanding_months)), settings.own_settled_per_grant, settings.refusion)
+
+
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
-                 settings, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True,
+                 options: ForecastOptions, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True,
                  draws: int = DRAWS, seed: int = 0, alongside=at_once, step=untimed) -> Forecast:
     """buffers: BufferInputs (config and lists), or None to forecast without any buffer.
     learn_lag=False assumes every invoice is booked in the month of its service (an ablation).
@@ -113,18 +132,18 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     y_end = dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
-    check_price_index(settings.price_index, calc_start.year, year)
+    check_price_index(options.price_index, calc_start.year, year)
 
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
-    invoiced = known if settings.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
+    invoiced = known if options.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
     postings, linked_by_citizen = link_by_citizen(postings, invoiced)
-    accounts = accounts_in_use(known, settings.paragraph_accounts)   # where a paragraph without an account goes
+    accounts = accounts_in_use(known, options.paragraph_accounts)   # where a paragraph without an account goes
     config = buffers.config if buffers is not None else {}
     # gi: each invoiced grant's row in `invoiced`, attached to its linked postings and carried on its
     # periodised months, so later steps place them in arrays without joins
     numbered = invoiced.with_row_index("gi")
-    booked = step("sum postings", _booked, grants, postings, numbered, settings, config, buffers is not None, as_of)
-    ctx = BufferContext(year, as_of, known, invoiced, steps, booked, settings.price_index, accounts,
+    booked = step("sum postings", _booked, grants, postings, numbered, options, config, buffers is not None, as_of)
+    ctx = BufferContext(year, as_of, known, invoiced, steps, booked, options.price_index, accounts,
                         buffers.youth, buffers.stu) if buffers is not None else None
     # the components need only the grants and the summed postings: given a second thread by the
     # caller, they run on it while this one periodises and measures the lag
@@ -132,17 +151,17 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and
     # the unexplained part learn without them
     model = booked.filter(~pl.col("kind").is_in(["bpa_sickness", "refusion"]))
-    pieces = step("periodise", _periodised, numbered, steps, calc_start, y_end, settings.price_index, as_of)
+    pieces = step("periodise", _periodised, numbered, steps, calc_start, y_end, options.price_index, as_of)
     # learn only from months the postings cover: a grant that started before them looks unbilled
     covered_from = max([hist_start, *[d.replace(day=1) for d in [booked.get_column("first_date").min()] if d]])
-    lag = step("billing lag", learn, invoiced, pieces, model, as_of, covered_from, settings.outstanding_months, learn_lag)
+    lag = step("billing lag", learn, invoiced, pieces, model, as_of, covered_from, options.outstanding_months, learn_lag)
     grant_lines, grant_costs = step("known grants ahead", expected_grant_bookings, lag.pieces, lag.k[lag.cohort_of],
                                     invoiced.get_column("grant_id"), year, as_of)
-    own = own_activity(known, steps, settings, calc_start, y_end, as_of)
+    own = own_activity(known, steps, options, calc_start, y_end, as_of)
     unexplained, params = step("unexplained part", unexplained_lines, lag.pieces, lag.k, lag.cohort_of, lag.cohorts, model,
                                year, as_of, covered_from, own)
     results = pending.result() if pending is not None else []
-    refusion = step("refusion", forecast_refusion, known, steps, postings, settings.refusion, settings.price_index, year, as_of,
+    refusion = step("refusion", forecast_refusion, known, steps, postings, options.refusion, options.price_index, year, as_of,
                     hist_start.year, _changes(results))
     para = sole_paragraph(known, accounts)
     lines = assemble([booked_lines(booked, known, para, year), grant_part(grant_lines, invoiced),
@@ -169,14 +188,14 @@ def _changes(results: list) -> pl.DataFrame | None:
     return pl.concat([r.lines.select("citizen_id", "account", "paragraph", "month", "ore") for r in results]) if results else None
 
 
-def _booked(grants: pl.DataFrame, postings: pl.DataFrame, numbered: pl.DataFrame, settings, config: dict, with_buffers: bool,
+def _booked(grants: pl.DataFrame, postings: pl.DataFrame, numbered: pl.DataFrame, options: ForecastOptions, config: dict, with_buffers: bool,
             as_of: dt.date) -> pl.DataFrame:
     """The postings known at the as-of date, each with its kind (booked.sum_postings)."""
     sick = components.settings_of(config)["bpa_sickness"]
     bpa_accounts = grants.filter(pl.col("paragraph").is_in(list(BPA))).get_column("account").unique().to_list()
     kind = sickness_kind(postings.lazy(), bpa_accounts, sick) if with_buffers and sick["enabled"] \
         else pl.lit("other")
-    rule = settings.refusion
+    rule = options.refusion
     refund = (pl.col("art").str.strip_chars().is_in(rule.kinds) if "art" in postings.columns and rule.enabled != "off"
               else pl.lit(False))
     return sum_postings(postings, numbered.lazy().select("grant_id", "gi"), as_of, bpa_accounts, kind, refund)
@@ -244,40 +263,6 @@ def forecast_notes(buffers, results: list, linked_by_citizen, lines: pl.DataFram
     return notes
 
 
-def year_end_interval(lines: pl.DataFrame, params: pl.DataFrame, results: list, grant_costs: pl.DataFrame,
-                      invoiced: pl.DataFrame, billing_cv: float, refusion: Refusion | None, draws: int, seed: int) -> Interval:
-    """P10/P50/P90 around the point forecast, from the spread of each part (uncertainty.py)."""
-    point = lines.group_by("account").agg(pl.col("ore").sum())
-    sd = (params.select("account", pl.col("horizon_sd").alias("sd")) if "horizon_sd" in params.columns
-          else pl.DataFrame(schema={"account": pl.String, "sd": pl.Float64}))
-    sources = {r.name: r.events for r in results if r.events is not None}
-    sources["billing_timing"] = billing_events(grant_costs, invoiced, billing_cv)
-    if refusion is not None:
-        sources["refusion"] = refusion_events(refusion)
-    return interval(point, sources, sd, draws, seed)
-
-
-def refusion_events(refusion: Refusion) -> pl.DataFrame:
-    """The year's refund per account is known only as well as past years' refunds were estimated
-    from the year before (refusion.Learned.cv): what is booked on account is settled against it."""
-    return events_frame(
-        refusion.citizens.group_by("account").agg((-pl.col("refund").sum()).cast(pl.Float64).alias("amount"))
-        .filter(pl.col("amount") != 0)
-        .select("account", pl.lit("refusion").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
-                "amount", pl.lit(refusion.learned.cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
-
-
-def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float) -> pl.DataFrame:
-    """Billing timing as events (buffers.EVENTS): per account, the invoices outstanding at the as-of
-    date arrive as the year's month-ends have shown (lag.timing_cv)."""
-    return events_frame(
-        grant_costs.join(invoiced.select("grant_id", "account"), on="grant_id")
-        .group_by("account").agg(pl.col("outstanding").sum().alias("amount"))
-        .filter(pl.col("amount") > 0)
-        .select("account", pl.lit("billing").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
-                "amount", pl.lit(cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
-
-
 def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.Series,
                             year: int, as_of: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per grant and booking month of Y from the as-of month on: cost + O(previous) − O(this).
@@ -318,19 +303,19 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
     return flows, costs
 
 
-def own_activity(known: pl.DataFrame, steps: pl.DataFrame, settings, start: dt.date, end: dt.date,
+def own_activity(known: pl.DataFrame, steps: pl.DataFrame, options: ForecastOptions, start: dt.date, end: dt.date,
                  as_of: dt.date) -> pl.DataFrame | None:
     """Cost of own provision per account and month (account, month, own), or None when the
     municipality settles own provision per grant. A planned end date that has not been confirmed
     by an end reason is a review date, not an end: such grants run on (ends are the buffers' job)."""
-    if settings.own_settled_per_grant:
+    if options.own_settled_per_grant:
         return None
     own = known.filter(pl.col("provider_type") == "own").with_columns(
         pl.when(pl.col("end_reason").is_null() & (pl.col("end_date") > as_of)).then(None)
         .otherwise(pl.col("end_date")).alias("end_date"))
     if own.is_empty():
         return None
-    return (periodise(own.lazy(), steps.lazy(), start, end, settings.price_index, carry=("account",))
+    return (periodise(own.lazy(), steps.lazy(), start, end, options.price_index, carry=("account",))
             .group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("own")).collect())
 
 

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from prognose.buffers import events_frame
+from prognose.refusion import Refusion
+
 DRAWS = 1000
 NORMAL_FROM = 200       # events of one account and group above which their sum is drawn as a normal
 CHUNK = 2000            # events drawn at a time (memory: CHUNK × draws floats)
@@ -146,3 +149,37 @@ def interval(point: pl.DataFrame, sources: dict[str, pl.DataFrame], unexplained_
 
 def _quantiles(values: np.ndarray) -> tuple[int, int, int]:
     return tuple(int(np.floor(q + 0.5)) for q in np.quantile(values, QUANTILES))
+
+
+def year_end_interval(lines: pl.DataFrame, params: pl.DataFrame, results: list, grant_costs: pl.DataFrame,
+                      invoiced: pl.DataFrame, billing_cv: float, refusion: Refusion | None, draws: int, seed: int) -> Interval:
+    """P10/P50/P90 around the point forecast, from the spread of each part."""
+    point = lines.group_by("account").agg(pl.col("ore").sum())
+    sd = (params.select("account", pl.col("horizon_sd").alias("sd")) if "horizon_sd" in params.columns
+          else pl.DataFrame(schema={"account": pl.String, "sd": pl.Float64}))
+    sources = {r.name: r.events for r in results if r.events is not None}
+    sources["billing_timing"] = billing_events(grant_costs, invoiced, billing_cv)
+    if refusion is not None:
+        sources["refusion"] = refusion_events(refusion)
+    return interval(point, sources, sd, draws, seed)
+
+
+def refusion_events(refusion: Refusion) -> pl.DataFrame:
+    """The year's refund per account is known only as well as past years' refunds were estimated
+    from the year before (refusion.Learned.cv): what is booked on account is settled against it."""
+    return events_frame(
+        refusion.citizens.group_by("account").agg((-pl.col("refund").sum()).cast(pl.Float64).alias("amount"))
+        .filter(pl.col("amount") != 0)
+        .select("account", pl.lit("refusion").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
+                "amount", pl.lit(refusion.learned.cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
+
+
+def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float) -> pl.DataFrame:
+    """Billing timing as events (buffers.EVENTS): per account, the invoices outstanding at the as-of
+    date arrive as the year's month-ends have shown (lag.timing_cv)."""
+    return events_frame(
+        grant_costs.join(invoiced.select("grant_id", "account"), on="grant_id")
+        .group_by("account").agg(pl.col("outstanding").sum().alias("amount"))
+        .filter(pl.col("amount") > 0)
+        .select("account", pl.lit("billing").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
+                "amount", pl.lit(cv).alias("cv"), pl.lit(0.0).alias("group_cv")))

@@ -37,7 +37,7 @@ def test_the_forecast_starts_no_thread_of_its_own(monkeypatch):
     to itself it starts none."""
     from conftest import ROOT
     from prognose import app
-    from prognose.forecast import run_forecast
+    from prognose.forecast import ForecastOptions, run_forecast
     from prognose.io.buffers_io import read_buffers
     from prognose.io.keyfile import load_key
 
@@ -49,6 +49,6 @@ def test_the_forecast_starts_no_thread_of_its_own(monkeypatch):
         raise AssertionError("a thread was started")
 
     monkeypatch.setattr(threading.Thread, "start", no_thread)
-    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, 2026, ex.postings["posting_date"].max(), bufs,
+    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, ForecastOptions.of(settings), 2026, ex.postings["posting_date"].max(), bufs,
                       draws=0)
     assert {r.name for r in fc.buffers} >= {"deaths", "other_inflow"}
