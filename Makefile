@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench backtest-bench accuracy buffer-check check-report fixtures clean
+.PHONY: demo test bench backtest-bench project-bench accuracy buffer-check check-report fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,11 @@ bench: $(STAMP)
 # Accuracy and interval coverage on the demo and three generated municipalities (bench-data/backtest/).
 backtest-bench: $(STAMP)
 	$(BIN)/python fixtures/backtest_bench.py
+
+# The years ahead: `prognose project` from the ends of 2023 and 2024 against the final accounts and a
+# controller's baselines, on the demo (cut by the generator, bench-data/project/) and ../shared/validation.
+project-bench: $(STAMP)
+	$(BIN)/python fixtures/project_bench.py
 
 # Accuracy on the validation municipalities beside the project (../shared/validation), which the
 # engine was not built on: the scorer's table, then where each miss lies per account and component.

@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from prognose import __version__, app
+from prognose import __version__, app, cli_ahead
 from prognose.cli_support import (AS_OF, BUFFERS, DATA, FORMAT, LANG, OUT, STATE, WORKSPACE, YEAR, By, CsvDialect, Fmt, Lang,
                                   emit, guarded, output_format, parse_date, say, say_files, settings_of, warn)
 from prognose.errors import InputError, UsageError
@@ -363,3 +363,6 @@ def main() -> None:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cli()
+
+
+cli_ahead.register(cli)   # the years ahead: project, whatif

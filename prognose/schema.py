@@ -15,6 +15,7 @@ UNITS = ("year", "month", "week", "day", "hour")
 UNIT_ALIASES = {"år": "year", "aar": "year", "måned": "month", "maaned": "month", "md": "month",
                 "uge": "week", "dag": "day", "døgn": "day", "time": "hour", "timer": "hour"}
 PROVIDER_TYPES = ("own", "municipality", "region", "private")
+INITIATIVE_KINDS = ("fewer_new", "lower_price", "end_earlier", "move", "fixed")
 PROVIDER_TYPE_ALIASES = {"egen": "own", "kommune": "municipality", "kommunal": "municipality",
                          "privat": "private", "regional": "region"}
 END_REASONS = ("death", "moved", "transition", "other")
@@ -108,6 +109,22 @@ SPECS: dict[str, tuple[Column, ...]] = {
         _choice("unit", UNITS, UNIT_ALIASES),
         Column("rate", "number", required=False),
         Column("quantity", "number", required=False),
+    ),
+    # the action plan's initiatives (buffers/initiatives.csv, initiatives.py): what each changes, from when
+    "initiatives": (
+        Column("name", "text"),
+        _choice("kind", INITIATIVE_KINDS, {"færre nye": "fewer_new", "lavere pris": "lower_price",
+                                           "tidligere ophør": "end_earlier", "flytning": "move", "fast beløb": "fixed"},
+                required=True),
+        Column("start", "date"),
+        Column("share", "probability", required=False),
+        Column("count", "number", required=False),
+        Column("amount", "money", required=False),
+        Column("cost", "money", required=False),
+        Column("paragraph", "paragraph", required=False),
+        Column("account", "text", required=False),
+        _choice("provider_type", PROVIDER_TYPES, PROVIDER_TYPE_ALIASES),
+        Column("to_paragraph", "paragraph", required=False),
     ),
     # the controller's own estimates (buffers/adjustments.csv): a month (period) or a year, an
     # amount on an account, and what it is and who entered it

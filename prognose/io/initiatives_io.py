@@ -1,0 +1,45 @@
+"""Reading the action plan's initiatives (buffers/initiatives.csv, or .xlsx/.parquet): one row each,
+checked for what its kind needs, as initiatives.Initiative records in the file's order (the order
+they are applied in). No file: no initiatives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+from prognose.errors import InputError, Problem
+from prognose.initiatives import Initiative
+from prognose.io.extract import SourceFile, read_table
+from prognose.schema import LINE
+
+# what each kind needs beside its name and start (column, what it must hold)
+NEEDS = {"fewer_new": [("share", "a share from 0 to 1 of the new grants that do not come")],
+         "lower_price": [("share", "a share from 0 to 1 the price falls by")],
+         "end_earlier": [("count", "the number of grants that end at the start")],
+         "move": [("count", "the number of grants moved"), ("paragraph", "the paragraph they move from"),
+                  ("to_paragraph", "the paragraph they move to")],
+         "fixed": [("amount", "kroner a year (negative: saved)")]}
+
+
+def read_initiatives(directory: Path, settings, key: bytes) -> list[Initiative]:
+    problems: list[Problem] = []
+    files: list[SourceFile] = []
+    frame = read_table(directory, "initiatives", settings, key, False, problems, files, [])
+    if frame is None and not problems:
+        return []
+    if problems:
+        raise InputError(problems)
+    path = files[-1].path
+    for row in frame.iter_rows(named=True):
+        for column, expected in NEEDS[row["kind"]]:
+            if row[column] is None:
+                problems.append(Problem(path, row[LINE], column, "", f"{expected} (kind {row['kind']})"))
+        if row["count"] is not None and row["count"] <= 0:
+            problems.append(Problem(path, row[LINE], "count", str(row["count"]), "a number above 0"))
+    names = frame.get_column("name")
+    for line, name in frame.filter(names.is_duplicated()).select(LINE, "name").iter_rows():
+        problems.append(Problem(path, line, "name", name, "a name of its own for each initiative"))
+    if problems:
+        raise InputError(problems)
+    fields = set(Initiative.__dataclass_fields__)
+    return [Initiative(**{k: v for k, v in row.items() if k in fields}) for row in frame.sort(LINE).iter_rows(named=True)]

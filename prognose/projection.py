@@ -1,0 +1,334 @@
+"""The years ahead (pure): what the budget year and the years after it are expected to cost.
+
+The year the as-of date lies in ends at the monthly forecast F (forecast.py), per account and
+paragraph. Each later year y is that, moved by what the grants say changes between the two years:
+
+    P_y = F × M_y / M_Y        per account and paragraph (per account where a line has no paragraph)
+
+M_t is the model cost of year t in the same terms for every year: the cost of every grant known at
+the as-of date, month by month, and after the as-of date
+  - a running grant goes on past a planned end the case system gives no reason for (a review date,
+    as the extensions component takes it) and ends at the paragraph's yearly rate of ending, and
+    one with an end reason ends when it says;
+  - newcomers arrive at the paragraph's and provider type's rate of the history years (recent
+    years weighing more), each at the typical cost of a new grant, and end at the same rate;
+  - prices move by the configured index, its last growth carried on.
+The ratio keeps what F knows and the grants do not (billing, payroll, what no grant explains, the
+refund) at its level relative to the grants; the grants bring the change: who leaves, who comes,
+what plan steps and prices do. Initiatives (initiatives.py) change M the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from prognose.buffers.costs import account_of
+from prognose.months import add_months, month_number
+from prognose.periodise import periodise
+
+Z90 = 1.2816           # the 90th percentile of a standard normal: P10–P90 is ±1.28 sd
+HALF_LIFE_YEARS = 1.0   # a year's newcomers weigh half as much in the rate a year later (as in other inflow)
+UNIT_MONTHS = {"year": 1 / 12, "month": 1.0, "week": 52 / 12, "day": 365.25 / 12, "hour": 52 / 12}
+MODEL = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date, "source": pl.String,
+         "arrival": pl.Date, "cost": pl.Float64}
+
+
+def extend_index(price_index: dict[int, float], last: int) -> dict[int, float]:
+    """The configured index, on to `last` at its last year's growth (empty stays empty)."""
+    if not price_index:
+        return {}
+    out = dict(price_index)
+    top = max(out)
+    growth = out[top] / out[top - 1] if top - 1 in out else 1.0
+    for y in range(top + 1, last + 1):
+        out[y] = out[y - 1] * growth
+    return out
+
+
+def ending_rates(grants: pl.DataFrame, as_of: dt.date, years: int = 3) -> pl.DataFrame:
+    """paragraph → h: grants' yearly rate of ending for any reason over the history years
+    (endings with a reason over years of exposure), STU included."""
+    lo = dt.date(as_of.year - years, 1, 1)
+    g = grants.filter(pl.col("start_date") <= as_of).with_columns(
+        pl.max_horizontal("start_date", pl.lit(lo)).alias("s"),
+        pl.min_horizontal(pl.coalesce("end_date", pl.lit(as_of)), pl.lit(as_of)).alias("e"))
+    ended = pl.col("end_date").is_not_null() & (pl.col("end_date") <= as_of) & (pl.col("end_date") >= lo) \
+        & pl.col("end_reason").is_not_null()
+    return (g.filter(pl.col("e") >= pl.col("s"))
+            .group_by("paragraph").agg(((pl.col("e") - pl.col("s")).dt.total_days().sum() / 365.25).alias("exposure"),
+                                       ended.sum().alias("ends"))
+            .select("paragraph", pl.when(pl.col("exposure") > 0).then(pl.col("ends") / pl.col("exposure"))
+                    .otherwise(0.0).alias("h")))
+
+
+def _survival(as_of: dt.date, start: pl.Expr) -> pl.Expr:
+    """exp(−h·t): still running in the month, t years from `start` (the as-of date or an arrival) to its middle."""
+    t = (pl.col("month").dt.offset_by("14d") - start).dt.total_days().clip(0, None) / 365.25
+    return (-pl.col("h") * t).exp()
+
+
+def known_cost(grants: pl.DataFrame, steps: pl.DataFrame, as_of: dt.date, first: int, last: int,
+               price_index: dict[int, float], rates: pl.DataFrame) -> pl.DataFrame:
+    """The known grants' expected cost per month of years first … last (MODEL, source "known"):
+    as periodised up to the as-of date, then running on past review dates and ending at the rate."""
+    g = grants.filter(pl.col("start_date") <= dt.date(last, 12, 31))
+    before = periodise(g.lazy(), steps.lazy(), dt.date(first, 1, 1), dt.date(last, 12, 31), price_index, split=as_of,
+                       carry=("account", "paragraph", "provider_type")).filter(~pl.col("after"))
+    review = pl.col("end_reason").is_null() & (pl.col("end_date") > as_of)
+    running = g.filter(pl.col("end_date").is_null() | (pl.col("end_date") > as_of)).with_columns(
+        pl.when(review).then(None).otherwise(pl.col("end_date")).alias("end_date"))
+    after = (periodise(running.lazy(), steps.lazy(), dt.date(first, 1, 1), dt.date(last, 12, 31), price_index, split=as_of,
+                       carry=("account", "paragraph", "provider_type")).filter(pl.col("after"))
+             .join(rates.lazy(), on="paragraph", how="left").with_columns(pl.col("h").fill_null(0.0))
+             .with_columns((pl.col("ore") * _survival(as_of, pl.lit(as_of))).alias("ore")))
+    cols = ["account", "paragraph", "provider_type", "month", pl.lit("known").alias("source"),
+            pl.lit(None, pl.Date).alias("arrival"), pl.col("ore").cast(pl.Float64).alias("cost")]
+    return pl.concat([before.select(cols), after.select(cols)]).collect()
+
+
+def newcomer_rates(grants: pl.DataFrame, as_of: dt.date, price_index: dict[int, float], years: int = 3) -> pl.DataFrame:
+    """paragraph, provider_type → per_year (grants started a year, recent years weighing more) and
+    monthly (their typical cost a month, øre at the as-of year's price level)."""
+    lo = add_months(as_of.replace(day=1), -12 * years + 1)
+    new = grants.filter((pl.col("start_date") >= lo) & (pl.col("start_date") <= as_of))
+    # year k back (0: the twelve months up to the as-of date) weighs 2^(−k / half-life)
+    back = ((month_number(pl.lit(as_of)) - month_number(pl.col("start_date"))) // 12).cast(pl.Int32)
+    weight = (2.0 ** (-back.cast(pl.Float64) / HALF_LIFE_YEARS))
+    total_weight = sum(2.0 ** (-k / HALF_LIFE_YEARS) for k in range(years))
+    per = pl.col("unit").replace_strict(UNIT_MONTHS, default=None, return_dtype=pl.Float64)
+    level = pl.lit(1.0)
+    if price_index:
+        base = pl.col("price_year").replace_strict(list(price_index), list(price_index.values()), default=None,
+                                                   return_dtype=pl.Float64)
+        level = pl.when(base.is_null()).then(1.0).otherwise(price_index.get(as_of.year, 1.0) / base)
+    return (new.with_columns(weight.alias("w"), (pl.col("rate") * 100 * pl.col("quantity").fill_null(1.0) * per * level).alias("m"))
+            .group_by("paragraph", "provider_type")
+            .agg((pl.col("w").sum() / total_weight).alias("per_year"), pl.col("m").mean().alias("monthly"))
+            .filter(pl.col("monthly").is_not_null()))
+
+
+def newcomer_cost(arrivals: pl.DataFrame, as_of: dt.date, last: int, price_index: dict[int, float],
+                  rates: pl.DataFrame, accounts: dict[str, str]) -> pl.DataFrame:
+    """Expected cost per month of the newcomers who arrive after the as-of date through `last`
+    (MODEL, source "new"): per_year/12 arrive each month, in their first month for half of it, and
+    end at the paragraph's rate; their cost moves with the index from the as-of year."""
+    first = add_months(as_of.replace(day=1), 1)
+    months = pl.date_range(first, dt.date(last, 12, 1), "1mo", eager=True)
+    if months.is_empty() or arrivals.is_empty():
+        return pl.DataFrame(schema=MODEL)
+    grid = pl.DataFrame({"arrival": months}).join(pl.DataFrame({"month": months}), how="cross").filter(
+        pl.col("month") >= pl.col("arrival"))
+    level = pl.lit(1.0)
+    if price_index:
+        level = pl.col("month").dt.year().replace_strict(list(price_index), list(price_index.values()), default=None,
+                                                          return_dtype=pl.Float64) / price_index.get(as_of.year, 1.0)
+    f = (arrivals.join(grid, how="cross").join(rates, on="paragraph", how="left").with_columns(pl.col("h").fill_null(0.0))
+         .with_columns((pl.col("per_year") / 12 * pl.col("monthly") * level * _survival(as_of, pl.col("arrival"))
+                        * pl.when(pl.col("month") == pl.col("arrival")).then(0.5).otherwise(1.0)).alias("cost")))
+    return f.select(account_of(pl.col("paragraph"), accounts).alias("account"), "paragraph", "provider_type", "month",
+                    pl.lit("new").alias("source"), "arrival", "cost")
+
+
+def model(grants: pl.DataFrame, steps: pl.DataFrame, as_of: dt.date, last: int, price_index: dict[int, float],
+          accounts: dict[str, str]) -> pl.DataFrame:
+    """The model cost (MODEL) of every month from the as-of year's January to `last`'s December."""
+    index = extend_index(price_index, last)
+    known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of)).with_columns(
+        pl.coalesce("account", account_of(pl.col("paragraph"), accounts)).alias("account"))
+    rates = ending_rates(known, as_of)
+    return pl.concat([known_cost(known, steps, as_of, as_of.year, last, index, rates),
+                      newcomer_cost(newcomer_rates(known, as_of, index), as_of, last, index, rates, accounts)])
+
+
+def _by_year(frame: pl.DataFrame, *keys: str) -> pl.DataFrame:
+    return frame.group_by(*keys, pl.col("month").dt.year().cast(pl.Int32).alias("year")).agg(pl.col("cost").sum())
+
+
+def project(lines: pl.DataFrame, frame: pl.DataFrame, baseline: pl.DataFrame, base_year: int, years: list[int]) -> pl.DataFrame:
+    """account, paragraph, year, ore: the base year's forecast lines (forecast.LINES) moved by the
+    model cost `frame` over the `baseline` model's cost of the base year, cell by cell:
+      - an account and paragraph the base year's model has: F × M_y / M_base (so the base year
+        itself is the forecast);
+      - one only the model has (a paragraph new to an account, grants an initiative moves in):
+        its model cost × the account's ratio of forecast to model cost over its paragraphs;
+      - the forecast's lines without a paragraph (what no grant explains, the refund, the
+        controller's adjustments): F × the baseline account's M_y / M_base;
+      - amounts an initiative gives in kroner: as they are."""
+    from prognose.initiatives import DIRECT
+
+    f = lines.group_by("account", "paragraph").agg(pl.col("ore").sum().alias("F"))
+    grant_rows = pl.col("source") != DIRECT
+    m0 = _by_year(baseline.filter(grant_rows & (pl.col("month").dt.year() == base_year)), "account", "paragraph").drop("year")
+    m0 = m0.rename({"cost": "m0"})
+    cells = f.filter(pl.col("paragraph").is_not_null()).join(m0, on=["account", "paragraph"], how="full", coalesce=True)
+    c = cells.filter(pl.col("F").is_not_null() & (pl.col("m0") > 0)).group_by("account").agg(
+        (pl.col("F").sum() / pl.col("m0").sum()).alias("c"))
+    m = _by_year(frame.filter(grant_rows & pl.col("month").dt.year().is_in(years)), "account", "paragraph")
+    grid = cells.join(pl.DataFrame({"year": years}, schema={"year": pl.Int32}), how="cross")
+    grants = (grid.join(m, on=["account", "paragraph", "year"], how="full", coalesce=True).join(c, on="account", how="left")
+              .select("account", "paragraph", "year", pl.when(pl.col("m0") > 0)
+                      .then(pl.col("F").fill_null(0) * pl.col("cost").fill_null(0.0) / pl.col("m0"))
+                      .otherwise(pl.col("cost").fill_null(0.0) * pl.col("c").fill_null(1.0)).alias("amount")))
+    base_acc = _by_year(baseline.filter(grant_rows), "account")
+    g = base_acc.join(base_acc.filter(pl.col("year") == base_year).select("account", pl.col("cost").alias("b")), on="account")
+    rest = (f.filter(pl.col("paragraph").is_null()).join(pl.DataFrame({"year": years}, schema={"year": pl.Int32}), how="cross")
+            .join(g, on=["account", "year"], how="left")
+            .select("account", "paragraph", "year", (pl.col("F") * pl.when(pl.col("b") > 0).then(pl.col("cost") / pl.col("b"))
+                                                     .otherwise(1.0).fill_null(1.0)).alias("amount")))
+    direct = _by_year(frame.filter(~grant_rows & pl.col("month").dt.year().is_in(years)), "account", "paragraph").select(
+        "account", "paragraph", "year", pl.col("cost").alias("amount"))
+    out = pl.concat([grants, rest, direct.cast(grants.schema)]).group_by("account", "paragraph", "year").agg(pl.col("amount").sum())
+    return out.select("account", "paragraph", "year", (pl.col("amount") + 0.5).floor().cast(pl.Int64).alias("ore")).sort(
+        "year", "account", "paragraph", nulls_last=True)
+
+
+def log_sd(values: list[float]) -> float:
+    """The standard deviation of the logs of positive ratios (0 with fewer than two)."""
+    logs = [math.log(v) for v in values if v and v > 0]
+    if len(logs) < 2:
+        return 0.0
+    mean = sum(logs) / len(logs)
+    return (sum((x - mean) ** 2 for x in logs) / (len(logs) - 1)) ** 0.5
+
+
+@dataclass(frozen=True)
+class Projection:
+    as_of: dt.date
+    base_year: int
+    years: list[int]
+    cells: pl.DataFrame                 # account, paragraph, year, ore: the projection without initiatives
+    budget: pl.DataFrame                # account, year, ore: the budget file's rows for those years
+    citizens: pl.DataFrame              # paragraph (None: all), year, citizens expected at the year's end
+    spread: dict[int, float]            # year → the total's relative spread (sd of its log)
+    effects: list[tuple[str, dict[int, int]]] = field(default_factory=list)   # initiative → year → øre
+    with_initiatives: pl.DataFrame | None = None   # cells with every initiative
+    notes: list[dict[str, str]] = field(default_factory=list)
+
+    def total(self, year: int, cells: pl.DataFrame | None = None) -> int:
+        c = self.cells if cells is None else cells
+        return int(c.filter(pl.col("year") == year).get_column("ore").sum())
+
+    def band(self, year: int) -> tuple[int, int]:
+        """P10 and P90 of the year's total: the projection times exp(∓1.28 sd)."""
+        t, sd = self.total(year), self.spread.get(year, 0.0)
+        return int(round(t * math.exp(-Z90 * sd))), int(round(t * math.exp(Z90 * sd)))
+
+
+def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame, years: list[int],
+          accounts: dict[str, str], plans: list | None = None, price_index: dict[int, float] | None = None) -> Projection:
+    """The projection of `years` from the base year's forecast fc (forecast.Forecast) and the model cost
+    `frame` (model()); each initiative of `plans` applied after those before it."""
+    base = fc.as_of.year
+    cells = project(fc.lines, frame, frame, base, years)
+    bud = budget.filter(pl.col("year").is_in(years)).group_by("account", pl.col("year").cast(pl.Int32)).agg(
+        pl.col("amount").sum().alias("ore"))
+    known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= fc.as_of))
+    rates = ending_rates(known, fc.as_of)
+    index = extend_index(price_index or {}, years[-1])
+    effects, with_all = [], None
+    if plans:
+        from prognose.initiatives import Context, apply
+
+        ctx = Context(known, newcomer_rates(known, fc.as_of, index), rates, accounts, years[-1])
+        before, current = cells, frame
+        for plan in plans:
+            current = apply(plan, current, ctx)
+            after = project(fc.lines, current, frame, base, years)
+            effects.append((plan.name, {y: _total(after, y) - _total(before, y) for y in years}))
+            before = after
+        with_all = before
+    sd = history_spread(known, postings, fc.as_of)
+    spread = {y: sd * math.sqrt(max(y - base, 0) + (12 - fc.as_of.month) / 12) for y in years}
+    people = citizens(known, fc.as_of, years, rates, newcomer_rates(known, fc.as_of, index))
+    return Projection(fc.as_of, base, years, cells, bud, people, spread, effects, with_all)
+
+
+def _total(cells: pl.DataFrame, year: int) -> int:
+    return int(cells.filter(pl.col("year") == year).get_column("ore").sum())
+
+
+def history_spread(grants: pl.DataFrame, postings: pl.DataFrame, as_of: dt.date) -> float:
+    """How far a year's total has moved from what its grants said, in the complete years the postings
+    hold: the sd of log(booked growth) − log(grant cost growth) per account and year. It is taken
+    for the total as it is: a few years cannot say how far the accounts' surprises cancel, and
+    those of one year tend to share a cause (0 with fewer than two complete years)."""
+    first = postings.get_column("period").min()
+    if first is None:
+        return 0.0
+    y0 = first.year + (first.month > 1)
+    done = list(range(y0, as_of.year))
+    if len(done) < 2:
+        return 0.0
+    booked = postings.filter(pl.col("period").dt.year().is_in(done)).group_by(
+        "account", pl.col("period").dt.year().cast(pl.Int32).alias("year")).agg(pl.col("amount").sum().alias("a"))
+    cost = (periodise(grants.lazy(), pl.LazyFrame(schema={"grant_id": pl.String, "effective_date": pl.Date,
+                                                          "quantity": pl.Float64, "rate": pl.Float64}),
+                      dt.date(done[0], 1, 1), dt.date(done[-1], 12, 31), None, carry=("account",)).collect()
+            .group_by("account", pl.col("month").dt.year().cast(pl.Int32).alias("year")).agg(pl.col("ore").sum().alias("m")))
+    j = booked.join(cost, on=["account", "year"]).sort("account", "year").filter((pl.col("a") > 0) & (pl.col("m") > 0))
+    j = j.with_columns(((pl.col("a") / pl.col("m")).log() - (pl.col("a") / pl.col("m")).log().shift(1).over("account"))
+                       .alias("r")).drop_nulls("r")
+    if j.height < 2:
+        return 0.0
+    return float(j.get_column("r").std())
+
+
+def citizens(grants: pl.DataFrame, as_of: dt.date, years: list[int], rates: pl.DataFrame, arrivals: pl.DataFrame) -> pl.DataFrame:
+    """paragraph (None: all), year, citizens: those with a grant on the year's last day, expected —
+    the known ones still running (each at the best chance among their grants), and newcomers who
+    are new to the paragraph (or to the area) and still there."""
+    running = grants.filter((pl.col("start_date") <= as_of) & (pl.col("end_date").is_null() | (pl.col("end_date") > as_of)))
+    ends = pl.DataFrame({"year": years, "end": [dt.date(y, 12, 31) for y in years]}, schema={"year": pl.Int32, "end": pl.Date})
+    t = (pl.col("end") - pl.lit(as_of)).dt.total_days() / 365.25
+    stays = pl.when(pl.col("end_reason").is_not_null() & (pl.col("end_date") <= pl.col("end"))).then(0.0).otherwise((-pl.col("h") * t).exp())
+    s = (running.join(ends, how="cross").join(rates, on="paragraph", how="left").with_columns(pl.col("h").fill_null(0.0))
+         .with_columns(stays.alias("s")))
+    known_p = s.group_by("paragraph", "citizen_id", "year").agg(pl.col("s").max()).group_by("paragraph", "year").agg(pl.col("s").sum())
+    known_all = s.group_by("citizen_id", "year").agg(pl.col("s").max()).group_by("year").agg(pl.col("s").sum())
+    new = _newcomers_present(grants, as_of, years, rates, arrivals)
+    per = (known_p.join(new.filter(pl.col("paragraph").is_not_null()).select("paragraph", "year", "n"), on=["paragraph", "year"],
+                        how="full", coalesce=True)
+           .select("paragraph", "year", (pl.col("s").fill_null(0) + pl.col("n").fill_null(0)).alias("citizens")))
+    total = known_all.join(new.filter(pl.col("paragraph").is_null()).select("year", "n"), on="year", how="left").select(
+        pl.lit(None, pl.String).alias("paragraph"), "year", (pl.col("s") + pl.col("n").fill_null(0)).alias("citizens"))
+    return pl.concat([per, total]).sort("year", "paragraph", nulls_last=True)
+
+
+def _new_shares(grants: pl.DataFrame, as_of: dt.date, years: int = 3) -> pl.DataFrame:
+    """paragraph → the share of its grants started in the history years whose citizen had no grant
+    of the paragraph (new_paragraph), or none at all (new_area), running in the month before."""
+    lo = dt.date(as_of.year - years, 1, 1)
+    started = grants.filter(pl.col("start_date").is_between(lo, as_of)).select("grant_id", "citizen_id", "paragraph", "start_date")
+    other = grants.select(pl.col("grant_id").alias("other"), "citizen_id", pl.col("paragraph").alias("p2"),
+                          pl.col("start_date").alias("s2"), pl.col("end_date").alias("e2"))
+    before = (started.join(other, on="citizen_id").filter(
+        (pl.col("other") != pl.col("grant_id")) & (pl.col("s2") < pl.col("start_date"))
+        & (pl.col("e2").is_null() | (pl.col("e2") >= pl.col("start_date") - pl.duration(days=31))))
+        .group_by("grant_id").agg((pl.col("p2") == pl.col("paragraph").first()).any().alias("same")))
+    return (started.join(before, on="grant_id", how="left")
+            .group_by("paragraph").agg((1 - pl.col("same").fill_null(False).cast(pl.Float64).mean()).alias("new_paragraph"),
+                                       (1 - pl.col("same").is_not_null().cast(pl.Float64).mean()).alias("new_area")))
+
+
+def _newcomers_present(grants: pl.DataFrame, as_of: dt.date, years: list[int], rates: pl.DataFrame,
+                       arrivals: pl.DataFrame) -> pl.DataFrame:
+    """paragraph (None: all), year, n: newcomers after the as-of date expected to be there on the
+    year's last day, counting only citizens new to the paragraph (to the area for the total)."""
+    months = pl.date_range(add_months(as_of.replace(day=1), 1), dt.date(years[-1], 12, 1), "1mo", eager=True)
+    if months.is_empty() or arrivals.is_empty():
+        return pl.DataFrame(schema={"paragraph": pl.String, "year": pl.Int32, "n": pl.Float64})
+    ends = pl.DataFrame({"year": years, "end": [dt.date(y, 12, 31) for y in years]}, schema={"year": pl.Int32, "end": pl.Date})
+    per = (arrivals.group_by("paragraph").agg(pl.col("per_year").sum()).join(_new_shares(grants, as_of), on="paragraph", how="left")
+           .join(rates, on="paragraph", how="left").with_columns(pl.col("h").fill_null(0.0)))
+    t = (pl.col("end") - pl.col("arrival").dt.offset_by("14d")).dt.total_days() / 365.25
+    f = (per.join(pl.DataFrame({"arrival": months}), how="cross").join(ends, how="cross")
+         .filter(pl.col("arrival") <= pl.col("end"))
+         .with_columns((pl.col("per_year") / 12 * (-pl.col("h") * t).exp()).alias("x")))
+    by_p = f.group_by("paragraph", "year").agg((pl.col("x") * pl.col("new_paragraph").fill_null(1.0)).sum().alias("n"))
+    total = f.group_by("year").agg((pl.col("x") * pl.col("new_area").fill_null(1.0)).sum().alias("n")).select(
+        pl.lit(None, pl.String).alias("paragraph"), "year", "n")
+    return pl.concat([by_p, total])
