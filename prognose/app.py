@@ -242,6 +242,9 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     from prognose.report.activity_report import movement_sentence
 
     rep.activity = snapshot_activity(snap, bands=settings.activity_bands)
+    from prognose.ahead import snapshot_projection
+
+    rep.projection = snapshot_projection(snap)
     if rep.activity is not None and (line := movement_sentence(rep.activity, settings.lang)):
         rep.sentences.append(line)
     return rep

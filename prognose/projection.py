@@ -207,19 +207,27 @@ class Projection:
     effects: list[tuple[str, dict[int, int]]] = field(default_factory=list)   # initiative → year → øre
     with_initiatives: pl.DataFrame | None = None   # cells with every initiative
     notes: list[dict[str, str]] = field(default_factory=list)
+    base_band: tuple[int, int] | None = None      # the monthly forecast's own P10–P90, for the as-of year
 
     def total(self, year: int, cells: pl.DataFrame | None = None) -> int:
         c = self.cells if cells is None else cells
         return int(c.filter(pl.col("year") == year).get_column("ore").sum())
 
+    def has_band(self, year: int) -> bool:
+        return bool(self.spread.get(year)) or (year == self.base_year and self.base_band is not None)
+
     def band(self, year: int) -> tuple[int, int]:
-        """P10 and P90 of the year's total: the projection times exp(∓1.28 sd)."""
+        """P10 and P90 of the year's total: the monthly forecast's own for the as-of year, else the
+        projection times exp(∓1.28 sd)."""
+        if year == self.base_year and self.base_band is not None:
+            return self.base_band
         t, sd = self.total(year), self.spread.get(year, 0.0)
         return int(round(t * math.exp(-Z90 * sd))), int(round(t * math.exp(Z90 * sd)))
 
 
 def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame, years: list[int],
-          accounts: dict[str, str], plans: list | None = None, price_index: dict[int, float] | None = None) -> Projection:
+          accounts: dict[str, str], plans: list | None = None, price_index: dict[int, float] | None = None,
+          base_band: tuple[int, int] | None = None) -> Projection:
     """The projection of `years` from the base year's forecast fc (forecast.Forecast) and the model cost
     `frame` (model()); each initiative of `plans` applied after those before it."""
     base = fc.as_of.year
@@ -244,7 +252,20 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, postings: pl.DataFrame,
     sd = history_spread(known, postings, fc.as_of)
     spread = {y: sd * math.sqrt(max(y - base, 0) + (12 - fc.as_of.month) / 12) for y in years}
     people = citizens(known, fc.as_of, years, rates, newcomer_rates(known, fc.as_of, index))
-    return Projection(fc.as_of, base, years, cells, bud, people, spread, effects, with_all)
+    return Projection(fc.as_of, base, years, cells, bud, people, spread, effects, with_all, history_notes(postings, fc.as_of),
+                      base_band)
+
+
+def history_notes(postings: pl.DataFrame, as_of: dt.date, wanted: int = 3) -> list[dict[str, str]]:
+    """A note where the postings hold fewer complete years before the as-of year than SPEC asks."""
+    first = postings.get_column("period").min() if postings.height else None
+    have = 0 if first is None else as_of.year - (first.year + (first.month > 1))
+    if have >= wanted:
+        return []
+    return [{"da": f"Posteringerne dækker {have} hele år før {as_of.year} (SPEC beder om {wanted}): rater for afgang og tilgang "
+                   "er lært af det, der er" + ("" if have >= 2 else ", og P10–P90 for årene frem kræver to hele år"),
+             "en": f"The postings cover {have} complete years before {as_of.year} (SPEC asks for {wanted}): rates of ending and "
+                   "newcomers are learned from what there is" + ("" if have >= 2 else ", and P10–P90 of the years ahead needs two")}]
 
 
 def _total(cells: pl.DataFrame, year: int) -> int:

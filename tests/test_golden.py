@@ -30,6 +30,14 @@ DEMO = {
     "diff.json": ["diff", "--format", "json"],
     "diff.txt": ["diff"],
     "diff_paragraph.csv": ["diff", "--by", "paragraph", "--format", "csv"],
+    "project.json": ["project", "--initiatives", "--format", "json"],
+    "project.txt": ["project", "--initiatives"],
+    "project_en.txt": ["project", "--lang", "en"],
+    "project.csv": ["project", "--format", "csv"],
+    "whatif.json": ["whatif", "--paragraph", "SEL 108", "--unit", "year", "--rate", "900000", "--start", "2026-11-01",
+                    "--citizen", "241158-2573", "--format", "json"],
+    "whatif.txt": ["whatif", "--paragraph", "SEL 85", "--unit", "hour", "--rate", "450", "--quantity", "6",
+                   "--start", "2026-12-01", "--end", "2027-11-30"],
 }
 
 

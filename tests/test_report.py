@@ -80,7 +80,24 @@ def find_row(sheet, first: str) -> int:
 def test_sheets_in_danish_by_default(book):
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["Overblik", "Måneder", "Udvikling", "Ændringer", "Buffere", "Refusion", "Aktivitet",
-                             "Forudsætninger"]
+                             "Flerårsoverslag", "Forudsætninger"]
+
+
+def test_years_ahead_sheet_matches_the_project_command(book, ws, runner):
+    """Flerårsoverslag: the same years and totals as `prognose project --initiatives`, the initiatives'
+    table in million kroner with its total, and nothing but pseudonyms."""
+    sheet = openpyxl.load_workbook(book)["Flerårsoverslag"]
+    doc = json.loads(invoke(runner, "project", "--initiatives", "--format", "json", "--workspace", str(ws)).stdout)
+    header = rows(sheet)[0]
+    assert [int(h) for h in header[2:]] == [y["year"] for y in doc["years"]]
+    total = find_row(sheet, "I alt")
+    for c, year in enumerate(doc["years"], start=3):
+        assert round(year["total"]["projection"]) == pytest.approx(sum(sheet.cell(r, c).value for r in range(2, total)), abs=1)
+    start = find_row(sheet, "Initiativ, mio. kr.")
+    names = [sheet.cell(r, 1).value for r in range(start + 2, start + 2 + len(doc["initiatives"]))]
+    assert names == [i["name"] for i in doc["initiatives"]] and len(names) == 5
+    assert find_row(sheet, "Initiativerne i alt") == start + 2 + len(names)
+    assert sheet.cell(find_row(sheet, "Med alle initiativer"), 3).value.startswith("=C")
 
 
 def test_activity_sheet_matches_the_activity_command(book, runner):

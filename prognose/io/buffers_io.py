@@ -17,6 +17,7 @@ import polars as pl
 from prognose.components import check_config
 from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.extract import SourceFile, read_table
+from prognose.io.initiatives_io import check_initiatives
 from prognose.schema import LINE
 from prognose.validate import check_amounts
 
@@ -26,12 +27,13 @@ class BufferInputs:
     youth: pl.DataFrame | None
     stu: pl.DataFrame | None
     adjustments: pl.DataFrame | None = None     # account, period, year, amount (øre), paragraph, note, who, entered
+    initiatives: pl.DataFrame | None = None     # the action plan's initiatives, checked, in the file's order
     files: list[SourceFile] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}
     warnings: list[InputWarning] = field(default_factory=list)
 
 
-LISTS = ("youth_transfers", "stu", "adjustments")
+LISTS = ("youth_transfers", "stu", "adjustments", "initiatives")
 
 
 def read_config(directory: Path) -> tuple[dict, Problem | None]:
@@ -74,11 +76,13 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     adjustments = read_table(directory, "adjustments", settings, key, False, problems, files, warnings)
     if adjustments is not None:
         problems += check_adjustments(adjustments, next(f.path for f in files if f.name == "adjustments"))
+    plans = read_table(directory, "initiatives", settings, key, False, problems, files, warnings)
+    if plans is not None:
+        problems += check_initiatives(plans, next(f.path for f in files if f.name == "initiatives"))
     if problems:
         raise InputError(problems)
-    return BufferInputs(config, youth.drop(LINE) if youth is not None else None,
-                        stu.drop(LINE) if stu is not None else None,
-                        adjustments.drop(LINE) if adjustments is not None else None, files=files, notes=notes, warnings=warnings)
+    drop = lambda f: f.sort(LINE).drop(LINE) if f is not None else None  # noqa: E731
+    return BufferInputs(config, drop(youth), drop(stu), drop(adjustments), drop(plans), files=files, notes=notes, warnings=warnings)
 
 
 def check_adjustments(frame: pl.DataFrame, path: str) -> list[Problem]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 
+import polars as pl
+
 from prognose.errors import InputError, Problem
 from prognose.initiatives import Initiative
 from prognose.io.extract import SourceFile, read_table
@@ -29,7 +31,23 @@ def read_initiatives(directory: Path, settings, key: bytes) -> list[Initiative]:
         return []
     if problems:
         raise InputError(problems)
-    path = files[-1].path
+    problems = check_initiatives(frame, files[-1].path)
+    if problems:
+        raise InputError(problems)
+    return initiatives_of(frame.sort(LINE).drop(LINE))
+
+
+def initiatives_of(frame: pl.DataFrame | None) -> list[Initiative]:
+    """The rows of a checked initiatives table (as read, or as a snapshot keeps it), in order."""
+    if frame is None:
+        return []
+    fields = set(Initiative.__dataclass_fields__)
+    return [Initiative(**{k: v for k, v in row.items() if k in fields}) for row in frame.iter_rows(named=True)]
+
+
+def check_initiatives(frame: pl.DataFrame, path: str) -> list[Problem]:
+    """What each row's kind needs is there, counts are above 0, and names are unique."""
+    problems = []
     for row in frame.iter_rows(named=True):
         for column, expected in NEEDS[row["kind"]]:
             if row[column] is None:
@@ -39,7 +57,4 @@ def read_initiatives(directory: Path, settings, key: bytes) -> list[Initiative]:
     names = frame.get_column("name")
     for line, name in frame.filter(names.is_duplicated()).select(LINE, "name").iter_rows():
         problems.append(Problem(path, line, "name", name, "a name of its own for each initiative"))
-    if problems:
-        raise InputError(problems)
-    fields = set(Initiative.__dataclass_fields__)
-    return [Initiative(**{k: v for k, v in row.items() if k in fields}) for row in frame.sort(LINE).iter_rows(named=True)]
+    return problems

@@ -35,7 +35,7 @@ from prognose.io.files import folder_lock
 from prognose.months import is_month_end
 
 INPUTS = ("grants", "plan_steps", "postings", "budget")
-LISTED = ("youth", "stu", "adjustments")   # the buffers directory's tables, kept as inputs/list_<name>.parquet
+LISTED = ("youth", "stu", "adjustments", "initiatives")   # the buffers directory's tables, kept as inputs/list_<name>.parquet
 # What a snapshot folder holds; a snapshot of another format is made again, not kept (2: each
 # grant's costs and billing lag, and the controller's adjustments, for `prognose explain`; 3: the
 # budget, the interval and the refund's bands in øre, so no command reads amounts back from DKK)

@@ -38,6 +38,7 @@ HEADERS = {
     "grant_id": ("Bevilling", "Grant"), "booked": ("Bogført", "Booked"), "ahead": ("Resten af året", "Rest of the year"),
     "plan": ("Efter handleplanen", "By the action plan"), "posting_date": ("Bogføringsdato", "Posting date"),
     "art": ("Art", "Kind"), "source": ("Kilde", "Source"), "text": ("Tekst", "Text"),
+    "projection": ("Overslag", "Projection"), "budget_file": ("Budget", "Budget"),
 }
 
 

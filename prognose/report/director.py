@@ -98,7 +98,8 @@ class Report:
     activity: object | None = None  # activity.Activity per paragraph, from the snapshot's grants and buffer lines
     interval: dict | None = None  # p10, p90 of the year's total (øre), where the run drew them
     adjustments: list[dict] = field(default_factory=list)
-    largest: pl.DataFrame | None = None   # with citizens: each paragraph's largest grants (explain.largest_grants)   # the controller's adjustments the snapshot read, with their notes
+    largest: pl.DataFrame | None = None   # with citizens: each paragraph's largest grants (explain.largest_grants)
+    projection: object | None = None      # projection.Projection: the years ahead, with the initiatives
     highlight: float = 3.0        # percent of a row's budget an overspend must pass to be marked (display.highlight_percent)
 
     @property
@@ -223,7 +224,8 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
 
 # what the report reads of its snapshot's inputs: the postings' dates and sources for the budget
 # profile and the freshness (the largest input, read for four of its columns), and the adjustments
-DIRECTOR_INPUTS = {"postings": ["posting_date", "period", "amount", "source"], "list_adjustments": None}
+DIRECTOR_INPUTS = {"postings": ["posting_date", "period", "account", "amount", "source"], "list_adjustments": None,
+                   "budget": None, "list_initiatives": None}
 
 
 def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign: str,

@@ -24,6 +24,7 @@ from prognose.report.excel_overview import overview
 from prognose.report.excel_refusion import refusion_sheet
 from prognose.report.excel_text import T
 from prognose.report.excel_time import months, trend
+from prognose.report.excel_years import years_sheet
 from prognose.report.xlsx import MONEY, TOTAL_FILL, Sheet, date_format
 
 
@@ -225,6 +226,8 @@ def render(rep: Report) -> tuple[Workbook, dict]:
         refusion_sheet(wb, rep, t, expected)
     if rep.activity is not None:
         activity_sheet(wb, rep, t, expected)
+    if rep.projection is not None:
+        years_sheet(wb, rep, t, expected)
     _assumptions(wb, rep, t, expected)
     if rep.citizens:
         _citizens(wb, rep, t, expected)

@@ -18,12 +18,10 @@ WORDS = {
     "da": {"title": "Flerårsoverslag pr. {as_of}", "account": "Konto", "total": "I alt", "budget": "Budget",
            "band": "P10–P90, mio. kr.", "citizens": "Borgere ved årets udgang", "initiatives": "Initiativer, mio. kr.",
            "initiative": "Initiativ", "with": "Med alle initiativer", "baseline": "Uden initiativer",
-           "no_band": "P10–P90 kræver mindst to hele år i posteringerne",
            "basis": "Året {base} er månedsprognosen; de følgende år er den flyttet med det, bevillingerne siger ændrer sig."},
     "en": {"title": "Years ahead as of {as_of}", "account": "Account", "total": "Total", "budget": "Budget",
            "band": "P10–P90, DKK m", "citizens": "Citizens at the year's end", "initiatives": "Initiatives, DKK m",
            "initiative": "Initiative", "with": "With every initiative", "baseline": "Without initiatives",
-           "no_band": "P10–P90 needs at least two complete years in the postings",
            "basis": "The year {base} is the monthly forecast; the years after move it by what the grants say changes."},
 }
 
@@ -38,7 +36,7 @@ def document(p: Projection) -> dict:
     for y in p.years:
         cells = p.cells.filter(pl.col("year") == y)
         budget = p.budget.filter(pl.col("year") == y)
-        low, high = p.band(y) if p.spread.get(y) else (None, None)
+        low, high = p.band(y) if p.has_band(y) else (None, None)
         accounts = _sums(cells, "account").join(budget.select("account", pl.col("ore").alias("b")), on="account", how="full",
                                                 coalesce=True).sort("account")
         paragraphs = _sums(cells.filter(pl.col("paragraph").is_not_null()), "paragraph").sort(natural_order("paragraph"))
@@ -58,14 +56,16 @@ def document(p: Projection) -> dict:
 
 
 def csv(p: Projection) -> CsvTable:
-    """One row per year and account: the projection, and the budget where the file has one."""
+    """One row per year and account: the projection, and the budget where the file has one (the
+    revised budget of the as-of year, the adopted one of a year ahead)."""
     accounts = _sums(p.cells, "account").join(p.budget.rename({"ore": "budget"}), on=["account", "year"], how="full",
                                               coalesce=True).sort("year", "account")
     return CsvTable(accounts.select("year", "account", (pl.col("ore").fill_null(0) / 100).round(2).alias("projection"),
-                                    (pl.col("budget") / 100).round(2)))
+                                    (pl.col("budget") / 100).round(2).alias("budget_file")))
 
 
-def table(p: Projection, lang: str):
+def table(p: Projection, lang: str, names: bool = True):
+    """Accounts × years; with the accounts' names where the terminal has room for them."""
     w = WORDS[lang]
     t = terminal.new_table(title=w["title"].format(as_of=p.as_of.strftime("%d.%m.%Y") if lang == "da" else p.as_of.isoformat()))
     t.add_column(w["account"])
@@ -74,12 +74,13 @@ def table(p: Projection, lang: str):
     sums = _sums(p.cells, "account")
     for account in sorted(sums.get_column("account").unique().drop_nulls().to_list()):
         row = dict(sums.filter(pl.col("account") == account).select("year", "ore").iter_rows())
-        t.add_row(f"{account} {account_name(account, lang)}"[:40], *[kroner(row.get(y, 0), lang) for y in p.years])
+        shown = f"{account} {account_name(account, lang)}"[:40] if names else account
+        t.add_row(shown, *[kroner(row.get(y, 0), lang) for y in p.years])
     t.add_section()
     t.add_row(f"[bold]{w['total']}[/]", *[f"[bold]{kroner(p.total(y), lang)}[/]" for y in p.years])
     t.add_row(w["budget"], *[kroner(int(p.budget.filter(pl.col("year") == y).get_column("ore").sum()), lang)
                              if p.budget.filter(pl.col("year") == y).height else "–" for y in p.years])
-    t.add_row(w["band"], *[(lambda b: f"{millions(b[0], lang)}–{millions(b[1], lang)}")(p.band(y)) if p.spread.get(y) else "–"
+    t.add_row(w["band"], *[(lambda b: f"{millions(b[0], lang)}–{millions(b[1], lang)}")(p.band(y)) if p.has_band(y) else "–"
                            for y in p.years])
     people = dict((r["year"], r["citizens"]) for r in p.citizens.filter(pl.col("paragraph").is_null()).iter_rows(named=True))
     t.add_row(w["citizens"], *[number(people.get(y, 0.0), lang) for y in p.years])
@@ -108,10 +109,8 @@ def render(p: Projection, lang: str, fmt: str):
     if fmt == "csv":
         return csv(p)
     con = terminal.Doc()
-    con.print(table(p, lang))
+    con.print(terminal.ByWidth(table(p, lang, names=False), table(p, lang), 100))
     con.print(WORDS[lang]["basis"].format(base=p.base_year))
-    if not any(p.spread.values()):
-        con.print(WORDS[lang]["no_band"])
     if p.effects:
         con.print("")
         con.print(initiatives_table(p, lang))

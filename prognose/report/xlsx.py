@@ -23,11 +23,9 @@ HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
 OVER_FILL = PatternFill("solid", fgColor="F8D7D3")
 TOTAL_FILL = PatternFill("solid", fgColor="EEF1F5")
 
+
 def date_format(lang: str) -> str:
     return DATE_DA if lang == "da" else DATE
-
-
-
 
 
 TEXT = object()     # put()'s default for `expect`: the value is data, not a formula

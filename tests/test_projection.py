@@ -1,0 +1,64 @@
+"""`prognose project` and `prognose whatif` on the demo: the shape of the JSON (documented in the
+README), the first year as the monthly forecast, the parts adding up, and no CPR number anywhere."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT, invoke
+
+
+def test_project_json_has_its_documented_shape_and_the_first_year_is_the_forecast(runner):
+    ws = ("--workspace", str(ROOT))
+    doc = json.loads(invoke(runner, "project", "--format", "json", *ws).stdout)
+    run = json.loads(invoke(runner, "run", "--no-save", "--format", "json", *ws).stdout)
+    assert set(doc) >= {"as_of", "base_year", "years", "initiatives"} and doc["as_of"] == "2026-10-31"
+    assert [y["year"] for y in doc["years"]] == [2026, 2027, 2028, 2029]
+    first = doc["years"][0]
+    assert first["total"]["projection"] == run["total"]["forecast"]
+    assert (first["total"]["p10"], first["total"]["p90"]) == (run["total"]["interval"]["p10"], run["total"]["interval"]["p90"])
+    for y in doc["years"]:
+        assert set(y["total"]) >= {"projection", "budget", "p10", "p90", "citizens"}
+        assert round(sum(a["projection"] for a in y["accounts"]), 2) == y["total"]["projection"]
+        assert all(set(a) >= {"account", "projection", "budget"} for a in y["accounts"])
+        assert all(set(p) >= {"paragraph", "projection", "citizens"} for p in y["paragraphs"])
+        assert y["total"]["p10"] <= y["total"]["projection"] <= y["total"]["p90"]
+    assert doc["years"][1]["total"]["budget"] is None            # the demo's budget file has no 2027
+    assert doc["initiatives"] == []                               # only with --initiatives
+
+
+def test_at_a_years_end_the_first_year_is_the_next(runner):
+    december = ROOT / "fixtures" / "demo" / "backtest" / "2025-12-31"
+    doc = json.loads(invoke(runner, "project", "--format", "json", "--years", "1", "--workspace", str(ROOT), "--data",
+                            str(december), "--buffers", str(december / "buffers"), "--as-of", "2025-12-31").stdout)
+    assert [y["year"] for y in doc["years"]] == [2026, 2027] and doc["base_year"] == 2025
+
+
+def test_with_initiatives_each_one_is_listed_and_together_they_make_the_difference(runner):
+    doc = json.loads(invoke(runner, "project", "--initiatives", "--format", "json", "--workspace", str(ROOT)).stdout)
+    assert len(doc["initiatives"]) == 5
+    for y in doc["years"]:
+        effects = sum(i["effects"][str(y["year"])] for i in doc["initiatives"])
+        assert round(y["total"]["projection"] + effects, 2) == y["total"]["with_initiatives"]
+    text = invoke(runner, "project", "--initiatives", "--workspace", str(ROOT)).stdout
+    assert "Initiativer, mio. kr." in text and "Med alle initiativer" in text
+
+
+def test_whatif_costs_the_proposal_and_moves_the_citizens_refund_and_shows_no_cpr(runner):
+    cpr = "241158-2573"     # a demo citizen with a grant
+    out = invoke(runner, "whatif", "--paragraph", "§ 108", "--unit", "år", "--rate", "1200000", "--start", "2026-11-01",
+                 "--citizen", cpr, "--format", "json", "--workspace", str(ROOT))
+    assert out.exit_code == 0, out.stderr
+    assert cpr not in out.stdout and cpr.replace("-", "") not in out.stdout
+    doc = json.loads(out.stdout)
+    assert doc["proposal"]["paragraph"] == "SEL 108" and doc["proposal"]["citizen"].startswith("P")
+    assert doc["years"][0] == {"year": 2026, "cost": 200_000.0, "expected": doc["years"][0]["expected"]}
+    assert all(y["expected"] <= y["cost"] for y in doc["years"])
+    r = doc["refund"]
+    assert r["cost_after"] == round(r["cost_before"] + 200_000.0, 2) and r["refund_after"] >= r["refund_before"]
+    text = invoke(runner, "whatif", "--paragraph", "SEL 108", "--unit", "year", "--rate", "1200000", "--start", "2026-11-01",
+                  "--citizen", cpr, "--workspace", str(ROOT)).stdout
+    assert cpr not in text and "Refusion" in text
+    bad = invoke(runner, "whatif", "--paragraph", "nonsense", "--unit", "year", "--rate", "1", "--start", "2026-11-01",
+                 "--workspace", str(ROOT))
+    assert bad.exit_code == 2 and "paragraph" in bad.stderr
