@@ -59,6 +59,10 @@ def test_no_cpr_number_anywhere(runner, tmp_path):
                 invoke(runner, "report", "-o", str(tmp_path / "r.xlsx"), "--with-citizens", *ws)]
     outputs += [invoke(runner, "explain", *args, *ws, "--format", fmt) for fmt in ("table", "json", "csv")
                 for args in (["--account", "5.38.50", "--postings"], ["--grant", "G1"], ["--paragraph", "SEL 108"])]
+    some_cpr = sorted(DIGITS)[0]
+    outputs += [invoke(runner, "project", "--as-of", "2025-06-30", *ws, "--format", fmt) for fmt in ("table", "json", "csv")]
+    outputs += [invoke(runner, "whatif", "--paragraph", "SEL 108", "--unit", "year", "--rate", "900000", "--start", "2025-08-01",
+                       "--citizen", some_cpr, "--as-of", "2025-06-30", *ws, "--format", fmt) for fmt in ("table", "json")]
     for result in outputs:
         assert result.exit_code == 0, result.stderr
         assert not leaks(result.stdout + result.stderr)
