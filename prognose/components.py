@@ -113,6 +113,24 @@ def settings_of(config: Mapping[str, Mapping] | None) -> dict[str, Options]:
     return {c.name: options(config.get(c.name), c.settings) for c in REGISTRY}
 
 
+def migrated(config: dict) -> tuple[dict, list[dict[str, str]]]:
+    """buffers.toml as this engine reads it, and a note for each older key read in its new place:
+    other_outflow.planned_end ("review" or "firm") is now [extensions] enabled (true or false)."""
+    outflow = config.get("other_outflow")
+    if not isinstance(outflow, dict) or "planned_end" not in outflow:
+        return config, []
+    old = outflow["planned_end"]
+    if old not in ("review", "firm"):
+        return config, []
+    config = {**config, "other_outflow": {k: v for k, v in outflow.items() if k != "planned_end"}}
+    extensions = dict(config.get("extensions") or {})
+    extensions.setdefault("enabled", old == "review")
+    config["extensions"] = extensions
+    flag = "true" if extensions["enabled"] else "false"
+    return config, [{"da": f"buffers.toml: other_outflow.planned_end = \"{old}\" hedder nu [extensions] enabled = {flag}; læst sådan",
+                     "en": f"buffers.toml: other_outflow.planned_end = \"{old}\" is now [extensions] enabled = {flag}; read so"}]
+
+
 def check_config(config: dict) -> list[Problem]:
     """Every section and key of buffers.toml known, and every value of its type and range."""
     known = by_name()

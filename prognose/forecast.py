@@ -36,7 +36,7 @@ from prognose.booked import sum_postings
 from prognose.lag import MAX_LAG, YEAR_END, learn_lag as learn, month_of_year, outstanding
 from prognose.periodise import periodise, round_half_up
 from prognose.refusion import Refusion, Rule, forecast_refusion
-from prognose.residual import forecast_unexplained
+from prognose.residual import forecast_unexplained, late_bookings
 from prognose.uncertainty import DRAWS, Interval, year_end_interval
 
 LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,
@@ -363,6 +363,9 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
     if as_of != month_end(as_of):  # the as-of month is part-way: only its remaining days are ahead
         share = 1 - as_of.day / month_end(as_of).day
         fc = fc.with_columns(pl.when(pl.col("month") == m0).then(pl.col("amount") * share).otherwise(pl.col("amount")))
+    # and what is still to be booked to the months already closed, as in the years before
+    fc = pl.concat([fc.select("account", "month", pl.col("amount").cast(pl.Float64)), late_bookings(booked, as_of, year)])
+    fc = fc.group_by("account", "month").agg(pl.col("amount").sum())
     fc = (fc.sort("account", "month")
           .with_columns(pl.col("amount").cum_sum().over("account").alias("cum"))
           .with_columns((round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("account").fill_null(0.0)))

@@ -124,3 +124,19 @@ def test_init_writes_every_components_keys_at_their_defaults():
     assert check_config(config) == []
     assert config["deaths"]["years"] == 3 and config["bpa_sickness"]["match_text"] == ["syg", "vikar"]
     assert set(config) == set(components.by_name())
+
+
+def test_an_older_buffers_toml_is_read_with_its_key_in_the_new_place(runner, tmp_path):
+    """other_outflow.planned_end was the extensions' switch before they were a component: "firm"
+    is read as [extensions] enabled = false, and the run says so."""
+    buffers = tmp_path / "buffers"
+    shutil.copytree(ROOT / "buffers", buffers)
+    toml = (buffers / "buffers.toml").read_text(encoding="utf-8").replace("[extensions]", "[old_extensions]")
+    toml = toml.split("[old_extensions]")[0] + '\n[other_outflow]\nplanned_end = "firm"\n'
+    (buffers / "buffers.toml").write_text(toml.replace("[other_outflow]          # øvrig afgang\nenabled = true\n", ""),
+                                          encoding="utf-8")
+    out = invoke(runner, "run", "--no-save", "--format", "json", "--workspace", str(ROOT), "--buffers", str(buffers))
+    assert out.exit_code == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["components"]["extensions"] == 0.0
+    assert any("planned_end" in n["en"] and "enabled = false" in n["en"] for n in doc["notes"])

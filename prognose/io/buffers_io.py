@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from prognose.components import check_config
+from prognose.components import check_config, migrated
 from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.extract import SourceFile, read_table
 from prognose.io.initiatives_io import check_initiatives
@@ -59,6 +59,8 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     if problem is not None:
         problems.append(problem)
     if toml.exists():
+        config, moved = migrated(config)
+        notes += moved
         problems += check_config(config)
     else:
         notes.append({"da": "ingen buffers.toml: alle buffere er slået til, og deres parametre estimeres",
