@@ -36,7 +36,8 @@ def project(settings: Settings, as_of: dt.date | None = None, years_after: int =
 
         plans = read_initiatives(settings.buffers, settings, load_key(settings.key_file))
     band = run.forecast.interval.of(None) if run.forecast.interval is not None else None
-    return projection.build(run.forecast, frame, ex.grants, ex.postings, ex.budget, years, accounts, plans, settings.price_index,
+    return projection.build(run.forecast, frame, ex.grants, run.forecast.yearly, ex.budget, years, accounts, plans,
+                            settings.price_index,
                             (band["p10"], band["p90"]) if band else None)
 
 
@@ -64,7 +65,7 @@ def snapshot_projection(snap, years_after: int = 3) -> projection.Projection | N
     if snap.interval is not None:
         total = snap.interval.filter(pl.col("account").is_null())
         band = (int(total["p10"][0]), int(total["p90"][0])) if total.height else None
-    return projection.build(fc, frame, grants, snap.input("postings"), snap.input("budget"), years, accounts,
+    return projection.build(fc, frame, grants, snap.yearly, snap.input("budget"), years, accounts,
                             initiatives_of(snap.input("list_initiatives")), index, band)
 
 

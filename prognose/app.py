@@ -108,6 +108,8 @@ def save_snapshot(run: Run, replace: bool = False, directory: Path | None = None
     fc = run.forecast
     tables = {"lines": in_order(fc.lines), "budget": fc.budget.sort("account"), "grant_costs": fc.grant_costs.sort("grant_id"),
               "grant_lag": fc.grant_lag.sort("grant_id", "moy")}
+    if fc.yearly is not None:
+        tables["yearly"] = fc.yearly
     if fc.interval is not None:
         tables["interval"] = fc.interval.table.sort("account", nulls_last=True)
     if fc.refusion is not None:
@@ -234,7 +236,8 @@ def director_report(settings: Settings, name: str | None = None, citizens: int =
     br = bridge(prev, snap) if prev is not None else None
     people = top_citizens(br, snap.input("grants"), citizens, settings.lang) if (br is not None and citizens) else []
     hist = [store.load(p) if p != path else snap for p in history]
-    rep = director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people, settings.highlight_percent)
+    rep = director.build(snap, prev, hist, br, settings.lang, settings.deviation_sign, people, settings.highlight_percent,
+                         store.read_input(path, "postings", director.POSTINGS))
     if citizens:
         from prognose.explain import largest_grants
 

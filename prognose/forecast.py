@@ -62,6 +62,7 @@ class Forecast:
     notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}: what the controller should know
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
     refusion: Refusion | None = None            # the refund of expensive single cases (refusion.py)
+    yearly: pl.DataFrame | None = None          # account, year, booked, cost: the complete years before (yearly())
 
 
 def sole_paragraph(grants: pl.DataFrame, paragraph_accounts: dict[str, str]) -> pl.DataFrame:
@@ -173,7 +174,27 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.billing_cv, refusion, draws,
                 seed) if draws > 0 else None
     return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
-                    interval=band, refusion=refusion)
+                    interval=band, refusion=refusion, yearly=yearly(booked, pieces, invoiced, own, as_of))
+
+
+def yearly(booked: pl.DataFrame, pieces: pl.DataFrame, invoiced: pl.DataFrame, own: pl.DataFrame | None,
+           as_of: dt.date) -> pl.DataFrame:
+    """account, year, booked, cost (øre): each complete year before the as-of year that the postings
+    hold, what was booked to it and what its grants — invoiced (pieces) and own provision (own:
+    account, month, own) — cost in it by their plans: how each account has moved beside its
+    grants (the years ahead's range, projection.history_spread)."""
+    first = booked.get_column("period").min()
+    years = list(range(first.year + (first.month > 1), as_of.year)) if first is not None else []
+    year = pl.col("month").dt.year().cast(pl.Int32)
+    b = (booked.filter(pl.col("period").dt.year().is_in(years))
+         .group_by("account", pl.col("period").dt.year().cast(pl.Int32).alias("year")).agg(pl.col("amount").sum().alias("booked")))
+    c = (pieces.filter(year.is_in(years)).join(invoiced.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("gi"), "account"),
+                                               on="gi")
+         .select("account", year.alias("year"), pl.col("ore").cast(pl.Float64).alias("cost")))
+    if own is not None:
+        c = pl.concat([c, own.filter(year.is_in(years)).select("account", year.alias("year"), pl.col("own").alias("cost"))])
+    c = c.group_by("account", "year").agg(pl.col("cost").sum())
+    return b.join(c, on=["account", "year"], how="full", coalesce=True).fill_null(0).sort("account", "year")
 
 
 def _periodised(numbered: pl.DataFrame, steps: pl.DataFrame, start: dt.date, end: dt.date, price_index: dict[int, float],

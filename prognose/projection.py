@@ -31,7 +31,8 @@ from prognose.months import add_months, month_number
 from prognose.periodise import periodise
 
 Z90 = 1.2816           # the 90th percentile of a standard normal: P10–P90 is ±1.28 sd
-HALF_LIFE_YEARS = 1.0   # a year's newcomers weigh half as much in the rate a year later (as in other inflow)
+HALF_LIFE_YEARS = 1.0
+GRANTS_AT_A_TIME = 25_000   # grants periodised at once for the model (its memory, not its result)   # a year's newcomers weigh half as much in the rate a year later (as in other inflow)
 UNIT_MONTHS = {"year": 1 / 12, "month": 1.0, "week": 52 / 12, "day": 365.25 / 12, "hour": 52 / 12}
 MODEL = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date, "source": pl.String,
          "arrival": pl.Date, "cost": pl.Float64}
@@ -73,21 +74,32 @@ def _survival(as_of: dt.date, start: pl.Expr) -> pl.Expr:
 
 def known_cost(grants: pl.DataFrame, steps: pl.DataFrame, as_of: dt.date, first: int, last: int,
                price_index: dict[int, float], rates: pl.DataFrame) -> pl.DataFrame:
-    """The known grants' expected cost per month of years first … last (MODEL, source "known"):
-    as periodised up to the as-of date, then running on past review dates and ending at the rate."""
-    g = grants.filter(pl.col("start_date") <= dt.date(last, 12, 31))
-    before = periodise(g.lazy(), steps.lazy(), dt.date(first, 1, 1), dt.date(last, 12, 31), price_index, split=as_of,
-                       carry=("account", "paragraph", "provider_type")).filter(~pl.col("after"))
+    """The known grants' expected cost per month of years first … last (MODEL, source "known", summed
+    per account, paragraph and provider type): as periodised up to the as-of date, then running on
+    past review dates (a planned end without an end reason after the as-of date) and ending at the
+    paragraph's rate. Before the as-of date a review date lies ahead, so one periodisation serves both."""
     review = pl.col("end_reason").is_null() & (pl.col("end_date") > as_of)
-    running = g.filter(pl.col("end_date").is_null() | (pl.col("end_date") > as_of)).with_columns(
+    g = grants.filter(pl.col("start_date") <= dt.date(last, 12, 31)).with_columns(
         pl.when(review).then(None).otherwise(pl.col("end_date")).alias("end_date"))
-    after = (periodise(running.lazy(), steps.lazy(), dt.date(first, 1, 1), dt.date(last, 12, 31), price_index, split=as_of,
-                       carry=("account", "paragraph", "provider_type")).filter(pl.col("after"))
-             .join(rates.lazy(), on="paragraph", how="left").with_columns(pl.col("h").fill_null(0.0))
-             .with_columns((pl.col("ore") * _survival(as_of, pl.lit(as_of))).alias("ore")))
-    cols = ["account", "paragraph", "provider_type", "month", pl.lit("known").alias("source"),
-            pl.lit(None, pl.Date).alias("arrival"), pl.col("ore").cast(pl.Float64).alias("cost")]
-    return pl.concat([before.select(cols), after.select(cols)]).collect()
+    # each grant carries a number for its account, paragraph and provider type (millions of
+    # grant-months need not carry three texts each) and its paragraph's rate of ending
+    cells = (g.select("account", "paragraph", "provider_type").unique(maintain_order=True).with_row_index("cell")
+             .join(rates, on="paragraph", how="left").with_columns(pl.col("h").fill_null(0.0)))
+    g = g.join(cells.select("account", "paragraph", "provider_type", "cell"), on=["account", "paragraph", "provider_type"],
+               how="left", nulls_equal=True)
+    survival = pl.when(pl.col("after")).then(_survival(as_of, pl.lit(as_of))).otherwise(1.0)
+    # a slice of the grants at a time: each is summed per cell and month before the next is
+    # periodised, so the memory the model takes does not grow with the municipality's size
+    cost = pl.concat([
+        periodise(part.lazy(), steps.lazy(), dt.date(first, 1, 1), dt.date(last, 12, 31), price_index, split=as_of,
+                  carry=("cell",))
+        .join(cells.lazy().select("cell", "h"), on="cell", how="left")
+        .group_by("cell", "month").agg((pl.col("ore") * survival).sum().alias("cost")).collect()
+        for part in g.iter_slices(GRANTS_AT_A_TIME)
+    ]).group_by("cell", "month").agg(pl.col("cost").sum())
+    return cost.join(cells.drop("h"), on="cell").select("account", "paragraph", "provider_type", "month",
+                                                         pl.lit("known").alias("source"), pl.lit(None, pl.Date).alias("arrival"),
+                                                         "cost")
 
 
 def newcomer_rates(grants: pl.DataFrame, as_of: dt.date, price_index: dict[int, float], years: int = 3) -> pl.DataFrame:
@@ -225,7 +237,7 @@ class Projection:
         return int(round(t * math.exp(-Z90 * sd))), int(round(t * math.exp(Z90 * sd)))
 
 
-def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame, years: list[int],
+def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | None, budget: pl.DataFrame, years: list[int],
           accounts: dict[str, str], plans: list | None = None, price_index: dict[int, float] | None = None,
           base_band: tuple[int, int] | None = None) -> Projection:
     """The projection of `years` from the base year's forecast fc (forecast.Forecast) and the model cost
@@ -249,17 +261,16 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, postings: pl.DataFrame,
             effects.append((plan.name, {y: _total(after, y) - _total(before, y) for y in years}))
             before = after
         with_all = before
-    sd = history_spread(known, postings, fc.as_of)
+    sd = history_spread(yearly)
     spread = {y: sd * math.sqrt(max(y - base, 0) + (12 - fc.as_of.month) / 12) for y in years}
     people = citizens(known, fc.as_of, years, rates, newcomer_rates(known, fc.as_of, index))
-    return Projection(fc.as_of, base, years, cells, bud, people, spread, effects, with_all, history_notes(postings, fc.as_of),
+    return Projection(fc.as_of, base, years, cells, bud, people, spread, effects, with_all, history_notes(yearly, fc.as_of),
                       base_band)
 
 
-def history_notes(postings: pl.DataFrame, as_of: dt.date, wanted: int = 3) -> list[dict[str, str]]:
+def history_notes(yearly: pl.DataFrame | None, as_of: dt.date, wanted: int = 3) -> list[dict[str, str]]:
     """A note where the postings hold fewer complete years before the as-of year than SPEC asks."""
-    first = postings.get_column("period").min() if postings.height else None
-    have = 0 if first is None else as_of.year - (first.year + (first.month > 1))
+    have = 0 if yearly is None or yearly.is_empty() else yearly.get_column("year").n_unique()
     if have >= wanted:
         return []
     return [{"da": f"Posteringerne dækker {have} hele år før {as_of.year} (SPEC beder om {wanted}): rater for afgang og tilgang "
@@ -272,30 +283,19 @@ def _total(cells: pl.DataFrame, year: int) -> int:
     return int(cells.filter(pl.col("year") == year).get_column("ore").sum())
 
 
-def history_spread(grants: pl.DataFrame, postings: pl.DataFrame, as_of: dt.date) -> float:
+def history_spread(yearly: pl.DataFrame | None) -> float:
     """How far a year's total has moved from what its grants said, in the complete years the postings
-    hold: the sd of log(booked growth) − log(grant cost growth) per account and year. It is taken
-    for the total as it is: a few years cannot say how far the accounts' surprises cancel, and
-    those of one year tend to share a cause (0 with fewer than two complete years)."""
-    first = postings.get_column("period").min()
-    if first is None:
+    hold (yearly: account, year, booked, cost — forecast.yearly): the sd of log(booked growth) −
+    log(grant cost growth) per account and year. It is taken for the total as it is: a few years
+    cannot say how far the accounts' surprises cancel, and those of one year tend to share a cause
+    (0 with fewer than two complete years)."""
+    if yearly is None or yearly.is_empty():
         return 0.0
-    y0 = first.year + (first.month > 1)
-    done = list(range(y0, as_of.year))
-    if len(done) < 2:
-        return 0.0
-    booked = postings.filter(pl.col("period").dt.year().is_in(done)).group_by(
-        "account", pl.col("period").dt.year().cast(pl.Int32).alias("year")).agg(pl.col("amount").sum().alias("a"))
-    cost = (periodise(grants.lazy(), pl.LazyFrame(schema={"grant_id": pl.String, "effective_date": pl.Date,
-                                                          "quantity": pl.Float64, "rate": pl.Float64}),
-                      dt.date(done[0], 1, 1), dt.date(done[-1], 12, 31), None, carry=("account",)).collect()
-            .group_by("account", pl.col("month").dt.year().cast(pl.Int32).alias("year")).agg(pl.col("ore").sum().alias("m")))
-    j = booked.join(cost, on=["account", "year"]).sort("account", "year").filter((pl.col("a") > 0) & (pl.col("m") > 0))
-    j = j.with_columns(((pl.col("a") / pl.col("m")).log() - (pl.col("a") / pl.col("m")).log().shift(1).over("account"))
-                       .alias("r")).drop_nulls("r")
-    if j.height < 2:
-        return 0.0
-    return float(j.get_column("r").std())
+    j = yearly.filter((pl.col("booked") > 0) & (pl.col("cost") > 0)).sort("account", "year").with_columns(
+        (pl.col("booked") / pl.col("cost")).log().alias("r"))
+    j = j.with_columns((pl.col("r") - pl.col("r").shift(1).over("account")).alias("r"),
+                       (pl.col("year") - pl.col("year").shift(1).over("account")).alias("gap")).filter(pl.col("gap") == 1)
+    return float(j.get_column("r").std()) if j.height >= 2 else 0.0
 
 
 def citizens(grants: pl.DataFrame, as_of: dt.date, years: list[int], rates: pl.DataFrame, arrivals: pl.DataFrame) -> pl.DataFrame:

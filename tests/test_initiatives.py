@@ -44,8 +44,7 @@ def projected(plans: list[Initiative]):
     frame = projection.model(g, pl.DataFrame(schema={"grant_id": pl.String, "effective_date": pl.Date, "quantity": pl.Float64,
                                                      "rate": pl.Float64}), AS_OF, YEARS[-1], {}, ACCOUNTS)
     budget = pl.DataFrame(schema={"account": pl.String, "year": pl.Int64, "amount": pl.Int64})
-    postings = pl.DataFrame(schema={"period": pl.Date, "account": pl.String, "amount": pl.Int64})
-    return projection.build(fc, frame, g, postings, budget, YEARS, ACCOUNTS, plans)
+    return projection.build(fc, frame, g, None, budget, YEARS, ACCOUNTS, plans)
 
 
 def effects(plans: list[Initiative]) -> dict[str, dict[int, int]]:

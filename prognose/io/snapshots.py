@@ -7,6 +7,7 @@ as-of date's gets `<as_of>_<year>`):
     budget.parquet     the budget year's budget per account, øre (what the deviations are taken from)
     interval.parquet   P10/P50/P90 per account and in total (no account), øre, where the run drew them
     refund_bands.parquet  the citizens above a refund threshold: account, band, refund (øre)
+    yearly.parquet     each complete year before: booked and the invoiced grants' cost per account (øre)
     grant_costs.parquet, grant_lag.parquet  each grant's cost, what it owes, its billing lag
     result.json        the `run --format json` document (DKK, for people and other programs;
                        prognose's own commands read the øre above, never this)
@@ -38,7 +39,8 @@ INPUTS = ("grants", "plan_steps", "postings", "budget")
 LISTED = ("youth", "stu", "adjustments", "initiatives")   # the buffers directory's tables, kept as inputs/list_<name>.parquet
 # What a snapshot folder holds; a snapshot of another format is made again, not kept (2: each
 # grant's costs and billing lag, and the controller's adjustments, for `prognose explain`; 3: the
-# budget, the interval and the refund's bands in øre, so no command reads amounts back from DKK)
+# budget, the interval and the refund's bands in øre, so no command reads amounts back from DKK,
+# and the complete years before, for the years ahead)
 FORMAT = 3
 LOCK = ".lock"
 LOCK_WAIT = 30.0     # seconds a second run waits for the first to finish its snapshot
@@ -55,6 +57,7 @@ class Snapshot:
     budget: pl.DataFrame               # account, ore: the budget year's budget
     interval: pl.DataFrame | None      # account (None: the total), p10, p50, p90 (øre)
     refund_bands: pl.DataFrame | None  # citizen_id, account, band, refund (øre): citizens above a threshold
+    yearly: pl.DataFrame | None        # account, year, booked, cost (øre): the complete years before (forecast.yearly)
     inputs: Mapping[str, pl.DataFrame | None]
 
     def input(self, name: str) -> pl.DataFrame | None:
@@ -204,8 +207,13 @@ def load(path: Path, inputs: Mapping[str, list[str] | None] | None = None) -> Sn
         budget = (_input(path, "budget", ["account", "year", "amount"]).filter(pl.col("year") == meta["year"])
                   .group_by("account").agg(pl.col("amount").sum().alias("ore")).sort("account"))
     return Snapshot(path, meta, read("result.json"), read("buffers.json"), pl.read_parquet(path / "lines.parquet"), budget,
-                    table("interval"), table("refund_bands"),
+                    table("interval"), table("refund_bands"), table("yearly"),
                     {name: _input(path, name, columns) for name, columns in (inputs or {}).items()})
+
+
+def read_input(path: Path, name: str, columns: list[str] | None = None) -> pl.DataFrame | None:
+    """One input of the snapshot at `path` as its run read it (only `columns` when given), or None."""
+    return _input(path, name, columns)
 
 
 def _input(path: Path, name: str, columns: list[str] | None) -> pl.DataFrame | None:

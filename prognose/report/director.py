@@ -222,16 +222,18 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
 
 
 
-# what the report reads of its snapshot's inputs: the postings' dates and sources for the budget
-# profile and the freshness (the largest input, read for four of its columns), and the adjustments
-DIRECTOR_INPUTS = {"postings": ["posting_date", "period", "account", "amount", "source"], "list_adjustments": None,
+# what the report reads of its snapshot's inputs besides the postings (given to build() on their own,
+# so the largest input is let go as soon as the budget profile and the freshness are made): the
+# adjustments, the budget file and the initiatives
+POSTINGS = ["posting_date", "period", "amount", "source"]   # the postings' columns the profile and freshness need
+DIRECTOR_INPUTS = {"list_adjustments": None,
                    "budget": None, "list_initiatives": None}
 
 
 def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign: str,
-          citizens: list[dict] | None = None, highlight: float = 3.0) -> Report:
+          citizens: list[dict] | None = None, highlight: float = 3.0, postings: pl.DataFrame | None = None) -> Report:
     """snap, previous: snapshots (previous may be None), snap loaded with DIRECTOR_INPUTS; history:
-    snapshots of the year up to snap."""
+    snapshots of the year up to snap; postings: the snapshot's postings (POSTINGS columns)."""
     accounts = _named(views.by(snap, "account"), "account", lambda a: account_name(a, lang))
     paragraphs = _named(views.by(snap, "paragraph"), "paragraph", lambda p: paragraph_name(p, lang))
     comp = views.components(snap)
@@ -241,7 +243,6 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
     months = views.months(snap)
     budget_total = int(accounts.get_column("budget").sum())
     # the largest input: read once, and only what the profile and the freshness need
-    postings = snap.input("postings")
     profile = _budget_profile(postings, snap.meta["year"], budget_total)
     months = profile.join(months, on="month", how="left").with_columns(pl.col("actual", "expected").fill_null(0)).select(
         "month", "actual", "expected", "budget")
