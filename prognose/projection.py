@@ -31,8 +31,7 @@ from prognose.months import add_months, month_number
 from prognose.periodise import periodise
 
 Z90 = 1.2816           # the 90th percentile of a standard normal: P10–P90 is ±1.28 sd
-HALF_LIFE_YEARS = 1.0
-GRANTS_AT_A_TIME = 25_000   # grants periodised at once for the model (its memory, not its result)   # a year's newcomers weigh half as much in the rate a year later (as in other inflow)
+HALF_LIFE_YEARS = 1.0   # a year's newcomers weigh half as much in the rate a year later (as in other inflow)
 UNIT_MONTHS = {"year": 1 / 12, "month": 1.0, "week": 52 / 12, "day": 365.25 / 12, "hour": 52 / 12}
 MODEL = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date, "source": pl.String,
          "arrival": pl.Date, "cost": pl.Float64}
@@ -88,15 +87,10 @@ def known_cost(grants: pl.DataFrame, steps: pl.DataFrame, as_of: dt.date, first:
     g = g.join(cells.select("account", "paragraph", "provider_type", "cell"), on=["account", "paragraph", "provider_type"],
                how="left", nulls_equal=True)
     survival = pl.when(pl.col("after")).then(_survival(as_of, pl.lit(as_of))).otherwise(1.0)
-    # a slice of the grants at a time: each is summed per cell and month before the next is
-    # periodised, so the memory the model takes does not grow with the municipality's size
-    cost = pl.concat([
-        periodise(part.lazy(), steps.lazy(), dt.date(first, 1, 1), dt.date(last, 12, 31), price_index, split=as_of,
-                  carry=("cell",))
-        .join(cells.lazy().select("cell", "h"), on="cell", how="left")
-        .group_by("cell", "month").agg((pl.col("ore") * survival).sum().alias("cost")).collect()
-        for part in g.iter_slices(GRANTS_AT_A_TIME)
-    ]).group_by("cell", "month").agg(pl.col("cost").sum())
+    cost = (periodise(g.lazy(), steps.lazy(), dt.date(first, 1, 1), dt.date(last, 12, 31), price_index, split=as_of,
+                      carry=("cell",))
+            .join(cells.lazy().select("cell", "h"), on="cell", how="left")
+            .group_by("cell", "month").agg((pl.col("ore") * survival).sum().alias("cost")).collect())
     return cost.join(cells.drop("h"), on="cell").select("account", "paragraph", "provider_type", "month",
                                                          pl.lit("known").alias("source"), pl.lit(None, pl.Date).alias("arrival"),
                                                          "cost")
