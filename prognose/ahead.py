@@ -113,9 +113,3 @@ def _checked(settings: Settings, p):
     cpr = p.citizen is not None and pl.select(pl.lit(p.citizen).str.contains(CPR_PATTERN)).item()
     citizen = pseudonym(load_key(settings.key_file), p.citizen) if cpr else p.citizen
     return w.Proposal(paragraph, unit, p.rate, p.quantity, p.start, p.end, citizen)
-
-
-def history_totals(postings: pl.DataFrame, as_of: dt.date) -> dict[int, int]:
-    """What each complete year before the as-of year booked in total (øre), from the postings."""
-    done = postings.filter(pl.col("period").dt.year() < as_of.year)
-    return dict(done.group_by(pl.col("period").dt.year().alias("y")).agg(pl.col("amount").sum()).iter_rows())

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from prognose.buffers.costs import account_of
+from prognose.initiatives import DIRECT, Context, apply
 from prognose.months import add_months, month_number
 from prognose.periodise import periodise
 
@@ -164,8 +165,6 @@ def project(lines: pl.DataFrame, frame: pl.DataFrame, baseline: pl.DataFrame, ba
       - the forecast's lines without a paragraph (what no grant explains, the refund, the
         controller's adjustments): F × the baseline account's M_y / M_base;
       - amounts an initiative gives in kroner: as they are."""
-    from prognose.initiatives import DIRECT
-
     f = lines.group_by("account", "paragraph").agg(pl.col("ore").sum().alias("F"))
     grant_rows = pl.col("source") != DIRECT
     m0 = _by_year(baseline.filter(grant_rows & (pl.col("month").dt.year() == base_year)), "account", "paragraph").drop("year")
@@ -190,15 +189,6 @@ def project(lines: pl.DataFrame, frame: pl.DataFrame, baseline: pl.DataFrame, ba
     out = pl.concat([grants, rest, direct.cast(grants.schema)]).group_by("account", "paragraph", "year").agg(pl.col("amount").sum())
     return out.select("account", "paragraph", "year", (pl.col("amount") + 0.5).floor().cast(pl.Int64).alias("ore")).sort(
         "year", "account", "paragraph", nulls_last=True)
-
-
-def log_sd(values: list[float]) -> float:
-    """The standard deviation of the logs of positive ratios (0 with fewer than two)."""
-    logs = [math.log(v) for v in values if v and v > 0]
-    if len(logs) < 2:
-        return 0.0
-    mean = sum(logs) / len(logs)
-    return (sum((x - mean) ** 2 for x in logs) / (len(logs) - 1)) ** 0.5
 
 
 @dataclass(frozen=True)
@@ -243,11 +233,10 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | 
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= fc.as_of))
     rates = ending_rates(known, fc.as_of)
     index = extend_index(price_index or {}, years[-1])
+    arrivals = newcomer_rates(known, fc.as_of, index)
     effects, with_all = [], None
     if plans:
-        from prognose.initiatives import Context, apply
-
-        ctx = Context(known, newcomer_rates(known, fc.as_of, index), rates, accounts, years[-1])
+        ctx = Context(known, arrivals, rates, accounts, years[-1])
         before, current = cells, frame
         for plan in plans:
             current = apply(plan, current, ctx)
@@ -257,7 +246,7 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | 
         with_all = before
     sd = history_spread(yearly)
     spread = {y: sd * math.sqrt(max(y - base, 0) + (12 - fc.as_of.month) / 12) for y in years}
-    people = citizens(known, fc.as_of, years, rates, newcomer_rates(known, fc.as_of, index))
+    people = citizens(known, fc.as_of, years, rates, arrivals)
     return Projection(fc.as_of, base, years, cells, bud, people, spread, effects, with_all, history_notes(yearly, fc.as_of),
                       base_band)
 
