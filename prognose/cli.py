@@ -79,7 +79,7 @@ def run(
         key = by.value if by else (None if monthly else "account")
         emit(render.forecast(result, output_format(out, fmt).value, key, monthly), out, settings)
     for note in result.forecast.notes:
-        say(("bemærk: " if settings.lang == "da" else "note: ") + note[settings.lang])
+        say(label(settings.lang, "note") + note[settings.lang])
     if STATE["verbose"]:
         for line in result.clock.report():
             say(f"time: {line}")

@@ -28,6 +28,25 @@ LABELS = {
         "snapshot_replaced": "snapshot {name} er erstattet: det gamle var lavet af andre filer eller indstillinger (eller --replace)",
         "activity_from_snapshot": "optalt fra snapshot {} (samme filer og indstillinger som nu)",
         "activity_from_extract": "optalt fra udtrækket; prognosen er kørt uden at gemme (intet snapshot af de samme filer)",
+        "diff.title": "Forventet regnskab {year}: fra {a} til {b}", "diff.by_title": "Ændring fra {a} til {b}",
+        "diff.total": "Ændring i alt", "diff.cause": "Årsag", "diff.detail": "Detalje",
+        "diff.before": "Forventet regnskab, før", "diff.now": "Forventet regnskab, nu",
+        "diff.budget": "Budgetændringer (flytter afvigelsen, ikke prognosen): {amount} kr.",
+        "diff.top": "Største ændringer pr. borger", "diff.citizen": "Borger (pseudonym)", "diff.what": "Hvad",
+        "diff.from": " fra {date}", "diff.as_of": " pr. {date}",
+        "history.title": "Prognoser over tid", "history.as_of": "Pr.", "history.year": "År", "history.change": "Ændring",
+        "history.note": "Ændring = forventet regnskab − det forrige snapshots (samme budgetår)",
+        "backtest.title": "Backtest: årsresultat {amount} kr.", "backtest.without": " — uden {what}",
+        "backtest.caption": "Fejl i % af årsresultatet; ×12/m, sæson og budget er de simple metoders",
+        "backtest.as_of": "Pr. {year}", "backtest.forecast": "Prognose, mio. kr.", "backtest.error": "Fejl kr.",
+        "backtest.band": "P10–P90, mio.", "backtest.inside": "Inden for", "yes": "ja", "no": "nej",
+        "backtest.mae": "Gennemsnitlig absolut fejl i % af årsresultatet (alle måneder · marts, juni, sept., nov.):",
+        "backtest.coverage": "Årsresultatet lå inden for P10–P90 i {inside} af {months} måneder ({share} %; mål 70–90 %: {verdict}).",
+        "buffers.head": "Parameter|Værdi|Kilde|Observationer", "buffers.months": "Måneder: ",
+        "validate.rows": "rækker", "validate.year": "år", "validate.ok": "Ingen problemer fundet.",
+        "validate.postings": "posteringer: bogført {first} … {last}, perioder {periods}",
+        "validate.grants": "bevillinger: {n} bevillinger til {citizens} borgere, {open} uden slutdato",
+        "note": "bemærk: ", "warning": "advarsel: ",
     },
     "en": {
         "account": "Account", "paragraph": "Paragraph", "provider_type": "Provider type", "month": "Month",
@@ -51,6 +70,25 @@ LABELS = {
         "snapshot_replaced": "snapshot {name} replaced: the old one was made from other files or settings (or --replace)",
         "activity_from_snapshot": "counted from snapshot {} (the same files and settings as now)",
         "activity_from_extract": "counted from the extract; the forecast was run without saving (no snapshot of the same files)",
+        "diff.title": "Forecast {year}: from {a} to {b}", "diff.by_title": "Change from {a} to {b}",
+        "diff.total": "Total change", "diff.cause": "Cause", "diff.detail": "Detail",
+        "diff.before": "Forecast before", "diff.now": "Forecast now",
+        "diff.budget": "Budget changes (move the deviation, not the forecast): DKK {amount}",
+        "diff.top": "Largest changes per citizen", "diff.citizen": "Citizen (pseudonym)", "diff.what": "What",
+        "diff.from": " from {date}", "diff.as_of": " as of {date}",
+        "history.title": "Forecasts over time", "history.as_of": "As of", "history.year": "Year", "history.change": "Change",
+        "history.note": "Change = forecast − the previous snapshot's (same budget year)",
+        "backtest.title": "Backtest: final accounts DKK {amount}", "backtest.without": " — without {what}",
+        "backtest.caption": "Error as % of the final accounts; ×12/m, season and budget are the simple methods'",
+        "backtest.as_of": "As of", "backtest.forecast": "Forecast, DKK m", "backtest.error": "Error DKK",
+        "backtest.band": "P10–P90, m", "backtest.inside": "Inside", "yes": "yes", "no": "no",
+        "backtest.mae": "Mean absolute error, % of final (all months · Mar, Jun, Sep, Nov):",
+        "backtest.coverage": "The final accounts fell inside P10–P90 in {inside} of {months} months ({share}%; target 70–90%: {verdict}).",
+        "buffers.head": "Parameter|Value|Source|Observations", "buffers.months": "Months: ",
+        "validate.rows": "rows", "validate.year": "year", "validate.ok": "No problems found.",
+        "validate.postings": "postings: posting dates {first} … {last}, periods {periods}",
+        "validate.grants": "grants: {n} grants of {citizens} citizens, {open} open-ended",
+        "note": "note: ", "warning": "warning: ",
     },
 }
 
@@ -98,6 +136,11 @@ def column_kroner(values) -> list[int]:
         out.append(now - before)
         before = now
     return out
+
+
+def amount_text(ore: int, lang: str = "da") -> str:
+    """An amount with its currency as a sentence writes it: 1.234 kr. (da) or DKK 1,234 (en)."""
+    return f"{kroner(ore, lang)} kr." if lang == "da" else f"DKK {kroner(ore, lang)}"
 
 
 def kroner(ore: int, lang: str = "da", decimals: int = 0) -> str:

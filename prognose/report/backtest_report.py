@@ -7,7 +7,7 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 
 from prognose.backtest import coverage_share
-from prognose.labels import kroner, millions, number
+from prognose.labels import kroner, label, millions, number
 from prognose.report import terminal
 from prognose.report.json_out import dkk, json_text
 
@@ -55,31 +55,28 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
     wide = t.pivot(on="method", index="as_of", values="error_pct").sort("as_of")
     fc = t.filter(pl.col("method") == "prognose").sort("as_of")
     con = terminal.Doc()
-    da = lang == "da"
-    title = (f"Backtest: årsresultat {kroner(final, lang)} kr." if da else f"Backtest: final accounts DKK {kroner(final, lang)}")
+    da = lang == "da"    # Danish dates are day.month
+    title = label(lang, "backtest.title").format(amount=kroner(final, lang))
     if ablate:
-        title += (" — uden " if da else " — without ") + ", ".join(ablate)
-    tab = terminal.new_table(title=title, caption=(
-        "Fejl i % af årsresultatet; ×12/m, sæson og budget er de simple metoders" if da else
-        "Error as % of the final accounts; ×12/m, season and budget are the simple methods'"), caption_justify="left")
-    tab.add_column(f"Pr. {fc.get_column('as_of').min():%Y}" if da and fc.height else "As of")
-    tab.add_column("Prognose, mio. kr." if da else "Forecast, DKK m", justify="right")
-    tab.add_column("Fejl kr." if da else "Error DKK", justify="right")
+        title += label(lang, "backtest.without").format(what=", ".join(ablate))
+    tab = terminal.new_table(title=title, caption=label(lang, "backtest.caption"), caption_justify="left")
+    tab.add_column(label(lang, "backtest.as_of").format(year=f"{fc.get_column('as_of').min():%Y}" if fc.height else ""))
+    tab.add_column(label(lang, "backtest.forecast"), justify="right")
+    tab.add_column(label(lang, "backtest.error"), justify="right")
     for m in ("prognose", "run_rate", "seasonal_share", "budget"):
         tab.add_column(ERROR_HEAD[lang][m], justify="right")
     if bands:
-        tab.add_column("P10–P90, mio." if da else "P10–P90, m", justify="right")
-        tab.add_column("Inden for" if da else "Inside", justify="center")
+        tab.add_column(label(lang, "backtest.band"), justify="right")
+        tab.add_column(label(lang, "backtest.inside"), justify="center")
     for (as_of, forecast, error), row in zip(fc.select("as_of", "forecast", "error").iter_rows(), wide.iter_rows(named=True)):
         pct = [("–" if row.get(m) is None else number(row[m], lang, 2, signed=True))
                for m in ("prognose", "run_rate", "seasonal_share", "budget")]
         band = bands.get(as_of)
-        extra = [f"{millions(band['p10'], lang)}–{millions(band['p90'], lang)}", ("ja" if da else "yes") if band["inside"]
-                 else ("nej" if da else "no")] if band else (["", ""] if bands else [])
+        extra = [f"{millions(band['p10'], lang)}–{millions(band['p90'], lang)}", label(lang, "yes" if band["inside"] else "no")
+                 ] if band else (["", ""] if bands else [])
         tab.add_row(f"{as_of:%d.%m}" if da else f"{as_of:%m-%d}", millions(forecast, lang), kroner(error, lang), *pct, *extra)
     con.print(tab)
-    con.print(("Gennemsnitlig absolut fejl i % af årsresultatet (alle måneder · marts, juni, sept., nov.):" if da else
-               "Mean absolute error, % of final (all months · Mar, Jun, Sep, Nov):"))
+    con.print(label(lang, "backtest.mae"))
     for r in summary.iter_rows(named=True):
         key = "–" if r["mae_pct_key_months"] is None else number(r["mae_pct_key_months"], lang, 2)
         con.print(f"  {NAMES[lang][r['method']]:<16} {number(r['mae_pct'], lang, 2)} · {key}")
@@ -87,6 +84,6 @@ def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str]
         inside = sum(1 for b in bands.values() if b["inside"])
         share = 100 * inside / len(bands)
         verdict = COVERAGE["within" if 70 <= share <= 90 else "above" if share > 90 else "below"][0 if da else 1]
-        con.print((f"Årsresultatet lå inden for P10–P90 i {inside} af {len(bands)} måneder ({number(share, lang, 0)} %; mål 70–90 %: {verdict})."
-                   if da else f"The final accounts fell inside P10–P90 in {inside} of {len(bands)} months ({share:.0f}%; target 70–90%: {verdict})."))
+        con.print(label(lang, "backtest.coverage").format(inside=inside, months=len(bands), share=number(share, lang, 0),
+                                                          verdict=verdict))
     return con

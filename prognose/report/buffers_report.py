@@ -7,7 +7,7 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
-from prognose.labels import kroner, label, param_name, source_name, value_text
+from prognose.labels import amount_text, kroner, label, param_name, source_name, value_text
 from prognose.report import terminal
 from prognose.report.json_out import dkk, json_text
 
@@ -65,10 +65,10 @@ def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
         return buffers_csv(fc)
     con = terminal.Doc()
     for r in fc.buffers:
-        con.print(f"[bold]{label(lang, r.name)}[/]  ({r.name}): {kroner(r.total, lang)} kr.")
+        con.print(f"[bold]{label(lang, r.name)}[/]  ({r.name}): {amount_text(r.total, lang)}")
         con.print(r.explanation.get(lang, ""))
         t = Table(show_header=True, header_style="bold", box=None)
-        for h in (("Parameter", "Værdi", "Kilde", "Observationer") if lang == "da" else ("Parameter", "Value", "Source", "Observations")):
+        for h in label(lang, "buffers.head").split("|"):
             t.add_column(h)
         for p in r.params:
             t.add_row(param_name(lang, p.name), f"{value_text(p.value, lang)}{' ' + p.unit if p.unit else ''}", source_name(lang, p.source),
@@ -76,7 +76,7 @@ def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
         con.print(t)
         monthly = r.lines.group_by("month").agg(pl.col("ore").sum()).sort("month")
         if monthly.height:
-            con.print(("Måneder: " if lang == "da" else "Months: ")
+            con.print(label(lang, "buffers.months")
                       + ", ".join(f"{m:%Y-%m} {kroner(v, lang)}" for m, v in monthly.iter_rows()))
         if r.people is not None and r.people.height:
             pt = Table(show_header=True, header_style="bold", box=None)

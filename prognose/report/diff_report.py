@@ -29,9 +29,9 @@ def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[di
         what = f"{cause_label(r['cause'], lang).lower()}" + (f" ({detail_label(r['detail'], lang)})" if r["detail"] else "")
         since = ""
         if r["cause"] == "new grants" and r["start_date"] is not None:
-            since = (" fra " if lang == "da" else " from ") + date_text(r["start_date"], lang)
+            since = label(lang, "diff.from").format(date=date_text(r["start_date"], lang))
         if r["cause"] == "ended grants" and r["end_date"] is not None:
-            since = (" pr. " if lang == "da" else " as of ") + date_text(r["end_date"], lang)
+            since = label(lang, "diff.as_of").format(date=date_text(r["end_date"], lang))
         rate = ""
         if r["rate"] is not None and r["cause"] in ("new grants", "changed grants"):
             per_unit = {"da": {"year": "år", "month": "md.", "week": "uge", "day": "dag", "hour": "time"},
@@ -70,10 +70,9 @@ def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str | CsvTable | ter
 
         return table_csv(table)
     con = terminal.Doc()
-    t = terminal.new_table(title=(f"Ændring fra {br.from_as_of} til {br.to_as_of}" if lang == "da"
-                                  else f"Change from {br.from_as_of} to {br.to_as_of}"), show_footer=True)
-    t.add_column(label(lang, key), footer="Ændring i alt" if lang == "da" else "Total change")
-    t.add_column("Årsag" if lang == "da" else "Cause", no_wrap=False)
+    t = terminal.new_table(title=label(lang, "diff.by_title").format(a=br.from_as_of, b=br.to_as_of), show_footer=True)
+    t.add_column(label(lang, key), footer=label(lang, "diff.total"))
+    t.add_column(label(lang, "diff.cause"), no_wrap=False)
     t.add_column(label(lang, "currency"), justify="right", footer=kroner(br.change, lang))
     for k, cause, amount in table.iter_rows():
         t.add_row(label(lang, "unallocated") if k == UNALLOCATED else k, cause_label(cause, lang), kroner(amount, lang))
@@ -88,26 +87,24 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable |
     if fmt == "csv":
         return CsvTable(causes.with_columns((pl.col("amount") / 100).round(2)))
     con = terminal.Doc()
-    title = (f"Forventet regnskab {br.year_to}: fra {br.from_as_of} til {br.to_as_of}" if lang == "da"
-             else f"Forecast {br.year_to}: from {br.from_as_of} to {br.to_as_of}")
+    title = label(lang, "diff.title").format(year=br.year_to, a=br.from_as_of, b=br.to_as_of)
     t = terminal.new_table(title=title, show_footer=True)
-    t.add_column("Årsag" if lang == "da" else "Cause", footer="Ændring i alt" if lang == "da" else "Total change")
-    t.add_column("Detalje" if lang == "da" else "Detail", no_wrap=False)
+    t.add_column(label(lang, "diff.cause"), footer=label(lang, "diff.total"))
+    t.add_column(label(lang, "diff.detail"), no_wrap=False)
     t.add_column(label(lang, "currency"), justify="right", footer=kroner(br.change, lang))
-    t.add_row("Forventet regnskab, før" if lang == "da" else "Forecast before", "", kroner(br.forecast_from, lang))
+    t.add_row(label(lang, "diff.before"), "", kroner(br.forecast_from, lang))
     for c, det, a in causes.iter_rows():
         t.add_row(cause_label(c, lang), detail_label(det, lang), kroner(a, lang))
-    t.add_row("Forventet regnskab, nu" if lang == "da" else "Forecast now", "", kroner(br.forecast_to, lang))
+    t.add_row(label(lang, "diff.now"), "", kroner(br.forecast_to, lang))
     con.print(t)
     budget_change = int(br.budget.get_column("change").sum())
-    con.print((f"Budgetændringer (flytter afvigelsen, ikke prognosen): {kroner(budget_change, lang)} kr."
-               if lang == "da" else f"Budget changes (move the deviation, not the forecast): DKK {kroner(budget_change, lang)}"))
+    con.print(label(lang, "diff.budget").format(amount=kroner(budget_change, lang)))
     if top:
         con.print("")
-        t = terminal.new_table(title="Største ændringer pr. borger" if lang == "da" else "Largest changes per citizen")
-        t.add_column("Borger (pseudonym)" if lang == "da" else "Citizen (pseudonym)", no_wrap=True)
+        t = terminal.new_table(title=label(lang, "diff.top"))
+        t.add_column(label(lang, "diff.citizen"), no_wrap=True)
         t.add_column(label(lang, "currency"), justify="right")
-        t.add_column("Hvad" if lang == "da" else "What", no_wrap=False)
+        t.add_column(label(lang, "diff.what"), no_wrap=False)
         for x in top:
             t.add_row(x["citizen"], number(round(x["amount"] / 100), lang, signed=True), x["what"])
         con.print(t)
@@ -140,16 +137,15 @@ def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> 
         frame = pl.DataFrame(rows, schema=schema, orient="row")
         return CsvTable(frame.with_columns([(pl.col(k) / 100).round(2) for k in MONEY]))
     con = terminal.Doc()
-    t = terminal.new_table(title="Prognoser over tid" if lang == "da" else "Forecasts over time")
-    for h, j in (("Pr." if lang == "da" else "As of", "left"), ("År" if lang == "da" else "Year", "left"),
+    t = terminal.new_table(title=label(lang, "history.title"))
+    for h, j in ((label(lang, "history.as_of"), "left"), (label(lang, "history.year"), "left"),
                  (label(lang, "budget"), "right"), (label(lang, "forecast"), "right"),
-                 (label(lang, "deviation"), "right"), ("Ændring" if lang == "da" else "Change", "right")):
+                 (label(lang, "deviation"), "right"), (label(lang, "history.change"), "right")):
         t.add_column(h, justify=j)
     money = lambda v: "" if v is None else kroner(v, lang)  # noqa: E731
     for r in rows:
         t.add_row(r["as_of"], str(r["year"]), *[money(r[k]) for k in ("budget", "forecast", "deviation", "change")])
     con.print(t)
     con.print(label(lang, f"sign_{sign}"))
-    con.print("Ændring = forventet regnskab − det forrige snapshots (samme budgetår)" if lang == "da"
-              else "Change = forecast − the previous snapshot's (same budget year)")
+    con.print(label(lang, "history.note"))
     return con

@@ -74,29 +74,28 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
 
 
 def validation(ex, lang: str) -> str:
-    da = lang == "da"
     lines = []
     for f in ex.files:
         dialect = ", ".join(f"{k}: {v}" for k, v in f.dialect.items())
-        lines.append(f"{f.path}: {number(f.rows, lang)} {'rækker' if da else 'rows'} ({dialect}); sha256 {f.sha256[:12]}")
+        lines.append(f"{f.path}: {number(f.rows, lang)} {label(lang, 'validate.rows')} ({dialect}); sha256 {f.sha256[:12]}")
     p = ex.postings
     if p.height:
         first, last = p["posting_date"].min(), p["posting_date"].max()
         periods = f"{p['period'].min():%Y-%m} … {p['period'].max():%Y-%m}"
-        lines.append(f"posteringer: bogført {date_text(first)} … {date_text(last)}, perioder {periods}" if da else
-                     f"postings: posting dates {first} … {last}, periods {periods}")
+        lines.append(label(lang, "validate.postings").format(first=date_text(first, lang), last=date_text(last, lang),
+                                                             periods=periods))
     g = ex.grants
     n, citizens, open_ended = g.height, g["citizen_id"].n_unique(), g.filter(pl.col("end_date").is_null()).height
-    lines.append(f"bevillinger: {number(n, lang)} bevillinger til {number(citizens, lang)} borgere, {number(open_ended, lang)} uden slutdato"
-                 if da else f"grants: {n} grants of {citizens} citizens, {open_ended} open-ended")
+    lines.append(label(lang, "validate.grants").format(n=number(n, lang), citizens=number(citizens, lang),
+                                                       open=number(open_ended, lang)))
     sums = (p.group_by("account", pl.col("period").dt.year().alias("year")).agg(pl.col("amount").sum())
             .sort("account", "year"))
     lines.append("")
-    lines.append(f"{label(lang, 'account'):<14} {'år' if lang == 'da' else 'year':>6} {label(lang, 'actual'):>18} {label(lang, 'budget'):>18}")
+    lines.append(f"{label(lang, 'account'):<14} {label(lang, 'validate.year'):>6} {label(lang, 'actual'):>18} {label(lang, 'budget'):>18}")
     budget = {(a, y): v for a, y, v in ex.budget.select("account", "year", "amount").iter_rows()}
     for account, year, amount in sums.iter_rows():
         b = budget.get((account, year))
         lines.append(f"{account:<14} {year:>6} {kroner(amount, lang):>18} {kroner(b, lang) if b is not None else '–':>18}")
     lines.append("")
-    lines.append("Ingen problemer fundet." if lang == "da" else "No problems found.")
+    lines.append(label(lang, "validate.ok"))
     return "\n".join(lines) + "\n"
