@@ -30,6 +30,7 @@ from prognose.paragraphs import BPA, accounts_in_use
 from prognose.months import add_months, last_closed_month, month_end
 from prognose.labels import kroner, label, number
 from prognose.linking import link_by_citizen
+from prognose.schema import LINES, YEARLY
 from prognose.blocks import MonthBlocks
 from prognose.adjustments import adjustment_lines
 from prognose.booked import sum_postings
@@ -39,8 +40,6 @@ from prognose.refusion import Refusion, Rule, forecast_refusion
 from prognose.residual import forecast_unexplained, late_bookings
 from prognose.uncertainty import DRAWS, Interval, year_end_interval
 
-LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,
-         "origin": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "ore": pl.Int64}
 
 
 def in_order(lines: pl.DataFrame) -> pl.DataFrame:
@@ -194,7 +193,8 @@ def yearly(booked: pl.DataFrame, pieces: pl.DataFrame, invoiced: pl.DataFrame, o
     if own is not None:
         c = pl.concat([c, own.filter(year.is_in(years)).select("account", year.alias("year"), pl.col("own").alias("cost"))])
     c = c.group_by("account", "year").agg(pl.col("cost").sum())
-    return b.join(c, on=["account", "year"], how="full", coalesce=True).fill_null(0).sort("account", "year")
+    out = b.join(c, on=["account", "year"], how="full", coalesce=True).fill_null(0)
+    return out.select([pl.col(k).cast(t) for k, t in YEARLY.items()]).sort("account", "year")
 
 
 def _periodised(numbered: pl.DataFrame, steps: pl.DataFrame, start: dt.date, end: dt.date, price_index: dict[int, float],

@@ -16,8 +16,8 @@ import datetime as dt
 import polars as pl
 
 from prognose.months import month_number, number_of
+from prognose.schema import GRANT_MONTH
 
-GRANT_MONTH = {"grant_id": pl.String, "month": pl.Date, "mi": pl.Int32, "after": pl.Boolean, "ore": pl.Int64}
 
 
 def round_half_up(expr: pl.Expr) -> pl.Expr:

@@ -28,8 +28,6 @@ from prognose.periodise import periodise, round_half_up
 
 REFUND_KINDS = ("8.6",)
 SETTLEMENTS = ("learn", "quarterly", "after_year")
-CITIZENS = {"citizen_id": pl.String, "account": pl.String, "paragraph": pl.String, "cost": pl.Int64, "refund": pl.Int64,
-            "band": pl.Int8}
 # With only one year of booked refunds there is no evidence of how far a year's refund can miss
 # its estimate; this relative error is assumed until two years give one.
 PRIOR_CV = 0.10
@@ -74,7 +72,7 @@ class Refusion:
     thresholds: tuple[int, int]
     source: str                             # configured | learned | default
     learned: Learned
-    citizens: pl.DataFrame                  # CITIZENS: every citizen with a cost in the year
+    citizens: pl.DataFrame                  # schema.CITIZENS: every citizen with a cost in the year
     booked: pl.DataFrame                    # account, ore: refund booked for the year so far (negative: income)
     lines: pl.DataFrame                     # account, paragraph, month, ore: still to come (negative: income)
     shares: tuple[float, float] = (0.25, 0.50)
@@ -131,7 +129,7 @@ def largest_account(per_account: pl.DataFrame) -> pl.DataFrame:
 
 
 def refunds(costs: pl.DataFrame, thresholds: tuple[float, float], shares: tuple[float, float]) -> pl.DataFrame:
-    """citizen_id, account, paragraph, cost → CITIZENS: the refund and the band (0 below, 1 between,
+    """citizen_id, account, paragraph, cost → schema.CITIZENS: the refund and the band (0 below, 1 between,
     2 above both)."""
     t1, t2 = thresholds
     return costs.select(

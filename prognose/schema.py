@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
+
 LINE = "_line"   # the column that holds each row's line in the file it was read from
 
 UNITS = ("year", "month", "week", "day", "hour")
@@ -140,3 +142,18 @@ SPECS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
+
+# The engine's own frames, each by one name: the columns and types one step hands the next (the
+# modules that make them build them from these, and the tests compare with them).
+GRANT_MONTH = {"grant_id": pl.String, "month": pl.Date, "mi": pl.Int32, "after": pl.Boolean, "ore": pl.Int64}   # periodise
+LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,                # forecast
+         "origin": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "ore": pl.Int64}
+BUFFER_LINES = {"account": pl.String, "paragraph": pl.String, "month": pl.Date, "citizen_id": pl.String,            # components
+                "ore": pl.Int64}
+EVENTS = {"account": pl.String, "group": pl.String, "dist": pl.String, "p": pl.Float64, "amount": pl.Float64,      # uncertainty
+          "cv": pl.Float64, "group_cv": pl.Float64}
+CITIZENS = {"citizen_id": pl.String, "account": pl.String, "paragraph": pl.String, "cost": pl.Int64,                # refusion
+            "refund": pl.Int64, "band": pl.Int8}
+YEARLY = {"account": pl.String, "year": pl.Int32, "booked": pl.Int64, "cost": pl.Float64}                          # forecast.yearly
+MODEL = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,                # projection
+         "source": pl.String, "arrival": pl.Date, "cost": pl.Float64}

@@ -59,7 +59,7 @@ def cost_per_year(p: Proposal, account: str | None, as_of: dt.date, years: list[
 def refund_change(citizens: pl.DataFrame | None, citizen: str | None, added: int, thresholds: tuple[int, int],
                   shares: tuple[float, float], year: int) -> dict | None:
     """The citizen's cost and refund in `year` before and after the proposal adds `added` øre
-    (citizens: refusion.CITIZENS; None where there is no refund scheme or no citizen named)."""
+    (citizens: schema.CITIZENS; None where there is no refund scheme or no citizen named)."""
     if citizens is None or citizen is None:
         return None
     before = int(citizens.filter(pl.col("citizen_id") == citizen).get_column("cost").sum())

@@ -19,9 +19,9 @@ from typing import Mapping
 
 import polars as pl
 
-BUFFER_LINES = {"account": pl.String, "paragraph": pl.String, "month": pl.Date, "citizen_id": pl.String, "ore": pl.Int64}
+from prognose.schema import BUFFER_LINES, EVENTS
 
-# What is uncertain in a buffer, for the simulation of the year-end interval (uncertainty.py). One
+# What is uncertain in a component (schema.EVENTS), for the simulation of the interval (uncertainty.py). One
 # row is a kind of event and what it costs when it happens (øre, signed, the year's rest):
 #   dist "bernoulli": happens with probability p (a listed person, one grant's death);
 #   dist "poisson":   happens a Poisson(p) number of times (newcomers in one paragraph and month);
@@ -29,8 +29,6 @@ BUFFER_LINES = {"account": pl.String, "paragraph": pl.String, "month": pl.Date, 
 # cv is the coefficient of variation of one event's amount (its cost, and its timing: a start a
 # month earlier or later); events of one `group` share a rate estimated from history, whose
 # relative uncertainty is group_cv (a death rate from 40 deaths is known to about 1/√40).
-EVENTS = {"account": pl.String, "group": pl.String, "dist": pl.String, "p": pl.Float64, "amount": pl.Float64,
-          "cv": pl.Float64, "group_cv": pl.Float64}
 TIMING_CV = (2 / 3) ** 0.5   # sd of a start moved −1, 0 or +1 month, in months
 
 
