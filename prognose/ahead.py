@@ -11,6 +11,7 @@ import polars as pl
 
 from prognose import app, projection
 from prognose.io.config import Settings
+from prognose.io.initiatives_io import initiatives_of
 from prognose.paragraphs import accounts_in_use
 
 
@@ -29,12 +30,8 @@ def project(settings: Settings, as_of: dt.date | None = None, years_after: int =
     years = list(range(first_year(as_of), first_year(as_of) + years_after + 1))
     accounts = accounts_in_use(ex.grants, settings.paragraph_accounts)
     frame = projection.model(ex.grants, ex.plan_steps, as_of, years[-1], settings.price_index, accounts)
-    plans = None
-    if with_initiatives:
-        from prognose.io.initiatives_io import read_initiatives
-        from prognose.io.keyfile import load_key
-
-        plans = read_initiatives(settings.buffers, settings, load_key(settings.key_file))
+    # the initiatives were read and checked with the buffers directory by the run
+    plans = initiatives_of(run.buffers.initiatives) if with_initiatives and run.buffers is not None else None
     band = run.forecast.interval.of(None) if run.forecast.interval is not None else None
     return projection.build(run.forecast, frame, ex.grants, run.forecast.yearly, ex.budget, years, accounts, plans,
                             settings.price_index,
@@ -42,31 +39,21 @@ def project(settings: Settings, as_of: dt.date | None = None, years_after: int =
 
 
 def snapshot_projection(snap, years_after: int = 3) -> projection.Projection | None:
-    """The projection of a snapshot (loaded with its grants, plan steps, postings, budget and
-    initiatives), for the director's report: from what its run read and concluded. None where the
-    snapshot forecasts another year than its as-of date's (a supplementary-period run)."""
-    from prognose.io.initiatives_io import initiatives_of
-
+    """The projection of a snapshot (loaded with its grants, plan steps, budget and initiatives), for
+    the director's report: from what its run read and concluded. None where the snapshot forecasts
+    another year than its as-of date's (a supplementary-period run)."""
     as_of = dt.date.fromisoformat(snap.as_of)
     grants = snap.input("grants")
     if snap.year != as_of.year or grants is None or grants.is_empty():
         return None
     rows = {name: value for name, value, *_ in snap.meta.get("settings", [])}
-    index = {int(k.split(".")[1]): float(v) for k, v in rows.items() if k.startswith("price_index.")}
+    index = app.snapshot_index(snap)
     configured = {k.split(".", 1)[1]: v for k, v in rows.items() if k.startswith("paragraph_accounts.")}
     accounts = accounts_in_use(grants, configured)
     years = list(range(first_year(as_of), first_year(as_of) + years_after + 1))
-    steps = snap.input("plan_steps")
-    if steps is None:
-        steps = pl.DataFrame(schema={"grant_id": pl.String, "effective_date": pl.Date, "quantity": pl.Float64, "rate": pl.Float64})
-    frame = projection.model(grants, steps, as_of, years[-1], index, accounts)
-    fc = _Base(snap.lines, as_of)
-    band = None
-    if snap.interval is not None:
-        total = snap.interval.filter(pl.col("account").is_null())
-        band = (int(total["p10"][0]), int(total["p90"][0])) if total.height else None
-    return projection.build(fc, frame, grants, snap.yearly, snap.input("budget"), years, accounts,
-                            initiatives_of(snap.input("list_initiatives")), index, band)
+    frame = projection.model(grants, app.snapshot_steps(snap), as_of, years[-1], index, accounts)
+    return projection.build(_Base(snap.lines, as_of), frame, grants, snap.yearly, snap.input("budget"), years, accounts,
+                            initiatives_of(snap.input("list_initiatives")), index, snap.total_band)
 
 
 @dataclass(frozen=True)

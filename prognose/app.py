@@ -277,8 +277,8 @@ def explain(settings: Settings, key: str, value: str, name: str | None = None, m
     if key == "grant":
         found = grants.filter(pl.col("grant_id") == value).to_dicts()
         if found:
-            out.grant = ex.grant_detail(found[0], _snapshot_steps(snap), snap.input("postings"), snap.lines,
-                                        _parquet(path / "grant_lag.parquet"), costs, _snapshot_index(snap), year, as_of)
+            out.grant = ex.grant_detail(found[0], snapshot_steps(snap), snap.input("postings"), snap.lines,
+                                        _parquet(path / "grant_lag.parquet"), costs, snapshot_index(snap), year, as_of)
         else:
             out.notes.append({"da": f"bevilling {value} er ikke i snapshottets bevillinger (kun posteringer nævner den)",
                               "en": f"grant {value} is not in the snapshot's grants (only postings name it)"})
@@ -303,17 +303,17 @@ def snapshot_activity(snap, by: str = "paragraph", bands: dict | None = None, co
     as_of = dt.date.fromisoformat(snap.meta["as_of"])
     rows = {name: value for name, value, _ in snap.meta.get("settings", [])}
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
-    return count(known, _snapshot_steps(snap), _snapshot_index(snap), snap.meta["year"], as_of, by, component_lines(snap.lines),
+    return count(known, snapshot_steps(snap), snapshot_index(snap), snap.meta["year"], as_of, by, component_lines(snap.lines),
                  bands, compare, mix_base, own_runs_on=rows.get("grants.own_settled_per_grant", "false") != "true")
 
 
-def _snapshot_index(snap) -> dict[int, float]:
+def snapshot_index(snap) -> dict[int, float]:
     """The price index a snapshot's run used, from its settings."""
     return {int(name.split(".")[1]): float(value) for name, value, _ in snap.meta.get("settings", [])
             if name.startswith("price_index.")}
 
 
-def _snapshot_steps(snap) -> pl.DataFrame:
+def snapshot_steps(snap) -> pl.DataFrame:
     """A snapshot's plan steps (none: an empty table of their columns)."""
     steps = snap.input("plan_steps")
     return steps if steps is not None else pl.DataFrame(

@@ -1,17 +1,13 @@
-"""Reading the action plan's initiatives (buffers/initiatives.csv, or .xlsx/.parquet): one row each,
-checked for what its kind needs, as initiatives.Initiative records in the file's order (the order
-they are applied in). No file: no initiatives."""
+"""The action plan's initiatives (buffers/initiatives.csv, or .xlsx/.parquet, read with the buffers
+directory by buffers_io): each row checked for what its kind needs, and the rows as
+initiatives.Initiative records in the file's order (the order they are applied in)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-
 import polars as pl
 
-from prognose.errors import InputError, Problem
+from prognose.errors import Problem
 from prognose.initiatives import Initiative
-from prognose.io.extract import SourceFile, read_table
 from prognose.schema import LINE
 
 # what each kind needs beside its name and start (column, what it must hold)
@@ -21,20 +17,6 @@ NEEDS = {"fewer_new": [("share", "a share from 0 to 1 of the new grants that do 
          "move": [("count", "the number of grants moved"), ("paragraph", "the paragraph they move from"),
                   ("to_paragraph", "the paragraph they move to")],
          "fixed": [("amount", "kroner a year (negative: saved)")]}
-
-
-def read_initiatives(directory: Path, settings, key: bytes) -> list[Initiative]:
-    problems: list[Problem] = []
-    files: list[SourceFile] = []
-    frame = read_table(directory, "initiatives", settings, key, False, problems, files, [])
-    if frame is None and not problems:
-        return []
-    if problems:
-        raise InputError(problems)
-    problems = check_initiatives(frame, files[-1].path)
-    if problems:
-        raise InputError(problems)
-    return initiatives_of(frame.sort(LINE).drop(LINE))
 
 
 def initiatives_of(frame: pl.DataFrame | None) -> list[Initiative]:

@@ -74,6 +74,14 @@ class Snapshot:
     def year(self) -> int:
         return self.meta["year"]
 
+    @property
+    def total_band(self) -> tuple[int, int] | None:
+        """P10 and P90 of the year's total (øre), where the run drew them."""
+        if self.interval is None:
+            return None
+        total = self.interval.filter(pl.col("account").is_null())
+        return (int(total["p10"][0]), int(total["p90"][0])) if total.height else None
+
 
 # settings that change what is shown, not what is forecast
 NOT_FORECAST = ("workspace", "paths.", "display.", "activity.")

@@ -46,10 +46,8 @@ def _named(table: pl.DataFrame, key: str, name) -> pl.DataFrame:
 
 def _band(snap) -> dict | None:
     """P10 and P90 of the year's total (øre), where the run drew them."""
-    if snap.interval is None:
-        return None
-    row = snap.interval.filter(pl.col("account").is_null()).row(0, named=True)
-    return {"p10": row["p10"], "p90": row["p90"]}
+    band = snap.total_band
+    return None if band is None else {"p10": band[0], "p90": band[1]}
 
 
 def _totals(snap) -> dict:
