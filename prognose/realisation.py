@@ -16,7 +16,8 @@ to be booked, and what it measures the lag against.
 A running grant carries today's rate, so in a year before its price year it was invoiced at
 that year's lower prices: the ratio of all linked grants rises from one closed year to the next
 by the price level (and falls back where an index in prognose.toml already indexes the rates).
-That change, measured over the two latest closed years, is carried on to the year forecast.
+That change, measured over the two latest closed years on the grants that ran through both (the
+median of how each one's ratio moved), is carried on to the year forecast.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from prognose.months import month_end, number_of
 MIN_COST_MONTHS = 12        # grant-months of cost behind a ratio before it is trusted
 RATIO_RANGE = (0.5, 1.5)    # beyond this a measured ratio says more about the links than the billing
 DRIFT_RANGE = (0.9, 1.1)    # a year's change of the price level beyond this is a change in the links
+MIN_DRIFT_GRANTS = 12       # grants running through both years before their median change is trusted
 LEVELS = (("provider",), ("provider_type", "account"), ("provider_type",))
 
 
@@ -53,15 +55,20 @@ def _year_sums(pieces: pl.DataFrame, linked: pl.DataFrame, n: int, year: int):
 
 
 def price_drift(pieces: pl.DataFrame, linked: pl.DataFrame, n: int, year: int, has_link: np.ndarray) -> float:
-    """How the ratio of all linked grants moved from year − 1 to `year` (1 without both years)."""
-    ratios = []
-    for y in (year - 1, year):
-        cost, months, booked = _year_sums(pieces, linked, n, y)
-        if months[has_link].sum() < MIN_COST_MONTHS or cost[has_link].sum() <= 0:
-            return 1.0
-        ratios.append(booked[has_link].sum() / cost[has_link].sum())
-    drift = ratios[1] / ratios[0] if ratios[0] > 0 else 1.0
-    return float(np.clip(drift, *DRIFT_RANGE))
+    """How the price level moved from year − 1 to `year`: the median, over the linked grants with a
+    cost in every month of both years, of how much their ratio (booked ÷ cost) moved. The same
+    grant's ratio changes with the price it is invoiced at and little else; a ratio pooled over all
+    grants also moves with who started and ended, and with one provider's credit notes (1 with fewer
+    than MIN_DRIFT_GRANTS such grants, or when the postings begin after year − 1 does)."""
+    if linked.is_empty() or int(linked.get_column("pn").min()) > number_of(dt.date(year - 1, 1, 1)):
+        return 1.0
+    cost0, months0, booked0 = _year_sums(pieces, linked, n, year - 1)
+    cost1, months1, booked1 = _year_sums(pieces, linked, n, year)
+    both = has_link & (months0 == 12) & (months1 == 12) & (booked0 > 0) & (booked1 > 0) & (cost0 > 0) & (cost1 > 0)
+    if both.sum() < MIN_DRIFT_GRANTS:
+        return 1.0
+    moved = (booked1[both] / cost1[both]) / (booked0[both] / cost0[both])
+    return float(np.clip(np.median(moved), *DRIFT_RANGE))
 
 
 def scale_pieces(pieces: pl.DataFrame, ratio: np.ndarray, year: int, drift: float) -> pl.DataFrame:
