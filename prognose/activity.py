@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from prognose import components
+from prognose.buffers.survival import own_runs_on as review_dates_run_on
 from prognose.bands import EXPECTED, at_mix, band_of, choose, split_change
 from prognose.months import month_end, month_number, month_of_number, number_of
 from prognose.periodise import periodise
@@ -254,9 +255,7 @@ def activity(grants: pl.DataFrame, steps: pl.DataFrame, price_index: dict[int, f
     grants run on, as the forecast has them (forecast.own_activity); the invoiced grants' review
     dates are the other-outflow buffer's, whose lines come in with the buffers'."""
     if own_runs_on:
-        grants = grants.with_columns(
-            pl.when((pl.col("provider_type") == "own") & pl.col("end_reason").is_null() & (pl.col("end_date") > as_of))
-            .then(None).otherwise(pl.col("end_date")).alias("end_date"))
+        grants = review_dates_run_on(grants, as_of)
     months, per_citizen = known_activity(grants, steps, price_index, year, by)
     persons = (buffer_persons(buffer_lines, months, by) if buffer_lines is not None and buffer_lines.height
                else pl.DataFrame(schema={"key": pl.String, "month": pl.Date, "reason": pl.String, "persons": pl.Float64,

@@ -24,12 +24,13 @@ import polars as pl
 
 from prognose.buffers import BufferContext
 from prognose.buffers.sickness import sickness_kind
+from prognose.buffers.survival import own_runs_on
 from prognose import components
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA, accounts_in_use
 from prognose.months import add_months, last_closed_month, month_end
 from prognose.labels import kroner, label, number
-from prognose.linking import link_by_citizen
+from prognose.linking import link_by_citizen, provider_named, spread_by_provider
 from prognose.schema import LINES, YEARLY
 from prognose.blocks import MonthBlocks
 from prognose.adjustments import adjustment_lines
@@ -154,7 +155,8 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     pieces = step("periodise", _periodised, numbered, steps, calc_start, y_end, options.price_index, as_of)
     # learn only from months the postings cover: a grant that started before them looks unbilled
     covered_from = max([hist_start, *[d.replace(day=1) for d in [booked.get_column("first_date").min()] if d]])
-    lag = step("billing lag", learn, invoiced, pieces, model, as_of, covered_from, options.outstanding_months, learn_lag)
+    spread = spread_by_provider(model, numbered)
+    lag = step("billing lag", learn, invoiced, pieces, model, as_of, covered_from, options.outstanding_months, learn_lag, spread)
     grant_lines, grant_costs = step("known grants ahead", expected_grant_bookings, lag.pieces, lag.k[lag.cohort_of],
                                     invoiced.get_column("grant_id"), year, as_of)
     own = own_activity(known, steps, options, calc_start, y_end, as_of)
@@ -219,7 +221,8 @@ def _booked(grants: pl.DataFrame, postings: pl.DataFrame, numbered: pl.DataFrame
     rule = options.refusion
     refund = (pl.col("art").str.strip_chars().is_in(rule.kinds) if "art" in postings.columns and rule.enabled != "off"
               else pl.lit(False))
-    return sum_postings(postings, numbered.lazy().select("grant_id", "gi"), as_of, bpa_accounts, kind, refund)
+    return sum_postings(postings, numbered.lazy().select("grant_id", "gi"), as_of, bpa_accounts, kind, refund,
+                        provider_named(numbered, postings.columns))
 
 
 def booked_lines(booked: pl.DataFrame, known: pl.DataFrame, para: pl.DataFrame, year: int) -> pl.LazyFrame:
@@ -331,9 +334,7 @@ def own_activity(known: pl.DataFrame, steps: pl.DataFrame, options: ForecastOpti
     by an end reason is a review date, not an end: such grants run on (ends are the buffers' job)."""
     if options.own_settled_per_grant:
         return None
-    own = known.filter(pl.col("provider_type") == "own").with_columns(
-        pl.when(pl.col("end_reason").is_null() & (pl.col("end_date") > as_of)).then(None)
-        .otherwise(pl.col("end_date")).alias("end_date"))
+    own = own_runs_on(known.filter(pl.col("provider_type") == "own"), as_of)
     if own.is_empty():
         return None
     return (periodise(own.lazy(), steps.lazy(), start, end, options.price_index, carry=("account",))
@@ -380,7 +381,7 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
     )
     m0 = as_of.replace(day=1)
     targets = [d for d in pl.date_range(m0, dt.date(year, 12, 1), "1mo", eager=True).to_list() if d > last]
-    fc, params = forecast_unexplained(hist.select("account", "month", "unexplained"), last, targets, own)
+    fc, params = forecast_unexplained(hist.select("account", "month", "unexplained", "booked"), last, targets, own)
     if as_of != month_end(as_of):  # the as-of month is part-way: only its remaining days are ahead
         share = 1 - as_of.day / month_end(as_of).day
         fc = fc.with_columns(pl.when(pl.col("month") == m0).then(pl.col("amount") * share).otherwise(pl.col("amount")))

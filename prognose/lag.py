@@ -268,11 +268,17 @@ class Lag:
 
 
 def learn_lag(invoiced: pl.DataFrame, pieces: pl.DataFrame, booked: pl.DataFrame, as_of: dt.date, covered_from: dt.date,
-              outstanding_months: dict[str, float], learn: bool = True) -> Lag:
+              outstanding_months: dict[str, float], learn: bool = True, spread: pl.DataFrame | None = None) -> Lag:
     """The billing lag of the invoiced grants (row gi of `invoiced` is grant gi), from their
-    periodised months (pieces) and the postings linked to them in `booked`. learn=False assumes
-    every invoice is booked in the month of its service (an ablation)."""
-    linked = booked.lazy().filter(pl.col("gi").is_not_null()).select("gi", "posting_month", "period", "amount").collect()
+    periodised months (pieces) and the postings linked to them in `booked`, with the invoices that
+    named only their provider spread over its grants (`spread`: gi, posting_month, period, amount;
+    linking.spread_by_provider). learn=False assumes every invoice is booked in the month of its
+    service (an ablation)."""
+    linked = booked.lazy().filter(pl.col("gi").is_not_null()).select("gi", "posting_month", "period",
+                                                                     pl.col("amount").cast(pl.Float64))
+    if spread is not None and spread.height:
+        linked = pl.concat([linked, spread.lazy().select("gi", "posting_month", "period", pl.col("amount").cast(pl.Float64))])
+    linked = linked.collect()
     months, periods = date_bounds(linked, "posting_month") or (as_of, as_of), date_bounds(linked, "period") or (as_of, as_of)
     linked = linked.select("gi", "amount", per_day(pl.col("posting_month"), *months, month_number).alias("pm"),
                            per_day(pl.col("period"), *periods, month_number).alias("pn"))

@@ -1,4 +1,5 @@
-"""Postings that name a citizen but no grant, linked to the one grant they can belong to.
+"""Postings that name a citizen but no grant, linked to the one grant they can belong to; and
+invoices that name only their provider, spread over that provider's grants for learning the billing.
 
 Finance systems link an invoice to the grant it pays for when the caseworker's system hands the
 grant id on; many providers' invoices reach finance with the citizen (CPR) and the account only.
@@ -12,11 +13,13 @@ more fit, or none, the posting stays as it was. Payroll is never an invoice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
 
 from prognose.lag import MAX_LAG
+from prognose.schema import UNIT_MONTHS
 
 _ROW = "_row"
 
@@ -50,3 +53,42 @@ def link_by_citizen(postings: pl.DataFrame, invoiced: pl.DataFrame) -> tuple[pl.
     out = postings.clone()
     out.replace_column(out.get_column_index("grant_id"), grant_id)
     return out, Linked(fits.height, int(fits.get_column("amount").sum()))
+
+
+def provider_named(invoiced: pl.DataFrame, columns: list[str]) -> pl.Expr:
+    """The provider of an invoiced grant whose name a finance posting's text begins with — an
+    invoice booked with its creditor's name and neither grant nor citizen (SPEC §1: the text helps
+    where it can, it is never required); null for payroll, a text that names none, or no texts.
+    The longest name that fits wins: "Region X – Specialområde Y" before "Region X"."""
+    names = sorted(invoiced.get_column("provider").drop_nulls().unique().to_list(), key=lambda n: (-len(n), n))
+    if "text" not in columns or not names:
+        return pl.lit(None, pl.String)
+    found = pl.col("text").str.extract("^(" + "|".join(re.escape(n) for n in names) + ")", 1)
+    return pl.when(pl.col("source").is_null() | (pl.col("source") != "payroll")).then(found).otherwise(None)
+
+
+def spread_by_provider(booked: pl.DataFrame, numbered: pl.DataFrame) -> pl.DataFrame:
+    """gi, posting_month, period, amount (øre, float): every unlinked invoice that names its provider
+    (booked.provider, of kind "other"), spread over that provider's invoiced grants on the posting's
+    account that run in its period or ended at most MAX_LAG months before it — the citizen's, where
+    the posting names one of them — in proportion to their monthly cost. Its provider's cohort gets
+    the whole amount, so the billing ratio and lag measured per provider see the invoices the provider
+    sent without a grant id; which grant paid which krone is not known and not claimed (the booked
+    lines keep the posting as it was). numbered: the invoiced grants with their row gi."""
+    loose = (booked.lazy().filter(pl.col("gi").is_null() & pl.col("provider").is_not_null() & (pl.col("kind") == "other"))
+             .select("account", "provider", "citizen_id", "period", "posting_month", "amount").with_row_index(_ROW))
+    per = pl.col("unit").replace_strict(UNIT_MONTHS, default=0.0, return_dtype=pl.Float64)
+    grants = numbered.lazy().select("gi", "account", "provider", pl.col("citizen_id").alias("grant_citizen"), "start_date",
+                                    "end_date", (pl.col("rate") * pl.col("quantity") * per).alias("weight"))
+    fits = (loose.join(grants, on=["account", "provider"], how="inner")
+            .filter((pl.col("start_date") <= pl.col("period").dt.month_end())
+                    & (pl.col("end_date").is_null()
+                       | (pl.col("end_date") >= pl.col("period").dt.offset_by(f"-{MAX_LAG}mo")))
+                    & (pl.col("weight") > 0))
+            # a posting that names a citizen goes to that citizen's grants of the provider, if any fit
+            .with_columns((pl.col("citizen_id").is_not_null() & (pl.col("grant_citizen") == pl.col("citizen_id")))
+                          .fill_null(False).alias("own_citizen"))
+            .filter(~pl.col("own_citizen").any().over(_ROW) | pl.col("own_citizen")))
+    return (fits.select("gi", "posting_month", "period",
+                        (pl.col("amount") * pl.col("weight") / pl.col("weight").sum().over(_ROW)).alias("amount"))
+            .collect())

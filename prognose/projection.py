@@ -30,11 +30,10 @@ from prognose.buffers.costs import account_of
 from prognose.initiatives import DIRECT, Context, apply
 from prognose.months import add_months, month_number
 from prognose.periodise import periodise
-from prognose.schema import MODEL
+from prognose.schema import MODEL, UNIT_MONTHS
 
 Z90 = 1.2816           # the 90th percentile of a standard normal: P10–P90 is ±1.28 sd
 HALF_LIFE_YEARS = 1.0   # a year's newcomers weigh half as much in the rate a year later (as in other inflow)
-UNIT_MONTHS = {"year": 1 / 12, "month": 1.0, "week": 52 / 12, "day": 365.25 / 12, "hour": 52 / 12}
 
 
 def extend_index(price_index: dict[int, float], last: int) -> dict[int, float]:

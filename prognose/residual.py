@@ -5,10 +5,11 @@ price regulations a grant's rate does not show: per account and booking month,
     unexplained(b) = booked(b) − expected grant bookings(b).
 It is forecast as a seasonal profile (from the complete years of history) on top of either
   - the activity of the municipality's own provision (SPEC §1: own grants are not invoiced; their
-    money reaches the account as the institutions' payroll): the level of the last 12 closed
-    months plus a share of how far own grants' cost ahead differs from its level in those months
-    (the share fitted on the last 24 closed months), when the account has own grants and the fit
-    finds a plausible share (DRIVER_SHARE); ahead, own grants count as known at the as-of date; or
+    money reaches the account as the institutions' payroll): the level in proportion to the own
+    grants' cost, level × own(m) ÷ own level, so a closed unit or a new one moves it as the
+    grants known at the as-of date say — where the level is a plausible multiple of the own
+    grants' cost (DRIVER_SHARE: the staff, their overhead and what else the unit books). A
+    share fitted month by month moved with the noise of single months, not with the activity; or
   - a level and a linear trend taken from the last 24 closed months.
 The level is the mean of the last 3, 6 or 12 closed months, whichever window would have
 forecast the next months' sum best at the past months of the account's own history
@@ -23,7 +24,7 @@ import polars as pl
 
 from prognose.months import months_between
 
-DRIVER_SHARE = (0.2, 3.0)   # plausible kroner of unexplained bookings per krone of own grants' cost
+DRIVER_SHARE = (0.2, 3.0)   # kroner of unexplained bookings per krone of own grants' cost, where they follow them
 MIN_CUTS = 6                # past forecasts needed to measure the error of an h-month sum
 WINDOWS = (12, 6, 3)        # months the level may be the mean of; the first is the default
 
@@ -77,33 +78,46 @@ def horizon_error(past: pl.DataFrame, windows: pl.DataFrame, horizon: int) -> pl
 def seasonally_adjusted(history: pl.DataFrame, last_closed: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(history with adj, the amount less its month's seasonal deviation, and age, its months before
     the last closed one; account → moy → season, the mean deviation from the year's mean in the
-    complete years of history)."""
-    h = history.with_columns(pl.col("month").dt.year().alias("y"), pl.col("month").dt.month().alias("moy"))
+    complete years of history, at the account's size in the last 12 closed months).
+
+    A December that brings the year's catch-up is a larger amount on a larger account: where the
+    history has the account's bookings (`booked`), each year's deviations are scaled by how much
+    larger the account is now than it was that year (its mean booked month), so a growing account's
+    seasonal swing grows with it."""
+    h = history.with_columns(pl.col("month").dt.year().alias("y"), pl.col("month").dt.month().alias("moy"),
+                             months_between(pl.col("month"), last_closed).alias("age"))
+    h = h.join(size_factor(h), on=["account", "y"], how="left").with_columns(pl.col("factor").fill_null(1.0))
     complete = h.group_by("account", "y").agg(pl.len().alias("n")).filter(pl.col("n") == 12)
     seasonal = (
         h.join(complete, on=["account", "y"], how="semi")
-        .with_columns((pl.col("unexplained") - pl.col("unexplained").mean().over("account", "y")).alias("dev"))
+        .with_columns(((pl.col("unexplained") - pl.col("unexplained").mean().over("account", "y")) * pl.col("factor"))
+                      .alias("dev"))
         .group_by("account", "moy").agg(pl.col("dev").mean().alias("season"))
     )
     h = h.join(seasonal, on=["account", "moy"], how="left").with_columns(pl.col("season").fill_null(0.0))
-    return h.with_columns((pl.col("unexplained") - pl.col("season")).alias("adj"),
-                          months_between(pl.col("month"), last_closed).alias("age")), seasonal
+    return h.with_columns((pl.col("unexplained") - pl.col("season") / pl.col("factor")).alias("adj")).drop("factor"), seasonal
 
 
-def driver_share(h: pl.DataFrame, driver: pl.DataFrame) -> pl.DataFrame:
-    """account → share: kroner of unexplained bookings per krone of own grants' cost, fitted on the
-    last 24 closed months (least squares); null where it is not plausible (DRIVER_SHARE)."""
-    return (
-        h.filter(pl.col("age") < 24).join(driver, on=["account", "month"], how="left")
-        .with_columns(pl.col("own").fill_null(0.0))
-        .group_by("account")
-        .agg(((pl.col("adj") - pl.col("adj").mean()) * (pl.col("own") - pl.col("own").mean())).sum().alias("sxy"),
-             ((pl.col("own") - pl.col("own").mean()) ** 2).sum().alias("sxx"),
-             pl.col("adj").mean().alias("my"), pl.col("own").mean().alias("mx"))
-        .with_columns(pl.when(pl.col("sxx") > 0).then(pl.col("sxy") / pl.col("sxx")).otherwise(None).alias("share"))
-        .with_columns(pl.when(pl.col("share").is_between(*DRIVER_SHARE)).then(pl.col("share")).otherwise(None).alias("share"))
-        .select("account", "share")
-    )
+def size_factor(h: pl.DataFrame) -> pl.DataFrame:
+    """account, y → factor: the account's mean booked month in the last 12 closed months over its
+    mean booked month in year y, for the complete years (1 for a year part-way, where either is not
+    positive, or without bookings in h)."""
+    if "booked" not in h.columns:
+        return pl.DataFrame(schema={"account": pl.String, "y": h.schema["y"], "factor": pl.Float64})
+    recent = h.filter(pl.col("age") < 12).group_by("account").agg(pl.col("booked").mean().alias("now"))
+    return (h.group_by("account", "y").agg(pl.col("booked").mean().alias("then"), pl.len().alias("n"))
+            .join(recent, on="account", how="left")
+            .select("account", "y", pl.when((pl.col("n") == 12) & (pl.col("then") > 0) & (pl.col("now") > 0))
+                    .then(pl.col("now") / pl.col("then"))
+                    .otherwise(1.0).alias("factor")))
+
+
+def monthly(driver: pl.DataFrame) -> pl.DataFrame:
+    """The own grants' cost as a month of average length: payroll does not follow the number of days
+    in a month (the seasonal profile holds whatever calendar pattern the account has), so the driver
+    carries only how much own provision there is."""
+    days = pl.col("month").dt.month_end().dt.day().cast(pl.Float64)
+    return driver.select("account", "month", (pl.col("own").cast(pl.Float64) * (365.25 / 12) / days).alias("own"))
 
 
 def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: list[dt.date],
@@ -116,9 +130,8 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
     """
     if driver is None or driver.is_empty():
         driver = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "own": pl.Float64})
-    driver = driver.select("account", "month", pl.col("own").cast(pl.Float64))
+    driver = monthly(driver)
     h, seasonal = seasonally_adjusted(history, last_closed)
-    fit = driver_share(h, driver)
     past = past_forecasts(h, len(targets))
     windows = level_window(past, len(targets))
     recent = h.filter(pl.col("age") < 12).join(windows, on="account", how="left")
@@ -140,7 +153,8 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
         )
         .join(seasonal.group_by("account").agg((pl.col("season").max() - pl.col("season").min()).alias("season_range")),
               on="account", how="left")
-        .join(fit, on="account", how="left")
+        .with_columns(pl.when(pl.col("own_level") > 0).then(pl.col("level") / pl.col("own_level")).alias("ratio"))
+        .with_columns(pl.when(pl.col("ratio").is_between(*DRIVER_SHARE)).then(pl.col("ratio")).alias("share"))
         .with_columns(pl.when(pl.col("share").is_not_null()).then(0.0).otherwise(pl.col("trend")).alias("trend"))
         .join(horizon_error(past, windows, len(targets)), on="account", how="left")
         .select("account", "level", "trend", pl.col("share").fill_null(0.0), "own_level",

@@ -14,6 +14,7 @@ import polars as pl
 LINE = "_line"   # the column that holds each row's line in the file it was read from
 
 UNITS = ("year", "month", "week", "day", "hour")
+UNIT_MONTHS = {"year": 1 / 12, "month": 1.0, "week": 52 / 12, "day": 365.25 / 12, "hour": 52 / 12}   # units a month holds
 UNIT_ALIASES = {"år": "year", "aar": "year", "måned": "month", "maaned": "month", "md": "month",
                 "uge": "week", "dag": "day", "døgn": "day", "time": "hour", "timer": "hour"}
 PROVIDER_TYPES = ("own", "municipality", "region", "private")

@@ -157,6 +157,22 @@ def test_an_end_with_a_reason_is_decided_but_a_bare_end_date_is_a_review_date():
     assert other.get_column("ore").max() <= 0
 
 
+def test_a_review_date_just_passed_without_a_reason_is_still_open():
+    # as of 30 June: one review date fell on 20 June and one on 15 April, neither with a reason; the
+    # first is still being reviewed and runs on like a review date ahead, the second has ended
+    rows = history(20, D(2023, 6, 30), ["moved"] * 4, prefix="H")
+    recent = grant("R1", rate=10_000.0, start=D(2024, 1, 1), end=D(2025, 6, 20))
+    recent.update(citizen_id="P1")
+    old = grant("R2", rate=10_000.0, start=D(2024, 1, 1), end=D(2025, 4, 15))
+    old.update(citizen_id="P2")
+    fc = run_forecast(pl.DataFrame(rows + [recent, old], schema=GRANT_SCHEMA), STEPS, pl.DataFrame(schema=POSTING_SCHEMA),
+                      budget(), ForecastOptions.of(settings_tmp()), 2025, AS_OF, BufferInputs({}, None, None))
+    more = dict(next(r for r in fc.buffers if r.name == "extensions").lines
+                .group_by("citizen_id").agg(pl.col("ore").sum()).iter_rows())
+    assert more["P1"] == 6 * 1_000_000      # July–December
+    assert "P2" not in more
+
+
 def test_bpa_sickness_share_is_learned_and_applied():
     g = grant("B1", rate=1_200_000.0, unit="year", start=D(2022, 1, 1), account="5.38.38.001")
     g.update(paragraph="SEL 96")

@@ -36,8 +36,40 @@ def test_ratio_per_provider_with_enough_months_else_its_type():
     ratio, year, drift, table = billing_ratios(grants, pieces, linked, D(2025, 6, 30))
     assert year == 2024
     assert np.allclose(ratio, [0.9, (10800 + 4800) / 18000])   # B: A and B together at the type's level
-    assert abs(drift - (15600 / 18000) / (10200 / 12000)) < 1e-12
+    assert drift == 1.0   # one grant ran through both years: too few to tell the price from the billing
     assert set(table.get_column("level")) == {"provider", "provider_type+account", "provider_type"}
+
+
+def drift_case(extra_booked_2024: int) -> float:
+    """Twelve grants invoiced 85 % of their cost in 2023 and 88 % in 2024, and a thirteenth that
+    starts in 2024 and books `extra_booked_2024` a month."""
+    n = 13
+    grants = pl.DataFrame({"provider": ["A"] * n, "provider_type": ["private"] * n, "account": ["x"] * n})
+    pieces = [p for gi in range(12) for y in (2023, 2024) for p in month_pieces(gi, y, 1000)] + month_pieces(12, 2024, 1000)
+    linked = ([(gi, number_of(D(2023, m, 1)), 850) for gi in range(12) for m in range(1, 13)]
+              + [(gi, number_of(D(2024, m, 1)), 880) for gi in range(12) for m in range(1, 13)]
+              + [(12, number_of(D(2024, m, 1)), extra_booked_2024) for m in range(1, 13)])
+    _, _, drift, _ = billing_ratios(grants, frame(pieces, ["gi", "mi", "ore"]), frame(linked, ["gi", "pn", "amount"]),
+                                    D(2025, 6, 30))
+    return drift
+
+
+def test_the_price_drift_is_how_the_same_grants_ratio_moved():
+    # whatever the newcomer books, the grants that ran through both years moved by 88/85
+    assert abs(drift_case(500) - 88 / 85) < 1e-12
+    assert abs(drift_case(1400) - 88 / 85) < 1e-12
+
+
+def test_no_price_drift_from_a_year_the_postings_do_not_cover():
+    n = 12
+    grants = pl.DataFrame({"provider": ["A"] * n, "provider_type": ["private"] * n, "account": ["x"] * n})
+    pieces = [p for gi in range(n) for y in (2023, 2024) for p in month_pieces(gi, y, 1000)]
+    # the postings begin in December 2023: that year's ratio is one month's, not the year's
+    linked = ([(gi, number_of(D(2023, 12, 1)), 850) for gi in range(n)]
+              + [(gi, number_of(D(2024, m, 1)), 880) for gi in range(n) for m in range(1, 13)])
+    _, _, drift, _ = billing_ratios(grants, frame(pieces, ["gi", "mi", "ore"]), frame(linked, ["gi", "pn", "amount"]),
+                                    D(2025, 6, 30))
+    assert drift == 1.0
 
 
 def test_grants_never_linked_keep_their_cost():

@@ -25,11 +25,11 @@ from prognose.buffers.survival import ending_rates
 from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered
 from prognose.labels import kroner
 from prognose.months import months_between
+from prognose.schema import UNIT_MONTHS
 
 HALF_LIFE_MONTHS = 12.0   # a month's newcomers weigh half as much in the rate a year later
 MIN_SEASON_OBS = 36       # newcomers of complete years needed for a month-of-year pattern
 MIN_REGISTERED = 0.5      # a month counts in the rate once half its grants are registered
-UNIT_MONTHS = {"year": 1 / 12, "month": 1.0, "week": 52 / 12, "day": 365.25 / 12, "hour": 52 / 12}
 
 
 def monthly_equivalent(grants: pl.DataFrame, year: int, price_index: dict[int, float]) -> pl.Expr:

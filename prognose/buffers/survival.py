@@ -33,6 +33,28 @@ BANDS = [(0, 50, "<50"), (50, 60, "50-59"), (60, 70, "60-69"), (70, 80, "70-79")
 MIN_EXPECTED_DEATHS = 5.0  # expected deaths an age band needs before its own relative risk is used
 
 
+def open_review(as_of: dt.date) -> pl.Expr:
+    """A planned end with no reason that fell in the month before the as-of date: the review is
+    still open (a case system records the reason when the case is closed, often some days after
+    the date), so the grant is as likely to be extended as one whose review date is ahead."""
+    return (pl.col("end_reason").is_null() & pl.col("end_date").is_not_null() & (pl.col("end_date") <= as_of)
+            & (pl.col("end_date") > pl.lit(as_of).dt.offset_by("-1mo")))
+
+
+def running_at(as_of: dt.date) -> pl.Expr:
+    """A grant still running after the as-of date, or under a review still open (open_review)."""
+    return pl.col("end_date").is_null() | (pl.col("end_date") > as_of) | open_review(as_of)
+
+
+def own_runs_on(grants: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """The grants with own provision's review dates (an end ahead, or one just passed, with no
+    reason: running_at) taken off: the own units are paid as payroll, not per grant, so no
+    extension adds them back; they run on, as the forecast and the activity figures both count them."""
+    return grants.with_columns(
+        pl.when((pl.col("provider_type") == "own") & pl.col("end_reason").is_null() & running_at(as_of))
+        .then(None).otherwise(pl.col("end_date")).alias("end_date"))
+
+
 def _band(age: pl.Expr) -> pl.Expr:
     out = pl.lit(None, pl.String)
     for lo, hi, name in reversed(BANDS):
@@ -141,7 +163,7 @@ def survival_lines(ctx: BufferContext, d: Options, o: Options, on: Mapping[str, 
         if not on[name]:
             rates = rates.with_columns(pl.lit(0.0).alias(column))
     running = ctx.invoiced.filter((pl.col("paragraph") != "STU") & (pl.col("start_date") <= dt.date(ctx.year, 12, 31))
-                                  & (pl.col("end_date").is_null() | (pl.col("end_date") > ctx.as_of)))
+                                  & running_at(ctx.as_of))
     age = (pl.lit(ctx.as_of) - pl.col("birth_date")).dt.total_days() / 365.25
     running = running.with_columns(_band(age).fill_null("ukendt").alias("band"))
     base = running.select(pl.col("grant_id").alias("key"), "unit", "rate", "quantity", "start_date", "end_date", "price_year")
