@@ -31,25 +31,35 @@ WINDOWS = (12, 6, 3)        # months the level may be the mean of; the first is 
 
 def past_forecasts(h: pl.DataFrame, horizon: int) -> pl.DataFrame:
     """At every month of each account's history: the sum of the next `horizon` months (actual)
-    and the level each window of WINDOWS would have forecast it from (level_W, the mean of the W
-    months before). h: account, month, adj (seasonally adjusted unexplained amounts, øre)."""
-    return (h.sort("account", "month")
-            .with_columns(pl.col("adj").cum_sum().over("account").alias("cum"))
-            .with_columns((pl.col("cum") - pl.col("adj")).alias("before"),
-                          pl.col("cum").shift(-(horizon - 1)).over("account").alias("through"))
-            .with_columns((pl.col("through") - pl.col("before")).alias("actual"),
-                          *[((pl.col("before") - pl.col("before").shift(w).over("account")) / w).alias(f"level_{w}")
-                            for w in WINDOWS]))
+    and what each window of WINDOWS would have forecast it (fc_W): the W months before, per unit
+    of their basis, times the basis of the months ahead — the level of the W months times
+    `horizon` where the basis is 1, the payroll per krone of own grants' cost times their cost
+    where the account follows its own provision (with_basis). h: account, month, adj (seasonally
+    adjusted unexplained amounts, øre) and basis (1 where absent)."""
+    if "basis" not in h.columns:
+        h = h.with_columns(pl.lit(1.0).alias("basis"))
+    out = (h.sort("account", "month")
+           .with_columns(pl.col("adj").cum_sum().over("account").alias("cum"),
+                         pl.col("basis").cum_sum().over("account").alias("cum_b"))
+           .with_columns((pl.col("cum") - pl.col("adj")).alias("before"), (pl.col("cum_b") - pl.col("basis")).alias("before_b"),
+                         pl.col("cum").shift(-(horizon - 1)).over("account").alias("through"),
+                         pl.col("cum_b").shift(-(horizon - 1)).over("account").alias("through_b"))
+           .with_columns((pl.col("through") - pl.col("before")).alias("actual"),
+                         (pl.col("through_b") - pl.col("before_b")).alias("ahead")))
+    per_unit = {w: (pl.col("before") - pl.col("before").shift(w).over("account"))
+                / (pl.col("before_b") - pl.col("before_b").shift(w).over("account")) for w in WINDOWS}
+    return out.with_columns(*[pl.when(pl.col("before_b") - pl.col("before_b").shift(w).over("account") > 0)
+                              .then(per_unit[w] * pl.col("ahead")).alias(f"fc_{w}") for w in WINDOWS])
 
 
 def level_window(past: pl.DataFrame, horizon: int) -> pl.DataFrame:
-    """account → window: of WINDOWS, the number of closed months whose mean, at every past month
+    """account → window: of WINDOWS, the number of closed months whose level, at every past month
     with a year before it and `horizon` months after it, forecast the sum of those months with
     the least squared error (WINDOWS[0] with fewer than MIN_CUTS such months)."""
     if horizon <= 0 or past.is_empty():
         return pl.DataFrame(schema={"account": pl.String, "window": pl.Int64})
-    cuts = past.filter(pl.col("actual").is_not_null() & pl.col(f"level_{max(WINDOWS)}").is_not_null())
-    errors = [((pl.col("actual") - horizon * pl.col(f"level_{w}")) ** 2).mean().alias(f"e{w}") for w in WINDOWS]
+    cuts = past.filter(pl.col("actual").is_not_null() & pl.col(f"fc_{max(WINDOWS)}").is_not_null())
+    errors = [((pl.col("actual") - pl.col(f"fc_{w}")) ** 2).mean().alias(f"e{w}") for w in WINDOWS]
     scored = cuts.group_by("account").agg(*errors, pl.len().alias("cuts"))
     best = pl.when(pl.col("cuts") < MIN_CUTS).then(pl.lit(WINDOWS[0]))
     for w in WINDOWS:   # the window whose error is the least of all
@@ -58,16 +68,16 @@ def level_window(past: pl.DataFrame, horizon: int) -> pl.DataFrame:
 
 
 def horizon_error(past: pl.DataFrame, windows: pl.DataFrame, horizon: int) -> pl.DataFrame:
-    """account → horizon_sd: how far the sum of the next `horizon` months has fallen from the level
-    of the account's window, at every month of its own history where both are known (root mean
-    square, øre). This is the error of the unexplained part's forecast, and of the billing timing
-    it absorbs (an invoice a month late shows here as one month low, the next high). With fewer
-    than MIN_CUTS such past forecasts: the monthly spread σ·√(h + h²/12) instead."""
+    """account → horizon_sd: how far the sum of the next `horizon` months has fallen from the
+    forecast of the account's window, at every month of its own history where both are known (root
+    mean square, øre). This is the error of the unexplained part's forecast, and of the billing
+    timing it absorbs (an invoice a month late shows here as one month low, the next high). With
+    fewer than MIN_CUTS such past forecasts: the monthly spread σ·√(h + h²/12) instead."""
     if horizon <= 0 or past.is_empty():
         return pl.DataFrame(schema={"account": pl.String, "horizon_sd": pl.Float64})
     window = pl.col("window").fill_null(WINDOWS[0])
-    level = pl.coalesce([pl.when(window == w).then(pl.col(f"level_{w}")) for w in WINDOWS])
-    s = past.join(windows, on="account", how="left").with_columns((pl.col("actual") - horizon * level).alias("err"))
+    forecast = pl.coalesce([pl.when(window == w).then(pl.col(f"fc_{w}")) for w in WINDOWS])
+    s = past.join(windows, on="account", how="left").with_columns((pl.col("actual") - forecast).alias("err"))
     return (s.group_by("account")
             .agg((pl.col("err").drop_nulls() ** 2).mean().sqrt().alias("rmse"), pl.col("err").drop_nulls().len().alias("cuts"),
                  pl.col("adj").std().alias("sigma"))
@@ -75,10 +85,30 @@ def horizon_error(past: pl.DataFrame, windows: pl.DataFrame, horizon: int) -> pl
                     .otherwise(pl.col("sigma") * (horizon + horizon ** 2 / 12) ** 0.5).fill_null(0.0).alias("horizon_sd")))
 
 
-def seasonally_adjusted(history: pl.DataFrame, last_closed: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(history with adj, the amount less its month's seasonal deviation, and age, its months before
-    the last closed one; account → moy → season, the mean deviation from the year's mean in the
-    complete years of history, at the account's size in the last 12 closed months).
+def with_basis(h: pl.DataFrame, driver: pl.DataFrame | None) -> pl.DataFrame:
+    """h (with age) with own, the own grants' cost per month (driver: account, month, own; or
+    None), and basis: that cost where the account follows its own provision — its unexplained part
+    over the last 12 closed months a plausible multiple of it (DRIVER_SHARE) — else 1."""
+    if driver is None:
+        return h.with_columns(pl.lit(0.0).alias("own"), pl.lit(1.0).alias("basis"))
+    h = h.join(driver, on=["account", "month"], how="left").with_columns(pl.col("own").fill_null(0.0))
+    recent = (h.filter(pl.col("age") < 12).group_by("account")
+              .agg(pl.col("unexplained").mean().alias("a"), pl.col("own").mean().alias("o")))
+    follows = recent.filter((pl.col("o") > 0) & (pl.col("a") / pl.col("o")).is_between(*DRIVER_SHARE)).select(
+        "account", pl.lit(True).alias("follows"))
+    return (h.join(follows, on="account", how="left")
+            .with_columns(pl.when(pl.col("follows")).then(pl.col("own")).otherwise(1.0).alias("basis"))
+            .drop("follows"))
+
+
+def seasonally_adjusted(history: pl.DataFrame, last_closed: dt.date,
+                        driver: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(history with age, its months before the last closed one, own and basis (with_basis), and
+    adj, the amount less its month's seasonal deviation; account → moy → season, the mean deviation
+    from the year's mean in the complete years of history, at the account's size in the last 12
+    closed months). The deviation holds the calendar and the growth a year usually brings: the
+    months ahead get both, where the grants known at the as-of date show no growth of their own (a
+    unit's newcomers are not known yet).
 
     A December that brings the year's catch-up is a larger amount on a larger account: where the
     history has the account's bookings (`booked`), each year's deviations are scaled by how much
@@ -86,6 +116,7 @@ def seasonally_adjusted(history: pl.DataFrame, last_closed: dt.date) -> tuple[pl
     seasonal swing grows with it."""
     h = history.with_columns(pl.col("month").dt.year().alias("y"), pl.col("month").dt.month().alias("moy"),
                              months_between(pl.col("month"), last_closed).alias("age"))
+    h = with_basis(h, driver)
     h = h.join(size_factor(h), on=["account", "y"], how="left").with_columns(pl.col("factor").fill_null(1.0))
     complete = h.group_by("account", "y").agg(pl.len().alias("n")).filter(pl.col("n") == 12)
     seasonal = (
@@ -131,35 +162,13 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
     if driver is None or driver.is_empty():
         driver = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "own": pl.Float64})
     driver = monthly(driver)
-    h, seasonal = seasonally_adjusted(history, last_closed)
+    h, seasonal = seasonally_adjusted(history, last_closed, driver)
     past = past_forecasts(h, len(targets))
     windows = level_window(past, len(targets))
-    recent = h.filter(pl.col("age") < 12).join(windows, on="account", how="left")
-    before = h.filter((pl.col("age") >= 12) & (pl.col("age") < 24))
-    in_window = pl.col("age") < pl.col("window").fill_null(WINDOWS[0])
-    params = (
-        recent.join(driver, on=["account", "month"], how="left")
-        .group_by("account").agg(pl.col("adj").filter(in_window).mean().alias("level"), pl.len().alias("recent_months"),
-                                 pl.col("own").filter(in_window).fill_null(0.0).mean().alias("own_level"),
-                                 pl.col("adj").mean().alias("year_level"),
-                                 pl.col("window").first().fill_null(WINDOWS[0]))
-        .join(before.group_by("account").agg(pl.col("adj").mean().alias("prior"), pl.len().alias("prior_months")),
-              on="account", how="left")
-        .with_columns(
-            # the trend goes with the 12-month level (a short window's level is already recent)
-            pl.when((pl.col("prior_months") == 12) & (pl.col("window") == 12))
-            .then((pl.col("year_level") - pl.col("prior")) / 12).otherwise(0.0).alias("trend"),
-            (pl.col("recent_months") + pl.col("prior_months").fill_null(0)).alias("months_used"),
-        )
-        .join(seasonal.group_by("account").agg((pl.col("season").max() - pl.col("season").min()).alias("season_range")),
-              on="account", how="left")
-        .with_columns(pl.when(pl.col("own_level") > 0).then(pl.col("level") / pl.col("own_level")).alias("ratio"))
-        .with_columns(pl.when(pl.col("ratio").is_between(*DRIVER_SHARE)).then(pl.col("ratio")).alias("share"))
-        .with_columns(pl.when(pl.col("share").is_not_null()).then(0.0).otherwise(pl.col("trend")).alias("trend"))
-        .join(horizon_error(past, windows, len(targets)), on="account", how="left")
-        .select("account", "level", "trend", pl.col("share").fill_null(0.0), "own_level",
-                pl.col("season_range").fill_null(0.0), "months_used", "window", pl.col("horizon_sd").fill_null(0.0))
-    )
+    params = parameters(h, windows, seasonal).join(horizon_error(past, windows, len(targets)), on="account", how="left")
+    params = params.select("account", "level", "trend", pl.col("share").fill_null(0.0), "own_level",
+                           pl.col("season_range").fill_null(0.0), "months_used", "window", pl.col("horizon_sd").fill_null(0.0))
+    ahead = -months_between(pl.col("month"), last_closed)
     grid = pl.DataFrame({"month": targets}, schema={"month": pl.Date})
     out = (
         params.join(grid, how="cross")
@@ -167,13 +176,42 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
         .join(seasonal, on=["account", "moy"], how="left")
         .join(driver, on=["account", "month"], how="left")
         .with_columns(
-            (pl.col("level") + pl.col("trend") * (5.5 - months_between(pl.col("month"), last_closed))
+            (pl.col("level") + pl.col("trend") * (5.5 + ahead)
              + pl.col("share") * (pl.col("own").fill_null(0.0) - pl.col("own_level"))
              + pl.col("season").fill_null(0.0)).alias("amount")
         )
         .select("account", "month", "amount")
     )
     return out, params
+
+
+def parameters(h: pl.DataFrame, windows: pl.DataFrame, seasonal: pl.DataFrame) -> pl.DataFrame:
+    """Per account: the level (the mean of its window's months), the trend (with the 12-month level,
+    where the account does not follow its own provision: a short window's level is already recent),
+    and where it does, the share: its level per krone of own grants' cost."""
+    recent = h.filter(pl.col("age") < 12).join(windows, on="account", how="left")
+    before = h.filter((pl.col("age") >= 12) & (pl.col("age") < 24))
+    in_window = pl.col("age") < pl.col("window").fill_null(WINDOWS[0])
+    return (
+        recent.group_by("account").agg(pl.col("adj").filter(in_window).mean().alias("level"), pl.len().alias("recent_months"),
+                                       pl.col("own").filter(in_window).mean().alias("own_level"),
+                                       (pl.col("basis") != 1.0).any().alias("follows"),
+                                       pl.col("adj").mean().alias("year_level"),
+                                       pl.col("window").first().fill_null(WINDOWS[0]))
+        .join(before.group_by("account").agg(pl.col("adj").mean().alias("prior"), pl.len().alias("prior_months")),
+              on="account", how="left")
+        .with_columns(
+            pl.when((pl.col("prior_months") == 12) & (pl.col("window") == 12))
+            .then((pl.col("year_level") - pl.col("prior")) / 12).otherwise(0.0).alias("trend"),
+            (pl.col("recent_months") + pl.col("prior_months").fill_null(0)).alias("months_used"),
+        )
+        .join(seasonal.group_by("account").agg((pl.col("season").max() - pl.col("season").min()).alias("season_range")),
+              on="account", how="left")
+        .with_columns(pl.when(pl.col("follows") & (pl.col("own_level") > 0)).then(pl.col("level") / pl.col("own_level"))
+                      .alias("ratio"))
+        .with_columns(pl.when(pl.col("ratio").is_between(*DRIVER_SHARE)).then(pl.col("ratio")).alias("share"))
+        .with_columns(pl.when(pl.col("share").is_not_null()).then(0.0).otherwise(pl.col("trend")).alias("trend"))
+    )
 
 
 def late_bookings(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = 3) -> pl.DataFrame:

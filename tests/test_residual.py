@@ -62,3 +62,18 @@ def test_the_seasonal_swing_grows_with_the_account():
     assert abs(out.get_column("amount").item() - 410_000) < 1e-6
     flat, _ = forecast_unexplained(hist.drop("booked"), D(2025, 11, 1), [D(2025, 12, 1)])
     assert abs(flat.get_column("amount").item() - (190_000 + 110_000)) < 1e-6   # without the bookings: the swing as it was
+
+
+def test_a_unit_that_opened_is_followed_and_its_past_forecasts_were_right():
+    history = months(D(2023, 1, 1), D(2025, 6, 1))
+    targets = months(D(2025, 7, 1), D(2025, 12, 1))
+    # a new unit opened in January 2025: the own grants cost 1.0 mio. a month before, 1.5 mio. since,
+    # and their payroll is 1.2 kr. per krone of that cost
+    own = {m: 1_000_000.0 if m.year < 2025 else 1_500_000.0 for m in history + targets}
+    driver = pl.DataFrame({"account": "a", "month": list(own), "own": [days_free(o, m) for m, o in own.items()]})
+    hist = pl.DataFrame({"account": "a", "month": history, "unexplained": [1.2 * own[m] for m in history]})
+    out, params = forecast_unexplained(hist, D(2025, 6, 1), targets, driver)
+    assert all(abs(a - 1_800_000) < 1e-3 for a in out.get_column("amount").to_list())
+    # a mean of past months would have lagged the opening; the payroll per krone did not move, so
+    # every past forecast of the kind made now was right
+    assert params.get_column("horizon_sd").item() < 1e-3
