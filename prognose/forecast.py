@@ -29,8 +29,8 @@ from prognose import components
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA, accounts_in_use
 from prognose.months import add_months, last_closed_month, month_end
-from prognose.labels import kroner, label, number
 from prognose.linking import link_by_citizen, provider_named, spread_by_provider
+from prognose.notes import forecast_notes
 from prognose.schema import LINES, YEARLY
 from prognose.blocks import MonthBlocks
 from prognose.adjustments import adjustment_lines
@@ -171,7 +171,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                       *([adjustment_lines(buffers.adjustments, year, para)] if buffers is not None and buffers.adjustments is not None
                         else []), *([refusion_part(refusion, para)] if refusion is not None else [])])
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
-    notes = forecast_notes(buffers, results, linked_by_citizen, lines, bud, year)
+    notes = forecast_notes(buffers, results, linked_by_citizen, spread, lines, bud, year)
     band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.billing_cv, refusion, draws,
                 seed) if draws > 0 else None
     return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
@@ -267,24 +267,6 @@ def assemble(parts: list) -> pl.DataFrame:
     """The forecast's lines, in no particular order (every view sums; writers use in_order)."""
     return pl.concat([p.lazy().select([pl.col(c).cast(t) for c, t in LINES.items()]) for p in parts]).filter(
         pl.col("ore") != 0).collect()
-
-
-def forecast_notes(buffers, results: list, linked_by_citizen, lines: pl.DataFrame, bud: pl.DataFrame, year: int) -> list[dict]:
-    """What the controller should know about this forecast, in Danish and English."""
-    notes = list(buffers.notes) if buffers is not None else []
-    if linked_by_citizen.postings:
-        n, ore = linked_by_citizen.postings, linked_by_citizen.ore
-        notes.append({"da": f"{number(n)} posteringer ({kroner(ore)} kr.) uden bevillings-id er knyttet til borgerens "
-                            "eneste løbende bevilling på kontoen",
-                      "en": f"{number(n, 'en')} postings (DKK {kroner(ore, 'en')}) without a grant id were linked to the "
-                            "citizen's only running grant on the account"})
-    notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]
-    no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
-    if no_budget:
-        accounts = ", ".join(no_budget)
-        notes.append({"da": f"intet budget for {year} på konto {accounts}: budgettet regnes som 0",
-                      "en": f"no budget for {year} on account(s) {accounts}: their budget counts as 0"})
-    return notes
 
 
 def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.Series,

@@ -1,0 +1,34 @@
+"""What the controller should know about a forecast, beside its figures: in Danish and English,
+one sentence each, shown under the terminal's table, in the JSON's notes and in the report."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from prognose.labels import kroner, label, number
+
+
+def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFrame, lines: pl.DataFrame, bud: pl.DataFrame,
+                   year: int) -> list[dict]:
+    """What the controller should know about this forecast, in Danish and English. spread: the
+    invoices that named only their provider, as linking.spread_by_provider spread them."""
+    notes = list(buffers.notes) if buffers is not None else []
+    if linked_by_citizen.postings:
+        n, ore = linked_by_citizen.postings, linked_by_citizen.ore
+        notes.append({"da": f"{number(n)} posteringer ({kroner(ore)} kr.) uden bevillings-id er knyttet til borgerens "
+                            "eneste løbende bevilling på kontoen",
+                      "en": f"{number(n, 'en')} postings (DKK {kroner(ore, 'en')}) without a grant id were linked to the "
+                            "citizen's only running grant on the account"})
+    if spread.height:
+        ore = round(float(spread.get_column("amount").sum()))
+        notes.append({"da": f"fakturaer for {kroner(ore)} kr. uden bevilling og borger nævner leverandøren i teksten: de "
+                            "tæller med i leverandørens faktureringsgrad og forsinkelse (de bogførte tal er uændrede)",
+                      "en": f"invoices of DKK {kroner(ore, 'en')} with neither grant nor citizen name their provider in the "
+                            "text: they count in that provider's billing ratio and lag (the booked figures are unchanged)"})
+    notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]
+    no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
+    if no_budget:
+        accounts = ", ".join(no_budget)
+        notes.append({"da": f"intet budget for {year} på konto {accounts}: budgettet regnes som 0",
+                      "en": f"no budget for {year} on account(s) {accounts}: their budget counts as 0"})
+    return notes

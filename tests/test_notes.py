@@ -1,0 +1,30 @@
+"""The notes beside a forecast's figures: what the engine read one way where another was possible."""
+
+import datetime as dt
+
+import polars as pl
+
+from prognose.linking import Linked
+from prognose.notes import forecast_notes
+
+NO_LINES = pl.DataFrame(schema={"account": pl.String})
+NO_BUDGET = pl.DataFrame(schema={"account": pl.String, "ore": pl.Int64})
+
+
+def spread(*amounts):
+    return pl.DataFrame({"gi": list(range(len(amounts))), "posting_month": dt.date(2025, 3, 1),
+                         "period": dt.date(2025, 3, 1), "amount": list(amounts)})
+
+
+def test_invoices_read_by_their_provider_are_named_with_their_amount():
+    notes = forecast_notes(None, [], Linked(0, 0), spread(200_000.4, 100_060.3), NO_LINES, NO_BUDGET, 2025)
+    assert len(notes) == 1
+    assert notes[0]["da"].startswith("fakturaer for 3.001 kr. uden bevilling og borger nævner leverandøren")
+    assert "DKK 3,001" in notes[0]["en"] and "booked figures are unchanged" in notes[0]["en"]
+
+
+def test_nothing_read_another_way_says_nothing():
+    assert forecast_notes(None, [], Linked(0, 0), spread(), NO_LINES, NO_BUDGET, 2025) == []
+    linked = forecast_notes(None, [], Linked(3, 45_600), spread(), NO_LINES, NO_BUDGET, 2025)
+    assert [n["en"] for n in linked] == ["3 postings (DKK 456) without a grant id were linked to the citizen's only running "
+                                         "grant on the account"]
