@@ -19,6 +19,7 @@ LABELS = {
         "components": "Heraf endnu ikke bogført",
         "band": "P10–P90, mio. kr.",
         "band_note": "P10–P90: 8 ud af 10 af {draws} simulerede forløb (seed {seed}) ender inden for spændet",
+        "band_elsewhere": "Der er ikke plads til P10–P90 her: se det i en bredere terminal, med --format json/csv eller i rapporten",
         "provider.own": "Egne tilbud", "provider.municipality": "Kommunale tilbud", "provider.region": "Regionale tilbud",
         "provider.private": "Private tilbud", "no_provider_type": "Uden leverandørtype",
         "budget_not_by_provider": "Budgettet hører til konti og fordeles ikke på leverandørtyper. Uden leverandørtype: "
@@ -61,6 +62,7 @@ LABELS = {
         "components": "Of which not yet booked",
         "band": "P10–P90, DKK m",
         "band_note": "P10–P90: 8 in 10 of {draws} simulated outcomes (seed {seed}) end inside the range",
+        "band_elsewhere": "No room for P10–P90 here: see it in a wider terminal, with --format json/csv or in the report",
         "provider.own": "Own provision", "provider.municipality": "Municipal providers", "provider.region": "Regional providers",
         "provider.private": "Private providers", "no_provider_type": "No provider type",
         "budget_not_by_provider": "The budget belongs to accounts and is not split over provider types. No provider type: "

@@ -134,3 +134,34 @@ def test_a_table_written_to_a_file_from_a_terminal_has_no_colour_codes(tmp_path)
     assert b"\x1b[" in on_a_terminal(["-q", "run", "--no-save", "--workspace", str(ROOT)])   # on the terminal: colour
     text = out.read_text(encoding="utf-8")
     assert "\x1b[" not in text and demo_total() in text
+
+
+LARGE = ROOT.parent / "shared" / "validation" / "d-stor" / "asof-2025-11-30"
+
+
+@pytest.mark.skipif(not LARGE.is_dir(), reason="../shared/validation is not beside the repository")
+def test_a_billion_kroner_municipality_gives_up_the_range_before_a_figure(runner, narrow, monkeypatch, tmp_path):
+    """At 80 columns the accounts of a municipality of a thousand million kroner do not fit with
+    their P10–P90: the range gives way, with a line saying where to find it; no figure is cut."""
+    ws = ("--workspace", str(tmp_path), "--data", str(LARGE / "data"), "--buffers", str(LARGE / "buffers"),
+          "--as-of", "2025-11-30", "--no-save")
+    (tmp_path / "prognose.toml").write_text("", encoding="utf-8")
+    out = invoke(runner, "run", *ws).stdout
+    assert_fits(out)
+    assert "1.000.979.000" in out and "P10–P90," not in out and "Der er ikke plads til P10–P90 her" in out
+    monkeypatch.setenv("COLUMNS", "140")
+    wide = invoke(runner, "run", *ws).stdout
+    assert max(len(line.rstrip()) for line in wide.splitlines()) <= 140    # a long name may be cut, a figure not
+    assert "P10–P90," in wide and "Botilbud til længerevarende ophold" in wide and "1.000.979.000" in wide
+
+
+@pytest.mark.skipif(not LARGE.is_dir(), reason="../shared/validation is not beside the repository")
+def test_the_lists_people_keep_their_whole_pseudonym_at_80_columns(runner, narrow, tmp_path):
+    """A caseworker looks a citizen up by the pseudonym `buffers` prints: it is never cut, nor is a
+    figure; a long status goes on two lines."""
+    (tmp_path / "prognose.toml").write_text("", encoding="utf-8")
+    out = invoke(runner, "buffers", "--workspace", str(tmp_path), "--data", str(LARGE / "data"),
+                 "--buffers", str(LARGE / "buffers"), "--as-of", "2025-11-30").stdout
+    assert_fits(out)
+    pseudonyms = re.findall(r"^(P[0-9a-f]+) ", out, flags=re.M)
+    assert pseudonyms and {len(p) for p in pseudonyms} == {13} and "None" not in out

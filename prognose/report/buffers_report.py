@@ -21,10 +21,13 @@ PEOPLE_HEADERS = {  # column → (da, en) for the lists' people
     "probability": ("Sandsynlighed nu", "Probability now"), "status": ("Status", "Status"),
     "contribution": ("Bidrag, kr.", "Contribution, DKK"),
 }
+NUMBERS = ("listed_probability", "probability", "contribution")
 
 
 def _text(value, lang: str) -> str:
-    """A parameter or list value as text; decimals with a comma in Danish."""
+    """A parameter or list value as text; decimals with a comma in Danish; nothing for no value."""
+    if value is None:
+        return ""
     text = str(value)
     return text.replace(".", ",") if lang == "da" and isinstance(value, float) else text
 
@@ -79,13 +82,21 @@ def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
             con.print(label(lang, "buffers.months")
                       + ", ".join(f"{m:%Y-%m} {kroner(v, lang)}" for m, v in monthly.iter_rows()))
         if r.people is not None and r.people.height:
-            pt = Table(show_header=True, header_style="bold", box=None)
+            # a pseudonym or a figure is never cut; the status may go on two lines
+            pt = terminal.new_table()
+            cells = [[kroner(v, lang) if c == "contribution" else
+                      STATUS_DA.get(v, v) if (c in ("status", "event") and lang == "da") else _text(v, lang)
+                      for c, v in zip(r.people.columns, row)] for row in r.people.iter_rows()]
+            status = r.people.columns.index("status") if "status" in r.people.columns else None
+            widest_word = max((len(w) for row in cells for w in row[status].split()), default=1) if status is not None else 1
             for c in r.people.columns:
-                pt.add_column(PEOPLE_HEADERS.get(c, (c, c))[0 if lang == "da" else 1])
-            for row in r.people.iter_rows():
-                pt.add_row(*[kroner(v, lang) if c == "contribution" else
-                             STATUS_DA.get(v, v) if (c in ("status", "event") and lang == "da") else _text(v, lang)
-                             for c, v in zip(r.people.columns, row)])
+                header = terminal.two_lines(PEOPLE_HEADERS.get(c, (c, c))[0 if lang == "da" else 1])
+                if c == "status":
+                    pt.add_column(header, no_wrap=False, min_width=widest_word)
+                else:
+                    pt.add_column(header, justify="right" if c in NUMBERS else "left")
+            for row in cells:
+                pt.add_row(*row)
             con.print(pt)
         for f in r.flags:
             con.print(f"[yellow]! {f[lang]}[/]")

@@ -109,7 +109,7 @@ def render(p: Projection, lang: str, fmt: str):
     if fmt == "csv":
         return csv(p)
     con = terminal.Doc()
-    con.print(terminal.ByWidth(table(p, lang, names=False), table(p, lang), 100))
+    con.print(terminal.Fitting((table(p, lang),), (table(p, lang, names=False),)))
     con.print(WORDS[lang]["basis"].format(base=p.base_year))
     if p.effects:
         con.print("")

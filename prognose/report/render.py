@@ -21,7 +21,6 @@ def _capture(*renderables) -> terminal.Doc:
 # The benefit or function beside a paragraph or an account; in the terminal only where there is
 # room for it beside the figures (the figures are never cut for a name).
 NAMED = {"paragraph": paragraph_name, "account": account_name}
-NAMES_FROM_WIDTH = 120
 
 
 def named(table: pl.DataFrame, key: str, lang: str) -> pl.DataFrame:
@@ -60,14 +59,15 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
     sign = settings.deviation_sign
     band = fc.interval if key == "account" else None
     notes = [label(lang, "budget_not_by_provider" if key == "provider_type" else f"sign_{sign}")]
-    if band is not None:
-        notes.append(label(lang, "band_note").format(draws=number(band.draws, lang), seed=band.seed))
-    figures = terminal.ByWidth(terminal.figures_table(table, key, lang, sign, title, band=band),
-                               terminal.figures_table(named(table, key, lang), key, lang, sign, title, band=band),
-                               NAMES_FROM_WIDTH) if key in NAMED else terminal.figures_table(table, key, lang, sign, title, band=band)
+    band_note = [label(lang, "band_note").format(draws=number(band.draws, lang), seed=band.seed)] if band is not None else []
+    plain = terminal.figures_table(table, key, lang, sign, title, band=band)
+    choices = [(plain, *notes, *band_note)]
+    if key in NAMED:    # names where there is room for them
+        choices.insert(0, (terminal.figures_table(named(table, key, lang), key, lang, sign, title, band=band), *notes, *band_note))
+    if band is not None:  # the range goes before a figure is cut; JSON, CSV and the report keep it
+        choices.append((terminal.figures_table(table, key, lang, sign, title), *notes, label(lang, "band_elsewhere")))
     return _capture(
-        figures,
-        *notes,
+        terminal.Fitting(*choices),
         "",
         terminal.components_table(components(fc), lang),
     )

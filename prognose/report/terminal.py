@@ -44,15 +44,27 @@ class Doc:
         return buf.getvalue()
 
 
-class ByWidth:
-    """One of two renderables, by the width the document is rendered at: a table with a column
-    of names where there is room for it, the same table without where there is not."""
+class Fitting:
+    """The first of (table, what goes with it) whose table fits the width the document is rendered
+    at, the last where none does: the widest tables first, so a column of names, then the range,
+    give way before a figure would be cut (a large municipality's figures take more room)."""
 
-    def __init__(self, narrow, wide, from_width: int) -> None:
-        self.narrow, self.wide, self.from_width = narrow, wide, from_width
+    def __init__(self, *choices: tuple) -> None:
+        self.choices = choices
 
     def __rich_console__(self, console, options):
-        yield self.wide if options.max_width >= self.from_width else self.narrow
+        chosen = next((c for c in self.choices if narrowest(c[0], console, options) <= options.max_width), self.choices[-1])
+        yield from chosen
+
+
+def narrowest(table: Table, console, options) -> int:
+    """The width a NumbersTable takes at its narrowest: one character between the columns."""
+    saved = table.padding
+    table.padding = (0, 0, 0, 0)
+    try:
+        return table.__rich_measure__(console, options).maximum
+    finally:
+        table.padding = saved
 
 
 def group_name(lang: str, key: str, value) -> str:
@@ -78,7 +90,7 @@ class NumbersTable(Table):
     def add_column(self, header="", footer="", *, justify="left", **options) -> None:
         options.setdefault("no_wrap", True)          # a text column that may wrap says no_wrap=False
         if justify != "left":
-            header = _two_lines(header)
+            header = two_lines(header)
         super().add_column(header, footer, justify=justify, **options)
 
     def __rich_console__(self, console, options):
@@ -87,7 +99,7 @@ class NumbersTable(Table):
         yield from super().__rich_console__(console, options)
 
 
-def _two_lines(header: str) -> str:
+def two_lines(header: str) -> str:
     """A header of more than one word broken at the space nearest its middle (a number is narrower)."""
     if len(header) <= 6 or " " not in header or "\n" in header:
         return header
