@@ -161,7 +161,8 @@ def project(lines: pl.DataFrame, frame: pl.DataFrame, baseline: pl.DataFrame, ba
       - one only the model has (a paragraph new to an account, grants an initiative moves in):
         its model cost × the account's ratio of forecast to model cost over its paragraphs;
       - the forecast's lines without a paragraph (what no grant explains, the refund, the
-        controller's adjustments): F × the baseline account's M_y / M_base;
+        controller's adjustments), or with one the base year's model has no cost for on the
+        account (postings of a grant of another paragraph): F × the baseline account's M_y / M_base;
       - amounts an initiative gives in kroner: as they are."""
     f = lines.group_by("account", "paragraph").agg(pl.col("ore").sum().alias("F"))
     grant_rows = pl.col("source") != DIRECT
@@ -178,7 +179,11 @@ def project(lines: pl.DataFrame, frame: pl.DataFrame, baseline: pl.DataFrame, ba
                       .otherwise(pl.col("cost").fill_null(0.0) * pl.col("c").fill_null(1.0)).alias("amount")))
     base_acc = _by_year(baseline.filter(grant_rows), "account")
     g = base_acc.join(base_acc.filter(pl.col("year") == base_year).select("account", pl.col("cost").alias("b")), on="account")
-    rest = (f.filter(pl.col("paragraph").is_null()).join(pl.DataFrame({"year": years}, schema={"year": pl.Int32}), how="cross")
+    # forecast lines the base year's model has no cost beside (no paragraph, or one with no grant
+    # cost on the account that year) move with the account's model cost, so the base year is F
+    modelled = m0.filter(pl.col("m0") > 0).select("account", "paragraph")
+    rest = (f.join(modelled, on=["account", "paragraph"], how="anti", nulls_equal=False)
+            .join(pl.DataFrame({"year": years}, schema={"year": pl.Int32}), how="cross")
             .join(g, on=["account", "year"], how="left")
             .select("account", "paragraph", "year", (pl.col("F") * pl.when(pl.col("b") > 0).then(pl.col("cost") / pl.col("b"))
                                                      .otherwise(1.0).fill_null(1.0)).alias("amount")))

@@ -62,3 +62,24 @@ def test_whatif_costs_the_proposal_and_moves_the_citizens_refund_and_shows_no_cp
     bad = invoke(runner, "whatif", "--paragraph", "nonsense", "--unit", "year", "--rate", "1", "--start", "2026-11-01",
                  "--workspace", str(ROOT))
     assert bad.exit_code == 2 and "paragraph" in bad.stderr
+
+
+def test_the_base_year_is_the_forecast_to_the_ore_whatever_paragraph_its_lines_carry():
+    """Postings of a grant of another paragraph on an account, with no model cost beside them in the
+    base year: they move with the account's model cost, and the base year is the forecast."""
+    import datetime as dt
+
+    import polars as pl
+
+    from prognose.projection import project
+    from prognose.schema import MODEL
+
+    lines = pl.DataFrame({"account": ["5.38.50", "5.38.50", "5.38.50"], "paragraph": ["SEL 108", "SEL 107", None],
+                          "ore": [1_000_000_00, 3_000_00, 500_000_00]})
+    months = [dt.date(y, m, 1) for y in (2025, 2026) for m in range(1, 13)]
+    frame = pl.DataFrame({"account": "5.38.50", "paragraph": "SEL 108", "provider_type": "private", "month": months,
+                          "source": "known", "arrival": None, "cost": [100.0] * 12 + [110.0] * 12}, schema=MODEL)
+    cells = project(lines, frame, frame, 2025, [2025, 2026])
+    by_year = dict(cells.group_by("year").agg(pl.col("ore").sum()).iter_rows())
+    assert by_year[2025] == 1_503_000_00
+    assert by_year[2026] == round(1_503_000_00 * 1.1)

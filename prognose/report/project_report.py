@@ -64,11 +64,13 @@ def csv(p: Projection) -> CsvTable:
                                     (pl.col("budget") / 100).round(2).alias("budget_file")))
 
 
-def table(p: Projection, lang: str, names: bool = True):
-    """Accounts × years; with the accounts' names where the terminal has room for them."""
+def table(p: Projection, lang: str, names: bool = True, stacked: bool = False):
+    """Accounts × years; with the accounts' names where the terminal has room for them; stacked:
+    the labels may wrap and each range goes on two lines (a large municipality at 80 columns)."""
     w = WORDS[lang]
     t = terminal.new_table(title=w["title"].format(as_of=p.as_of.strftime("%d.%m.%Y") if lang == "da" else p.as_of.isoformat()))
-    t.add_column(w["account"])
+    t.add_column(w["account"], no_wrap=not stacked)
+    dash = "–\n" if stacked else "–"
     for y in p.years:
         t.add_column(str(y), justify="right")
     sums = _sums(p.cells, "account")
@@ -80,7 +82,7 @@ def table(p: Projection, lang: str, names: bool = True):
     t.add_row(f"[bold]{w['total']}[/]", *[f"[bold]{kroner(p.total(y), lang)}[/]" for y in p.years])
     t.add_row(w["budget"], *[kroner(int(p.budget.filter(pl.col("year") == y).get_column("ore").sum()), lang)
                              if p.budget.filter(pl.col("year") == y).height else "–" for y in p.years])
-    t.add_row(w["band"], *[(lambda b: f"{millions(b[0], lang)}–{millions(b[1], lang)}")(p.band(y)) if p.has_band(y) else "–"
+    t.add_row(w["band"], *[(lambda b: f"{millions(b[0], lang)}{dash}{millions(b[1], lang)}")(p.band(y)) if p.has_band(y) else "–"
                            for y in p.years])
     people = dict((r["year"], r["citizens"]) for r in p.citizens.filter(pl.col("paragraph").is_null()).iter_rows(named=True))
     t.add_row(w["citizens"], *[number(people.get(y, 0.0), lang) for y in p.years])
@@ -109,7 +111,7 @@ def render(p: Projection, lang: str, fmt: str):
     if fmt == "csv":
         return csv(p)
     con = terminal.Doc()
-    con.print(terminal.Fitting((table(p, lang),), (table(p, lang, names=False),)))
+    con.print(terminal.Fitting((table(p, lang),), (table(p, lang, names=False),), (table(p, lang, names=False, stacked=True),)))
     con.print(WORDS[lang]["basis"].format(base=p.base_year))
     if p.effects:
         con.print("")
