@@ -29,11 +29,14 @@ def by(fc: Forecast, key: str = "account") -> pl.DataFrame:
     elif key == "provider_type":
         out = sums.with_columns(pl.lit(0, pl.Int64).alias("budget"))   # a budget belongs to an account, not to a provider
     else:
-        # a budget belongs to an account; it is shown per paragraph only where the account holds
-        # one paragraph alone, else on the account's own 'budget' row
-        para = lines.filter(pl.col(key).is_not_null()).group_by("account").agg(pl.col(key).unique())
-        single = para.filter(pl.col(key).list.len() == 1).with_columns(pl.col(key).list.first())
-        bud = fc.budget.join(single, on="account", how="left").with_columns(
+        # a budget belongs to an account; per paragraph it goes with the paragraph that carries the
+        # most of the account's forecast (an account's few postings of another paragraph's grant do
+        # not make its budget nobody's) — with the unallocated row where most of it has no paragraph
+        # (an account with no grants) — and an account with no forecast keeps its own 'budget' row
+        main = (lines.group_by("account", k.alias(key)).agg(pl.col("ore").sum().abs().alias("size"))
+                .sort("account", "size", key, descending=[False, True, False]).unique("account", keep="first")
+                .select("account", key))
+        bud = fc.budget.join(main, on="account", how="left").with_columns(
             pl.coalesce(pl.col(key), pl.lit("budget ") + pl.col("account")).alias(key))
         out = sums.join(bud.group_by(key).agg(pl.col("ore").sum().alias("budget")), on=key, how="full", coalesce=True)
     out = out.with_columns(pl.col("budget", "actual_to_date", "forecast").fill_null(0))
