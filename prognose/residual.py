@@ -87,18 +87,18 @@ def horizon_error(past: pl.DataFrame, windows: pl.DataFrame, horizon: int) -> pl
 
 def with_basis(h: pl.DataFrame, driver: pl.DataFrame | None) -> pl.DataFrame:
     """h (with age) with own, the own grants' cost per month (driver: account, month, own; or
-    None), and basis: that cost where the account follows its own provision — its unexplained part
-    over the last 12 closed months a plausible multiple of it (DRIVER_SHARE) — else 1."""
+    None), follows: whether the account follows its own provision — its unexplained part over the
+    last 12 closed months a plausible multiple of that cost (DRIVER_SHARE) — and basis: that cost
+    where it does, else 1."""
     if driver is None:
-        return h.with_columns(pl.lit(0.0).alias("own"), pl.lit(1.0).alias("basis"))
+        return h.with_columns(pl.lit(0.0).alias("own"), pl.lit(False).alias("follows"), pl.lit(1.0).alias("basis"))
     h = h.join(driver, on=["account", "month"], how="left").with_columns(pl.col("own").fill_null(0.0))
     recent = (h.filter(pl.col("age") < 12).group_by("account")
               .agg(pl.col("unexplained").mean().alias("a"), pl.col("own").mean().alias("o")))
     follows = recent.filter((pl.col("o") > 0) & (pl.col("a") / pl.col("o")).is_between(*DRIVER_SHARE)).select(
         "account", pl.lit(True).alias("follows"))
-    return (h.join(follows, on="account", how="left")
-            .with_columns(pl.when(pl.col("follows")).then(pl.col("own")).otherwise(1.0).alias("basis"))
-            .drop("follows"))
+    return (h.join(follows, on="account", how="left").with_columns(pl.col("follows").fill_null(False))
+            .with_columns(pl.when(pl.col("follows")).then(pl.col("own")).otherwise(1.0).alias("basis")))
 
 
 def seasonally_adjusted(history: pl.DataFrame, last_closed: dt.date,
@@ -195,7 +195,7 @@ def parameters(h: pl.DataFrame, windows: pl.DataFrame, seasonal: pl.DataFrame) -
     return (
         recent.group_by("account").agg(pl.col("adj").filter(in_window).mean().alias("level"), pl.len().alias("recent_months"),
                                        pl.col("own").filter(in_window).mean().alias("own_level"),
-                                       (pl.col("basis") != 1.0).any().alias("follows"),
+                                       pl.col("follows").first(),
                                        pl.col("adj").mean().alias("year_level"),
                                        pl.col("window").first().fill_null(WINDOWS[0]))
         .join(before.group_by("account").agg(pl.col("adj").mean().alias("prior"), pl.len().alias("prior_months")),
