@@ -59,11 +59,17 @@ def provider_named(invoiced: pl.DataFrame, columns: list[str]) -> pl.Expr:
     """The provider of an invoiced grant whose name a finance posting's text begins with — an
     invoice booked with its creditor's name and neither grant nor citizen (SPEC §1: the text helps
     where it can, it is never required); null for payroll, a text that names none, or no texts.
-    The longest name that fits wins: "Region X – Specialområde Y" before "Region X"."""
+    The longest name that fits wins: "Region X – Specialområde Y" before "Region X"; case and
+    leading spaces do not matter (one system writes "BOSTEDET Å", another "Bostedet Å")."""
     names = sorted(invoiced.get_column("provider").drop_nulls().unique().to_list(), key=lambda n: (-len(n), n))
     if "text" not in columns or not names:
         return pl.lit(None, pl.String)
-    found = pl.col("text").str.extract("^(" + "|".join(re.escape(n) for n in names) + ")", 1)
+    canonical = {}
+    for n in names:
+        canonical.setdefault(n.lower(), n)
+    pattern = "^(" + "|".join(re.escape(n) for n in canonical) + ")"
+    found = (pl.col("text").str.strip_chars_start().str.to_lowercase().str.extract(pattern, 1)
+             .replace_strict(canonical, default=None, return_dtype=pl.String))
     return pl.when(pl.col("source").is_null() | (pl.col("source") != "payroll")).then(found).otherwise(None)
 
 

@@ -59,11 +59,11 @@ def providers(*names):
 def test_an_invoice_text_names_the_longest_provider_it_begins_with():
     inv = providers("Region Syd", "Region Syd – Specialområde Autisme", "Bostedet Å")
     frame = named(["Region Syd – Specialområde Autisme marts 2025", "Region Syd april", "Salg af plads til Region Syd",
-                   "Bostedet Å maj", "Bostedet Å løn"], ["finance", "finance", "finance", None, "payroll"])
+                   "Bostedet Å maj", "Bostedet Å løn", "  BOSTEDET Å juni"], ["finance", "finance", "finance", None, "payroll", None])
     got = frame.with_columns(provider_named(inv, frame.columns).alias("p")).get_column("p").to_list()
-    assert got == ["Region Syd – Specialområde Autisme", "Region Syd", None, "Bostedet Å", None]
+    assert got == ["Region Syd – Specialområde Autisme", "Region Syd", None, "Bostedet Å", None, "Bostedet Å"]
     without_text = frame.drop("text").with_columns(provider_named(inv, ["source"]).alias("p"))
-    assert without_text.get_column("p").to_list() == [None] * 5
+    assert without_text.get_column("p").to_list() == [None] * 6
 
 
 def booked(**cols):
