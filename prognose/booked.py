@@ -40,8 +40,11 @@ def sum_postings(postings: pl.DataFrame, grant_rows: pl.LazyFrame, as_of: dt.dat
               .join(grant_rows, on="grant_id", how="left").with_columns(pl.lit(None, pl.String).alias("provider")))
     # summed per posting date first (few payroll dates a month), then per month; grant_id is null
     # throughout, so it is no key
-    rest = (kinded(known.filter(pl.col("grant_id").is_null()), bpa_accounts, bpa_kind, refund)
-            .with_columns(provider.alias("provider"))
+    # the texts are read for a provider only where they can be an invoice: payroll is most lines
+    loose = kinded(known.filter(pl.col("grant_id").is_null()), bpa_accounts, bpa_kind, refund)
+    payroll = pl.col("source").is_not_null() & (pl.col("source") == "payroll")
+    rest = (pl.concat([loose.filter(payroll).with_columns(pl.lit(None, pl.String).alias("provider")),
+                       loose.filter(~payroll).with_columns(provider.alias("provider"))])
             .group_by(*KEYS[:2], "posting_date", *KEYS[4:], "provider").agg(pl.col("amount").sum())
             .group_by(*KEYS[:2], month, *KEYS[4:], "provider").agg(pl.col("amount").sum(),
                                                                    pl.col("posting_date").min().alias("first_date"))
