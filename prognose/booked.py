@@ -13,6 +13,7 @@ import datetime as dt
 import polars as pl
 
 from prognose.months import date_bounds, per_day
+from prognose.schema import NOT_PAYROLL
 
 KEYS = ("account", "period", "posting_month", "grant_id", "citizen_id", "kind")
 
@@ -42,9 +43,8 @@ def sum_postings(postings: pl.DataFrame, grant_rows: pl.LazyFrame, as_of: dt.dat
     # throughout, so it is no key
     # the texts are read for a provider only where they can be an invoice: payroll is most lines
     loose = kinded(known.filter(pl.col("grant_id").is_null()), bpa_accounts, bpa_kind, refund)
-    payroll = pl.col("source").is_not_null() & (pl.col("source") == "payroll")
-    rest = (pl.concat([loose.filter(payroll).with_columns(pl.lit(None, pl.String).alias("provider")),
-                       loose.filter(~payroll).with_columns(provider.alias("provider"))])
+    rest = (pl.concat([loose.filter(~NOT_PAYROLL).with_columns(pl.lit(None, pl.String).alias("provider")),
+                       loose.filter(NOT_PAYROLL).with_columns(provider.alias("provider"))])
             .group_by(*KEYS[:2], "posting_date", *KEYS[4:], "provider").agg(pl.col("amount").sum())
             .group_by(*KEYS[:2], month, *KEYS[4:], "provider").agg(pl.col("amount").sum(),
                                                                    pl.col("posting_date").min().alias("first_date"))

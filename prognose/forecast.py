@@ -155,7 +155,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     pieces = step("periodise", _periodised, numbered, steps, calc_start, y_end, options.price_index, as_of)
     # learn only from months the postings cover: a grant that started before them looks unbilled
     covered_from = max([hist_start, *[d.replace(day=1) for d in [booked.get_column("first_date").min()] if d]])
-    spread = spread_by_provider(model, numbered)
+    spread = step("provider invoices", spread_by_provider, model, numbered)
     lag = step("billing lag", learn, invoiced, pieces, model, as_of, covered_from, options.outstanding_months, learn_lag, spread)
     grant_lines, grant_costs = step("known grants ahead", expected_grant_bookings, lag.pieces, lag.k[lag.cohort_of],
                                     invoiced.get_column("grant_id"), year, as_of)

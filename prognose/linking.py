@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from prognose.lag import MAX_LAG
-from prognose.schema import UNIT_MONTHS
+from prognose.schema import NOT_PAYROLL, UNIT_MONTHS
 
 _ROW = "_row"
 
@@ -35,7 +35,7 @@ def link_by_citizen(postings: pl.DataFrame, invoiced: pl.DataFrame) -> tuple[pl.
     account fits the period; and how many were linked. Pure: frames in, frames out."""
     loose = (postings.lazy().with_row_index(_ROW)
              .filter(pl.col("grant_id").is_null() & pl.col("citizen_id").is_not_null()
-                     & (pl.col("source").is_null() | (pl.col("source") != "payroll")))
+                     & NOT_PAYROLL)
              .select(_ROW, "citizen_id", "account", "period", "amount"))
     grants = invoiced.lazy().filter(pl.col("citizen_id").is_not_null()).select(
         "grant_id", "citizen_id", "account", "start_date", "end_date")
@@ -70,7 +70,7 @@ def provider_named(invoiced: pl.DataFrame, columns: list[str]) -> pl.Expr:
     pattern = "^(" + "|".join(re.escape(n) for n in canonical) + ")"
     found = (pl.col("text").str.strip_chars_start().str.to_lowercase().str.extract(pattern, 1)
              .replace_strict(canonical, default=None, return_dtype=pl.String))
-    return pl.when(pl.col("source").is_null() | (pl.col("source") != "payroll")).then(found).otherwise(None)
+    return pl.when(NOT_PAYROLL).then(found).otherwise(None)
 
 
 def spread_by_provider(booked: pl.DataFrame, numbered: pl.DataFrame) -> pl.DataFrame:
@@ -93,8 +93,8 @@ def spread_by_provider(booked: pl.DataFrame, numbered: pl.DataFrame) -> pl.DataF
                     & (pl.col("weight") > 0))
             # a posting that names a citizen goes to that citizen's grants of the provider, if any fit
             .with_columns((pl.col("citizen_id").is_not_null() & (pl.col("grant_citizen") == pl.col("citizen_id")))
-                          .fill_null(False).alias("own_citizen"))
-            .filter(~pl.col("own_citizen").any().over(_ROW) | pl.col("own_citizen")))
+                          .fill_null(False).alias("named_citizen"))
+            .filter(~pl.col("named_citizen").any().over(_ROW) | pl.col("named_citizen")))
     return (fits.select("gi", "posting_month", "period",
                         (pl.col("amount") * pl.col("weight") / pl.col("weight").sum().over(_ROW)).alias("amount"))
             .collect())

@@ -21,10 +21,10 @@ def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFra
                             "citizen's only running grant on the account"})
     if spread.height:
         ore = round(float(spread.get_column("amount").sum()))
-        notes.append({"da": f"fakturaer for {kroner(ore)} kr. uden bevilling og borger nævner leverandøren i teksten: de "
-                            "tæller med i leverandørens faktureringsgrad og forsinkelse (de bogførte tal er uændrede)",
-                      "en": f"invoices of DKK {kroner(ore, 'en')} with neither grant nor citizen name their provider in the "
-                            "text: they count in that provider's billing ratio and lag (the booked figures are unchanged)"})
+        notes.append({"da": f"fakturaer for {kroner(ore)} kr. uden bevilling og borger, hvis tekst nævner leverandøren, tæller "
+                            "med i leverandørens faktureringsgrad og faktureringsforsinkelse (de bogførte tal er uændrede)",
+                      "en": f"invoices of DKK {kroner(ore, 'en')} with neither grant nor citizen, whose text names the provider, "
+                            "count in that provider's billing ratio and billing lag (the booked figures are unchanged)"})
     notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]
     no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
     if no_budget:

@@ -25,6 +25,7 @@ END_REASONS = ("death", "moved", "transition", "other")
 END_REASON_ALIASES = {"død": "death", "dødsfald": "death", "fraflytning": "moved", "flyttet": "moved",
                       "overgang": "transition", "andet": "other"}
 SOURCES = ("finance", "payroll")
+NOT_PAYROLL = pl.col("source").is_null() | (pl.col("source") != "payroll")   # a posting that can be an invoice
 SOURCE_ALIASES = {"økonomi": "finance", "løn": "payroll"}
 STU_EVENTS = ("start", "end")
 

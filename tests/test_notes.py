@@ -19,7 +19,7 @@ def spread(*amounts):
 def test_invoices_read_by_their_provider_are_named_with_their_amount():
     notes = forecast_notes(None, [], Linked(0, 0), spread(200_000.4, 100_060.3), NO_LINES, NO_BUDGET, 2025)
     assert len(notes) == 1
-    assert notes[0]["da"].startswith("fakturaer for 3.001 kr. uden bevilling og borger nævner leverandøren")
+    assert notes[0]["da"].startswith("fakturaer for 3.001 kr. uden bevilling og borger, hvis tekst nævner leverandøren")
     assert "DKK 3,001" in notes[0]["en"] and "booked figures are unchanged" in notes[0]["en"]
 
 
