@@ -32,6 +32,7 @@ from prognose.months import add_months, last_closed_month, month_end
 from prognose.linking import link_by_citizen, provider_named, spread_by_provider
 from prognose.notes import forecast_notes
 from prognose.schema import LINES, YEARLY
+from prognose.bankdays import pending as invoices_pending
 from prognose.blocks import MonthBlocks
 from prognose.adjustments import adjustment_lines
 from prognose.booked import sum_postings
@@ -162,6 +163,8 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     own = own_activity(known, steps, options, calc_start, y_end, as_of)
     unexplained, params = step("unexplained part", unexplained_lines, lag.pieces, lag.k, lag.cohort_of, lag.cohorts, model,
                                year, as_of, covered_from, own)
+    weekend = step("weekend invoices", invoices_pending, postings, as_of, year, options.refusion.kinds)
+    unexplained = pl.concat([unexplained, weekend.lines]).group_by("account", "month").agg(pl.col("ore").sum())
     results = pending.result() if pending is not None else []
     refusion = step("refusion", forecast_refusion, known, steps, postings, options.refusion, options.price_index, year, as_of,
                     hist_start.year, _changes(results))
@@ -171,7 +174,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                       *([adjustment_lines(buffers.adjustments, year, para)] if buffers is not None and buffers.adjustments is not None
                         else []), *([refusion_part(refusion, para)] if refusion is not None else [])])
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
-    notes = forecast_notes(buffers, results, linked_by_citizen, spread, lines, bud, year)
+    notes = forecast_notes(buffers, results, linked_by_citizen, spread, weekend, lines, bud, year, as_of)
     band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.billing_cv, refusion, draws,
                 seed) if draws > 0 else None
     return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,

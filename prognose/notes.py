@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.labels import kroner, label, number
+import datetime as dt
+
+from prognose.labels import date_text, kroner, label, number
 
 
-def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFrame, lines: pl.DataFrame, bud: pl.DataFrame,
-                   year: int) -> list[dict]:
+def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFrame, weekend, lines: pl.DataFrame,
+                   bud: pl.DataFrame, year: int, as_of: dt.date) -> list[dict]:
     """What the controller should know about this forecast, in Danish and English. spread: the
-    invoices that named only their provider, as linking.spread_by_provider spread them."""
+    invoices that named only their provider, as linking.spread_by_provider spread them; weekend:
+    bankdays.Pending."""
     notes = list(buffers.notes) if buffers is not None else []
     if linked_by_citizen.postings:
         n, ore = linked_by_citizen.postings, linked_by_citizen.ore
@@ -25,6 +28,8 @@ def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFra
                             "med i leverandørens faktureringsgrad og faktureringsforsinkelse (de bogførte tal er uændrede)",
                       "en": f"invoices of DKK {kroner(ore, 'en')} with neither grant nor citizen, whose text names the provider, "
                             "count in that provider's billing ratio and billing lag (the booked figures are unchanged)"})
+    if weekend.ore:
+        notes.append(weekend_note(weekend, as_of))
     notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]
     no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
     if no_budget:
@@ -32,3 +37,13 @@ def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFra
         notes.append({"da": f"intet budget for {year} på konto {accounts}: budgettet regnes som 0",
                       "en": f"no budget for {year} on account(s) {accounts}: their budget counts as 0"})
     return notes
+
+
+def weekend_note(weekend, as_of: dt.date) -> dict[str, str]:
+    """Why the weekend's invoices are counted (bankdays.py), in the controller's words."""
+    return {"da": f"opgørelsesdatoen {date_text(as_of)} falder i en weekend, og kommunens egne posteringer viser, at der "
+                  f"ikke bogføres i weekender: fakturaer for dagene efter sidste hverdag bogføres først på næste hverdag; "
+                  f"prognosen regner med {kroner(weekend.ore)} kr. herfor",
+            "en": f"the as-of date {date_text(as_of, 'en')} falls on a weekend, and the municipality's own postings show no "
+                  "bookings at weekends: invoices for the days after the last weekday are booked on the next weekday; the "
+                  f"forecast counts DKK {kroner(weekend.ore, 'en')} for them"}
