@@ -67,22 +67,44 @@ def level_window(past: pl.DataFrame, horizon: int) -> pl.DataFrame:
     return scored.select("account", best.otherwise(pl.lit(WINDOWS[0])).cast(pl.Int64).alias("window"))
 
 
-def horizon_error(past: pl.DataFrame, windows: pl.DataFrame, horizon: int) -> pl.DataFrame:
+def horizon_error(past: pl.DataFrame, windows: pl.DataFrame, horizon: int, first_month: int | None = None) -> pl.DataFrame:
     """account → horizon_sd: how far the sum of the next `horizon` months has fallen from the
     forecast of the account's window, at every month of its own history where both are known (root
     mean square, øre). This is the error of the unexplained part's forecast, and of the billing
-    timing it absorbs (an invoice a month late shows here as one month low, the next high). With
-    fewer than MIN_CUTS such past forecasts: the monthly spread σ·√(h + h²/12) instead."""
+    timing it absorbs (an invoice a month late shows here as one month low, the next high; what is
+    still outstanding when the year closes, as the year's last month low). With fewer than
+    MIN_CUTS such past forecasts: the monthly spread σ·√(h + h²/12) instead. Both are scaled by
+    how the forecasts made at this month of the year have missed beside those made at any month
+    (season_of_error; first_month: the month the forecast starts with)."""
     if horizon <= 0 or past.is_empty():
         return pl.DataFrame(schema={"account": pl.String, "horizon_sd": pl.Float64})
     window = pl.col("window").fill_null(WINDOWS[0])
     forecast = pl.coalesce([pl.when(window == w).then(pl.col(f"fc_{w}")) for w in WINDOWS])
     s = past.join(windows, on="account", how="left").with_columns((pl.col("actual") - forecast).alias("err"))
+    scale = season_of_error(s, first_month) ** 0.5
     return (s.group_by("account")
             .agg((pl.col("err").drop_nulls() ** 2).mean().sqrt().alias("rmse"), pl.col("err").drop_nulls().len().alias("cuts"),
                  pl.col("adj").std().alias("sigma"))
-            .select("account", pl.when(pl.col("cuts") >= MIN_CUTS).then(pl.col("rmse"))
-                    .otherwise(pl.col("sigma") * (horizon + horizon ** 2 / 12) ** 0.5).fill_null(0.0).alias("horizon_sd")))
+            .select("account", (pl.when(pl.col("cuts") >= MIN_CUTS).then(pl.col("rmse"))
+                                .otherwise(pl.col("sigma") * (horizon + horizon ** 2 / 12) ** 0.5).fill_null(0.0) * scale)
+                    .alias("horizon_sd")))
+
+
+def season_of_error(errors: pl.DataFrame, first_month: int | None) -> float:
+    """How the past forecasts that started in `first_month` missed beside all past forecasts: the
+    mean over accounts' such forecasts of (error ÷ the account's root mean square error)², each
+    account counting alike. A forecast from this month to the year's end never spans a new year's
+    price and level changes, as one over the same number of months from another month does, and a
+    December may follow its pattern closely in one municipality and bring the year's surprises in
+    another: its history says which. 1 with fewer than MIN_CUTS such forecasts. errors: account,
+    month (the first forecast month), err."""
+    known = errors.filter(pl.col("err").is_not_null()).with_columns(
+        (pl.col("err") ** 2).mean().over("account").sqrt().alias("rms"))
+    same = known.filter((pl.col("month").dt.month() == first_month) & (pl.col("rms") > 0)) if first_month is not None \
+        else known.head(0)
+    if same.height < MIN_CUTS:
+        return 1.0
+    return same.select(((pl.col("err") / pl.col("rms")) ** 2).mean()).item()
 
 
 def with_basis(h: pl.DataFrame, driver: pl.DataFrame | None) -> pl.DataFrame:
@@ -165,7 +187,8 @@ def forecast_unexplained(history: pl.DataFrame, last_closed: dt.date, targets: l
     h, seasonal = seasonally_adjusted(history, last_closed, driver)
     past = past_forecasts(h, len(targets))
     windows = level_window(past, len(targets))
-    params = parameters(h, windows, seasonal).join(horizon_error(past, windows, len(targets)), on="account", how="left")
+    params = parameters(h, windows, seasonal).join(
+        horizon_error(past, windows, len(targets), targets[0].month if targets else None), on="account", how="left")
     params = params.select("account", "level", "trend", pl.col("share").fill_null(0.0), "own_level",
                            pl.col("season_range").fill_null(0.0), "months_used", "window", pl.col("horizon_sd").fill_null(0.0))
     ahead = -months_between(pl.col("month"), last_closed)

@@ -77,3 +77,20 @@ def test_a_unit_that_opened_is_followed_and_its_past_forecasts_were_right():
     # a mean of past months would have lagged the opening; the payroll per krone did not move, so
     # every past forecast of the kind made now was right
     assert params.get_column("horizon_sd").item() < 1e-3
+
+
+def test_the_range_follows_how_forecasts_from_the_same_month_of_the_year_missed():
+    from prognose.residual import MIN_CUTS, season_of_error
+    # two accounts; the forecasts that started in December missed by half of what the others did
+    rows = [(a, add_months(dt.date(2022, 1, 1), i), (1.0 if (i % 12) == 11 else 2.0) * (1 if i % 2 else -1) * scale)
+            for a, scale in (("A", 1.0), ("B", 100.0)) for i in range(36)]
+    errors = pl.DataFrame(rows, schema={"account": pl.String, "month": pl.Date, "err": pl.Float64}, orient="row")
+    # each account's own root mean square: √((33·4 + 3·1)/36); December's (err/rms)² alike for both
+    rms2 = (33 * 4 + 3 * 1) / 36
+    assert abs(season_of_error(errors, 12) - 1 / rms2) < 1e-12
+    assert abs(season_of_error(errors, 6) - 4 / rms2) < 1e-12
+    # too few forecasts from that month: no scaling
+    few = errors.filter((pl.col("month").dt.month() != 12) | (pl.col("month").dt.year() == 2022)).filter(pl.col("account") == "A")
+    assert few.filter(pl.col("month").dt.month() == 12).height < MIN_CUTS
+    assert season_of_error(few, 12) == 1.0
+    assert season_of_error(errors, None) == 1.0
