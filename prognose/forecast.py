@@ -175,8 +175,8 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                         else []), *([refusion_part(refusion, para)] if refusion is not None else [])])
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = forecast_notes(buffers, results, linked_by_citizen, spread, weekend, lines, bud, year, as_of)
-    band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.billing_cv, refusion, draws,
-                seed) if draws > 0 else None
+    band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.cohort_of, lag.billing_cv,
+                refusion, draws, seed) if draws > 0 else None
     return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
                     interval=band, refusion=refusion, yearly=yearly(booked, pieces, invoiced, own, as_of))
 

@@ -138,6 +138,35 @@ def timing_cv(observed: pl.DataFrame) -> float:
     return float(by_moy.get_column("cv").median()) if by_moy.height else 0.0
 
 
+def year_end_timing(observed: pl.DataFrame, k: np.ndarray, month: int) -> float:
+    """How far one provider's invoices outstanding at this month-end may move the year's result,
+    relative to what the lag expects outstanding there, as the history years showed. Per cohort and
+    year: moved = D(close) − D(month-end), D being what was outstanding less what k expected (k ×
+    the month's cost). An invoice a month late at the month-end but booked by the close moves the
+    result; a provider that is behind all year moves it only by what it is still behind at the
+    close. The share all cohorts moved together in a year (Σ moved ÷ Σ expected) is taken out: it
+    is the account's, and shows in what no grant explains, whose range is measured on the
+    account's own history at the same month of the year. Returns √(Σ rest² ÷ Σ expected²); where
+    no history year has both this month-end and its close, the spread of the month-end's
+    outstanding from year to year (timing_cv). observed: measure_outstanding."""
+    years = pl.col("month").dt.year().alias("y")
+    now = observed.filter(pl.col("moy") == month).select("ci", years, pl.col("cost").alias("c0"), pl.col("outstanding").alias("o0"))
+    close = observed.filter(pl.col("moy") == YEAR_END).select("ci", years, pl.col("cost").alias("c1"),
+                                                               pl.col("outstanding").alias("o1"))
+    pairs = now.join(close, on=["ci", "y"]).sort("y", "ci")
+    ci = pairs.get_column("ci").to_numpy()
+    expected = k[ci, month - 1] * pairs.get_column("c0").to_numpy()
+    moved = ((pairs.get_column("o1").to_numpy() - k[ci, YEAR_END - 1] * pairs.get_column("c1").to_numpy())
+             - (pairs.get_column("o0").to_numpy() - expected))
+    per_year = (pl.DataFrame({"y": pairs.get_column("y"), "e": expected, "m": moved}, schema_overrides={"e": pl.Float64, "m": pl.Float64})
+                .filter(pl.col("e").sum().over("y") > 0)
+                .with_columns((pl.col("m").sum().over("y") / pl.col("e").sum().over("y")).alias("g")))
+    if per_year.is_empty():
+        return timing_cv(observed)
+    rest = per_year.select(((pl.col("m") - pl.col("g") * pl.col("e")) ** 2).sum() / (pl.col("e") ** 2).sum()).item()
+    return float(rest) ** 0.5
+
+
 def estimate_k(observed: pl.DataFrame, cohorts: pl.DataFrame) -> pl.DataFrame:
     """k per group level and month of year: level, key, moy, k, cost_months. observed: per cohort
     number ci (measure_outstanding); cohorts: its COLUMNS, row ci for cohort ci (every level's key
@@ -256,8 +285,9 @@ COHORT = pl.concat_str([pl.col(c).fill_null("?") for c in ("provider", "provider
 @dataclass(frozen=True)
 class Lag:
     """What the billing lag step learns: the grants' months at what providers invoice of them,
-    the cohorts (cohort_of[gi] is grant gi's), k per cohort and month of the year, how much the
-    outstanding amounts vary from year to year, and each grant's k."""
+    the cohorts (cohort_of[gi] is grant gi's), k per cohort and month of the year, how far one
+    cohort's invoices outstanding at the as-of month-end may move the year's result
+    (year_end_timing), and each grant's k."""
     pieces: pl.DataFrame
     cohorts: pl.DataFrame
     cohort_of: np.ndarray
@@ -296,5 +326,6 @@ def learn_lag(invoiced: pl.DataFrame, pieces: pl.DataFrame, booked: pl.DataFrame
     k_cohort = assign_k(cohorts.rename({"cohort": "grant_id"}).lazy(), k_table, outstanding_months).collect()
     if not learn:
         k_cohort = k_cohort.with_columns(pl.lit(0.0).alias("k"))
-    return Lag(pieces, cohorts, cohort_of, k_table, k_matrix(cohorts, k_cohort, "cohort"),
-               timing_cv(observed) if learn else 0.0, lag_of_grants(classed, k_cohort, as_of))
+    k = k_matrix(cohorts, k_cohort, "cohort")
+    return Lag(pieces, cohorts, cohort_of, k_table, k, year_end_timing(observed, k, as_of.month) if learn else 0.0,
+               lag_of_grants(classed, k_cohort, as_of))

@@ -152,13 +152,15 @@ def _quantiles(values: np.ndarray) -> tuple[int, int, int]:
 
 
 def year_end_interval(lines: pl.DataFrame, params: pl.DataFrame, results: list, grant_costs: pl.DataFrame,
-                      invoiced: pl.DataFrame, billing_cv: float, refusion: Refusion | None, draws: int, seed: int) -> Interval:
-    """P10/P50/P90 around the point forecast, from the spread of each part."""
+                      invoiced: pl.DataFrame, cohort_of: np.ndarray, billing_cv: float, refusion: Refusion | None, draws: int,
+                      seed: int) -> Interval:
+    """P10/P50/P90 around the point forecast, from the spread of each part. cohort_of[i]: the
+    billing cohort of invoiced grant i (lag.Lag)."""
     point = lines.group_by("account").agg(pl.col("ore").sum())
     sd = (params.select("account", pl.col("horizon_sd").alias("sd")) if "horizon_sd" in params.columns
           else pl.DataFrame(schema={"account": pl.String, "sd": pl.Float64}))
     sources = {r.name: r.events for r in results if r.events is not None}
-    sources["billing_timing"] = billing_events(grant_costs, invoiced, billing_cv)
+    sources["billing_timing"] = billing_events(grant_costs, invoiced, cohort_of, billing_cv)
     if refusion is not None:
         sources["refusion"] = refusion_events(refusion)
     return interval(point, sources, sd, draws, seed)
@@ -174,12 +176,14 @@ def refusion_events(refusion: Refusion) -> pl.DataFrame:
                 "amount", pl.lit(refusion.learned.cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
 
 
-def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cv: float) -> pl.DataFrame:
-    """Billing timing as events (buffers.EVENTS): per account, the invoices outstanding at the as-of
-    date arrive as the year's month-ends have shown (lag.timing_cv)."""
+def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cohort_of: np.ndarray, cv: float) -> pl.DataFrame:
+    """Billing timing as events (buffers.EVENTS): per billing cohort (provider, provider type,
+    account, billing class), the invoices outstanding at the as-of date move the year's result as
+    one provider's did from the same month-end to the close in the history years, each cohort on
+    its own (lag.year_end_timing). grant_costs is in `invoiced`'s order."""
     return events_frame(
-        grant_costs.join(invoiced.select("grant_id", "account"), on="grant_id")
-        .group_by("account").agg(pl.col("outstanding").sum().alias("amount"))
+        grant_costs.select("outstanding").with_columns(invoiced.get_column("account"), pl.Series("cohort", cohort_of))
+        .group_by("cohort", "account").agg(pl.col("outstanding").sum().cast(pl.Float64).alias("amount"))
         .filter(pl.col("amount") > 0)
         .select("account", pl.lit("billing").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
                 "amount", pl.lit(cv).alias("cv"), pl.lit(0.0).alias("group_cv")))

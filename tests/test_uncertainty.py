@@ -181,3 +181,35 @@ def test_a_level_that_moved_is_followed_by_the_shortest_window():
     assert level_window(past_forecasts(steps, 3), 3).get_column("window").to_list() == [3]
     noisy = pl.DataFrame({"account": "a", "month": months, "adj": [100.0 + (40 if i % 2 else -40) for i in range(36)]})
     assert level_window(past_forecasts(noisy, 3), 3).get_column("window").to_list() == [12]
+
+
+def test_billing_timing_is_what_a_provider_still_had_outstanding_move_the_year_by_the_close():
+    from prognose.lag import YEAR_END, year_end_timing
+    # two cohorts, three years; k expects 2 months outstanding at the end of November, none at the close
+    k = np.zeros((2, YEAR_END))
+    k[:, 10] = 2.0
+    rows = []
+    for y, (late_a, late_b) in zip((2022, 2023, 2024), ((10.0, -10.0), (0.0, 0.0), (-10.0, 10.0))):
+        for ci, late in ((0, late_a), (1, late_b)):
+            # 100 a month of cost; at the end of November 200 + late outstanding, all of it booked by the close
+            rows.append((ci, dt.date(y, 11, 1), 11, 100, 200 + late, 1))
+            rows.append((ci, dt.date(y, 12, 1), YEAR_END, 100, 0, 1))
+    observed = pl.DataFrame(rows, schema={"ci": pl.Int64, "month": pl.Date, "moy": pl.Int32, "cost": pl.Int64,
+                                          "outstanding": pl.Int64, "cost_months": pl.Int64}, orient="row")
+    # each year the two cohorts moved oppositely (nothing shared): rest = the late amounts, over 200 expected
+    assert abs(year_end_timing(observed, k, 11) - (4 * 10.0 ** 2 / (6 * 200.0 ** 2)) ** 0.5) < 1e-12
+    # moved together: the year's shared movement is the account's (what no grant explains), not a cohort's own
+    together = observed.with_columns(pl.when(pl.col("moy") == 11)
+                                     .then(200 + pl.col("month").dt.year().replace_strict({2022: 10, 2023: 0, 2024: -10}))
+                                     .otherwise(0).alias("outstanding"))
+    assert year_end_timing(together, k, 11) == 0.0
+
+
+def test_billing_events_are_one_per_provider_cohort_on_its_account():
+    from prognose.uncertainty import billing_events
+    grant_costs = pl.DataFrame({"grant_id": ["g1", "g2", "g3", "g4"], "outstanding": [100, 50, 70, -5]})
+    invoiced = pl.DataFrame({"grant_id": ["g1", "g2", "g3", "g4"], "account": ["5.38.50", "5.38.50", "5.38.51", "5.38.51"]})
+    events = billing_events(grant_costs, invoiced, np.array([0, 0, 1, 2]), 0.2).sort("account")
+    assert events.select("account", "amount", "cv", "group_cv").rows() == [("5.38.50", 150.0, 0.2, 0.0),
+                                                                           ("5.38.51", 70.0, 0.2, 0.0)]
+    assert set(events.get_column("dist")) == {"scale"}
