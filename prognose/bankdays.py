@@ -2,16 +2,17 @@
 
 A finance system books on weekdays: an invoice that arrives on a Saturday or a Sunday is booked on
 the Monday. An extract taken on a Sunday holds the invoices up to Friday, and the weekend's
-invoices come in the month of the next weekday — inside the year still, since December's
-supplementary period takes them. The rest of the forecast reads the months up to the as-of date
-as booked in full: what the grants are still to bring runs from the as-of date, and what no grant
-explains is forecast for the months after it. What is added here, per account:
+invoices come in the month of the next weekday. The rest of the forecast reads the months up to
+the as-of date as booked in full: what the grants are still to bring runs from the as-of date, and
+what no grant explains is forecast for the months after it. What is added here, per account:
 
     roll × pending(as-of) × invoices per day
 
 in the month of the next weekday. The billing lag's outstanding months hold the weekends of past
 month-ends only as an average over years and providers; the days missing from this extract are
-its own.
+its own. Where the next weekday is in the next year, nothing is added: what December's
+supplementary period still brings is forecast as a whole, as it came in the years before
+(residual.late_bookings, and what the grants leave outstanding at the close).
 
 pending(d): the days after the last weekday on or before d (1 on a Saturday, 2 on a Sunday).
 roll: how much of a weekend day's invoices the municipality's own postings show booked on
@@ -75,9 +76,9 @@ def roll(flows: pl.DataFrame) -> float:
 
 def pending(postings: pl.DataFrame, as_of: dt.date, year: int, refund_kinds: tuple[str, ...]) -> Pending:
     """What the days between the last weekday and the as-of date still bring, per account, in the
-    month of the next weekday (December at the latest: the supplementary period takes it)."""
+    month of the next weekday (nothing where that is in the next year: see the module's note)."""
     empty = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "ore": pl.Int64})
-    if as_of.year != year:
+    if as_of.year != year or next_weekday(as_of).year != year:
         return Pending(0, 0.0, empty)
     known = postings.filter(pl.col("posting_date") <= as_of)
     if "source" in known.columns:
@@ -91,7 +92,7 @@ def pending(postings: pl.DataFrame, as_of: dt.date, year: int, refund_kinds: tup
     last = last_closed_month(as_of)
     first = add_months(last, -11)
     span = (add_months(last, 1) - first).days
-    month = min(next_weekday(as_of).replace(day=1), dt.date(year, 12, 1))
+    month = next_weekday(as_of).replace(day=1)
     lines = (known.filter(pl.col("posting_date").is_between(first, add_months(last, 1) - dt.timedelta(days=1)))
              .group_by("account").agg(pl.col("amount").sum())
              .select("account", pl.lit(month).alias("month"),

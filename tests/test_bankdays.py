@@ -57,10 +57,12 @@ def test_nothing_is_added_on_a_weekday_where_weekends_book_or_for_another_year()
     assert pending(all_days, dt.date(2025, 11, 30), 2025, REFUND).lines.is_empty()
 
 
-def test_a_saturday_new_years_eve_goes_to_december_where_the_supplementary_period_takes_it():
+def test_a_weekend_at_the_turn_of_the_year_is_left_to_the_supplementary_period():
     days = every_day(dt.date(2022, 1, 1), dt.date(2022, 12, 30), weekends=False)
-    out = pending(postings(days), dt.date(2022, 12, 31), 2022, REFUND)
-    assert out.days == 1 and out.lines.get_column("month").to_list() == [dt.date(2022, 12, 1)]
+    assert pending(postings(days), dt.date(2022, 12, 31), 2022, REFUND).lines.is_empty()
+    mid_december = every_day(dt.date(2022, 1, 1), dt.date(2022, 12, 16), weekends=False)
+    out = pending(postings(mid_december), dt.date(2022, 12, 18), 2022, REFUND)
+    assert out.days == 2 and out.lines.get_column("month").to_list() == [dt.date(2022, 12, 1)]
 
 
 def test_without_a_source_column_every_posting_but_the_refund_counts():
