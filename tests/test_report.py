@@ -261,6 +261,11 @@ def test_buffers_and_assumptions(book, docs, ws):
     hashes = {r[2] for r in rows(a)}
     assert all(f["sha256"] in hashes for f in meta["inputs"])
     assert any(isinstance(r[1], dt.datetime) for r in rows(a))  # latest posting date per source
+    # the forecast's notes (what it read one way where another was possible), as run says them
+    notes = [n["da"] for n in docs["run"]["notes"]]
+    assert notes, "the demo's run has notes"
+    at = find_row(a, "Bemærkninger til prognosen")
+    assert [a.cell(at + 1 + i, 1).value.lower() for i in range(len(notes))] == [n.lower() for n in notes]
 
 
 def test_printable(book):

@@ -98,6 +98,7 @@ class Report:
     adjustments: list[dict] = field(default_factory=list)
     largest: pl.DataFrame | None = None   # with citizens: each paragraph's largest grants (explain.largest_grants)
     projection: object | None = None      # projection.Projection: the years ahead, with the initiatives
+    notes: list[str] = field(default_factory=list)   # what the forecast read one way where another was possible
     highlight: float = 3.0        # percent of a row's budget an overspend must pass to be marked (display.highlight_percent)
 
     @property
@@ -266,7 +267,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
                   snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [],
                   [w["text"][lang] for w in snap.meta.get("warnings", [])], snap.result.get("refusion"), interval=band,
                   highlight=highlight,
-                  adjustments=_adjustments(snap.input("list_adjustments"), snap.meta["year"]))
+                  adjustments=_adjustments(snap.input("list_adjustments"), snap.meta["year"]),
+                  notes=[n[lang] for n in snap.result.get("notes", []) if lang in n])
 
 
 def _adjustments(frame: pl.DataFrame | None, year: int) -> list[dict]:

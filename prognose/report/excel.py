@@ -153,6 +153,12 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     for text in rep.warnings or [t["no_warnings"]]:
         row += 1
         s.put(row, 1, text)
+    if rep.notes:
+        row += 2
+        s.header(row, [t["notes"], "", ""], wrap=False)
+        for text in rep.notes:
+            row += 1
+            s.put(row, 1, text[:1].upper() + text[1:])
     row = _adjustments(s, rep, t, row + 2) + 1
     s.header(row, [t["setting"], t["value"], t["origin"]])
     for k, v, origin in rep.settings:
