@@ -98,6 +98,9 @@ def test_years_ahead_sheet_matches_the_project_command(book, ws, runner):
     assert names == [i["name"] for i in doc["initiatives"]] and len(names) == 5
     assert find_row(sheet, "Initiativerne i alt") == start + 2 + len(names)
     assert sheet.cell(find_row(sheet, "Med alle initiativer"), 3).value.startswith("=C")
+    # every function's name is whole on the printed page
+    longest = max(len(sheet.cell(r, 2).value) for r in range(2, total))
+    assert sheet.column_dimensions["B"].width >= longest
 
 
 def test_activity_sheet_matches_the_activity_command(book, runner):

@@ -53,7 +53,9 @@ def years_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     s.put(total + 6, 1, w["note"].format(base=p.base_year))
     if p.effects:
         _initiatives(s, p, w, total + 7)
-    s.finish(rep, t, "1:1", "C2", {1: 13, 2: 44, **{c: 15 for c in range(3, 3 + len(p.years))}})
+    # the function's name whole: the longest of the chart of accounts' names is some 60 characters
+    name_width = max([44, *[len(account_name(a, rep.lang)) + 2 for a in accounts]])
+    s.finish(rep, t, "1:1", "C2", {1: 13, 2: name_width, **{c: 15 for c in range(3, 3 + len(p.years))}})
 
 
 def _right(s: Sheet, row: int, years: int) -> None:
