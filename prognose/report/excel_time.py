@@ -106,6 +106,9 @@ def trend(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     chart.set_categories(Reference(s.ws, min_col=1, min_row=2, max_row=last))
     chart.legend.position = "b"
     _lines(chart)
+    for series in chart.series:     # one point per as-of date: early in the year a line has no length yet
+        series.marker.symbol = "circle"
+        series.marker.size = 5
     if with_band:       # the band in a lighter, dashed line than the deviation itself
         for series in chart.series[1:]:
             series.graphicalProperties.line.dashStyle = "dash"
