@@ -34,6 +34,7 @@ from prognose.months import add_months, last_closed_month
 from prognose.periodise import round_half_up
 from prognose.schema import NOT_PAYROLL
 
+
 @dataclass(frozen=True)
 class Pending:
     """The weekend's invoices still to be booked at the as-of date (lines: account, month, ore)."""

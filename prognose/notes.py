@@ -3,9 +3,9 @@ one sentence each, shown under the terminal's table, in the JSON's notes and in 
 
 from __future__ import annotations
 
-import polars as pl
-
 import datetime as dt
+
+import polars as pl
 
 from prognose.labels import date_text, kroner, label, number
 

@@ -9,8 +9,12 @@ a seeded generator (same seed, same interval):
     unknown time, and BPA substitute pay varies as its share has; the rates estimated from history
     (death rates, outflow rates, newcomers per year) are themselves uncertain by about 1/√(cases
     seen), one draw per rate shared by all events that use it;
-  - the part no grant explains, and billing timing with it, by the error the same kind of forecast
-    has made on the account's own history over the same number of months (residual.horizon_error).
+  - billing timing: each provider's (billing cohort's) invoices outstanding at the as-of date, as
+    far as one provider's moved the year's result by the close in the history years
+    (lag.year_end_timing);
+  - the part no grant explains, and what all providers did together with it, by the error the same
+    kind of forecast has made on the account's own history over the same number of months, as
+    forecasts from the same month of the year missed (residual.horizon_error).
 Sources are independent of each other. The draws are deviations from each source's expectation,
 added to the point forecast; the total's percentiles are taken over the summed draws (not a sum of
 the accounts' percentiles). numpy does the drawing: vectorised over events × draws, in chunks.
