@@ -15,7 +15,8 @@ import typer
 
 from prognose import __version__, app, cli_ahead
 from prognose.cli_support import (AS_OF, BUFFERS, DATA, FORMAT, LANG, OUT, STATE, WORKSPACE, YEAR, By, CsvDialect, Fmt, Lang,
-                                  emit, guarded, output_format, parse_date, say, say_files, settings_of, warn)
+                                  emit, guarded, output_format, parse_date, say, say_files, say_wrapped, settings_of,
+                                  warn)
 from prognose.errors import InputError, UsageError
 from prognose.labels import label
 from prognose.uncertainty import DRAWS
@@ -79,7 +80,7 @@ def run(
         key = by.value if by else (None if monthly else "account")
         emit(render.forecast(result, output_format(out, fmt).value, key, monthly), out, settings)
     for note in result.forecast.notes:
-        say(label(settings.lang, "note") + note[settings.lang])
+        say_wrapped(label(settings.lang, "note"), note[settings.lang])
     if STATE["verbose"]:
         for line in result.clock.report():
             say(f"time: {line}")

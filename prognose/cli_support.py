@@ -4,7 +4,9 @@ and the right exit status for every error, and writing its output."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
+import textwrap
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -44,6 +46,16 @@ STATE = {"debug": False, "quiet": False, "verbose": False, "strict": False, "csv
 def say(message: str) -> None:
     if not STATE["quiet"]:
         typer.echo(scrub_text(message), err=True)
+
+
+def say_wrapped(prefix: str, text: str) -> None:
+    """A note or warning: wrapped at the terminal's width under its prefix where a person reads
+    stderr, one line where it goes to a log (cron), so each stays one line to search for."""
+    if not sys.stderr.isatty():
+        say(prefix + text)
+        return
+    width = max(40, shutil.get_terminal_size().columns - 1)
+    say(textwrap.fill(text, width, initial_indent=prefix, subsequent_indent=" " * len(prefix), break_long_words=False))
 
 
 def fail(exc: BaseException) -> None:
@@ -134,7 +146,7 @@ def settings_of(workspace: Optional[Path], **overrides):
 def warn(warnings, lang: str) -> None:
     """One line per file and kind of warning on stderr (all of them are kept in the snapshot)."""
     for w in warnings:
-        say(label(lang, "warning") + w.text(lang))
+        say_wrapped(label(lang, "warning"), w.text(lang))
 
 
 WORKSPACE = typer.Option(None, "--workspace", "-w", help="Workspace folder with prognose.toml (default: nearest from here).")

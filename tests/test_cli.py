@@ -343,3 +343,21 @@ def test_the_version_is_answered_without_importing_the_engine(argv):
     out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True).stdout.split()
     from prognose import __version__
     assert out == [__version__, "False", "False"]
+
+
+def test_notes_wrap_under_their_prefix_for_a_person_and_stay_one_line_for_a_log(capsys, monkeypatch):
+    import sys
+
+    from prognose import cli_support
+
+    text = "opgørelsesdatoen 30.11.2025 falder i en weekend: fakturaer for weekenden bogføres først på næste hverdag"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    cli_support.say_wrapped("bemærk: ", text)
+    assert capsys.readouterr().err == "bemærk: " + text + "\n"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(cli_support.shutil, "get_terminal_size", lambda: os.terminal_size((50, 20)))
+    cli_support.say_wrapped("bemærk: ", text)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) > 1 and all(len(line) <= 49 for line in lines)
+    assert lines[0].startswith("bemærk: ") and all(line.startswith(" " * 8) for line in lines[1:])
+    assert " ".join(line.strip() for line in lines) == "bemærk: " + text
