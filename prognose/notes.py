@@ -7,14 +7,15 @@ import datetime as dt
 
 import polars as pl
 
+from prognose.bankdays import Pending
 from prognose.labels import date_text, kroner, label, number
 
 
-def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFrame, weekend, lines: pl.DataFrame,
+def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFrame, weekend: Pending, lines: pl.DataFrame,
                    bud: pl.DataFrame, year: int, as_of: dt.date) -> list[dict]:
     """What the controller should know about this forecast, in Danish and English. spread: the
-    invoices that named only their provider, as linking.spread_by_provider spread them; weekend:
-    bankdays.Pending."""
+    invoices that named only their provider, as linking.spread_by_provider spread them; weekend: the
+    invoices of a weekend as-of date still to come (bankdays.pending)."""
     notes = list(buffers.notes) if buffers is not None else []
     if linked_by_citizen.postings:
         n, ore = linked_by_citizen.postings, linked_by_citizen.ore
@@ -39,11 +40,13 @@ def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFra
     return notes
 
 
-def weekend_note(weekend, as_of: dt.date) -> dict[str, str]:
+def weekend_note(weekend: Pending, as_of: dt.date) -> dict[str, str]:
     """Why the weekend's invoices are counted (bankdays.py), in the controller's words."""
+    days = {"da": "lørdagen" if weekend.days == 1 else "lørdag og søndag",
+            "en": "the Saturday" if weekend.days == 1 else "Saturday and Sunday"}
     return {"da": f"opgørelsesdatoen {date_text(as_of)} falder i en weekend, og kommunens egne posteringer viser, at der "
-                  f"ikke bogføres i weekender: fakturaer for dagene efter sidste hverdag bogføres først på næste hverdag; "
-                  f"prognosen regner med {kroner(weekend.ore)} kr. herfor",
+                  f"ikke bogføres i weekender: fakturaer for {days['da']} bogføres først på næste hverdag; prognosen "
+                  f"regner med {kroner(weekend.ore)} kr. herfor",
             "en": f"the as-of date {date_text(as_of, 'en')} falls on a weekend, and the municipality's own postings show no "
-                  "bookings at weekends: invoices for the days after the last weekday are booked on the next weekday; the "
-                  f"forecast counts DKK {kroner(weekend.ore, 'en')} for them"}
+                  f"bookings at weekends: invoices for {days['en']} are booked on the next weekday; the forecast counts "
+                  f"DKK {kroner(weekend.ore, 'en')} for them"}

@@ -184,9 +184,9 @@ def billing_events(grant_costs: pl.DataFrame, invoiced: pl.DataFrame, cohort_of:
     """Billing timing as events (buffers.EVENTS): per billing cohort (provider, provider type,
     account, billing class), the invoices outstanding at the as-of date move the year's result as
     one provider's did from the same month-end to the close in the history years, each cohort on
-    its own (lag.year_end_timing). grant_costs is in `invoiced`'s order."""
+    its own (lag.year_end_timing). cohort_of[i]: the cohort of invoiced's row i."""
     return events_frame(
-        grant_costs.select("outstanding").with_columns(invoiced.get_column("account"), pl.Series("cohort", cohort_of))
+        grant_costs.join(invoiced.select("grant_id", "account", pl.Series("cohort", cohort_of)), on="grant_id")
         .group_by("cohort", "account").agg(pl.col("outstanding").sum().cast(pl.Float64).alias("amount"))
         .filter(pl.col("amount") > 0)
         .select("account", pl.lit("billing").alias("group"), pl.lit("scale").alias("dist"), pl.lit(1.0).alias("p"),
