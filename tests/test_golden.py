@@ -8,10 +8,10 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+import validation_set as vs
 from conftest import ROOT, invoke
 
 GOLDEN = ROOT / "tests" / "golden"
-VALIDATION = ROOT.parent / "shared" / "validation"
 UPDATE = bool(os.environ.get("PROGNOSE_UPDATE_GOLDEN"))
 
 # name → arguments (after the command's workspace is given)
@@ -74,9 +74,9 @@ def test_demo_output_matches_its_golden_file(name, demo, monkeypatch):
 
 @pytest.mark.parametrize("world", ["a-lille", "b-mellem", "c-mellemstor", "d-stor"])
 def test_validation_november_forecast_matches_its_golden_file(world, tmp_path):
-    source = VALIDATION / world / "asof-2025-11-30"
-    if not source.exists():
-        pytest.skip("../shared/validation not beside the repository")
+    if not vs.unpacked():
+        pytest.skip(vs.ABSENT)
+    source = vs.UNPACKED / world / "asof-2025-11-30"
     shutil.copytree(source, tmp_path / "ws")
     (tmp_path / "ws" / "prognose.toml").write_text("", encoding="utf-8")
     result = invoke(CliRunner(), "run", "--no-save", "--draws", "0", "--format", "json", "--workspace", str(tmp_path / "ws"))

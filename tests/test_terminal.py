@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import validation_set as vs
 from conftest import ROOT, invoke
 from test_snapshots import workspace
 
@@ -136,10 +137,10 @@ def test_a_table_written_to_a_file_from_a_terminal_has_no_colour_codes(tmp_path)
     assert "\x1b[" not in text and demo_total() in text
 
 
-LARGE = ROOT.parent / "shared" / "validation" / "d-stor" / "asof-2025-11-30"
+LARGE = vs.UNPACKED / "d-stor" / "asof-2025-11-30" if vs.unpacked("tune") else None
 
 
-@pytest.mark.skipif(not LARGE.is_dir(), reason="../shared/validation is not beside the repository")
+@pytest.mark.skipif(LARGE is None, reason=vs.ABSENT)
 def test_a_billion_kroner_municipality_gives_up_the_range_before_a_figure(runner, narrow, monkeypatch, tmp_path):
     """At 80 columns the accounts of a municipality of a thousand million kroner do not fit with
     their P10–P90: the range gives way, with a line saying where to find it; no figure is cut."""
@@ -155,7 +156,7 @@ def test_a_billion_kroner_municipality_gives_up_the_range_before_a_figure(runner
     assert "P10–P90," in wide and "Botilbud til længerevarende ophold" in wide and "1.000.979.000" in wide
 
 
-@pytest.mark.skipif(not LARGE.is_dir(), reason="../shared/validation is not beside the repository")
+@pytest.mark.skipif(LARGE is None, reason=vs.ABSENT)
 def test_the_lists_people_keep_their_whole_pseudonym_at_80_columns(runner, narrow, tmp_path):
     """A caseworker looks a citizen up by the pseudonym `buffers` prints: it is never cut, nor is a
     figure; a long status goes on two lines."""
