@@ -23,6 +23,7 @@ from prognose.timing import Clock
 from prognose.uncertainty import DRAWS
 from prognose.views import component_lines
 from prognose.validate import check_budget_year
+from prognose.words.message import Message
 
 
 @dataclass
@@ -104,6 +105,7 @@ def save_snapshot(run: Run, replace: bool = False, directory: Path | None = None
     from prognose.io import snapshots
     from prognose.report.buffers_report import buffers_document
     from prognose.report.machine import forecast_document
+    from prognose.report.words import both
 
     fc = run.forecast
     tables = {"lines": in_order(fc.lines), "budget": fc.budget.sort("account"), "grant_costs": fc.grant_costs.sort("grant_id"),
@@ -116,20 +118,19 @@ def save_snapshot(run: Run, replace: bool = False, directory: Path | None = None
         tables["refund_bands"] = (fc.refusion.citizens.filter(pl.col("band") > 0)
                                   .select("citizen_id", "account", "band", "refund").sort("citizen_id", "account"))
     documents = {"result": forecast_document(fc), "buffers": buffers_document(fc)}
-    return snapshots.save(run, directory or run.settings.snapshots, tables, documents, replace)
+    warnings = [{"kind": w.kind, "file": w.file, "count": w.count, "lines": list(w.lines), "text": both(w.message())}
+                for w in run.warnings]
+    return snapshots.save(run, directory or run.settings.snapshots, tables, documents, replace, warnings)
 
 
-def _index_notes(settings: Settings, grants: pl.DataFrame) -> list[dict[str, str]]:
+def _index_notes(settings: Settings, grants: pl.DataFrame) -> list[Message]:
     """Grants priced at a year's level are indexed only with a [price_index]; without one, say so."""
     if settings.price_index or "price_year" not in grants.columns:
         return []
     priced = grants.filter(pl.col("price_year").is_not_null()).height
     if not priced:
         return []
-    return [{"da": f"{priced} bevillinger har et pris-år, men prognose.toml har intet [price_index]: deres takster bruges "
-                   "uændret i alle år (sæt pris- og lønskønnet i [price_index])",
-             "en": f"{priced} grants have a price year, but prognose.toml has no [price_index]: their rates are used "
-                   "unchanged in every year (set the price index in [price_index])"}]
+    return [Message("note.no_price_index", priced=priced)]
 
 
 def refusion(settings: Settings, year: int | None = None, as_of: dt.date | None = None):
@@ -195,7 +196,7 @@ def _refusion_of_grants(ex: Extract, settings: Settings, year: int, as_of: dt.da
 
 def learned_rows(settings: Settings) -> list[tuple[str, str, str]]:
     """What the engine learns for the refund of expensive cases from the extract, as `config` rows."""
-    from prognose.labels import kroner
+    from prognose.words.locale import kroner
 
     ex = read(settings)
     as_of = default_as_of(ex)
@@ -217,9 +218,7 @@ def _as_of_warnings(postings: pl.DataFrame, as_of: dt.date) -> list[InputWarning
     latest = postings.get_column("posting_date").max()
     if latest is None or as_of <= month_end(latest):
         return []
-    return [InputWarning("as_of_past_data", "--as-of", (), 1,
-                         (f"seneste postering {latest:%d.%m.%Y}, opgjort pr. {as_of:%d.%m.%Y}",
-                          f"latest posting {latest}, as of {as_of}"))]
+    return [InputWarning("as_of_past_data", "--as-of", (), 1, Message("warning.as_of_after", latest=latest, as_of=as_of))]
 
 
 def director_report(settings: Settings, name: str | None = None, citizens: int = 0):
@@ -272,16 +271,14 @@ def explain(settings: Settings, key: str, value: str, name: str | None = None, m
     year, as_of = snap.meta["year"], dt.date.fromisoformat(snap.meta["as_of"])
     out = ex.Explanation(key, value, year, as_of, month, ex.by_origin(lines, costs, month is None), ex.contributors(lines, top))
     if costs is None:
-        out.notes.append({"da": "snapshottet er lavet af en tidligere version: udestående fakturaer er ikke skilt ud fra kendte bevillinger",
-                          "en": "snapshot made by an earlier engine: invoices outstanding are not split from known grants"})
+        out.notes.append(Message("note.old_snapshot"))
     if key == "grant":
         found = grants.filter(pl.col("grant_id") == value).to_dicts()
         if found:
             out.grant = ex.grant_detail(found[0], snapshot_steps(snap), snap.input("postings"), snap.lines,
                                         _parquet(path / "grant_lag.parquet"), costs, snapshot_index(snap), year, as_of)
         else:
-            out.notes.append({"da": f"bevilling {value} er ikke i snapshottets bevillinger (kun posteringer nævner den)",
-                              "en": f"grant {value} is not in the snapshot's grants (only postings name it)"})
+            out.notes.append(Message("note.grant_not_in_snapshot", grant=value))
     if postings:
         out.postings = ex.postings_behind(snap.input("postings"), key, value, year, as_of)
     return out, path.name

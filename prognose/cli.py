@@ -18,7 +18,7 @@ from prognose.cli_support import (AS_OF, BUFFERS, DATA, FORMAT, LANG, OUT, STATE
                                   emit, guarded, output_format, parse_date, say, say_files, say_wrapped, settings_of,
                                   warn)
 from prognose.errors import InputError, UsageError
-from prognose.labels import label
+from prognose.report.words import label, text
 from prognose.uncertainty import DRAWS
 
 cli = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=False,
@@ -80,7 +80,7 @@ def run(
         key = by.value if by else (None if monthly else "account")
         emit(render.forecast(result, output_format(out, fmt).value, key, monthly), out, settings)
     for note in result.forecast.notes:
-        say_wrapped(label(settings.lang, "note"), note[settings.lang])
+        say_wrapped(label(settings.lang, "note"), text(note, settings.lang))
     if STATE["verbose"]:
         for line in result.clock.report():
             say(f"time: {line}")

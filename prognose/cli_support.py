@@ -16,7 +16,7 @@ import typer
 from prognose import app
 from prognose.errors import InputError, UsageError
 from prognose.io.config import CSV_DIALECTS
-from prognose.labels import label
+from prognose.report.words import label, text
 from prognose.privacy import scrub_text
 
 
@@ -146,7 +146,7 @@ def settings_of(workspace: Optional[Path], **overrides):
 def warn(warnings, lang: str) -> None:
     """One line per file and kind of warning on stderr (all of them are kept in the snapshot)."""
     for w in warnings:
-        say_wrapped(label(lang, "warning"), w.text(lang))
+        say_wrapped(label(lang, "warning"), text(w.message(), lang))
 
 
 WORKSPACE = typer.Option(None, "--workspace", "-w", help="Workspace folder with prognose.toml (default: nearest from here).")

@@ -60,7 +60,7 @@ class Forecast:
     grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y), outstanding (øre at as-of)
     grant_lag: pl.DataFrame         # grant_id, billing_class, moy (the as-of month's, and 13), k (months outstanding), k_source
     buffers: list = field(default_factory=list)   # BufferResult per component, in the registry's order
-    notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}: what the controller should know
+    notes: list = field(default_factory=list)   # words.message.Message: what the controller should know
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
     refusion: Refusion | None = None            # the refund of expensive single cases (refusion.py)
     yearly: pl.DataFrame | None = None          # account, year, booked, cost: the complete years before (yearly())

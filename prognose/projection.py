@@ -31,6 +31,7 @@ from prognose.initiatives import DIRECT, Context, apply
 from prognose.months import add_months, month_number
 from prognose.periodise import periodise
 from prognose.schema import MODEL, UNIT_MONTHS
+from prognose.words.message import Message
 
 Z90 = 1.2816           # the 90th percentile of a standard normal: P10–P90 is ±1.28 sd
 HALF_LIFE_YEARS = 1.0   # a year's newcomers weigh half as much in the rate a year later (as in other inflow)
@@ -205,7 +206,7 @@ class Projection:
     spread: dict[int, float]            # year → the total's relative spread (sd of its log)
     effects: list[tuple[str, dict[int, int]]] = field(default_factory=list)   # initiative → year → øre
     with_initiatives: pl.DataFrame | None = None   # cells with every initiative
-    notes: list[dict[str, str]] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     base_band: tuple[int, int] | None = None      # the monthly forecast's own P10–P90, for the as-of year
 
     def total(self, year: int, cells: pl.DataFrame | None = None) -> int:
@@ -254,15 +255,12 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | 
                       base_band)
 
 
-def history_notes(yearly: pl.DataFrame | None, as_of: dt.date, wanted: int = 3) -> list[dict[str, str]]:
+def history_notes(yearly: pl.DataFrame | None, as_of: dt.date, wanted: int = 3) -> list[Message]:
     """A note where the postings hold fewer complete years before the as-of year than SPEC asks."""
     have = 0 if yearly is None or yearly.is_empty() else yearly.get_column("year").n_unique()
     if have >= wanted:
         return []
-    return [{"da": f"Posteringerne dækker {have} hele år før {as_of.year} (SPEC beder om {wanted}): rater for afgang og tilgang "
-                   "er lært af det, der er" + ("" if have >= 2 else ", og P10–P90 for årene frem kræver to hele år"),
-             "en": f"The postings cover {have} complete years before {as_of.year} (SPEC asks for {wanted}): rates of ending and "
-                   "newcomers are learned from what there is" + ("" if have >= 2 else ", and P10–P90 of the years ahead needs two")}]
+    return [Message("note.few_history_years", have=have, year=as_of.year, wanted=wanted, band=have >= 2)]
 
 
 def _total(cells: pl.DataFrame, year: int) -> int:

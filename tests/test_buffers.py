@@ -7,6 +7,7 @@ import pytest
 
 from conftest import D, invoke
 from prognose.buffers import BufferContext
+from prognose.report.words import text
 from prognose.buffers.inflow import other_inflow
 from prognose.buffers.lists import stu, youth_transfers
 from prognose.buffers.sickness import bpa_sickness
@@ -76,7 +77,7 @@ def settings_tmp():
 def test_overdue_youth_is_flagged_and_kept_or_dropped():
     lst = youth_list([("A", D(2025, 5, 1), "SEL 108", "month", 10_000.0, 1.0, 1.0)])
     kept = youth_transfers(ctx(youth=lst), opts("youth_transfers"))
-    assert kept.total == 6 * 1_000_000 and kept.flags and "check the list" in kept.flags[0]["en"]
+    assert kept.total == 6 * 1_000_000 and kept.flags and "check the list" in text(kept.flags[0], "en")
     dropped = youth_transfers(ctx(youth=lst), opts("youth_transfers", overdue="drop"))
     assert dropped.total == 0 and dropped.flags
 
@@ -260,7 +261,7 @@ def test_disabled_buffer_is_zero_and_says_so():
     r = run_forecast(pl.DataFrame([grant()], schema=GRANT_SCHEMA), STEPS, pl.DataFrame(schema=POSTING_SCHEMA), budget(),
                      ForecastOptions.of(settings_tmp()), 2025, AS_OF, BufferInputs({"deaths": {"enabled": False}}, None, None))
     d = next(b for b in r.buffers if b.name == "deaths")
-    assert d.total == 0 and "Slået fra" in d.explanation["da"]
+    assert d.total == 0 and "Slået fra" in text(d.explanation, "da")
 
 
 def test_demo_every_buffer_nonzero_in_run_json_and_buffers(runner):

@@ -16,6 +16,7 @@ from prognose import app, components
 from prognose.buffers import BufferContext, BufferResult, Param, empty_events, finish_lines
 from prognose.buffers.options import Options, Setting, choice, flag, options, positive, whole_years
 from prognose.components import Component, check_config, settings_of
+from prognose.words.message import Message
 
 
 # --- the example: one module's worth of code ... -------------------------------------------------
@@ -28,7 +29,7 @@ def fixed_monthly(ctx: BufferContext, opts: Options) -> BufferResult:
                                       schema={"account": pl.String, "paragraph": pl.String, "month": pl.Date,
                                               "citizen_id": pl.String, "amount": pl.Float64}))
     return BufferResult("fixed_monthly", lines, [Param("monthly", opts["monthly"], opts.source("monthly"), unit="DKK")],
-                        {"da": "Et fast beløb om måneden.", "en": "A fixed amount a month."}, events=empty_events())
+                        Message("fixed_monthly.explanation"), events=empty_events())
 
 
 # --- ... and one registry record ----------------------------------------------------------------
@@ -37,8 +38,11 @@ EXAMPLE = Component(
     "fixed_monthly", fixed_monthly,
     MappingProxyType({"enabled": flag(True), "monthly": positive(1_000.0),
                       "account": Setting(lambda v: isinstance(v, str) and bool(v), "an account number", "5.38.50")}),
-    {"da": "Fast månedligt beløb", "en": "Fixed monthly amount"},
-    {"da": "det faste månedlige beløb", "en": "the fixed monthly amount"}, group="fixed_monthly")
+    group="fixed_monthly",
+    words={"da": {"fixed_monthly": "Fast månedligt beløb", "fixed_monthly.cause": "det faste månedlige beløb",
+                  "fixed_monthly.explanation": "Et fast beløb om måneden."},
+           "en": {"fixed_monthly": "Fixed monthly amount", "fixed_monthly.cause": "the fixed monthly amount",
+                  "fixed_monthly.explanation": "A fixed amount a month."}})
 
 
 def test_an_example_component_reaches_every_output_with_one_record(runner, tmp_path, monkeypatch):
@@ -74,7 +78,7 @@ def test_an_example_component_reaches_every_output_with_one_record(runner, tmp_p
 def test_an_example_component_is_a_cause_in_the_bridge(tmp_path, monkeypatch):
     from prognose.diff import bridge
     from prognose.io import snapshots as store
-    from prognose.labels import cause_label
+    from prognose.report.words import cause_label
 
     monkeypatch.setattr(components, "REGISTRY", (*components.REGISTRY, EXAMPLE))
     snaps = tmp_path / "snapshots"

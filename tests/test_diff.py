@@ -206,13 +206,17 @@ def test_across_a_year_boundary_the_parts_still_add_up(tmp_path):
     assert sum(causes(br).values()) == br.change
     assert "another budget year" in causes(br) and "changed grants" in causes(br)
     # every detail reads in Danish, also those that name the two budget years
-    from prognose.labels import detail_label
+    from prognose.report.words import detail_label
 
     details = set(br.rows.get_column("detail").unique().to_list())
-    yearly = {d for d in details if "2026" in d}
-    assert "known grants in 2026 against 2025" in yearly
-    assert all(detail_label(d, "da") != d for d in yearly)
-    assert detail_label("known grants in 2026 against 2025", "da") == "kendte bevillinger i 2026 mod 2025"
+    yearly = {d for d in details if "{year_to}" in d}
+    assert "known grants in {year_to} against {year_from}" in yearly
+    assert all("{" not in detail_label(d, "da", br.year_from, br.year_to) for d in yearly)
+    assert all(detail_label(d, "da", 2025, 2026) != detail_label(d, "en", 2025, 2026) for d in yearly)
+    assert (detail_label("known grants in {year_to} against {year_from}", "da", 2025, 2026)
+            == "kendte bevillinger i 2026 mod 2025")
+    assert (detail_label("known grants in {year_to} against {year_from}", "en", 2025, 2026)
+            == "known grants in 2026 against 2025")
 
 
 EDITS = st.lists(st.sampled_from(sorted(ONE_CAUSE)), unique=True, max_size=4)

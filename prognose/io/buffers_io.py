@@ -20,6 +20,7 @@ from prognose.io.extract import SourceFile, read_table
 from prognose.io.initiatives_io import check_initiatives
 from prognose.schema import LINE
 from prognose.validate import check_amounts
+from prognose.words.message import Message
 
 @dataclass
 class BufferInputs:
@@ -29,7 +30,7 @@ class BufferInputs:
     adjustments: pl.DataFrame | None = None     # account, period, year, amount (øre), paragraph, note, who, entered
     initiatives: pl.DataFrame | None = None     # the action plan's initiatives, checked, in the file's order
     files: list[SourceFile] = field(default_factory=list)
-    notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}
+    notes: list[Message] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
 
 
@@ -52,8 +53,7 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     files: list[SourceFile] = []
     notes = []
     if not directory.is_dir():
-        return BufferInputs({}, None, None, files=[], notes=[{"da": f"ingen buffermappe {directory}: bufferne bruger deres standarder og ingen lister",
-                                                  "en": f"no buffers directory {directory}: buffers use their defaults and no lists"}])
+        return BufferInputs({}, None, None, files=[], notes=[Message("note.no_buffers_directory", directory=str(directory))])
     toml = directory / "buffers.toml"
     config, problem = read_config(directory)
     if problem is not None:
@@ -63,8 +63,7 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
         notes += moved
         problems += check_config(config)
     else:
-        notes.append({"da": "ingen buffers.toml: alle buffere er slået til, og deres parametre estimeres",
-                      "en": "no buffers.toml: every buffer on, parameters estimated"})
+        notes.append(Message("note.no_buffers_toml"))
     warnings: list[InputWarning] = []
     youth = read_table(directory, "youth_transfers", settings, key, False, problems, files, warnings)
     stu = read_table(directory, "stu", settings, key, False, problems, files, warnings)

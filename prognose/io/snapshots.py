@@ -134,7 +134,7 @@ def folder_name(as_of, year: int) -> str:
 
 
 def save(run, directory: Path, tables: dict[str, pl.DataFrame], documents: dict[str, dict],
-         replace: bool = False) -> tuple[Path, str]:
+         replace: bool = False, warnings: list[dict] | None = None) -> tuple[Path, str]:
     """Write the run's snapshot: its inputs and lists as read, `tables` (name → frame, as parquet)
     and `documents` (name → JSON) as the caller made them. Returns (path, "written" | "kept" |
     "replaced"). A snapshot of the same as-of date made from the same files and settings holds the
@@ -142,7 +142,7 @@ def save(run, directory: Path, tables: dict[str, pl.DataFrame], documents: dict[
     shows and is replaced."""
     fc = run.forecast
     target = directory / folder_name(fc.as_of, fc.year)
-    meta = _meta(run)
+    meta = _meta(run, warnings or [])
     # one writer at a time: a second run for the same as-of date waits, then finds the first's snapshot
     with folder_lock(directory, LOCK, "another prognose run is saving a snapshot in {folder} (lock {lock}); "
                      "try again when it has finished", wait=LOCK_WAIT, leftovers=(".tmp-*", ".old-*")):
@@ -154,13 +154,13 @@ def save(run, directory: Path, tables: dict[str, pl.DataFrame], documents: dict[
     return target, "replaced" if existed else "written"
 
 
-def _meta(run) -> dict:
+def _meta(run, warnings: list[dict]) -> dict:
     fc = run.forecast
     files = [f.__dict__ for f in run.extract.files] + ([f.__dict__ for f in run.buffers.files] if run.buffers else [])
     return {"as_of": fc.as_of.isoformat(), "year": fc.year, "engine_version": __version__, "format": FORMAT,
             "settings": [list(r) for r in run.settings.as_rows() if not r[0].startswith("paths.")],
             "buffers_config": run.buffers.config if run.buffers is not None else None,
-            "inputs": files, "warnings": [w.as_dict() for w in getattr(run, "warnings", [])],
+            "inputs": files, "warnings": warnings,
             "interval": {"draws": fc.interval.draws, "seed": fc.interval.seed} if fc.interval is not None else None}
 
 

@@ -12,7 +12,7 @@ from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
 from prognose.activity import REASONS, Activity
-from prognose.labels import date_text, kroner, number
+from prognose.words.locale import date_text, kroner, number
 from prognose.report import terminal
 from prognose.report.json_out import dkk, json_text
 

@@ -7,7 +7,8 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 
 from prognose.backtest import coverage_share
-from prognose.labels import kroner, label, millions, number
+from prognose.words.locale import kroner, millions, number
+from prognose.report.words import label
 from prognose.report import terminal
 from prognose.report.json_out import dkk, json_text
 

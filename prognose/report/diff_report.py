@@ -7,7 +7,8 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 
 from prognose.diff import Bridge
-from prognose.labels import cause_label, date_text, detail_label, kroner, label, number
+from prognose.words.locale import date_text, kroner, number
+from prognose.report.words import cause_label, detail_label, label
 from prognose import views
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
@@ -26,7 +27,7 @@ def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[di
     out = []
     for r in per.join(main.drop("amount"), on="citizen_id").sort(pl.col("amount").abs(), descending=True).iter_rows(named=True):
         para = (r["paragraph"] or "").replace("SEL ", "§")
-        what = f"{cause_label(r['cause'], lang).lower()}" + (f" ({detail_label(r['detail'], lang)})" if r["detail"] else "")
+        what = f"{cause_label(r['cause'], lang).lower()}" + (f" ({detail_label(r['detail'], lang, br.year_from, br.year_to)})" if r["detail"] else "")
         since = ""
         if r["cause"] == "new grants" and r["start_date"] is not None:
             since = label(lang, "diff.from").format(date=date_text(r["start_date"], lang))
@@ -48,7 +49,8 @@ def document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_paragraph
     return {
         "from": br.from_as_of, "to": br.to_as_of, "year_from": br.year_from, "year_to": br.year_to,
         "forecast_from": dkk(br.forecast_from), "forecast_to": dkk(br.forecast_to), "change": dkk(br.change),
-        "causes": [{"cause": c, "detail": det, "amount": dkk(a)} for c, det, a in br.causes().iter_rows()],
+        "causes": [{"cause": c, "detail": detail_label(det, "en", br.year_from, br.year_to), "amount": dkk(a)}
+                   for c, det, a in br.causes().iter_rows()],
         "by_account": [{"account": k, "cause": c, "amount": dkk(a)} for k, c, a in by_account.iter_rows()],
         "by_paragraph": [{"paragraph": k, "cause": c, "amount": dkk(a)} for k, c, a in by_paragraph.iter_rows()],
         "budget": [{"account": a, "budget_from": dkk(f), "budget_to": dkk(t), "change": dkk(c)} for a, f, t, c in br.budget.iter_rows()],
@@ -85,7 +87,8 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable |
         return json_text(document(br, top, by(br, "account"), by(br, "paragraph")))
     causes = br.causes()
     if fmt == "csv":
-        return CsvTable(causes.with_columns((pl.col("amount") / 100).round(2)))
+        return CsvTable(causes.with_columns((pl.col("amount") / 100).round(2)),
+                        values={"year_from": br.year_from, "year_to": br.year_to})
     con = terminal.Doc()
     title = label(lang, "diff.title").format(year=br.year_to, a=br.from_as_of, b=br.to_as_of)
     t = terminal.new_table(title=title, show_footer=True)
@@ -94,7 +97,7 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable |
     t.add_column(label(lang, "currency"), justify="right", footer=kroner(br.change, lang))
     t.add_row(label(lang, "diff.before"), "", kroner(br.forecast_from, lang))
     for c, det, a in causes.iter_rows():
-        t.add_row(cause_label(c, lang), detail_label(det, lang), kroner(a, lang))
+        t.add_row(cause_label(c, lang), detail_label(det, lang, br.year_from, br.year_to), kroner(a, lang))
     t.add_row(label(lang, "diff.now"), "", kroner(br.forecast_to, lang))
     con.print(t)
     budget_change = int(br.budget.get_column("change").sum())

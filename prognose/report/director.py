@@ -14,8 +14,8 @@ import polars as pl
 
 from prognose import components, views
 from prognose.diff import Bridge
-from prognose.labels import in_sentence, month_name
-from prognose.paragraphs import account_name, paragraph_name
+from prognose.words.locale import in_sentence
+from prognose.report.words import account_name, label, month_name, paragraph_name
 
 # a bridge cause as the overview's sentence names it ("…, primært nye bevillinger" / "…, mainly new grants")
 CAUSE_SENTENCE = {
@@ -35,7 +35,7 @@ def cause_words(cause: str, lang: str) -> str:
     if cause in CAUSE_SENTENCE:
         return CAUSE_SENTENCE[cause][0 if lang == "da" else 1]
     found = components.by_name().get(cause.removeprefix("buffer "))
-    return found.cause[lang] if found is not None else cause
+    return label(lang, f"{found.name}.cause") if found is not None else cause
 
 
 def _named(table: pl.DataFrame, key: str, name) -> pl.DataFrame:
@@ -203,7 +203,7 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
     refund = parts.get("refusion", 0)
     def signed(x: int) -> str:
         return f"{'−' if x < 0 else '+'}{mio(x, lang)}"
-    others = [f"{in_sentence(components.by_name()[k].label[lang])} ({signed(parts[k])})" for k in components.groups() if parts.get(k)]
+    others = [f"{in_sentence(label(lang, k))} ({signed(parts[k])})" for k in components.groups() if parts.get(k)]
     if lang == "da":
         tail = others + ([f"refusion for særligt dyre enkeltsager ({signed(refund)})"] if refund else []) + \
                ([f"controllerens skøn ({signed(adjusted)})"] if adjusted else [])
@@ -252,7 +252,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
     if bridge is not None:
         bridge_rows = bridge.causes().select("cause", "detail", "amount")
         totals = {"forecast_from": bridge.forecast_from, "forecast_to": bridge.forecast_to, "change": bridge.change,
-                  "budget_change": int(bridge.budget.get_column("change").sum()), "from": bridge.from_as_of}
+                  "budget_change": int(bridge.budget.get_column("change").sum()), "from": bridge.from_as_of,
+                  "year_from": bridge.year_from, "year_to": bridge.year_to}
     if postings is not None and postings.height:
         src = pl.coalesce(pl.col("source"), pl.lit("?")) if "source" in postings.columns else pl.lit("?")
         fresh = postings.group_by(src.alias("source")).agg(pl.col("posting_date").max().alias("latest"), pl.len().alias("rows")).sort("source")

@@ -16,8 +16,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 
-from prognose.labels import (cause_label, column_kroner, date_text, detail_label, label, param_name, source_name, value_text,
-                             whole_kroner)
+from prognose.words.locale import column_kroner, date_text, value_text, whole_kroner
+from prognose.report.words import cause_label, detail_label, label, param_name, source_name
 from prognose.report.director import Report
 from prognose.report.excel_activity import activity_sheet
 from prognose.report.excel_overview import overview
@@ -74,7 +74,7 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.put(top + 1, 3, kr[0], MONEY, bold=True)
     for i, r in enumerate(rows):
         s.put(top + 2 + i, 1, cause_label(r["cause"], rep.lang))
-        s.put(top + 2 + i, 2, detail_label(r["detail"], rep.lang))
+        s.put(top + 2 + i, 2, detail_label(r["detail"], rep.lang, tot.get("year_from"), tot.get("year_to")))
         s.put(top + 2 + i, 3, kr[1 + i], MONEY)
     last = top + 1 + len(rows)
     s.put(last + 1, 1, t["change"], bold=True, fill=TOTAL_FILL)

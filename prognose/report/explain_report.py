@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from prognose.explain import Explanation
-from prognose.labels import column_kroner, component, date_text, kroner, label, month_name, number, value_text
-from prognose.paragraphs import account_name, paragraph_name
+from prognose.words.locale import column_kroner, date_text, kroner, number, value_text
+from prognose.report.words import component, label, month_name, text
+from prognose.report.words import account_name, paragraph_name
 from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
 from prognose.report.json_out import dkk, json_text
@@ -63,7 +64,7 @@ def document(exp: Explanation, snapshot: str) -> dict:
            "contributors": [{"grant": r["grant_id"], "citizen": r["citizen_id"], "paragraph": r["paragraph"], "account": r["account"],
                              "booked": dkk(r["booked"]), "ahead": dkk(r["ahead"]), "amount": dkk(r["amount"])}
                             for r in exp.contributors.iter_rows(named=True)],
-           "notes": [n["en"] for n in exp.notes]}
+           "notes": [text(n, "en") for n in exp.notes]}
     if exp.grant is not None:
         g = exp.grant
         doc["grant"] = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in g["grant"].items()},
@@ -122,7 +123,7 @@ def render(exp: Explanation, snapshot: str, lang: str, fmt: str) -> str | CsvTab
     if exp.postings is not None:
         con.print(_postings(exp.postings, lang))
     for note in exp.notes:
-        con.print(note[lang])
+        con.print(text(note, lang))
     return con
 
 

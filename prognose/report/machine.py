@@ -14,6 +14,7 @@ from prognose.report import refusion_report
 from prognose.report.csv_out import CsvTable
 from prognose.views import FIGURES, by, components, months, total
 from prognose.report.json_out import dkk, json_text
+from prognose.report.words import both
 
 
 def _interval(fc: Forecast, account: str | None) -> dict:
@@ -48,7 +49,7 @@ def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
            if fc.interval is not None else {}),
         "refusion": refusion_report.document(fc.refusion, fc.as_of) if fc.refusion is not None else None,
         "engine_version": __version__,
-        "notes": fc.notes,
+        "notes": [both(n) for n in fc.notes],
     }
     if extra:
         doc.update(extra)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.labels import kroner, millions, number
-from prognose.paragraphs import account_name, natural_order
+from prognose.words.locale import kroner, millions, number
+from prognose.paragraphs import natural_order
+from prognose.report.words import account_name, both, text
 from prognose.projection import Projection
 from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
@@ -52,7 +53,7 @@ def document(p: Projection) -> dict:
         years.append(entry)
     return {"as_of": p.as_of.isoformat(), "base_year": p.base_year, "years": years,
             "initiatives": [{"name": name, "effects": {str(y): dkk(v) for y, v in effects.items()}} for name, effects in p.effects],
-            "notes": p.notes}
+            "notes": [both(n) for n in p.notes]}
 
 
 def csv(p: Projection) -> CsvTable:
@@ -117,5 +118,5 @@ def render(p: Projection, lang: str, fmt: str):
         con.print("")
         con.print(initiatives_table(p, lang))
     for note in p.notes:
-        con.print(note[lang])
+        con.print(text(note, lang))
     return con

@@ -10,7 +10,8 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
-from prognose.labels import kroner, label
+from prognose.words.locale import kroner
+from prognose.report.words import label
 from prognose.report import terminal
 from prognose.refusion import Refusion, next_threshold
 from prognose.report.json_out import dkk, json_text

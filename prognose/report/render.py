@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.labels import date_text, kroner, label, number
-from prognose.paragraphs import account_name, paragraph_name
+from prognose.words.locale import date_text, kroner, number
+from prognose.report.words import label
+from prognose.report.words import account_name, paragraph_name
 from prognose.report import machine, terminal
 from prognose.report.csv_out import CsvTable
 from prognose.views import by as by_view, components, months, months_by

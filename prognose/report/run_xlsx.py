@@ -7,7 +7,8 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from prognose.labels import date_text, label
+from prognose.words.locale import date_text
+from prognose.report.words import label
 from prognose.report.render import NAMED
 from prognose.report.json_out import dkk
 from prognose.report.xlsx import BOLD, HEAD_FILL, MONEY_ORE, MONTH, TOTAL_FILL

@@ -10,7 +10,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from prognose.labels import column_kroner, component, kroner, label, millions, number, percent
+from prognose.words.locale import column_kroner, kroner, millions, number, percent
+from prognose.report.words import component, label
 from prognose.views import UNALLOCATED, component_rows
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.labels import kroner
+from prognose.words.locale import kroner
 from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
 from prognose.report.json_out import dkk, json_text
