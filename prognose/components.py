@@ -22,7 +22,10 @@ from prognose.buffers import BufferContext, BufferResult, Param, empty_events, e
 from prognose.buffers import extensions, inflow, lists, sickness, survival
 from prognose.buffers.options import (Options, Setting, at_least_zero, choice, days, flag, options, positive, share, texts,
                                       whole_years, yearly_rates)
+import polars as pl
+
 from prognose.errors import Problem
+from prognose.schema import STU_LIST, YOUTH_TRANSFERS_LIST
 from prognose.words.locale import catalogue
 from prognose.words.message import Message
 
@@ -33,7 +36,10 @@ class Component:
     compute: Callable[[BufferContext, Options], BufferResult]
     settings: Mapping[str, Setting]         # buffers.toml's [name] section: every key it may hold
     group: str = "buffers"                  # "buffers" (SPEC §4's six), else a key of its own in `components`
-    lists: tuple[str, ...] = ()             # the buffers directory's lists that name its people (ctx.lists)
+    # the buffers directory's lists it reads (ctx.lists[name]): name → columns (schema.Column), and
+    # what a list must hold beyond its columns' types: check(frame, file) → problems
+    lists: Mapping[str, tuple] = field(default_factory=dict)
+    check_list: Callable[[pl.DataFrame, str], list[Problem]] | None = None
     flow: str | None = None                 # "inflow", or the end reason its outflow stands for (activity figures)
     # language → key → words, for a component whose words are not in the catalogues: its name under
     # its own name, "<name>.cause" as a sentence names it as a cause of change, its messages' keys
@@ -58,8 +64,10 @@ def _settings(**keys: Setting) -> Mapping[str, Setting]:
 
 REGISTRY: tuple[Component, ...] = (
     Component("youth_transfers", lists.youth_transfers,
-              _settings(overdue=choice("keep", "drop"), match_window_days=days(92)), lists=("youth_transfers",), flow="inflow"),
-    Component("stu", lists.stu, _settings(match_window_days=days(92)), lists=("stu",), flow="inflow"),
+              _settings(overdue=choice("keep", "drop"), match_window_days=days(92)),
+              lists={"youth_transfers": YOUTH_TRANSFERS_LIST}, flow="inflow"),
+    Component("stu", lists.stu, _settings(match_window_days=days(92)), lists={"stu": STU_LIST}, check_list=lists.check_stu_list,
+              flow="inflow"),
     Component("other_inflow", inflow.other_inflow,
               _settings(years=whole_years(), half_life_months=positive(inflow.HALF_LIFE_MONTHS),
                         per_month=at_least_zero("newcomers a month (0 or more)"),
@@ -76,6 +84,11 @@ SHARED = (Shared("hazards", survival.prepare_hazards), Shared("survival", surviv
 
 def by_name() -> dict[str, Component]:
     return {c.name: c for c in REGISTRY}
+
+
+def list_names() -> tuple[str, ...]:
+    """The lists the components read, in the registry's order."""
+    return tuple(name for c in REGISTRY for name in c.lists)
 
 
 def buffers() -> tuple[str, ...]:
@@ -97,11 +110,6 @@ def settings_of(config: Mapping[str, Mapping] | None) -> dict[str, Options]:
     """Each component's options: buffers.toml's section over the declared defaults."""
     config = config or {}
     return {c.name: options(config.get(c.name), c.settings) for c in REGISTRY}
-
-
-def words(lang: str) -> dict[str, str]:
-    """What the components bring to a language's catalogue (their records' own words)."""
-    return {key: text for c in REGISTRY for key, text in c.words.get(lang, {}).items()}
 
 
 def migrated(config: dict) -> tuple[dict, list[Message]]:
@@ -143,7 +151,7 @@ def toml_template() -> str:
     hold, commented out at its default, and what the key must hold."""
     out = ["# buffers.toml — switches and overrides for the forecast's components (see README).",
            "# Every key is optional; remove the # before a key to set it. A misspelt key is an error.", ""]
-    danish = {**catalogue("da"), **words("da")}
+    danish = {**catalogue("da"), **{k: v for c in REGISTRY for k, v in c.words.get("da", {}).items()}}
     for c in REGISTRY:
         out.append(f"[{c.name}]   # {danish.get(c.name, c.name)}")
         for key, setting in c.settings.items():

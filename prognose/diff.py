@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from prognose import components
+from prognose.period import known_at
 
 ATTRS = ("rate", "quantity", "price_year", "unit", "start_date")
 
@@ -54,7 +55,7 @@ def _steps_signature(steps: pl.DataFrame | None) -> pl.DataFrame:
 
 def classify_grants(grants_a: pl.DataFrame, grants_b: pl.DataFrame, steps_a, steps_b, as_of_a: dt.date) -> pl.DataFrame:
     """grant_id → cause and detail, comparing each grant as known at A and at B."""
-    known_a = grants_a.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of_a))
+    known_a = known_at(grants_a, as_of_a)
     a = known_a.join(_steps_signature(steps_a), on="grant_id", how="left")
     b = grants_b.join(_steps_signature(steps_b), on="grant_id", how="left")
     cols = ["grant_id", "end_date", "end_reason", "steps", "paragraph", *ATTRS]
@@ -117,7 +118,7 @@ def bridge(a, b) -> Bridge:
     Across a year boundary (A forecasts Y, B forecasts Y+1) the same partition holds; what is
     not a new, ended or changed grant or an edited buffer is "another budget year".
     """
-    as_of_a, as_of_b = dt.date.fromisoformat(a.meta["as_of"]), dt.date.fromisoformat(b.meta["as_of"])
+    as_of_a, as_of_b = a.as_of_date, b.as_of_date
     same_year = a.meta["year"] == b.meta["year"]
     closing = (pl.col("month") >= as_of_a.replace(day=1)) & (pl.col("month") <= as_of_b.replace(day=1)) & pl.lit(same_year)
     pair = _Pair(a, b, a.lines, b.lines, same_year, closing)

@@ -29,6 +29,7 @@ import polars as pl
 from prognose.buffers.costs import account_of
 from prognose.initiatives import DIRECT, Context, apply
 from prognose.months import add_months, month_number
+from prognose.period import known_at
 from prognose.periodise import periodise
 from prognose.schema import MODEL, UNIT_MONTHS
 from prognose.words.message import Message
@@ -143,7 +144,7 @@ def model(grants: pl.DataFrame, steps: pl.DataFrame, as_of: dt.date, last: int, 
           accounts: dict[str, str]) -> pl.DataFrame:
     """The model cost (MODEL) of every month from the as-of year's January to `last`'s December."""
     index = extend_index(price_index, last)
-    known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of)).with_columns(
+    known = known_at(grants, as_of).with_columns(
         pl.coalesce("account", account_of(pl.col("paragraph"), accounts)).alias("account"))
     rates = ending_rates(known, as_of)
     return pl.concat([known_cost(known, steps, as_of, as_of.year, last, index, rates),
@@ -234,7 +235,7 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | 
     cells = project(fc.lines, frame, frame, base, years)
     bud = budget.filter(pl.col("year").is_in(years)).group_by("account", pl.col("year").cast(pl.Int32)).agg(
         pl.col("amount").sum().alias("ore"))
-    known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= fc.as_of))
+    known = known_at(grants, fc.as_of)
     rates = ending_rates(known, fc.as_of)
     index = extend_index(price_index or {}, years[-1])
     arrivals = newcomer_rates(known, fc.as_of, index)

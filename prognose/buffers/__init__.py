@@ -69,8 +69,7 @@ class BufferContext:
     postings: pl.DataFrame
     price_index: dict[int, float]
     paragraph_accounts: dict[str, str]
-    youth_list: pl.DataFrame | None = None
-    stu_list: pl.DataFrame | None = None
+    lists: Mapping[str, pl.DataFrame | None] = field(default_factory=lambda: MappingProxyType({}))   # the components' lists by name
     prepared: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))   # components.SHARED's work
 
 

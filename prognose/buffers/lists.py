@@ -19,6 +19,8 @@ from prognose.buffers import (BufferContext, BufferResult, Param, empty_events, 
 from prognose.buffers.costs import account_of, synthetic_cost
 from prognose.buffers.options import Options
 from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered, still_expected
+from prognose.errors import Problem
+from prognose.schema import LINE
 from prognose.words.message import Message
 
 MIN_COMPLETED = 5   # completed STU courses needed to say how long one lasts
@@ -37,7 +39,7 @@ def _match(listed: pl.DataFrame, grants: pl.DataFrame, date_col: str, window: in
 
 
 def youth_transfers(ctx: BufferContext, cfg: Options) -> BufferResult:
-    lst = ctx.youth_list
+    lst = ctx.lists.get("youth_transfers")
     if lst is None or lst.is_empty():
         return BufferResult("youth_transfers", empty_lines(), [Param("listed", 0, "estimated", 0)],
                             Message("youth_transfers.none"),
@@ -200,7 +202,7 @@ def _no_stu() -> BufferResult:
 
 
 def stu(ctx: BufferContext, cfg: Options) -> BufferResult:
-    lst = ctx.stu_list
+    lst = ctx.lists.get("stu")
     if lst is None or lst.is_empty():
         return _no_stu()
     window = cfg["match_window_days"]
@@ -252,3 +254,9 @@ def stu(ctx: BufferContext, cfg: Options) -> BufferResult:
                    unlisted=unlisted.height, removed=total_removed, unlisted_starts=n_unlisted_starts,
                    unlisted_added=total_unlisted)
     return BufferResult("stu", lines, params, text, people, events=events)
+
+
+def check_stu_list(frame: pl.DataFrame, path: str) -> list[Problem]:
+    """A 'start' row names the STU itself: its unit and rate."""
+    bad = frame.filter((pl.col("event") == "start") & (pl.col("rate").is_null() | pl.col("unit").is_null()))
+    return [Problem(path, line, "rate", "", "a unit and a rate on a 'start' row") for line in bad.get_column(LINE).head(20).to_list()]

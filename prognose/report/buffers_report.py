@@ -8,9 +8,9 @@ from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
 from prognose.words.locale import amount_text, kroner, value_text
-from prognose.report.words import both, label, param_name, source_name, text
+from prognose.report.words import both, label, param_name, source_name, text as text_of
 from prognose.report import terminal
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
 
 STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt",
              "has STU grant": "har STU-bevilling", "follow-on granted": "efterfølgende tilbud bevilget",
@@ -62,15 +62,21 @@ def buffers_csv(fc) -> CsvTable:
     return CsvTable(frame.with_columns((pl.col("amount") / 100).round(2)))
 
 
-def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
-    if fmt == "json":
-        return json_text(buffers_document(fc))
-    if fmt == "csv":
-        return buffers_csv(fc)
+def document(rec, style) -> dict:
+    return buffers_document(rec.forecast)
+
+
+def csv(rec, style) -> CsvTable:
+    return buffers_csv(rec.forecast)
+
+
+def text(rec, style) -> terminal.Doc:
+    """Each component: its total, its sentence, its parameters, its months, the people on its list."""
+    fc, lang = rec.forecast, style.lang
     con = terminal.Doc()
     for r in fc.buffers:
         con.print(f"[bold]{label(lang, r.name)}[/]  ({r.name}): {amount_text(r.total, lang)}")
-        con.print(text(r.explanation, lang))
+        con.print(text_of(r.explanation, lang))
         t = Table(show_header=True, header_style="bold", box=None)
         for h in label(lang, "buffers.head").split("|"):
             t.add_column(h)
@@ -100,6 +106,6 @@ def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
                 pt.add_row(*row)
             con.print(pt)
         for f in r.flags:
-            con.print(f"[yellow]! {text(f, lang)}[/]")
+            con.print(f"[yellow]! {text_of(f, lang)}[/]")
         con.print("")
     return con

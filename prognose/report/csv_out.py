@@ -68,7 +68,7 @@ NAMED = {"buffer": lambda v, lang, _: component(lang, v), "cause": lambda v, lan
          "provider_type": lambda v, lang, _: label(lang, f"provider.{v}")}
 
 
-def _words(frame: pl.DataFrame, lang: str, values: Mapping[str, object], only=tuple(NAMED)) -> pl.DataFrame:
+def words(frame: pl.DataFrame, lang: str, values: Mapping[str, object], only=(*NAMED, "bool")) -> pl.DataFrame:
     """Values a person reads as words: yes/no, the parts of the forecast, the causes of a change
     and the provider types by name (each distinct value named once)."""
     out = []
@@ -88,8 +88,8 @@ def _words(frame: pl.DataFrame, lang: str, values: Mapping[str, object], only=tu
 def render(table: CsvTable, dialect: Dialect) -> str:
     frame = table.frame
     if not dialect.danish:   # the contract's keys as they are; a detail's places filled in English
-        return _words(frame, "en", table.values, only=("detail",)).write_csv(float_precision=table.decimals)
+        return words(frame, "en", table.values, only=("detail",)).write_csv(float_precision=table.decimals)
     i = 0 if dialect.lang == "da" else 1
-    frame = _words(frame, dialect.lang, table.values, only=(*NAMED, "bool"))
+    frame = words(frame, dialect.lang, table.values, only=(*NAMED, "bool"))
     frame = frame.rename({c: HEADERS[c][i] for c in frame.columns if c in HEADERS})
     return BOM + frame.write_csv(separator=";", decimal_comma=True, float_precision=table.decimals)

@@ -15,6 +15,7 @@ import polars as pl
 from prognose import components, views
 from prognose.diff import Bridge
 from prognose.words.locale import in_sentence
+from prognose.report.activity_report import movement_sentence
 from prognose.report.words import account_name, label, month_name, paragraph_name
 
 # a bridge cause as the overview's sentence names it ("…, primært nye bevillinger" / "…, mainly new grants")
@@ -92,7 +93,7 @@ class Report:
     sentences: list[str]
     citizens: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # how the input was read where it was not as agreed
-    refusion: dict | None = None  # refusion_report.document of the snapshot, where the engine forecast a refund
+    refusion: dict | None = None  # refusion_report.refund_document of the snapshot, where the engine forecast a refund
     activity: object | None = None  # activity.Activity per paragraph, from the snapshot's grants and buffer lines
     interval: dict | None = None  # p10, p90 of the year's total (øre), where the run drew them
     adjustments: list[dict] = field(default_factory=list)
@@ -261,8 +262,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
         fresh = pl.DataFrame(schema={"source": pl.String, "latest": pl.Date, "rows": pl.UInt32})
     total = {c: int(accounts.get_column(c).sum()) for c in views.FIGURES}
     band = _band(snap)
-    sentences = _sentences(total, lang, dt.date.fromisoformat(snap.meta["as_of"]), totals, bridge_rows, comps, band)
-    return Report(lang, sign, snap.meta["year"], dt.date.fromisoformat(snap.meta["as_of"]), snap.path.name,
+    sentences = _sentences(total, lang, snap.as_of_date, totals, bridge_rows, comps, band)
+    return Report(lang, sign, snap.year, snap.as_of_date, snap.path.name,
                   previous.path.name if previous is not None else None, accounts, paragraphs, comps, months, hist,
                   bridge_rows, totals, snap.buffers.get("buffers", []), fresh, snap.meta.get("inputs", []),
                   snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [],
@@ -279,3 +280,10 @@ def _adjustments(frame: pl.DataFrame | None, year: int) -> list[dict]:
     month = pl.coalesce(pl.col("period"), pl.date(pl.col("year"), 12, 1))
     return frame.filter(month.dt.year() == year).sort("account", month).to_dicts()
 
+
+
+def with_movement(rep: Report) -> Report:
+    """The report with a sentence on page 1 on the largest volume or price movement of the activity."""
+    if rep.activity is not None and (line := movement_sentence(rep.activity, rep.lang)):
+        rep.sentences.append(line)
+    return rep

@@ -14,7 +14,8 @@ from prognose.words.message import Message
 
 def locale(lang: str) -> Locale:
     """The language's catalogue and the components' own words (the catalogue's win)."""
-    return Locale(lang, ChainMap(catalogue(lang), components.words(lang)))
+    brought = {key: words for c in components.REGISTRY for key, words in c.words.get(lang, {}).items()}
+    return Locale(lang, ChainMap(catalogue(lang), brought))
 
 
 def label(lang: str, key: str) -> str:

@@ -250,6 +250,9 @@ WORDS = {
     "warning.as_of_after": "seneste postering {latest}, opgjort pr. {as_of}",
     "warning.same_date_differ": "{n} med forskellige værdier",
     "warning.column": "kolonne {column}",
+    "refusion.none": "Ingen refusion for særligt dyre enkeltsager: der er ikke bogført refusion (art 8.6) i historikken, og [refusion] enabled er ikke 'on' i prognose.toml",
+    # how a CSV file is written where display.csv does not say (csv_out.py)
+    "csv.dialect": "danish",
     # the details of a change that name the budget years compared
     'detail.known grants in {year_to} against {year_from}': 'kendte bevillinger i {year_to} mod {year_from}',
     'detail.the part no grant explains, {year_to} against {year_from}': 'udgifter uden bevilling, {year_to} mod {year_from}',

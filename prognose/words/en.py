@@ -247,6 +247,9 @@ WORDS = {
     "warning.as_of_after": "latest posting {latest}, as of {as_of}",
     "warning.same_date_differ": "{n} with different values",
     "warning.column": "column {column}",
+    "refusion.none": "No refund of expensive single cases: none (kind 8.6) is booked in the history, and [refusion] enabled is not 'on' in prognose.toml",
+    # how a CSV file is written where display.csv does not say (csv_out.py)
+    "csv.dialect": "international",
     # the details of a change that name the budget years compared
     'detail.known grants in {year_to} against {year_from}': 'known grants in {year_to} against {year_from}',
     'detail.the part no grant explains, {year_to} against {year_from}': 'the part no grant explains, {year_to} against {year_from}',
