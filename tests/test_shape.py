@@ -50,7 +50,7 @@ PURE = [p for p in MODULES if not str(p.relative_to(ROOT / "prognose")).startswi
 @pytest.mark.parametrize("path", PURE, ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_middle_reads_no_file_and_starts_no_thread(path):
     """Pure modules take frames and give frames: files are read and written, and threads started,
-    at the edge (io, app, cli) only."""
+    at the edge (io, commands, cli) only."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     calls = sorted(ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call) and _writes_a_file(n))
     assert not calls, f"{path.name} calls {calls}"

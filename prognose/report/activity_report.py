@@ -86,8 +86,9 @@ def tables(rec, style) -> list:
                  else act.years.filter(pl.col("key").eq_missing(key)))
         rows = [_row(f"{r['month']:%Y-%m}" if "month" in r else str(r["year"]), r, lang) + (["*"] if r["expected"] else [""])
                 for r in frame.iter_rows(named=True)]
-        shown = pl.DataFrame(rows, schema=[*head, ""], orient="row")
-        out.append(Table(f"{key if key is not None else UNKNOWN[lang]}", shown))
+        shown = pl.DataFrame(rows, schema=[*head, EXPECTED_MARK[lang]], orient="row")
+        title = f"{'Aktivitet' if lang == 'da' else 'Activity'} {act.year} · {key if key is not None else UNKNOWN[lang]}"
+        out.append(Table(title, shown, right=tuple(head[1:])))
     mix = [{k: (kroner(v, lang) if k in MONEY else v) for k, v in r.items()} for r in mix_rows(act)]
     if mix:
         out.append(Table(MIX_TITLE[lang], pl.DataFrame(mix).rename({act.by: label(lang, act.by) if act.by in ("paragraph", "account", "provider_type") else act.by})))

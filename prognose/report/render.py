@@ -103,7 +103,7 @@ def tables(rec, style) -> list[Table]:
     shown = frame.select(
         *[(pl.col(c).dt.strftime("%Y-%m") if frame.schema[c] == pl.Date else
            pl.col(c).map_elements(lambda v, c=c: terminal.group_name(lang, c, v), return_dtype=pl.String) if c == key
-           else pl.col(c)).alias(label(lang, c) if c != "name" else "") for c in keys])
+           else pl.col(c)).alias(label(lang, c)) for c in keys])
     shown = shown.with_columns(pl.Series(label(lang, c), whole[c], dtype=pl.Int64) for c in money)
     if {"p10", "p90"} <= set(frame.columns):
         shown = shown.with_columns(
@@ -114,8 +114,9 @@ def tables(rec, style) -> list[Table]:
     notes = [] if rec.monthly else [label(lang, "budget_not_by_provider" if key == "provider_type" else f"sign_{style.sign}")]
     figures = Table(title, shown, tuple(notes + [text_of(n, lang) for n in fc.notes]), total=True)
     parts = [(component(lang, name), value) for name, value in component_rows(components(fc))]
-    parts_table = pl.DataFrame({"": [p for p, _ in parts], label(lang, "currency"): column_kroner(v for _, v in parts)},
-                               schema={"": pl.String, label(lang, "currency"): pl.Int64})
+    part, kr = label(lang, "part"), label(lang, "currency")
+    parts_table = pl.DataFrame({part: [p for p, _ in parts], kr: column_kroner(v for _, v in parts)},
+                               schema={part: pl.String, kr: pl.Int64})
     return [figures, Table(label(lang, "components"), parts_table)]
 
 

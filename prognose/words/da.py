@@ -251,6 +251,8 @@ WORDS = {
     "warning.same_date_differ": "{n} med forskellige værdier",
     "warning.column": "kolonne {column}",
     "refusion.none": "Ingen refusion for særligt dyre enkeltsager: der er ikke bogført refusion (art 8.6) i historikken, og [refusion] enabled er ikke 'on' i prognose.toml",
+    # a column of names, and of the forecast's parts, in a workbook or on a page
+    "name": "Navn", "part": "Del",
     # how a CSV file is written where display.csv does not say (csv_out.py)
     "csv.dialect": "danish",
     # the details of a change that name the budget years compared

@@ -248,6 +248,8 @@ WORDS = {
     "warning.same_date_differ": "{n} with different values",
     "warning.column": "column {column}",
     "refusion.none": "No refund of expensive single cases: none (kind 8.6) is booked in the history, and [refusion] enabled is not 'on' in prognose.toml",
+    # a column of names, and of the forecast's parts, in a workbook or on a page
+    "name": "Name", "part": "Part",
     # how a CSV file is written where display.csv does not say (csv_out.py)
     "csv.dialect": "international",
     # the details of a change that name the budget years compared

@@ -46,7 +46,7 @@ def write(record, view, style) -> str:
     for t in shown:
         frame = formatted(t, style.lang)
         gt = GT(frame).tab_header(title=t.title)
-        numbers = [c for c, dtype in zip(t.frame.columns, t.frame.dtypes) if dtype.is_numeric()]
+        numbers = [c for c, dtype in zip(t.frame.columns, t.frame.dtypes) if dtype.is_numeric() or c in t.right]
         if numbers:
             gt = gt.cols_align(align="right", columns=numbers)
         for note in t.notes:

@@ -19,6 +19,7 @@ class Table:
     notes: tuple[str, ...] = ()
     decimals: int = 0                   # digits after the decimal sign of its figures
     total: bool = False                 # its last row is the total of the rows above it
+    right: tuple[str, ...] = ()         # columns of figures already written as text (aligned as figures)
 
 
 def of(record, view, style) -> list[Table]:
