@@ -76,7 +76,7 @@ def csv(rec, style) -> CsvTable:
 
 def tables(rec, style) -> list:
     """For a workbook or a page: a table per group with its years (or months), and the split."""
-    from prognose.report.write.tables import Table
+    from prognose.report.tables import Table
 
     act, lang = rec.activity, style.lang
     head = HEAD[lang]

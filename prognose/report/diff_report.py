@@ -88,7 +88,7 @@ def csv(rec, style) -> CsvTable:
 def tables(rec, style) -> list:
     """For a workbook or a page: the bridge from the forecast before to the forecast now, to the øre
     in whole kroner (each row rounded on the running total), and the citizens behind it."""
-    from prognose.report.write.tables import Table
+    from prognose.report.tables import Table
 
     br, lang = rec.bridge, style.lang
     causes = br.causes()

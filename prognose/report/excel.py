@@ -258,7 +258,7 @@ def tables(rec, style) -> list:
     """For a page: the overview's sentences, the paragraphs and the accounts against the revised
     budget (whole kroner adding up to their totals, deviation signed as the workspace prints it),
     and the change from the report before by cause."""
-    from prognose.report.write.tables import Table
+    from prognose.report.tables import Table
 
     rep = rec.report
     t = T[rep.lang]

@@ -9,7 +9,7 @@ from prognose.report.words import component, label, text as text_of
 from prognose.report.words import account_name, paragraph_name
 from prognose.report import machine, terminal
 from prognose.report.csv_out import CsvTable
-from prognose.report.write.tables import Table
+from prognose.report.tables import Table
 from prognose.views import by as by_view, component_rows, components, months, months_by
 
 

@@ -5,7 +5,7 @@ every command then has it.
 
 How a record looks in each format is its view: the module VIEWS names for its kind, holding some
 of `text(record, style)` (the terminal's layout), `csv(record, style)` (a CsvTable),
-`document(record, style)` (the JSON), `tables(record, style)` (tables.Table: what a workbook and a
+`document(record, style)` (the JSON), `tables(record, style)` (report/tables.Table: what a workbook and a
 page show; without it, the CSV's) and `workbook(record, style)` (a workbook laid out by hand).
 """
 

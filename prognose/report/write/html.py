@@ -14,7 +14,7 @@ import html
 import polars as pl
 
 from prognose.report.words import label
-from prognose.report.write import tables
+from prognose.report import tables
 from prognose.words.locale import number
 
 PAGE = """<!DOCTYPE html>

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from prognose.io.files import workbook_bytes
-from prognose.report.write import tables
+from prognose.report import tables
 from prognose.report.xlsx import BOLD, HEAD_FILL, TOTAL_FILL
 
 NUMBER = {0: "#,##0;[Red]-#,##0", 1: "#,##0.0;[Red]-#,##0.0", 2: "#,##0.00;[Red]-#,##0.00"}
