@@ -73,6 +73,10 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("price_year", "int", required=False),
         Column("decided_date", "date", required=False),
         Column("birth_date", "date", required=False),
+        # who holds the case and their team (free text, never the citizen's: scrubbed of CPR numbers
+        # on reading all the same); `prognose followup` groups its work list by them
+        Column("caseworker", "text", required=False),
+        Column("team", "text", required=False),
     ),
     "plan_steps": (
         Column("grant_id", "text"),
