@@ -241,7 +241,8 @@ def unexplained_part(unexplained: pl.DataFrame, para: pl.DataFrame) -> pl.DataFr
 
 
 def buffer_part(result) -> pl.DataFrame:
-    return _unattributed(result.lines, components.origin(result.name), "provider_type", "grant_id")
+    """A component's lines; a line that is one grant's (extensions) keeps its grant."""
+    return _unattributed(result.lines, components.origin(result.name), "provider_type")
 
 
 def refusion_part(refusion: Refusion, para: pl.DataFrame) -> pl.DataFrame:
