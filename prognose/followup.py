@@ -108,7 +108,7 @@ def reviews(b: Basis) -> pl.DataFrame:
     """review_passed and decision_due: an end date with no reason and no follow-on grant. The
     forecast assumes what its extensions component adds for the grant (all of the continuation, or
     nothing where the review is too long past); the other answer is the other of the two."""
-    ahead = add_months(b.as_of, b.due_months)
+    ahead = month_end(add_months(b.as_of, b.due_months))   # add_months gives the month's first day
     open_end = (pl.col("end_reason").is_null() & pl.col("end_date").is_not_null()
                 & (pl.col("end_date") > add_months(b.as_of, -REVIEW_LOOKBACK)) & (pl.col("end_date") <= ahead))
     g = invoiced_of(b.grants).filter(open_end).join(followed_on(b.grants), on="grant_id", how="anti")
@@ -183,7 +183,9 @@ def billing(b: Basis, linked: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]
     off = off.with_columns((pl.col("amount") * pl.col("billed") / pl.col("expected")).round(0).cast(pl.Int64).alias("alternative"),
                            pl.col("from").alias("since"), (pl.col("billed") - pl.col("expected")).alias("fact"),
                            (pl.col("billed") / pl.col("expected")).alias("ratio"))
-    return _items(off, "billed_off"), silent(b, g, cost, billed, window)
+    gaps = silent(b, g, cost, billed, window)
+    # a grant nothing is invoiced for is that item, not also one billed below its price
+    return _items(off.join(gaps.select("grant_id"), on="grant_id", how="anti"), "billed_off"), gaps
 
 
 def silent(b: Basis, g: pl.DataFrame, cost: pl.DataFrame, billed: pl.DataFrame, window: pl.DataFrame) -> pl.DataFrame:
@@ -217,7 +219,7 @@ def unmatched(b: Basis, linked: pl.DataFrame) -> pl.DataFrame:
 def steps_ahead(b: Basis) -> pl.DataFrame:
     """step_ahead: a plan step in the next months. The forecast counts it; without it the grant
     would go on as before (its cost at its provider's ratio, as the forecast scales it)."""
-    until = add_months(b.as_of, STEP_MONTHS)
+    until = month_end(add_months(b.as_of, STEP_MONTHS))
     soon = b.steps.filter((pl.col("effective_date") > b.as_of) & (pl.col("effective_date") <= until))
     g = b.grants.filter(pl.col("grant_id").is_in(soon.get_column("grant_id").implode()))
     if g.is_empty():
