@@ -24,6 +24,9 @@ def large_extract(tmp_path):
     frames["grants"] = pl.concat([g, g.head(1).with_columns(pl.lit("G3").alias("grant_id"),
                                                             pl.lit(REPLACEMENT).alias("citizen_id"),
                                                             pl.lit(f"Bostedet v. {OTHER}").alias("provider"))])
+    # who holds the case, typed with a citizen's number in it (the follow-up's groups are these names)
+    frames["grants"] = frames["grants"].with_columns(pl.Series("caseworker", ["MLJ", f"ABC {OTHER}", FORMS[1]]),
+                                                     pl.Series("team", [f"Botilbud {FORMS[0].strip()}", "Bostøtte", None]))
     p = frames["postings"].head(2)
     n = 60_000
     ids = [FORMS[i % len(FORMS)] for i in range(n)]
