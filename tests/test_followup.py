@@ -160,3 +160,23 @@ def test_formats_and_one_caseworker(runner, municipality, tmp_path):
     assert book.sheetnames[1:] == ["ABC", "MLJ", "XYZ"]
     assert book.worksheets[0]["A3"].value == "Sagsbehandler"
     assert invoke(runner, "followup", *ws, "--caseworker", "NOBODY").exit_code == 2
+
+
+def test_the_directors_report_has_one_summary_sheet_per_team_without_citizens(runner, municipality, tmp_path):
+    ws = ["--workspace", str(municipality)]
+    assert invoke(runner, "run", *ws, "--as-of", "2025-06-30").exit_code == 0
+    out = tmp_path / "r.xlsx"
+    assert invoke(runner, "report", *ws, "-o", str(out)).exit_code == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out)["Opfølgning"]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True)]
+    head, body = rows[0], {r[0]: dict(zip(rows[0], r)) for r in rows[1:] if r[0] not in (None, "I alt")}
+    assert set(body) == {"Botilbud", "Bostøtte"}
+    botilbud = body["Botilbud"]          # MLJ's two grants: one review passed, one decision due
+    assert (botilbud["Sagsbehandlere"], botilbud["Bevillinger"], botilbud["Åbne punkter"]) == (1, 2, 2)
+    assert (botilbud["Revision passeret"], botilbud["Afgørelse snart"]) == (1, 1)
+    kinds = head[6:]
+    for team in body.values():
+        assert sum(team[k] for k in kinds) == team["Åbne punkter"]
+    assert not any(isinstance(v, str) and v.startswith("P-") for r in rows for v in r)   # no citizen

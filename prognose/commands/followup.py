@@ -89,17 +89,48 @@ def budget_accounts(budget: pl.DataFrame, year: int) -> frozenset[str]:
 def previous(opts: Options, year: int, as_of: dt.date, due_months: int):
     """The items of the latest snapshot of the year before the as-of date, its as-of date and its
     lines (None, None, None where there is none, or only one of a format without the grants'
-    lags)."""
+    billing ratios)."""
     earlier = [p for p in store.listing(opts.snapshots)
                if (m := store.load_meta(p))["year"] == year and dt.date.fromisoformat(m["as_of"]) < as_of]
     for path in reversed(earlier):
-        lag = store.table(path, "grant_lag")
-        if lag is None or "ratio" not in lag.columns:
-            continue
-        snap = store.load(path, SNAPSHOT_INPUTS)
-        grants = known_at(snap.input("grants"), snap.as_of_date)
-        basis = fu.Basis(grants, snap.plan_steps(), snap.input("postings"), snap.lines, lag,
-                         budget_accounts(snap.input("budget"), year), year, snap.as_of_date, snap.options.price_index,
-                         due_months)
-        return fu.work_items(basis), snap.as_of_date, snap.lines
+        found = of_snapshot(path, due_months)
+        if found is not None:
+            items, snap, _ = found
+            return items, snap.as_of_date, snap.lines
     return None, None, None
+
+
+def of_snapshot(path: Path, due_months: int = fu.DUE_MONTHS):
+    """(items, snapshot, grants known at its date) of a snapshot's own forecast, or None where its
+    format keeps no billing ratio per grant."""
+    lag = store.table(path, "grant_lag")
+    if lag is None or "ratio" not in lag.columns:
+        return None
+    snap = store.load(path, SNAPSHOT_INPUTS)
+    grants = known_at(snap.input("grants"), snap.as_of_date)
+    basis = fu.Basis(grants, snap.plan_steps(), snap.input("postings"), snap.lines, lag,
+                     budget_accounts(snap.input("budget"), snap.year), snap.year, snap.as_of_date,
+                     snap.options.price_index, due_months)
+    return fu.work_items(basis), snap, grants
+
+
+def per_team(path: Path) -> pl.DataFrame | None:
+    """The director's summary of a snapshot's follow-up: per team the caseworkers, grants, this
+    year's forecast of their grants, the open items by kind and their kroner — no citizens. None
+    where the grants name no team (or the snapshot keeps no billing ratios)."""
+    found = of_snapshot(path)
+    if found is None:
+        return None
+    items, snap, grants = found
+    if "team" not in grants.columns or grants.get_column("team").drop_nulls().is_empty():
+        return None
+    items = fu.assign(fu.carry_over(items, None, None, fu.grant_change(snap.lines, None)), grants, "team")
+    summary = fu.summaries(items, grants, snap.lines, None, snap.year, "team").drop("team").rename({"group": "team"})
+    running = grants.filter(pl.col("end_date").is_null() | (pl.col("end_date") >= dt.date(snap.year, 1, 1)))
+    workers = (running.group_by("team").agg(pl.col("caseworker").drop_nulls().n_unique().alias("caseworkers"))
+               if "caseworker" in grants.columns else running.select("team").unique().with_columns(pl.lit(0).alias("caseworkers")))
+    kinds = (items.group_by(pl.col("group").alias("team")).agg([(pl.col("kind") == k).sum().cast(pl.Int64).alias(k)
+                                                                for k in fu.KINDS]))
+    out = (summary.join(workers.with_columns(pl.col("caseworkers").cast(pl.Int64)), on="team", how="left")
+           .join(kinds, on="team", how="left", nulls_equal=True))
+    return out.with_columns(pl.col("caseworkers", *fu.KINDS).fill_null(0)).drop("change", "citizens")

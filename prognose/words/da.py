@@ -308,5 +308,6 @@ WORDS = {
     "followup.col.text": "Fundet", "followup.col.citizens": "Borgere", "followup.col.grants": "Bevillinger",
     "followup.col.forecast": "Forventet i år", "followup.col.change": "Ændring siden sidst",
     "followup.col.open_items": "Åbne punkter", "followup.col.open_amount": "Åbne punkter, kr.",
+    "followup.sheet": "Opfølgning", "followup.col.caseworkers": "Sagsbehandlere",
     "caseworker": "sagsbehandler", "team": "team", "provider": "leverandør",
 }

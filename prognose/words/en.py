@@ -306,5 +306,6 @@ WORDS = {
     "followup.col.text": "Found", "followup.col.citizens": "Citizens", "followup.col.grants": "Grants",
     "followup.col.forecast": "Forecast this year", "followup.col.change": "Change since the last",
     "followup.col.open_items": "Open items", "followup.col.open_amount": "Open items, DKK",
+    "followup.sheet": "Follow-up", "followup.col.caseworkers": "Caseworkers",
     "caseworker": "caseworker", "team": "team", "provider": "provider",
 }
