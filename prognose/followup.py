@@ -37,10 +37,11 @@ STEP_MONTHS = 3         # a plan step is on the table this many months ahead
 BILLED_WINDOW = 12      # the closed months a grant's invoices are held against its cost (a year: a catch-up
 #                         invoice, a quarter's, falls inside it)
 REVIEW_LOOKBACK = 12    # months back a passed review date is still asked about
-# what the provider's own ratio and lag do not explain: a quarter of the expected invoices (a month
-# missing or paid twice in a year, not a provider's usual spread about its mean ratio), and at least
-# five thousand kroner (no question for a caseworker below that)
-BILLED_SHARE, BILLED_FLOOR = 0.25, 500_000
+# what the provider's own ratio and lag do not explain: further from its ratio than its grants usually
+# are (SPREAD robust standard deviations of their invoiced share about its median, learned per
+# provider from MIN_SPREAD_GRANTS grants or more), and never less than a tenth (a month in a year
+# paid twice or not at all) nor less than five thousand kroner (no question for a caseworker)
+SPREAD, MIN_SPREAD_GRANTS, BILLED_SHARE, BILLED_FLOOR = 3.0, 5, 0.10, 500_000
 
 ITEMS = {"kind": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "account": pl.String, "since": pl.Date,
          "amount": pl.Int64, "alternative": pl.Int64, "fact": pl.Int64, "ratio": pl.Float64, "detail": pl.String}
@@ -177,15 +178,25 @@ def billing(b: Basis, linked: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]
     held = _amount_of(held.join(got, on="grant_id", how="left").with_columns(pl.col("billed").fill_null(0)),
                       per_grant(b.lines, "grants"), "amount")
     held = held.with_columns((pl.col("cost") * pl.col("ratio")).round(0).cast(pl.Int64).alias("expected"))
-    off = held.filter((pl.col("billed") > 0) & (pl.col("expected") > 0)
-                      & ((pl.col("billed") - pl.col("expected")).abs() > pl.max_horizontal(
-                          BILLED_SHARE * pl.col("expected"), pl.lit(BILLED_FLOOR))))
+    off = off_spread(held.join(g.select("grant_id", "provider"), on="grant_id"))
     off = off.with_columns((pl.col("amount") * pl.col("billed") / pl.col("expected")).round(0).cast(pl.Int64).alias("alternative"),
                            pl.col("from").alias("since"), (pl.col("billed") - pl.col("expected")).alias("fact"),
                            (pl.col("billed") / pl.col("expected")).alias("ratio"))
     gaps = silent(b, g, cost, billed, window)
     # a grant nothing is invoiced for is that item, not also one billed below its price
     return _items(off.join(gaps.select("grant_id"), on="grant_id", how="anti"), "billed_off"), gaps
+
+
+def off_spread(held: pl.DataFrame) -> pl.DataFrame:
+    """The grants whose invoiced share (billed / expected) is further from 1 than their provider's
+    grants usually are (its learned spread; BILLED_SHARE where it has too few grants to tell)."""
+    held = held.filter((pl.col("billed") > 0) & (pl.col("expected") > 0)).with_columns(
+        (pl.col("billed") / pl.col("expected")).alias("share"))
+    mad = (pl.col("share") - pl.col("share").median()).abs().median() * 1.4826   # a robust standard deviation
+    spread = pl.when(pl.len() >= MIN_SPREAD_GRANTS).then(SPREAD * mad).otherwise(BILLED_SHARE)
+    held = held.with_columns(spread.over("provider").alias("tolerance"))
+    return held.filter(((pl.col("share") - 1).abs() > pl.max_horizontal(pl.col("tolerance"), pl.lit(BILLED_SHARE)))
+                       & ((pl.col("billed") - pl.col("expected")).abs() > BILLED_FLOOR))
 
 
 def silent(b: Basis, g: pl.DataFrame, cost: pl.DataFrame, billed: pl.DataFrame, window: pl.DataFrame) -> pl.DataFrame:
