@@ -137,6 +137,10 @@ def test_a_month_later_one_item_is_solved_one_stays_open_one_is_new(runner, muni
     assert items[("no_invoices", "SILENT")]["status"] == "open"
     assert items[("no_invoices", "SILENT")]["seen"] == "2025-06-30"
     assert items[("data", "ZERO2")]["status"] == "new"
+    # REV ended at its review date: the extension's 6 × 10.000 kr. left the grant's forecast, at least
+    assert items[("review_passed", "REV")]["change"] <= -60_000
+    mlj = next(g for g in doc["groups"] if g["caseworker"] == "MLJ")
+    assert mlj["summary"]["change"] is not None and mlj["summary"]["open_items"] == 1     # DUE is still due
     assert "stadig åben siden 30.06.2025" in invoke(runner, "followup", "--workspace", str(municipality),
                                                      "--as-of", "2025-07-31").stdout
 
