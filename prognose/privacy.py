@@ -61,10 +61,11 @@ def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFra
 
     The HMAC runs once per distinct CPR number, not once per row.
     """
-    pattern = CPR_PATTERN
-    if column in df.columns and df.lazy().select(pl.col(column).str.contains(CPR_PATTERN).any()).collect().item():
-        pattern = f"{CPR_PATTERN}|{LOST_ZERO}"
-    return _map_distinct(df, column, pattern, lambda cprs: pseudonyms(key, cprs))
+    if column not in df.columns:
+        return df
+    uniques = _distinct(df, column)
+    pattern = f"{CPR_PATTERN}|{LOST_ZERO}" if uniques.str.contains(CPR_PATTERN).any() else CPR_PATTERN
+    return _map_distinct(df, column, pattern, lambda cprs: pseudonyms(key, cprs), uniques)
 
 
 def pseudonyms(key: bytes, values: pl.Series) -> pl.Series:
@@ -77,15 +78,19 @@ def pseudonyms(key: bytes, values: pl.Series) -> pl.Series:
 
 def scrub_column(df: pl.DataFrame, column: str) -> pl.DataFrame:
     """Mask CPR-shaped numbers in a free-text column, working once per distinct text."""
-    return _map_distinct(df, column, _CPR_DIGITS, lambda hits: pl.select(scrub_expr(pl.lit(hits))).to_series())
-
-
-def _map_distinct(df: pl.DataFrame, column: str, pattern: str, mapping) -> pl.DataFrame:
-    """Replace the distinct values of `column` that match `pattern` by mapping(those values): the
-    work runs once per distinct value, not once per row."""
     if column not in df.columns:
         return df
-    uniques = df.lazy().select(pl.col(column).drop_nulls().unique()).collect().to_series()   # lazy: 2–3 × faster
+    return _map_distinct(df, column, _CPR_DIGITS, lambda hits: pl.select(scrub_expr(pl.lit(hits))).to_series(),
+                         _distinct(df, column))
+
+
+def _distinct(df: pl.DataFrame, column: str) -> pl.Series:
+    return df.lazy().select(pl.col(column).drop_nulls().unique()).collect().to_series()   # lazy: 2–3 × faster
+
+
+def _map_distinct(df: pl.DataFrame, column: str, pattern: str, mapping, uniques: pl.Series) -> pl.DataFrame:
+    """Replace the distinct values of `column` (`uniques`) that match `pattern` by mapping(those
+    values): the work runs once per distinct value, not once per row."""
     hits = uniques.filter(uniques.str.contains(pattern))
     if hits.len() == 0:
         return df

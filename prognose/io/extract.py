@@ -18,6 +18,7 @@ from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.config import Settings
 from prognose.io.parse import apply_mapping, parse_table
 from prognose.io.raw import find_table, load_raw
+from prognose.io.table import trimmed
 from prognose.schema import LINE
 from prognose.privacy import CPR_PATTERN, birth_date_from_cpr, pseudonymise_column, scrub_column
 from prognose.schema import SPECS
@@ -100,10 +101,14 @@ def read_table(directory: Path, name: str, settings: Settings, key: bytes, requi
 
 
 def _read_duplicates_once(raw):
-    """An exact duplicate row (every cell the same) is one row exported twice: read once."""
+    """An exact duplicate row (every cell the same, blanks around it aside) is one row exported
+    twice: read once."""
     values = [c for c in raw.frame.columns if c != LINE]
     if not values or raw.frame.height == 0:
         return raw
+    if raw.padded:      # these tables are small: trimmed whole
+        raw.frame = raw.frame.with_columns(trimmed(pl.col(c)).alias(c) for c in values if raw.frame.schema[c] == pl.String)
+        raw.padded = False
     again = raw.frame.select(pl.struct(values).is_first_distinct().not_().alias("again")).to_series()
     if again.any():
         lines = raw.frame.filter(again).get_column(LINE).to_list()
