@@ -166,7 +166,7 @@ def test_fields_are_read_once_where_every_line_is_a_plain_row(body, read):
     from prognose.io.csv_read import _rows_by_fields
 
     data = (HEADER + "\r\n" + body.replace("\n", "\r\n")).encode()
-    frame = _rows_by_fields(data, HEADER.split(";"), len(HEADER) + 2, 0, ";")
+    frame = _rows_by_fields(data, data, HEADER.split(";"), len(HEADER) + 2, 0, ";")
     assert (frame is not None) == read
     if read:
         assert frame.get_column("_line").to_list() == list(range(2, 2 + body.count("\n")))

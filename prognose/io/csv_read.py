@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
 import re
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from prognose.errors import InputWarning, Problem
@@ -42,35 +44,43 @@ class NotUtf8(Exception):
 
 
 def load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
-    return read_csv_bytes(path.read_bytes(), path, name, known)
+    """The rows of the CSV file at `path`: its bytes are looked at where they lie (mapped, not read
+    into memory), and polars reads the file itself while they are UTF-8 as they stand."""
+    if path.stat().st_size == 0:
+        return read_csv_bytes(b"", path, name, known)
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return read_csv_bytes(data, path, name, known, source=path)
 
 
-def read_csv_bytes(data: bytes, path: Path, name: str, known: frozenset[str]) -> RawTable:
-    """The rows of a CSV file whose bytes are `data` (`path` names it)."""
-    encodings = ("UTF-8 with BOM",) if data.startswith(BOM) else ("UTF-8", "Windows-1252")
+def read_csv_bytes(data: bytes | mmap.mmap, path: Path, name: str, known: frozenset[str], source: Path | None = None) -> RawTable:
+    """The rows of a CSV file whose bytes are `data` (`path` names it; `source`, where given, is
+    the file polars reads while those bytes are unchanged)."""
+    encodings = ("UTF-8 with BOM",) if data[:len(BOM)] == BOM else ("UTF-8", "Windows-1252")
     for encoding in encodings:
         if encoding == "Windows-1252":
             try:
-                data = _as_utf8(data)
+                data, source = _as_utf8(data), None
             except UnicodeDecodeError:      # a byte Windows-1252 leaves undefined
                 break
         try:
-            return _load(data, encoding, path, name, known)
+            return _load(data, source or data, encoding, path, name, known)
         except NotUtf8:
             continue
     return RawTable(name, path, pl.DataFrame(), {"format": "csv"},
                     [Problem(path.name, None, None, None, "a text file in UTF-8 or Windows-1252")])
 
 
-def _as_utf8(data: bytes) -> bytes:
+def _as_utf8(data: bytes | mmap.mmap) -> bytes:
     """Windows-1252 bytes as UTF-8, a slice at a time (the file is never held whole as text)."""
     step = 1 << 24
     return b"".join(data[i:i + step].decode("cp1252").encode("utf-8") for i in range(0, len(data), step))
 
 
-def _load(data: bytes, encoding: str, path: Path, name: str, known: frozenset[str]) -> RawTable:
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")     # a lone CR ends a line too
+def _load(data: bytes | mmap.mmap, source: bytes | mmap.mmap | Path, encoding: str, path: Path, name: str,
+          known: frozenset[str]) -> RawTable:
+    """The file's rows in `encoding` (raises NotUtf8 where its bytes are no UTF-8); polars reads `source`."""
+    if _lone_cr(data):      # it ends a line too (polars would take it away at a field's end)
+        data = source = bytes(data).replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     start = len(BOM) if encoding == "UTF-8 with BOM" else 0
     lines, ends = _head(data, start, HEAD_LINES)
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
@@ -86,7 +96,7 @@ def _load(data: bytes, encoding: str, path: Path, name: str, known: frozenset[st
     dialect = {"format": "csv", "encoding": encoding, "separator": SEPARATORS[sep]}
     warnings = InputWarning.rows("title_row", path.name, [i + 1 for i in range(first, at) if lines[i].strip()])
     body = ends[at] if at < len(ends) else len(data)
-    read = _rows_by_polars(data, lines[at], body, at, sep, path.name)
+    read = _rows_by_polars(data, source, lines[at], body, at, sep, path.name)
     if read is None:            # a quoted field over two lines, or an unusual byte: the csv module reads it
         read = _rows_with_csv_module(_text(data, start), sep, path.name, at + 1)
     frame, problems, skipped, padded = read
@@ -94,7 +104,28 @@ def _load(data: bytes, encoding: str, path: Path, name: str, known: frozenset[st
     return RawTable(name, path, frame, dialect, problems, warnings, padded=padded)
 
 
-def _head(data: bytes, start: int, limit: int | None) -> tuple[list[str], list[int]]:
+STEP = 1 << 24      # bytes looked at at once by numpy (a view of the file's bytes, not a copy)
+
+
+def _lone_cr(data: bytes | mmap.mmap) -> bool:
+    """Whether a carriage return stands without a line feed after it."""
+    if data.find(b"\r") < 0:
+        return False
+    view = np.frombuffer(data, np.uint8)
+    for i in range(0, len(view), STEP):
+        chunk = view[i:i + STEP + 1]
+        if (chunk[np.flatnonzero(chunk[:-1] == ord("\r")) + 1] != ord("\n")).any():
+            return True
+    return bool(view[-1] == ord("\r"))
+
+
+def _count(data: bytes | mmap.mmap, byte: str, start: int) -> int:
+    """How many times `byte` occurs in data[start:]."""
+    view = np.frombuffer(data, np.uint8)[start:]
+    return sum(int(np.count_nonzero(view[i:i + STEP] == ord(byte))) for i in range(0, len(view), STEP))
+
+
+def _head(data: bytes | mmap.mmap, start: int, limit: int | None) -> tuple[list[str], list[int]]:
     """The first `limit` lines (all without one) as text without their line ends, and the byte
     offset after each line's end (a last line without one has none)."""
     ends: list[int] = []
@@ -120,17 +151,17 @@ def _separator(header: str) -> str:
     return max(counts, key=lambda s: counts[s])
 
 
-def _text(data: bytes, start: int) -> str:
+def _text(data: bytes | mmap.mmap, start: int) -> str:
     try:
         return data[start:].decode("utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         raise NotUtf8 from exc
 
 
-def _read(data: bytes, **options) -> pl.DataFrame:
-    """pl.read_csv of the bytes; a byte that is no UTF-8 raises NotUtf8, nothing below the header an empty frame."""
+def _read(source: bytes | mmap.mmap | Path, **options) -> pl.DataFrame:
+    """pl.read_csv of the file; a byte that is no UTF-8 raises NotUtf8, nothing below the header an empty frame."""
     try:
-        return pl.read_csv(data, has_header=False, infer_schema=False, **options)
+        return pl.read_csv(source, has_header=False, infer_schema=False, **options)
     except pl.exceptions.NoDataError:
         return pl.DataFrame(schema=options.get("schema") or dict.fromkeys(options.get("new_columns", []), pl.String))
     except pl.exceptions.ComputeError as exc:
@@ -139,7 +170,7 @@ def _read(data: bytes, **options) -> pl.DataFrame:
         raise
 
 
-def _rows_by_polars(data: bytes, header_line: str, body: int, at: int, sep: str, fname: str):
+def _rows_by_polars(data: bytes | mmap.mmap, source, header_line: str, body: int, at: int, sep: str, fname: str):
     """(rows, problems, skipped lines, padded) as polars reads them, fields first, else lines; None
     when neither can say which line a row is on (then the csv module reads the file)."""
     try:
@@ -150,11 +181,11 @@ def _rows_by_polars(data: bytes, header_line: str, body: int, at: int, sep: str,
     problem = header_problem(header, fname, at + 1)
     if problem:
         return pl.DataFrame(), [problem], [], False
-    frame = _rows_by_fields(data, header, body, at, sep)
+    frame = _rows_by_fields(data, source, header, body, at, sep)
     if frame is not None:
         return frame, [], [], True
-    facts = _line_facts(data, at, sep)
-    return None if facts is None else _rows_by_lines(facts, data, header, at, sep, fname)
+    facts = _line_facts(data, source, at, sep)
+    return None if facts is None else _rows_by_lines(facts, source, header, at, sep, fname)
 
 
 def _names(n: int) -> list[str]:
@@ -165,7 +196,7 @@ def _blank(c: pl.Expr) -> pl.Expr:
     return c.is_null() | c.str.contains(f"^{BLANK}*$")
 
 
-def _rows_by_fields(data: bytes, header: list[str], body: int, at: int, sep: str) -> pl.DataFrame | None:
+def _rows_by_fields(data: bytes | mmap.mmap, source, header: list[str], body: int, at: int, sep: str) -> pl.DataFrame | None:
     """The rows of a file with no quote below the header, read once as fields, each with its line;
     None when a line is blank or has another count of fields than the header (the lines reading
     says which and where)."""
@@ -173,7 +204,7 @@ def _rows_by_fields(data: bytes, header: list[str], body: int, at: int, sep: str
         return None
     names = _names(len(header))
     try:
-        cells = _read(data, separator=sep, schema=dict.fromkeys(names, pl.String), skip_lines=at + 1, quote_char=None)
+        cells = _read(source, separator=sep, schema=dict.fromkeys(names, pl.String), skip_lines=at + 1, quote_char=None)
     except pl.exceptions.PolarsError:       # a line with more fields than the header, or a first one with fewer
         return None
     first = pl.col(names[0])
@@ -182,13 +213,13 @@ def _rows_by_fields(data: bytes, header: list[str], body: int, at: int, sep: str
         return None
     # a line with fewer fields has a missing last one; if some are, the separators are counted
     if len(names) > 1 and cells.get_column(names[-1]).null_count() and \
-            data.count(sep.encode(), body) != (len(names) - 1) * cells.height:
+            _count(data, sep, body) != (len(names) - 1) * cells.height:
         return None
     line = pl.int_range(pl.len(), dtype=pl.Int64) + (at + 2)
     return cells.select(line.alias(LINE), *[pl.col(n).alias(h) for n, h in zip(names, header)])
 
 
-def _line_facts(data: bytes, at: int, sep: str) -> pl.DataFrame | None:
+def _line_facts(data: bytes | mmap.mmap, source, at: int, sep: str) -> pl.DataFrame | None:
     """Per line below the header: its number, its count of fields (separators outside quotes + 1),
     whether it holds only separators and blanks, and whether it holds anything but blanks. Each
     line is read as one text value by polars (a Python list of millions of lines costs seconds) and
@@ -196,7 +227,7 @@ def _line_facts(data: bytes, at: int, sep: str) -> pl.DataFrame | None:
     the byte that keeps it whole."""
     if data.find(UNUSED.encode()) >= 0:
         return None
-    body = _read(data, separator=UNUSED, new_columns=["raw"], quote_char=None, skip_lines=at + 1)
+    body = _read(source, separator=UNUSED, new_columns=["raw"], quote_char=None, skip_lines=at + 1)
     raw = pl.col("raw")
     if body.select((raw.str.count_matches('"', literal=True) % 2 == 1).any()).item():
         return None
@@ -212,7 +243,7 @@ def _line_facts(data: bytes, at: int, sep: str) -> pl.DataFrame | None:
         pl.lit(quoted).alias("quoted"), padded.alias("padded"))
 
 
-def _rows_by_lines(facts: pl.DataFrame, data: bytes, header: list[str], at: int, sep: str, fname: str):
+def _rows_by_lines(facts: pl.DataFrame, source, header: list[str], at: int, sep: str, fname: str):
     """The rows of a file whose every line is one row: polars splits them into fields (with its
     quoting rules); the lines' facts (_line_facts) find the ragged ones and those of only separators.
     None when polars sees the rows otherwise than line by line (then no line number can be trusted)."""
@@ -224,7 +255,7 @@ def _rows_by_lines(facts: pl.DataFrame, data: bytes, header: list[str], at: int,
     ]
     names = _names(len(header))
     # a line with fewer fields is padded, one with more cut (both reported above, never read)
-    cells = _read(data, separator=sep, schema=dict.fromkeys(names, pl.String), skip_lines=at + 1,
+    cells = _read(source, separator=sep, schema=dict.fromkeys(names, pl.String), skip_lines=at + 1,
                   quote_char='"' if facts.get_column("quoted").any() else None, truncate_ragged_lines=True,
                   missing_columns="insert", extra_columns="ignore") if facts.height else pl.DataFrame(
         schema=dict.fromkeys(names, pl.String))

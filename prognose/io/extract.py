@@ -97,7 +97,7 @@ def read_table(directory: Path, name: str, settings: Settings, key: bytes, requi
     files.append(SourceFile(name, path.name, _sha256(path), frame.height, raw.dialect))
     if frame.is_empty() and raw.problems:
         return None
-    return finish_citizens(frame, key)
+    return finish_citizens(frame, key, raw.distinct)
 
 
 def _read_duplicates_once(raw):
@@ -117,16 +117,18 @@ def _read_duplicates_once(raw):
     return raw
 
 
-def finish_citizens(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
-    """Birth dates from CPR numbers, then CPR numbers replaced by pseudonyms; free text scrubbed."""
+def finish_citizens(frame: pl.DataFrame, key: bytes, distinct: dict[str, pl.Series] | None = None) -> pl.DataFrame:
+    """Birth dates from CPR numbers, then CPR numbers replaced by pseudonyms; free text scrubbed
+    (`distinct`: a column's distinct values, where known)."""
+    distinct = distinct or {}
     if "citizen_id" in frame.columns:
         if "birth_date" in frame.columns:
             cid = pl.col("citizen_id")
             derived = pl.when(cid.str.contains(CPR_PATTERN)).then(birth_date_from_cpr(cid))
             frame = frame.with_columns(pl.coalesce("birth_date", derived).alias("birth_date"))
-        frame = pseudonymise_column(frame, "citizen_id", key)
+        frame = pseudonymise_column(frame, "citizen_id", key, distinct.get("citizen_id"))
     for free_text in ("text", "provider", "note", "who"):    # a CPR number typed into a text, a provider name or a note
-        frame = scrub_column(frame, free_text)
+        frame = scrub_column(frame, free_text, distinct.get(free_text))
     return frame
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from prognose.errors import InputWarning, Problem
-from prognose.io.table import BLANK, BLANKS, RawTable, trimmed
+from prognose.io.table import BLANKS, RawTable, trimmed
 from prognose.schema import LINE
 from prognose.paragraphs import normalise_paragraph
 from prognose.schema import Column
@@ -182,27 +182,15 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
         return pl.DataFrame()
     frame, distinct = _trim_blanks(frame, spec) if table.padded else (frame, {})
     frame = _read_as_controllers_would(table, frame, spec, distinct)
-    numeric = [c.name for c in spec if c.kind in _NUMERIC_KINDS]
-    decimal = detect_decimal(frame, numeric, table.dialect.get("separator"))
-    if table.dialect.get("format") != "parquet":
-        table.dialect["decimal"] = "Danish (1.234,50)" if decimal == "danish" else "international (1234.50)"
-    dates = [c.name for c in spec if c.kind == "date" and c.name in frame.columns and frame.schema[c.name] == pl.String]
-    if dates:
-        table.dialect["dates"] = _date_styles(frame, dates, distinct)
-
-    columns = [pl.col(LINE)]
-    flags = []
+    typed, counts = _typed(table, frame, spec, distinct)
+    # a number is looked at for blanks around it only where it does not read as it stands
+    blanked = [c.name for c in spec if counts.get(c.name) and c.kind in _NUMERIC_KINDS and frame.schema[c.name] == pl.String]
+    if table.padded and frame.height >= LARGE and blanked:
+        frame = frame.with_columns(trimmed(pl.col(n)).alias(n) for n in blanked)
+        typed, counts = _typed(table, frame, spec, distinct)
+    table.distinct = {c.name: distinct[c.name] for c in spec if c.kind == "text" and c.name in distinct}
     for col in spec:
-        if col.name not in frame.columns:
-            dtype = _DTYPES.get(col.kind, pl.String)
-            columns.append(pl.lit(None, dtype=dtype).alias(col.name))
-            continue
-        value, bad = _parse_column(frame, col, decimal, distinct.get(col.name))
-        columns.append(value.alias(col.name))
-        flags.append((col, bad.alias(f"_bad_{col.name}")))
-    typed = frame.lazy().select(*columns, *[f for _, f in flags]).collect()   # lazy: a pattern used twice runs once
-    counts = typed.select(pl.col(f"_bad_{c.name}").sum() for c, _ in flags).row(0) if flags else ()
-    for (col, _), n in zip(flags, counts):
+        n = counts.get(col.name)
         if not n:
             continue
         shown = (frame.select(LINE, pl.col(col.name).cast(pl.String))
@@ -214,7 +202,32 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
         if n > MAX_SHOWN:
             table.problems.append(Problem(fname, None, col.name, None,
                                           f"{n - MAX_SHOWN} more value(s) in this column like the ones above"))
-    return typed.drop([f"_bad_{c.name}" for c, _ in flags])
+    return typed.drop([f"_bad_{c}" for c in counts])
+
+
+def _typed(table: RawTable, frame: pl.DataFrame, spec: tuple[Column, ...],
+           distinct: dict[str, pl.Series]) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The typed frame with a `_bad_<column>` flag beside each column read, and the count of bad
+    values per column; the decimal style and date forms found go to the table's dialect."""
+    numeric = [c.name for c in spec if c.kind in _NUMERIC_KINDS]
+    decimal = detect_decimal(frame, numeric, table.dialect.get("separator"))
+    if table.dialect.get("format") != "parquet":
+        table.dialect["decimal"] = "Danish (1.234,50)" if decimal == "danish" else "international (1234.50)"
+    dates = [c.name for c in spec if c.kind == "date" and c.name in frame.columns and frame.schema[c.name] == pl.String]
+    if dates:
+        table.dialect["dates"] = _date_styles(frame, dates, distinct)
+    columns = [pl.col(LINE)]
+    flags = {}
+    for col in spec:
+        if col.name not in frame.columns:
+            columns.append(pl.lit(None, dtype=_DTYPES.get(col.kind, pl.String)).alias(col.name))
+            continue
+        value, bad = _parse_column(frame, col, decimal, distinct.get(col.name))
+        columns.append(value.alias(col.name))
+        flags[col.name] = bad.alias(f"_bad_{col.name}")
+    typed = frame.lazy().select(*columns, *flags.values()).collect()   # lazy: a pattern used twice runs once
+    counts = typed.select(pl.col(f"_bad_{n}").sum().alias(n) for n in flags).row(0, named=True) if flags else {}
+    return typed, counts
 
 
 def _read_as_controllers_would(table: RawTable, frame: pl.DataFrame, spec: tuple[Column, ...],
@@ -247,21 +260,18 @@ def _read_as_controllers_would(table: RawTable, frame: pl.DataFrame, spec: tuple
 
 def _trim_blanks(frame: pl.DataFrame, spec: tuple[Column, ...]) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
     """The frame with the blanks around its text cells taken away (an empty cell missing), and, in
-    a large file, each text column's distinct values (the parsing after maps them back). A column
-    is trimmed only where a value has blanks: among its distinct values, or for numbers (nearly
-    all distinct) in the values themselves."""
+    a large file, each column's distinct values (the parsing after maps them back). There a column
+    is trimmed only where one of its distinct values has blanks, and numbers (nearly all distinct)
+    are left to parse_table."""
     text = [c.name for c in spec if c.name in frame.columns and frame.schema[c.name] == pl.String]
     if frame.height < LARGE:
         return frame.with_columns(trimmed(pl.col(n)).alias(n) for n in text), {}
-    numbers = {c.name for c in spec if c.kind in _NUMERIC_KINDS}
-    found = frame.lazy().select(
-        [pl.col(n).str.contains(f"^{BLANK}|{BLANK}$").any().alias(n) for n in text if n in numbers]
-        + [pl.col(n).unique().implode().alias(n) for n in text if n not in numbers]).collect()
-    distinct = {n: found.get_column(n)[0] for n in text if n not in numbers}
-    padded = [n for n in text if (found.get_column(n)[0] if n in numbers else _has_blanks(distinct[n]))]
+    text = [n for n in text if n not in {c.name for c in spec if c.kind in _NUMERIC_KINDS}]   # see parse_table
+    found = frame.lazy().select(pl.col(n).unique().implode() for n in text).collect()
+    distinct = {n: found.get_column(n)[0] for n in text}
+    padded = [n for n in text if _has_blanks(distinct[n])]
     for n in padded:
-        if n in distinct:
-            distinct[n] = pl.select(trimmed(pl.lit(distinct[n])).unique()).to_series().rename(n)
+        distinct[n] = pl.select(trimmed(pl.lit(distinct[n])).unique()).to_series().rename(n)
     return frame.with_columns(trimmed(pl.col(n)).alias(n) for n in padded), distinct
 
 

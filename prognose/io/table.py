@@ -29,6 +29,8 @@ class RawTable:
     warnings: list[InputWarning] = field(default_factory=list)
     padded: bool = True         # text cells may keep blanks around them, as written (parse.py trims them);
                                 # False where the reader trimmed them
+    distinct: dict[str, pl.Series] = field(default_factory=dict)   # a large file's text columns' distinct
+                                # values as parse.py typed them: what later steps work on once per value
 
 
 def trimmed(c: pl.Expr) -> pl.Expr:
