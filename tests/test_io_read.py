@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import D, tiny_frames, write
+from prognose.io.parse import LARGE
+from write import PRISME, Dialect, write_csv
 from prognose.errors import InputWarning
 from prognose.io.config import load_settings
 from prognose.io.extract import read_extract
@@ -28,6 +30,40 @@ def test_layouts_read_alike(tmp_path, layout):
     other = read(write(tiny_frames(), tmp_path / "b", layout), tmp_path)
     for name in ("grants", "plan_steps", "postings", "budget"):
         assert_frame_equal(getattr(base, name), getattr(other, name), check_dtypes=False)
+
+
+DIALECTS = [Dialect(encoding, newline, "," if decimal == "point" else ";", decimal, dates)
+            for encoding in ("utf-8", "utf-8-sig", "cp1252") for newline in ("\n", "\r\n")
+            for decimal in ("point", "comma", "grouped") for dates in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS, ids=lambda d: d.name)
+def test_every_dialect_reads_alike(tmp_path, dialect):
+    """Every dialect SPEC §1 allows gives the same frames as the international CSV: a small file,
+    and postings large enough to be typed once per distinct value."""
+    frames = tiny_frames()
+    base = read(write(frames, tmp_path / "base", "csv"), tmp_path)
+    d = write(frames, tmp_path / "d", "csv")
+    for name, frame in frames.items():
+        write_csv(frame, d / f"{name}.csv", name, dialect=dialect)
+    ex = read(d, tmp_path)
+    for name in ("grants", "plan_steps", "postings", "budget"):
+        assert_frame_equal(getattr(ex, name), getattr(base, name), check_dtypes=False)
+    dialects = {f.name: f.dialect for f in ex.files}
+    assert dialects["postings"]["encoding"] == {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}[
+        dialect.encoding]
+
+
+@pytest.mark.parametrize("dialect", [PRISME, Dialect("utf-8-sig", "\r\n", ";", "grouped", "%d.%m.%Y"), Dialect()],
+                         ids=lambda d: d.name)
+def test_a_large_file_reads_alike_in_every_dialect(tmp_path, dialect):
+    frames = tiny_frames()
+    n = LARGE // frames["postings"].height + 1
+    frames["postings"] = pl.concat([frames["postings"]] * n)
+    base = read(write(frames, tmp_path / "base", "csv"), tmp_path)
+    d = write(frames, tmp_path / "d", "csv")
+    write_csv(frames["postings"], d / "postings.csv", "postings", dialect=dialect)
+    assert_frame_equal(read(d, tmp_path).postings, base.postings)
 
 
 def test_danish_dialect_windows_1252_semicolon_decimal_comma(tmp_path):

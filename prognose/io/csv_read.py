@@ -37,6 +37,7 @@ BOM = b"\xef\xbb\xbf"
 HEAD_LINES = 200    # the header is looked for near the top (a few title rows at most)
 UNUSED = "\x1f"     # a byte no text file holds (the ASCII unit separator): reads each line as one value
 SEPARATORS = {";": "semicolon", ",": "comma", "\t": "tab"}
+STEP = 1 << 24      # bytes worked on at once: decoded, or looked at by numpy (a view of them, not a copy)
 
 
 class NotUtf8(Exception):
@@ -52,7 +53,8 @@ def load_csv(path: Path, name: str, known: frozenset[str]) -> RawTable:
         return read_csv_bytes(data, path, name, known, source=path)
 
 
-def read_csv_bytes(data: bytes | mmap.mmap, path: Path, name: str, known: frozenset[str], source: Path | None = None) -> RawTable:
+def read_csv_bytes(data: bytes | mmap.mmap, path: Path, name: str, known: frozenset[str],
+                   source: Path | None = None) -> RawTable:
     """The rows of a CSV file whose bytes are `data` (`path` names it; `source`, where given, is
     the file polars reads while those bytes are unchanged)."""
     encodings = ("UTF-8 with BOM",) if data[:len(BOM)] == BOM else ("UTF-8", "Windows-1252")
@@ -72,8 +74,7 @@ def read_csv_bytes(data: bytes | mmap.mmap, path: Path, name: str, known: frozen
 
 def _as_utf8(data: bytes | mmap.mmap) -> bytes:
     """Windows-1252 bytes as UTF-8, a slice at a time (the file is never held whole as text)."""
-    step = 1 << 24
-    return b"".join(data[i:i + step].decode("cp1252").encode("utf-8") for i in range(0, len(data), step))
+    return b"".join(data[i:i + STEP].decode("cp1252").encode("utf-8") for i in range(0, len(data), STEP))
 
 
 def _load(data: bytes | mmap.mmap, source: bytes | mmap.mmap | Path, encoding: str, path: Path, name: str,
@@ -102,9 +103,6 @@ def _load(data: bytes | mmap.mmap, source: bytes | mmap.mmap | Path, encoding: s
     frame, problems, skipped, padded = read
     warnings += InputWarning.rows("separator_row", path.name, skipped)
     return RawTable(name, path, frame, dialect, problems, warnings, padded=padded)
-
-
-STEP = 1 << 24      # bytes looked at at once by numpy (a view of the file's bytes, not a copy)
 
 
 def _lone_cr(data: bytes | mmap.mmap) -> bool:
