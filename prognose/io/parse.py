@@ -54,16 +54,22 @@ def apply_mapping(table: RawTable, mapping: dict[str, str], spec: tuple[Column, 
 
 
 def detect_decimal(frame: pl.DataFrame, columns: list[str], separator: str | None) -> str:
-    texts = [frame.get_column(c) for c in columns if c in frame.columns and frame.schema[c] == pl.String]
+    """Danish where a number has a decimal comma or two thousands dots, or where on a semicolon file
+    every number with a dot has it as thousands dots; else international. (Asked of every numeric
+    column at once, each value looked at in place.)"""
+    texts = [c for c in columns if c in frame.columns and frame.schema[c] == pl.String]
     if not texts:
         return "international"
-    values = pl.concat([t.drop_nulls() for t in texts]) if texts else pl.Series([], dtype=pl.String)
-    if values.str.contains(",", literal=True).any():
+    any_of = lambda test: pl.any_horizontal(test(pl.col(c)).any() for c in texts)  # noqa: E731
+    comma = frame.lazy().select(any_of(lambda c: c.str.contains(",", literal=True))).collect().item()
+    if comma:
         return "danish"
-    if values.str.contains(r"^[+-]?\d{1,3}(\.\d{3}){2,}$").any():
-        return "danish"
-    dotted = values.filter(values.str.contains(".", literal=True))
-    if separator == "semicolon" and dotted.len() > 0 and dotted.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+$").all():
+    dotted, grouped, other = frame.lazy().select(
+        any_of(lambda c: c.str.contains(".", literal=True)).alias("dotted"),
+        any_of(lambda c: c.str.contains(r"^[+-]?\d{1,3}(\.\d{3}){2,}$")).alias("grouped"),
+        any_of(lambda c: c.str.contains(".", literal=True) & ~c.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+$")).alias("other")
+    ).collect().row(0)
+    if grouped or (separator == "semicolon" and dotted and not other):
         return "danish"
     return "international"
 
