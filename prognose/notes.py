@@ -1,4 +1,4 @@
-"""What the controller should know about a forecast, beside its figures: in Danish and English,
+"""What the controller should know about a forecast, beside its figures: messages (words/message.py),
 one sentence each, shown under the terminal's table, in the JSON's notes and in the report."""
 
 from __future__ import annotations
@@ -8,45 +8,23 @@ import datetime as dt
 import polars as pl
 
 from prognose.bankdays import Pending
-from prognose.labels import date_text, kroner, label, number
+from prognose.words.message import Message
 
 
 def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFrame, weekend: Pending, lines: pl.DataFrame,
-                   bud: pl.DataFrame, year: int, as_of: dt.date) -> list[dict]:
-    """What the controller should know about this forecast, in Danish and English. spread: the
-    invoices that named only their provider, as linking.spread_by_provider spread them; weekend: the
-    invoices of a weekend as-of date still to come (bankdays.pending)."""
+                   bud: pl.DataFrame, year: int, as_of: dt.date) -> list[Message]:
+    """What the controller should know about this forecast. spread: the invoices that named only
+    their provider, as linking.spread_by_provider spread them; weekend: the invoices of a weekend
+    as-of date still to come (bankdays.pending)."""
     notes = list(buffers.notes) if buffers is not None else []
     if linked_by_citizen.postings:
-        n, ore = linked_by_citizen.postings, linked_by_citizen.ore
-        notes.append({"da": f"{number(n)} posteringer ({kroner(ore)} kr.) uden bevillings-id er knyttet til borgerens "
-                            "eneste løbende bevilling på kontoen",
-                      "en": f"{number(n, 'en')} postings (DKK {kroner(ore, 'en')}) without a grant id were linked to the "
-                            "citizen's only running grant on the account"})
+        notes.append(Message("note.linked_by_citizen", postings=linked_by_citizen.postings, ore=linked_by_citizen.ore))
     if spread.height:
-        ore = round(float(spread.get_column("amount").sum()))
-        notes.append({"da": f"fakturaer for {kroner(ore)} kr. uden bevilling og borger, hvis tekst nævner leverandøren, tæller "
-                            "med i leverandørens faktureringsgrad og faktureringsforsinkelse (de bogførte tal er uændrede)",
-                      "en": f"invoices of DKK {kroner(ore, 'en')} with neither grant nor citizen, whose text names the provider, "
-                            "count in that provider's billing ratio and billing lag (the booked figures are unchanged)"})
+        notes.append(Message("note.provider_named", ore=round(float(spread.get_column("amount").sum()))))
     if weekend.ore:
-        notes.append(weekend_note(weekend, as_of))
-    notes += [{lang: f"{label(lang, r.name)}: {text}" for lang, text in flag.items()} for r in results for flag in r.flags]
+        notes.append(Message("note.weekend", as_of=as_of, days=weekend.days, ore=weekend.ore))
+    notes += [Message("note.flag", component=r.name, flag=flag) for r in results for flag in r.flags]
     no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
     if no_budget:
-        accounts = ", ".join(no_budget)
-        notes.append({"da": f"intet budget for {year} på konto {accounts}: budgettet regnes som 0",
-                      "en": f"no budget for {year} on account(s) {accounts}: their budget counts as 0"})
+        notes.append(Message("note.no_budget", year=year, accounts=", ".join(no_budget)))
     return notes
-
-
-def weekend_note(weekend: Pending, as_of: dt.date) -> dict[str, str]:
-    """Why the weekend's invoices are counted (bankdays.py), in the controller's words."""
-    days = {"da": "lørdagen" if weekend.days == 1 else "lørdag og søndag",
-            "en": "the Saturday" if weekend.days == 1 else "Saturday and Sunday"}
-    return {"da": f"opgørelsesdatoen {date_text(as_of)} falder i en weekend, og kommunens egne posteringer viser, at der "
-                  f"ikke bogføres i weekender: fakturaer for {days['da']} bogføres først på næste hverdag; prognosen "
-                  f"regner med {kroner(weekend.ore)} kr. herfor",
-            "en": f"the as-of date {date_text(as_of, 'en')} falls on a weekend, and the municipality's own postings show no "
-                  f"bookings at weekends: invoices for {days['en']} are booked on the next weekday; the forecast counts "
-                  f"DKK {kroner(weekend.ore, 'en')} for them"}

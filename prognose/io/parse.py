@@ -16,6 +16,7 @@ from prognose.io.table import BLANKS, RawTable, trimmed
 from prognose.schema import LINE
 from prognose.paragraphs import normalise_paragraph
 from prognose.schema import Column
+from prognose.words.message import Message
 
 MAX_SHOWN = 20
 _NUMERIC_KINDS = ("money", "number", "probability")
@@ -257,7 +258,7 @@ def _read_as_controllers_would(table: RawTable, frame: pl.DataFrame, spec: tuple
             continue
         lines = frame.filter(pl.col(col.name).str.contains(pattern).fill_null(False)).get_column(LINE)
         table.warnings += [InputWarning(kind, table.path.name, tuple(lines.head(5).to_list()), lines.len(),
-                                        (f"kolonne {col.name}", f"column {col.name}"))]
+                                        Message("warning.column", column=col.name))]
         if kind == "midnight_time":
             frame = frame.with_columns(pl.col(col.name).str.replace(_MIDNIGHT, ""))
             distinct.pop(col.name, None)

@@ -13,7 +13,8 @@ from prognose.forecast import Forecast
 from prognose.report import refusion_report
 from prognose.report.csv_out import CsvTable
 from prognose.views import FIGURES, by, components, months, total
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
+from prognose.report.words import both
 
 
 def _interval(fc: Forecast, account: str | None) -> dict:
@@ -46,17 +47,13 @@ def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
         **({"uncertainty": {"draws": fc.interval.draws, "seed": fc.interval.seed, "quantiles": [0.1, 0.5, 0.9],
                             "spread_by_source": {k: dkk(v) for k, v in fc.interval.spread.items()}}}
            if fc.interval is not None else {}),
-        "refusion": refusion_report.document(fc.refusion, fc.as_of) if fc.refusion is not None else None,
+        "refusion": refusion_report.refund_document(fc.refusion, fc.as_of) if fc.refusion is not None else None,
         "engine_version": __version__,
-        "notes": fc.notes,
+        "notes": [both(n) for n in fc.notes],
     }
     if extra:
         doc.update(extra)
     return doc
-
-
-def to_json(doc: dict) -> str:
-    return json_text(doc)
 
 
 def table_csv(table: pl.DataFrame) -> CsvTable:
