@@ -55,16 +55,18 @@ def _keyed(key: bytes) -> hmac.HMAC:
     return hmac.new(key, digestmod=hashlib.sha256)
 
 
-def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes) -> pl.DataFrame:
+def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes, uniques: pl.Series | None = None) -> pl.DataFrame:
     """Replace CPR-shaped ids in `column` by keyed pseudonyms; other ids pass unchanged. Nine
     digits count as a CPR number that lost its leading zero where the column holds CPR numbers.
 
-    The HMAC runs once per distinct CPR number, not once per row.
+    The HMAC runs once per distinct CPR number, not once per row (`uniques`: the column's distinct
+    values, where known).
     """
-    pattern = CPR_PATTERN
-    if column in df.columns and df.lazy().select(pl.col(column).str.contains(CPR_PATTERN).any()).collect().item():
-        pattern = f"{CPR_PATTERN}|{LOST_ZERO}"
-    return _map_distinct(df, column, pattern, lambda cprs: pseudonyms(key, cprs))
+    if column not in df.columns:
+        return df
+    uniques = _distinct(df, column) if uniques is None else uniques.drop_nulls()
+    pattern = f"{CPR_PATTERN}|{LOST_ZERO}" if uniques.str.contains(CPR_PATTERN).any() else CPR_PATTERN
+    return _map_distinct(df, column, pattern, lambda cprs: pseudonyms(key, cprs), uniques)
 
 
 def pseudonyms(key: bytes, values: pl.Series) -> pl.Series:
@@ -75,17 +77,22 @@ def pseudonyms(key: bytes, values: pl.Series) -> pl.Series:
     return digits.replace_strict(distinct, pl.Series([_pseudonym(key, d) for d in distinct.to_list()], dtype=pl.String))
 
 
-def scrub_column(df: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Mask CPR-shaped numbers in a free-text column, working once per distinct text."""
-    return _map_distinct(df, column, _CPR_DIGITS, lambda hits: pl.select(scrub_expr(pl.lit(hits))).to_series())
-
-
-def _map_distinct(df: pl.DataFrame, column: str, pattern: str, mapping) -> pl.DataFrame:
-    """Replace the distinct values of `column` that match `pattern` by mapping(those values): the
-    work runs once per distinct value, not once per row."""
+def scrub_column(df: pl.DataFrame, column: str, uniques: pl.Series | None = None) -> pl.DataFrame:
+    """Mask CPR-shaped numbers in a free-text column, working once per distinct text (`uniques`,
+    where known)."""
     if column not in df.columns:
         return df
-    uniques = df.lazy().select(pl.col(column).drop_nulls().unique()).collect().to_series()   # lazy: 2–3 × faster
+    return _map_distinct(df, column, _CPR_DIGITS, lambda hits: pl.select(scrub_expr(pl.lit(hits))).to_series(),
+                         _distinct(df, column) if uniques is None else uniques.drop_nulls())
+
+
+def _distinct(df: pl.DataFrame, column: str) -> pl.Series:
+    return df.lazy().select(pl.col(column).drop_nulls().unique()).collect().to_series()   # lazy: 2–3 × faster
+
+
+def _map_distinct(df: pl.DataFrame, column: str, pattern: str, mapping, uniques: pl.Series) -> pl.DataFrame:
+    """Replace the distinct values of `column` (`uniques`) that match `pattern` by mapping(those
+    values): the work runs once per distinct value, not once per row."""
     hits = uniques.filter(uniques.str.contains(pattern))
     if hits.len() == 0:
         return df

@@ -1,6 +1,7 @@
 """Reading the standard extract: every dialect and format gives the same typed frames."""
 
 import codecs
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -9,6 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import D, tiny_frames, write
+from prognose.io.parse import LARGE
+from write import PRISME, Dialect, write_csv
+from prognose.errors import InputWarning
 from prognose.io.config import load_settings
 from prognose.io.extract import read_extract
 
@@ -26,6 +30,40 @@ def test_layouts_read_alike(tmp_path, layout):
     other = read(write(tiny_frames(), tmp_path / "b", layout), tmp_path)
     for name in ("grants", "plan_steps", "postings", "budget"):
         assert_frame_equal(getattr(base, name), getattr(other, name), check_dtypes=False)
+
+
+DIALECTS = [Dialect(encoding, newline, "," if decimal == "point" else ";", decimal, dates)
+            for encoding in ("utf-8", "utf-8-sig", "cp1252") for newline in ("\n", "\r\n")
+            for decimal in ("point", "comma", "grouped") for dates in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS, ids=lambda d: d.name)
+def test_every_dialect_reads_alike(tmp_path, dialect):
+    """Every dialect SPEC §1 allows gives the same frames as the international CSV: a small file,
+    and postings large enough to be typed once per distinct value."""
+    frames = tiny_frames()
+    base = read(write(frames, tmp_path / "base", "csv"), tmp_path)
+    d = write(frames, tmp_path / "d", "csv")
+    for name, frame in frames.items():
+        write_csv(frame, d / f"{name}.csv", name, dialect=dialect)
+    ex = read(d, tmp_path)
+    for name in ("grants", "plan_steps", "postings", "budget"):
+        assert_frame_equal(getattr(ex, name), getattr(base, name), check_dtypes=False)
+    dialects = {f.name: f.dialect for f in ex.files}
+    assert dialects["postings"]["encoding"] == {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}[
+        dialect.encoding]
+
+
+@pytest.mark.parametrize("dialect", [PRISME, Dialect("utf-8-sig", "\r\n", ";", "grouped", "%d.%m.%Y"), Dialect()],
+                         ids=lambda d: d.name)
+def test_a_large_file_reads_alike_in_every_dialect(tmp_path, dialect):
+    frames = tiny_frames()
+    n = LARGE // frames["postings"].height + 1
+    frames["postings"] = pl.concat([frames["postings"]] * n)
+    base = read(write(frames, tmp_path / "base", "csv"), tmp_path)
+    d = write(frames, tmp_path / "d", "csv")
+    write_csv(frames["postings"], d / "postings.csv", "postings", dialect=dialect)
+    assert_frame_equal(read(d, tmp_path).postings, base.postings)
 
 
 def test_danish_dialect_windows_1252_semicolon_decimal_comma(tmp_path):
@@ -120,21 +158,51 @@ def test_cpr_century_rule():
     assert out == [D(1990, 1, 1), D(2005, 1, 1), D(1858, 1, 1), D(1937, 1, 1), D(1999, 12, 31), D(2000, 1, 1)]
 
 
-LINE_KINDS = ["", ";;", "   ", "2025-01-01;1.234,50;5.38.50", " 5.38.50 ;x;", '"a;b";"q";æøå', "-5;\t7", "1;2", "1;2;3;4"]
+LINE_KINDS = ["", ";;", "   ", "2025-01-01;1.234,50;5.38.50", " 5.38.50 ;x;", '"a;b";"q";æøå', "-5;\t7", "1;2", "1;2;3;4",
+              "31.03.2025;-7,5;Løn fastansatte", "\xa0x\x0c;\x1c;€ ", "a;b\r;c", " ;\t; "]
+ROWS = [k for k in LINE_KINDS if k.count(";") == 2 and '"' not in k]     # as a plain export's lines are
+HEADER = "posting_date;amount;account"
+KNOWN = frozenset(HEADER.split(";"))
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(LINE_KINDS), max_size=12), st.sampled_from(["\n", "\r\n"]), st.booleans())
-def test_polars_and_the_csv_module_read_a_file_alike(lines, newline, trailing):
-    """Where every line is one row, polars reads the file; the csv module reads the rest. Both must
-    give the same rows, line numbers, problems and skipped lines."""
-    from prognose.io import raw
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LINE_KINDS), max_size=12) | st.lists(st.sampled_from(ROWS), max_size=12),
+       st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+       st.sampled_from(["\n", "\r\n"]), st.booleans(), st.booleans())
+def test_every_reading_of_a_file_is_the_csv_modules(lines, encoding, newline, trailing, title):
+    """Whichever way polars reads a file (its fields once, or its lines and fields), or the csv
+    module does, in every encoding and with either line end: the same rows, line numbers,
+    problems and skipped lines as the csv module's reading of the text, once cells are trimmed."""
+    from prognose.io.csv_read import _rows_with_csv_module, read_csv_bytes
+    from prognose.io.table import trimmed
 
-    text = ("posting_date;amount;account\n" + "\n".join(lines) + ("\n" if trailing else "")).replace("\n", newline)
-    text = text.replace("\r\n", "\n")
-    data = raw._utf8(text)
-    fast = raw._rows_vectorised(raw._line_facts(data, 0, ";"), data, ["posting_date", "amount", "account"], 0, ";", "p.csv")
-    slow = raw._rows_with_csv_module(text, ";", "p.csv", 1)
-    assert fast is not None
-    assert_frame_equal(fast[0], slow[0])
-    assert fast[1:] == slow[1:]
+    text = ("Posteringer;;\n" if title else "") + HEADER + "\n" + "\n".join(lines) + ("\n" if trailing else "")
+    table = read_csv_bytes(text.replace("\n", newline).encode(encoding), Path("p.csv"), "postings", KNOWN)
+    frame, problems, skipped, _ = _rows_with_csv_module(text.replace("\r", "\n"), ";", "p.csv", 1 + title)
+    read = table.frame.with_columns(trimmed(pl.col(c)).alias(c) for c in HEADER.split(";")) if table.padded else table.frame
+    assert_frame_equal(read, frame)
+    assert table.problems == problems
+    assert table.warnings == InputWarning.rows("title_row", "p.csv", [1] if title else []) + \
+        InputWarning.rows("separator_row", "p.csv", skipped)
+    plain = text.isascii() or (encoding == "cp1252" and not any(ch in text for ch in "æøåø€\xa0"))
+    assert table.dialect["encoding"] == ("UTF-8 with BOM" if encoding == "utf-8-sig" else
+                                         "UTF-8" if encoding == "utf-8" or plain else "Windows-1252")
+
+
+@pytest.mark.parametrize("body, read", [
+    ("2025-01-01;1,50;5.38.50\n2025-01-02;2;5.38.51\n", True),
+    ("2025-01-01; 1,50 ;5.38.50\n2025-01-02;;\n", True),             # blanks and empty cells: read, then trimmed
+    ("2025-01-01;1,50;5.38.50\n\n2025-01-02;2;5.38.51\n", False),     # a blank line
+    ("2025-01-01;1,50;5.38.50\n;;\n", False),                         # only separators
+    ("2025-01-01;1,50\n2025-01-02;2;\n", False),                      # a line short of a field
+    ("2025-01-01;1,50;5.38.50;\n", False),                             # one field too many
+    ('2025-01-01;"1,50";5.38.50\n', False),                            # quoted
+])
+def test_fields_are_read_once_where_every_line_is_a_plain_row(body, read):
+    from prognose.io.csv_read import _rows_by_fields
+
+    data = (HEADER + "\r\n" + body.replace("\n", "\r\n")).encode()
+    frame = _rows_by_fields(data, data, HEADER.split(";"), len(HEADER) + 2, 0, ";")
+    assert (frame is not None) == read
+    if read:
+        assert frame.get_column("_line").to_list() == list(range(2, 2 + body.count("\n")))

@@ -65,3 +65,21 @@ def test_large_file_text_taken_as_stored_and_empty_text_is_missing():
     typed = parse_table(table, SPECS["postings"])
     assert typed.get_column("text")[n - 1] is None
     assert [(p.line, p.column) for p in table.problems] == [(n, "account")]   # account is required
+
+
+def test_large_file_cells_with_blanks_read_as_the_csv_module_trims_them():
+    """A large file read as written (a CSV file's fields, a parquet file's text): blanks around a
+    value are taken away, a value of only blanks is missing, as in a small file."""
+    n = LARGE + 10
+    text = pl.DataFrame({
+        "posting_date": ["2025-03-10"] * (n - 1) + [" 2025-03-11\t"], "period": ["2025-03"] * n,
+        "account": ["5.38.50"] * (n - 1) + ["\xa05.38.50 "], "amount": ["1.50"] * (n - 2) + [" -2.25", " "],
+        "art": [None] * n, "citizen_id": [None] * n, "grant_id": ["G1"] * (n - 1) + ["  "],
+        "source": ["finance"] * n, "text": ["Faktura "] * n})
+    table = raw(text)
+    typed = parse_table(table, SPECS["postings"])
+    assert [(p.line, p.column, p.value) for p in table.problems] == [(n, "amount", "")]
+    assert typed.get_column("posting_date")[n - 1] == D(2025, 3, 11)
+    assert typed.get_column("account").unique().to_list() == ["5.38.50"]
+    assert typed.get_column("amount")[n - 2] == -225
+    assert typed.get_column("grant_id")[n - 1] is None and typed.get_column("text").unique().to_list() == ["Faktura"]

@@ -18,6 +18,7 @@ from prognose.errors import InputError, InputWarning, Problem
 from prognose.options import Options as Settings
 from prognose.io.parse import apply_mapping, parse_table
 from prognose.io.raw import find_table, load_raw
+from prognose.io.table import trimmed
 from prognose.schema import LINE
 from prognose.privacy import CPR_PATTERN, birth_date_from_cpr, pseudonymise_column, scrub_column
 from prognose.schema import SPECS
@@ -98,14 +99,18 @@ def read_table(directory: Path, name: str, settings: Settings, key: bytes, requi
     files.append(SourceFile(name, path.name, _sha256(path), frame.height, raw.dialect))
     if frame.is_empty() and raw.problems:
         return None
-    return finish_citizens(frame, key)
+    return finish_citizens(frame, key, raw.distinct)
 
 
 def _read_duplicates_once(raw):
-    """An exact duplicate row (every cell the same) is one row exported twice: read once."""
+    """An exact duplicate row (every cell the same, blanks around it aside) is one row exported
+    twice: read once."""
     values = [c for c in raw.frame.columns if c != LINE]
     if not values or raw.frame.height == 0:
         return raw
+    if raw.padded:      # these tables are small: trimmed whole
+        raw.frame = raw.frame.with_columns(trimmed(pl.col(c)).alias(c) for c in values if raw.frame.schema[c] == pl.String)
+        raw.padded = False
     again = raw.frame.select(pl.struct(values).is_first_distinct().not_().alias("again")).to_series()
     if again.any():
         lines = raw.frame.filter(again).get_column(LINE).to_list()
@@ -114,17 +119,19 @@ def _read_duplicates_once(raw):
     return raw
 
 
-def finish_citizens(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
-    """Birth dates from CPR numbers, then CPR numbers replaced by pseudonyms; free text scrubbed."""
+def finish_citizens(frame: pl.DataFrame, key: bytes, distinct: dict[str, pl.Series] | None = None) -> pl.DataFrame:
+    """Birth dates from CPR numbers, then CPR numbers replaced by pseudonyms; free text scrubbed
+    (`distinct`: a column's distinct values, where known)."""
+    distinct = distinct or {}
     if "citizen_id" in frame.columns:
         if "birth_date" in frame.columns:
             cid = pl.col("citizen_id")
             derived = pl.when(cid.str.contains(CPR_PATTERN)).then(birth_date_from_cpr(cid))
             frame = frame.with_columns(pl.coalesce("birth_date", derived).alias("birth_date"))
-        frame = pseudonymise_column(frame, "citizen_id", key)
+        frame = pseudonymise_column(frame, "citizen_id", key, distinct.get("citizen_id"))
     # a CPR number typed into a text, a provider name, a note or a caseworker's name
     for free_text in ("text", "provider", "note", "who", "caseworker", "team"):
-        frame = scrub_column(frame, free_text)
+        frame = scrub_column(frame, free_text, distinct.get(free_text))
     return frame
 
 

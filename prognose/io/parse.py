@@ -2,7 +2,9 @@
 
 The decimal style (international `1234.50` or Danish `1.234,50`) is detected once per file from
 all its numeric columns; dates may be ISO or Danish (the three forms are unambiguous). Nothing
-is coerced: a value that does not parse is reported with its file, line, column and value.
+is coerced: a value that does not parse is reported with its file, line, column and value. Cells
+a reader left with blanks around them (RawTable.padded) are trimmed first, as the csv module's
+reading trims them; in a large file each column is looked at once per distinct value.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from prognose.errors import InputWarning, Problem
-from prognose.io.raw import RawTable
+from prognose.io.table import BLANKS, RawTable, trimmed
 from prognose.schema import LINE
 from prognose.paragraphs import normalise_paragraph
 from prognose.schema import Column
@@ -53,16 +55,22 @@ def apply_mapping(table: RawTable, mapping: dict[str, str], spec: tuple[Column, 
 
 
 def detect_decimal(frame: pl.DataFrame, columns: list[str], separator: str | None) -> str:
-    texts = [frame.get_column(c) for c in columns if c in frame.columns and frame.schema[c] == pl.String]
+    """Danish where a number has a decimal comma or two thousands dots, or where on a semicolon file
+    every number with a dot has it as thousands dots; else international. (Asked of every numeric
+    column at once, each value looked at in place.)"""
+    texts = [c for c in columns if c in frame.columns and frame.schema[c] == pl.String]
     if not texts:
         return "international"
-    values = pl.concat([t.drop_nulls() for t in texts]) if texts else pl.Series([], dtype=pl.String)
-    if values.str.contains(",", literal=True).any():
+    any_of = lambda test: pl.any_horizontal(test(pl.col(c)).any() for c in texts)  # noqa: E731
+    comma = frame.lazy().select(any_of(lambda c: c.str.contains(",", literal=True))).collect().item()
+    if comma:
         return "danish"
-    if values.str.contains(r"^[+-]?\d{1,3}(\.\d{3}){2,}$").any():
-        return "danish"
-    dotted = values.filter(values.str.contains(".", literal=True))
-    if separator == "semicolon" and dotted.len() > 0 and dotted.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+$").all():
+    dotted, grouped, other = frame.lazy().select(
+        any_of(lambda c: c.str.contains(".", literal=True)).alias("dotted"),
+        any_of(lambda c: c.str.contains(r"^[+-]?\d{1,3}(\.\d{3}){2,}$")).alias("grouped"),
+        any_of(lambda c: c.str.contains(".", literal=True) & ~c.str.contains(r"^[+-]?\d{1,3}(\.\d{3})+$")).alias("other")
+    ).collect().row(0)
+    if grouped or (separator == "semicolon" and dotted and not other):
         return "danish"
     return "international"
 
@@ -179,30 +187,17 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
                                       f"the column(s) to be present (found: {found}); "
                                       f"map other names in prognose.toml [columns.{table.name}]"))
         return pl.DataFrame()
-    frame = _read_as_controllers_would(table, spec)
-    numeric = [c.name for c in spec if c.kind in _NUMERIC_KINDS]
-    decimal = detect_decimal(frame, numeric, table.dialect.get("separator"))
-    if table.dialect.get("format") != "parquet":
-        table.dialect["decimal"] = "Danish (1.234,50)" if decimal == "danish" else "international (1234.50)"
-    dates = [c.name for c in spec if c.kind == "date" and c.name in frame.columns and frame.schema[c.name] == pl.String]
-    if dates:
-        table.dialect["dates"] = _date_styles(frame, dates)
-
-    columns = [pl.col(LINE)]
-    flags = []
-    # CSV and xlsx cells were trimmed on reading (raw.py); a parquet file's are as stored
-    padded = _padded_columns(frame, spec) if table.dialect.get("format") == "parquet" else set()
+    frame, distinct = _trim_blanks(frame, spec) if table.padded else (frame, {})
+    frame = _read_as_controllers_would(table, frame, spec, distinct)
+    typed, counts = _typed(table, frame, spec, distinct)
+    # a number is looked at for blanks around it only where it does not read as it stands
+    blanked = [c.name for c in spec if counts.get(c.name) and c.kind in _NUMERIC_KINDS and frame.schema[c.name] == pl.String]
+    if table.padded and frame.height >= LARGE and blanked:
+        frame = frame.with_columns(trimmed(pl.col(n)).alias(n) for n in blanked)
+        typed, counts = _typed(table, frame, spec, distinct)
+    table.distinct = {c.name: distinct[c.name] for c in spec if c.kind == "text" and c.name in distinct}
     for col in spec:
-        if col.name not in frame.columns:
-            dtype = _DTYPES.get(col.kind, pl.String)
-            columns.append(pl.lit(None, dtype=dtype).alias(col.name))
-            continue
-        value, bad = _parse_column(frame, col, decimal, padded)
-        columns.append(value.alias(col.name))
-        flags.append((col, bad.alias(f"_bad_{col.name}")))
-    typed = frame.select(*columns, *[f for _, f in flags])
-    counts = typed.select(pl.col(f"_bad_{c.name}").sum() for c, _ in flags).row(0) if flags else ()
-    for (col, _), n in zip(flags, counts):
+        n = counts.get(col.name)
         if not n:
             continue
         shown = (frame.select(LINE, pl.col(col.name).cast(pl.String))
@@ -214,14 +209,39 @@ def parse_table(table: RawTable, spec: tuple[Column, ...], cpr_columns: tuple[st
         if n > MAX_SHOWN:
             table.problems.append(Problem(fname, None, col.name, None,
                                           f"{n - MAX_SHOWN} more value(s) in this column like the ones above"))
-    return typed.drop([f"_bad_{c.name}" for c, _ in flags])
+    return typed.drop([f"_bad_{c}" for c in counts])
 
 
-def _read_as_controllers_would(table: RawTable, spec: tuple[Column, ...]) -> pl.DataFrame:
+def _typed(table: RawTable, frame: pl.DataFrame, spec: tuple[Column, ...],
+           distinct: dict[str, pl.Series]) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The typed frame with a `_bad_<column>` flag beside each column read, and the count of bad
+    values per column; the decimal style and date forms found go to the table's dialect."""
+    numeric = [c.name for c in spec if c.kind in _NUMERIC_KINDS]
+    decimal = detect_decimal(frame, numeric, table.dialect.get("separator"))
+    if table.dialect.get("format") != "parquet":
+        table.dialect["decimal"] = "Danish (1.234,50)" if decimal == "danish" else "international (1234.50)"
+    dates = [c.name for c in spec if c.kind == "date" and c.name in frame.columns and frame.schema[c.name] == pl.String]
+    if dates:
+        table.dialect["dates"] = _date_styles(frame, dates, distinct)
+    columns = [pl.col(LINE)]
+    flags = {}
+    for col in spec:
+        if col.name not in frame.columns:
+            columns.append(pl.lit(None, dtype=_DTYPES.get(col.kind, pl.String)).alias(col.name))
+            continue
+        value, bad = _parse_column(frame, col, decimal, distinct.get(col.name))
+        columns.append(value.alias(col.name))
+        flags[col.name] = bad.alias(f"_bad_{col.name}")
+    typed = frame.lazy().select(*columns, *flags.values()).collect()   # lazy: a pattern used twice runs once
+    counts = typed.select(pl.col(f"_bad_{n}").sum().alias(n) for n in flags).row(0, named=True) if flags else {}
+    return typed, counts
+
+
+def _read_as_controllers_would(table: RawTable, frame: pl.DataFrame, spec: tuple[Column, ...],
+                               distinct: dict[str, pl.Series]) -> pl.DataFrame:
     """Dates written with a midnight time (`2020-07-21 00:00:00`, as SQL exports write them) are
     the date; a paragraph with its subsection (`SEL § 85, stk. 1`) is the paragraph. Each is
-    read so, and said in a warning."""
-    frame = table.frame
+    read so, and said in a warning. (Looked for among a column's distinct values where known.)"""
     for col in spec:
         if col.name not in frame.columns or frame.schema[col.name] != pl.String:
             continue
@@ -231,36 +251,52 @@ def _read_as_controllers_would(table: RawTable, spec: tuple[Column, ...]) -> pl.
             pattern, kind = r"(?i)stk\.?\s*\d", "paragraph_subsection"
         else:
             continue
-        if kind == "midnight_time" and not frame.select(pl.col(col.name).str.len_bytes().max() > 10).item():
+        values = distinct[col.name] if col.name in distinct else frame.get_column(col.name)
+        if kind == "midnight_time" and not (values.str.len_bytes().max() or 0) > 10:
             continue    # no value longer than a date: no time to look for
-        hit = pl.col(col.name).str.contains(pattern).fill_null(False)
-        lines = frame.filter(hit).get_column(LINE)
-        if lines.len() == 0:
+        if not values.str.contains(pattern).any():
             continue
+        lines = frame.filter(pl.col(col.name).str.contains(pattern).fill_null(False)).get_column(LINE)
         table.warnings += [InputWarning(kind, table.path.name, tuple(lines.head(5).to_list()), lines.len(),
                                         Message("warning.column", column=col.name))]
         if kind == "midnight_time":
             frame = frame.with_columns(pl.col(col.name).str.replace(_MIDNIGHT, ""))
+            distinct.pop(col.name, None)
     return frame
 
 
-def _parse_column(frame: pl.DataFrame, col: Column, decimal: str, padded: set[str]) -> tuple[pl.Expr, pl.Expr]:
+def _trim_blanks(frame: pl.DataFrame, spec: tuple[Column, ...]) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """The frame with the blanks around its text cells taken away (an empty cell missing), and, in
+    a large file, each column's distinct values (the parsing after maps them back). There a column
+    is trimmed only where one of its distinct values has blanks, and numbers (nearly all distinct)
+    are left to parse_table."""
+    text = [c.name for c in spec if c.name in frame.columns and frame.schema[c.name] == pl.String]
+    if frame.height < LARGE:
+        return frame.with_columns(trimmed(pl.col(n)).alias(n) for n in text), {}
+    text = [n for n in text if n not in {c.name for c in spec if c.kind in _NUMERIC_KINDS}]   # see parse_table
+    found = frame.lazy().select(pl.col(n).unique().implode() for n in text).collect()
+    distinct = {n: found.get_column(n)[0] for n in text}
+    padded = [n for n in text if _has_blanks(distinct[n])]
+    for n in padded:
+        distinct[n] = pl.select(trimmed(pl.lit(distinct[n])).unique()).to_series().rename(n)
+    return frame.with_columns(trimmed(pl.col(n)).alias(n) for n in padded), distinct
+
+
+def _has_blanks(values: pl.Series) -> bool:
+    return bool(((values.str.len_bytes() == 0) | (values.str.strip_chars(BLANKS) != values)).any())
+
+
+def _parse_column(frame: pl.DataFrame, col: Column, decimal: str, uniques: pl.Series | None) -> tuple[pl.Expr, pl.Expr]:
     """(typed value, is_bad) for one column. A column with few distinct values (accounts, codes,
-    periods, kinds) is parsed once per distinct value and mapped back: the same result, without
-    running string functions over millions of rows."""
+    periods, kinds) is parsed once per distinct value (`uniques`, where already known) and mapped
+    back: the same result, without running string functions over millions of rows."""
     dtype = frame.schema[col.name]
     raw = pl.col(col.name)
     if (col.kind == "date" and dtype == pl.Date) or (col.kind == "text" and dtype == pl.String and frame.height >= LARGE):
         # already typed (parquet): only presence to check. Large text columns are taken as
-        # stored where no value is padded or empty (the common case: no copy); else trimmed, with
-        # empty strings as missing, as every smaller file is.
-        if col.name in padded:
-            value = pl.when(raw.str.strip_chars() != "").then(raw.str.strip_chars())
-        else:
-            value = raw
-        bad = ~value.is_not_null() if col.required else pl.lit(False)
-        return value, bad
-    present = raw.is_not_null() if dtype != pl.String else raw.is_not_null() & (raw.str.strip_chars() != "")
+        # stored (trimmed, where they needed it, before: no copy)
+        return raw, (raw.is_null() if col.required else pl.lit(False))
+    present = raw.is_not_null()     # text cells are trimmed by now, an empty one missing
     value, valid = _parse_expr(col, dtype, decimal)
     bad = present & ~valid.fill_null(False)
     if col.required:
@@ -268,7 +304,8 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str, padded: set[st
     typed = pl.when(present).then(value)
     if frame.height < LARGE or col.kind == "money":   # amounts are nearly all distinct: no gain in mapping
         return typed, bad
-    uniques = frame.lazy().select(raw.unique()).collect().to_series()   # lazy: 2–3 × faster on millions of strings
+    if uniques is None:
+        uniques = frame.lazy().select(raw.unique()).collect().to_series()   # lazy: 2–3 × faster on millions of strings
     if uniques.len() * 20 > frame.height:
         return typed, bad
     lookup = pl.DataFrame({col.name: uniques}).select(pl.col(col.name), typed.alias("_v"), bad.alias("_b"))
@@ -279,6 +316,8 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str, padded: set[st
         return raw, (raw.is_null() if col.required else pl.lit(False))
     old = lookup.get_column(col.name)
     value_map = raw.replace_strict(old, lookup.get_column("_v"), default=None)
+    if not lookup.get_column("_b").any():       # no value is bad (a missing one neither): nothing to map
+        return value_map, pl.lit(False)
     bad_map = raw.replace_strict(old, lookup.get_column("_b"), default=None)
     if old.null_count():  # replace_strict cannot key on null: take the null row's results directly
         null_row = lookup.filter(pl.col(col.name).is_null())
@@ -287,19 +326,8 @@ def _parse_column(frame: pl.DataFrame, col: Column, decimal: str, padded: set[st
     return value_map, bad_map
 
 
-def _padded_columns(frame: pl.DataFrame, spec: tuple[Column, ...]) -> set[str]:
-    """The large text columns holding an empty or padded value, found in one query over all of them."""
-    names = [c.name for c in spec if c.kind == "text" and c.name in frame.columns and frame.schema[c.name] == pl.String]
-    if frame.height < LARGE or not names:
-        return set()
-    flags = frame.lazy().select([(pl.col(n).eq("") | pl.col(n).str.starts_with(" ") | pl.col(n).str.ends_with(" ")
-                                  | pl.col(n).str.starts_with("\t") | pl.col(n).str.ends_with("\t")).any().alias(n)
-                                 for n in names]).collect().row(0, named=True)
-    return {n for n, flagged in flags.items() if flagged}
-
-
-def _date_styles(frame: pl.DataFrame, columns: list[str]) -> str:
-    values = pl.concat([frame.get_column(c).drop_nulls() for c in columns]).unique()   # few distinct dates
+def _date_styles(frame: pl.DataFrame, columns: list[str], distinct: dict[str, pl.Series]) -> str:
+    values = pl.concat([(distinct[c] if c in distinct else frame.get_column(c)).drop_nulls() for c in columns]).unique()
     styles = []
     for label, pattern in (("ISO (2025-03-31)", r"^\d{4}-\d{2}-\d{2}$"), ("Danish (31-03-2025)", r"^\d{2}-\d{2}-\d{4}$"),
                            ("Danish (31.03.2025)", r"^\d{2}\.\d{2}\.\d{4}$")):
