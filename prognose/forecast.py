@@ -36,10 +36,11 @@ from prognose.bankdays import pending as invoices_pending
 from prognose.blocks import MonthBlocks
 from prognose.adjustments import adjustment_lines
 from prognose.booked import sum_postings
-from prognose.lag import MAX_LAG, YEAR_END, learn_lag as learn, month_of_year, outstanding
+from prognose.lag import MAX_LAG, YEAR_END, after_close, learn_lag as learn, month_of_year, outstanding
 from prognose.periodise import periodise, round_half_up
 from prognose.refusion import Refusion, Rule, forecast_refusion
-from prognose.residual import forecast_unexplained, late_bookings
+from prognose.residual import forecast_unexplained
+from prognose.supplementary import late_bookings, open_december
 from prognose.uncertainty import DRAWS, Interval, year_end_interval
 
 
@@ -291,11 +292,12 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
     full = blocks.place(gi, mi, ore_p)
     before = blocks.place(np.where(later, -1, gi), mi, ore_p)
     months, g = blocks.number_of_row(), blocks.key_of_row()
-    prev_dec = (year - 1) * 12 + 11
-    cap = np.where(months <= prev_dec, np.clip(k[g, YEAR_END - 1] - (prev_dec - months), 0.0, 1.0), 1.0)
+    # the year before's months count only as far as its supplementary period leaves them outstanding
+    # (an as-of date in that period itself reaches back no further than the year forecast)
+    close = after_close(blocks, k[g, YEAR_END - 1]) if m0.year == year else None
     p0 = MAX_LAG                                                  # the as-of month's position
-    o_now = outstanding(blocks, before * cap, k[g, m0.month - 1]).reshape(-1, blocks.width)[:, p0]
-    o_ends = outstanding(blocks, full * cap, k[g, month_of_year(months)]).reshape(-1, blocks.width)[:, p0:p0 + ahead]
+    o_now = outstanding(blocks, before, k[g, m0.month - 1], close).reshape(-1, blocks.width)[:, p0]
+    o_ends = outstanding(blocks, full, k[g, month_of_year(months)], close).reshape(-1, blocks.width)[:, p0:p0 + ahead]
     after = blocks.place(np.where(later & in_y, gi, -1), mi, ore_p).reshape(-1, blocks.width)[:, p0:p0 + ahead]
     o = np.concatenate([o_now[:, None], o_ends], axis=1)
     cum = np.cumsum(after + (o[:, :-1] - o[:, 1:]), axis=1)
@@ -344,7 +346,7 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
     gi, mi, ore = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore"))
     cost = blocks.place(cohort_of.astype(np.int64)[gi], mi, ore)
     c, months_c = blocks.key_of_row(), blocks.number_of_row()
-    o = outstanding(blocks, cost, k[c, month_of_year(months_c)])
+    o = outstanding(blocks, cost, k[c, month_of_year(months_c)], after_close(blocks, k[c, YEAR_END - 1]))
     # summed per account and month (the cohorts' sum, in the cohorts' order)
     account_of = cohorts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
     by_account = MonthBlocks(cohorts.get_column("account").unique().sort(), blocks.first, last)
@@ -352,7 +354,9 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
                            o=by_account.place(account_of[c], months_c, o))
     cost_acc = acc.select("account", "month", "cost")
     o_acc = acc.select("account", pl.col("month").alias("t"), "o")
-    per_period = booked.lazy().group_by("account", "period").agg(pl.col("amount").sum().alias("booked")).collect()
+    # the previous year's December, while its supplementary period is open, as it will be once closed
+    per_period = (pl.concat([booked.select("account", "period", pl.col("amount").cast(pl.Float64)), open_december(booked, as_of)])
+                  .group_by("account", "period").agg(pl.col("amount").sum().alias("booked")))
     accounts = pl.concat([per_period.select("account"), cohorts.select("account")]).unique()
     grid = accounts.join(pl.DataFrame({"month": months}), how="cross")
     hist = (

@@ -235,26 +235,3 @@ def parameters(h: pl.DataFrame, windows: pl.DataFrame, seasonal: pl.DataFrame) -
         .with_columns(pl.when(pl.col("ratio").is_between(*DRIVER_SHARE)).then(pl.col("ratio")).alias("share"))
         .with_columns(pl.when(pl.col("share").is_not_null()).then(0.0).otherwise(pl.col("trend")).alias("trend"))
     )
-
-
-def late_bookings(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = 3) -> pl.DataFrame:
-    """account, month, amount: what no invoiced grant explains and is still to be booked to the
-    months of the year up to the as-of date — late invoices without a grant, year-end accruals in
-    the supplementary period — as it came in the municipality's own past years: per past year, the
-    postings (of kind "other", on no invoiced grant) to its months up to the same month that were
-    booked after that month; their mean over the past years the postings cover, placed in the as-of
-    month. booked: booked.sum_postings (with gi, the invoiced grant's row)."""
-    last = as_of.replace(day=1)
-    first = booked.get_column("posting_month").min()
-    past = [y for y in range(year - years, year) if first is not None and first <= dt.date(y, 1, 1)]
-    if not past:
-        return pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "amount": pl.Float64})
-    rest = booked.filter(pl.col("gi").is_null() & (pl.col("kind") == "other"))
-    late = [rest.filter((pl.col("period") >= dt.date(y, 1, 1)) & (pl.col("period") <= last.replace(year=y))
-                        & (pl.col("posting_month") > last.replace(year=y)))
-            .group_by("account").agg(pl.col("amount").sum().alias(str(y))) for y in past]
-    out = late[0]
-    for frame in late[1:]:
-        out = out.join(frame, on="account", how="full", coalesce=True)
-    return out.select("account", pl.lit(last).alias("month"),
-                      (pl.sum_horizontal(pl.col(str(y)).fill_null(0) for y in past) / len(past)).alias("amount"))

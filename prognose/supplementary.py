@@ -1,0 +1,86 @@
+"""The supplementary period (supplementsperiode): what is still booked to a closed year's months.
+
+December's invoices arrive in January–February and are booked with period December; so are
+year-end accruals and late corrections. Two steps of the forecast need what is still to come to
+periods whose months have passed, each learned from the same part of the municipality's own
+postings — what was booked to earlier years' months after the same day of the year:
+
+  - open_december: while the previous year's supplementary period is still open (an as-of date in
+    January or February), its December is not yet what it will be. What no grant explains is
+    learned from every closed month, December included, as booked − expected grant bookings, the
+    expectation being for after the close; so the December booked so far is topped up with what
+    earlier Decembers still received after the same day — as a share of what they had by then —
+    else the month reads as a large shortfall, and the level of the months ahead with it.
+  - late_bookings: what no invoiced grant explains and is still to be booked to the budget year's
+    months up to the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from prognose.months import add_months
+
+YEARS = 3            # past years whose late bookings are averaged
+
+
+def _shifted(d: dt.date, years: int) -> dt.date:
+    """d moved back by `years` (a first of the month, so never 29 February)."""
+    return d.replace(year=d.year - years)
+
+
+def open_december(booked: pl.DataFrame, as_of: dt.date, years: int = YEARS) -> pl.DataFrame:
+    """account, period, amount: what is still to be booked to the previous year's December while
+    its supplementary period is open at the as-of date (none from March on). Per account, the
+    amount booked to it so far times how much earlier Decembers received after the same posting
+    month, for each krone they had by then (summed over the past years the postings cover; where
+    those Decembers had nothing by then, the mean of what they received after it). booked:
+    booked.sum_postings (period, posting_month, amount), the kinds the history is learned from."""
+    schema = {"account": pl.String, "period": pl.Date, "amount": pl.Float64}
+    december = dt.date(as_of.year - 1, 12, 1)
+    month = as_of.replace(day=1)
+    if add_months(december, 2) < month or booked.is_empty():
+        return pl.DataFrame(schema=schema)
+    first = booked.get_column("posting_month").min()
+    past = [y for y in range(1, years + 1) if _shifted(december, y) >= first]
+    if not past:
+        return pl.DataFrame(schema=schema)
+    rows = [booked.filter(pl.col("period") == _shifted(december, y))
+            .select("account", pl.lit(y).alias("back"), "amount",
+                    (pl.col("posting_month") > _shifted(month, y)).alias("late")) for y in past]
+    now = booked.filter((pl.col("period") == december) & (pl.col("posting_month") <= month))
+    earlier = (pl.concat(rows).group_by("account")
+               .agg(pl.col("amount").filter(~pl.col("late")).sum().alias("early"),
+                    pl.col("amount").filter(pl.col("late")).sum().alias("after")))
+    so_far = now.group_by("account").agg(pl.col("amount").sum().alias("now"))
+    per_krone = pl.col("after").cast(pl.Float64) / pl.col("early")
+    amount = (pl.when((pl.col("early") > 0) & (pl.col("now") > 0)).then(per_krone * pl.col("now"))
+              .otherwise(pl.col("after").cast(pl.Float64) / len(past)))
+    return (earlier.join(so_far, on="account", how="left").with_columns(pl.col("now").fill_null(0))
+            .select("account", pl.lit(december).alias("period"), amount.alias("amount"))
+            .filter(pl.col("amount") != 0).sort("account"))
+
+
+def late_bookings(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = YEARS) -> pl.DataFrame:
+    """account, month, amount: what no invoiced grant explains and is still to be booked to the
+    months of the year up to the as-of date — late invoices without a grant, year-end accruals in
+    the supplementary period — as it came in the municipality's own past years: per past year, the
+    postings (of kind "other", on no invoiced grant) to its months up to the same month that were
+    booked after that month; their mean over the past years the postings cover, placed in the as-of
+    month. booked: booked.sum_postings (with gi, the invoiced grant's row)."""
+    last = as_of.replace(day=1)
+    first = booked.get_column("posting_month").min()
+    past = [y for y in range(year - years, year) if first is not None and first <= dt.date(y, 1, 1)]
+    if not past:
+        return pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "amount": pl.Float64})
+    rest = booked.filter(pl.col("gi").is_null() & (pl.col("kind") == "other"))
+    late = [rest.filter((pl.col("period") >= dt.date(y, 1, 1)) & (pl.col("period") <= last.replace(year=y))
+                        & (pl.col("posting_month") > last.replace(year=y)))
+            .group_by("account").agg(pl.col("amount").sum().alias(str(y))) for y in past]
+    out = late[0]
+    for frame in late[1:]:
+        out = out.join(frame, on="account", how="full", coalesce=True)
+    return out.select("account", pl.lit(last).alias("month"),
+                      (pl.sum_horizontal(pl.col(str(y)).fill_null(0) for y in past) / len(past)).alias("amount"))

@@ -1,0 +1,41 @@
+"""The supplementary period: what earlier years' Decembers and months still received after the same day."""
+
+import polars as pl
+
+from conftest import D
+from prognose.supplementary import late_bookings, open_december
+
+
+def booked(rows: list[tuple]) -> pl.DataFrame:
+    """(account, period, posting month, amount in øre[, grant row]) as booked.sum_postings gives them."""
+    return pl.DataFrame([(*r, None)[:5] for r in rows], schema={"account": pl.String, "period": pl.Date, "posting_month": pl.Date,
+                                                                "amount": pl.Int64, "gi": pl.UInt32}, orient="row"
+                        ).with_columns(pl.lit("other").alias("kind"))
+
+
+def test_the_open_december_gets_what_earlier_decembers_received_after_the_same_month_per_krone():
+    b = booked([("a", D(2023, 12, 1), D(2023, 12, 1), 600), ("a", D(2023, 12, 1), D(2024, 1, 1), 200),
+                ("a", D(2023, 12, 1), D(2024, 2, 1), 400),          # December 2023: 800 by January, 400 after
+                ("a", D(2024, 12, 1), D(2024, 12, 1), 900), ("a", D(2024, 12, 1), D(2025, 1, 1), 300),
+                ("b", D(2023, 12, 1), D(2024, 2, 1), 50)])          # nothing by January: the mean of what came after
+    out = open_december(b, D(2025, 1, 31))
+    assert out.get_column("account").to_list() == ["a", "b"]
+    assert out.get_column("period").to_list() == [D(2024, 12, 1)] * 2
+    # 400 / 800 per krone booked by the end of January, times the 1,200 of December 2024 so far
+    assert out.get_column("amount").to_list() == [600.0, 50.0]
+
+
+def test_from_march_the_year_before_is_closed():
+    b = booked([("a", D(2023, 12, 1), D(2023, 12, 1), 360), ("a", D(2023, 12, 1), D(2024, 3, 1), 40),
+                ("a", D(2024, 12, 1), D(2024, 12, 1), 900)])
+    assert open_december(b, D(2025, 3, 31)).is_empty()
+    # at the end of February only what came after February is still to come: 40 per 360 booked by then
+    assert open_december(b, D(2025, 2, 28)).get_column("amount").to_list() == [100.0]
+
+
+def test_late_bookings_are_the_mean_of_what_past_years_booked_later_to_their_months_so_far():
+    b = booked([("a", D(2023, 1, 1), D(2023, 1, 1), 7), ("a", D(2023, 3, 1), D(2023, 7, 1), 100), ("a", D(2024, 5, 1), D(2024, 9, 1), 300),
+                ("a", D(2024, 8, 1), D(2024, 9, 1), 999),          # a month after June: not the year's so far
+                ("a", D(2024, 2, 1), D(2024, 3, 1), 50)])           # booked by June: not late
+    out = late_bookings(b, D(2025, 6, 30), 2025, years=2)
+    assert out.row(0) == ("a", D(2025, 6, 1), 200.0)
