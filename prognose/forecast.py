@@ -40,7 +40,7 @@ from prognose.lag import MAX_LAG, YEAR_END, after_close, learn_lag as learn, mon
 from prognose.periodise import periodise, round_half_up
 from prognose.refusion import Refusion, Rule, forecast_refusion
 from prognose.residual import forecast_unexplained
-from prognose.supplementary import late_bookings, open_december
+from prognose.supplementary import close_spread, late_bookings, open_december
 from prognose.uncertainty import DRAWS, Interval, year_end_interval
 
 
@@ -371,6 +371,10 @@ def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray
     m0 = as_of.replace(day=1)
     targets = [d for d in pl.date_range(m0, dt.date(year, 12, 1), "1mo", eager=True).to_list() if d > last]
     fc, params = forecast_unexplained(hist.select("account", "month", "unexplained", "booked"), last, targets, own)
+    if not targets:   # no month ahead: the supplementary period alone can still surprise
+        params = (params.join(close_spread(booked, as_of, year), on="account", how="full", coalesce=True)
+                  .with_columns(pl.col("horizon_sd").fill_null(0.0).pow(2).add(pl.col("sd").fill_null(0.0).pow(2)).sqrt()
+                                .alias("horizon_sd")).drop("sd"))
     if as_of != month_end(as_of):  # the as-of month is part-way: only its remaining days are ahead
         share = 1 - as_of.day / month_end(as_of).day
         fc = fc.with_columns(pl.when(pl.col("month") == m0).then(pl.col("amount") * share).otherwise(pl.col("amount")))

@@ -84,3 +84,35 @@ def late_bookings(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = 
         out = out.join(frame, on="account", how="full", coalesce=True)
     return out.select("account", pl.lit(last).alias("month"),
                       (pl.sum_horizontal(pl.col(str(y)).fill_null(0) for y in past) / len(past)).alias("amount"))
+
+
+def close_spread(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = YEARS) -> pl.DataFrame:
+    """account, sd (øre): how far a year's supplementary period may land from what its past years
+    say, once no month of the year is ahead (an as-of date in December or in the supplementary
+    period itself). Per account and past year whose supplementary period has closed, what was
+    booked to that year's periods after its last day, as a share of the year's bookings; each
+    year's share is held against the mean of the other years' (leave one out), and the root mean
+    square of those misses is the spread, at the budget year's bookings so far. Needs two closed
+    years; none where fewer are covered. booked: booked.sum_postings, the kinds the history is
+    learned from."""
+    schema = {"account": pl.String, "sd": pl.Float64}
+    if booked.is_empty():
+        return pl.DataFrame(schema=schema)
+    first = booked.get_column("posting_month").min()
+    closed = [y for y in range(year - years, year)
+              if dt.date(y, 1, 1) >= first and dt.date(y + 1, 3, 1) <= as_of]
+    if len(closed) < 2:
+        return pl.DataFrame(schema=schema)
+    y = pl.col("period").dt.year()
+    shares = (booked.filter(y.is_in(closed))
+              .group_by("account", y.alias("y"))
+              .agg((pl.col("amount").filter(pl.col("posting_month").dt.year() > pl.col("period").dt.year()).sum()
+                    / pl.col("amount").sum()).alias("share"), pl.col("amount").sum().alias("size"))
+              .filter(pl.col("size") > 0))
+    n = pl.len().over("account")
+    loo = (shares.with_columns(((pl.col("share").sum().over("account") - pl.col("share")) / (n - 1)).alias("others"), n.alias("n"))
+           .filter(pl.col("n") >= 2)
+           .group_by("account").agg(((pl.col("share") - pl.col("others")) ** 2).mean().sqrt().alias("rms")))
+    now = booked.filter(y == year).group_by("account").agg(pl.col("amount").sum().alias("now"))
+    return (loo.join(now, on="account").select("account", (pl.col("rms") * pl.col("now").abs()).alias("sd"))
+            .filter(pl.col("sd") > 0).sort("account"))

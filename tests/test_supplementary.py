@@ -3,7 +3,7 @@
 import polars as pl
 
 from conftest import D
-from prognose.supplementary import late_bookings, open_december
+from prognose.supplementary import close_spread, late_bookings, open_december
 
 
 def booked(rows: list[tuple]) -> pl.DataFrame:
@@ -39,3 +39,16 @@ def test_late_bookings_are_the_mean_of_what_past_years_booked_later_to_their_mon
                 ("a", D(2024, 2, 1), D(2024, 3, 1), 50)])           # booked by June: not late
     out = late_bookings(b, D(2025, 6, 30), 2025, years=2)
     assert out.row(0) == ("a", D(2025, 6, 1), 200.0)
+
+
+def test_the_spread_of_a_close_is_how_far_each_past_years_supplementary_share_fell_from_the_others():
+    # per year: 1,000 booked to the year's periods, of which 100, 150 and 50 after its last day
+    rows = []
+    for y, late in ((2022, 100), (2023, 150), (2024, 50)):
+        rows += [("a", D(y, 1, 1), D(y, 1, 1), 1000 - late), ("a", D(y, 12, 1), D(y + 1, 1, 1), late)]
+    rows.append(("a", D(2025, 6, 1), D(2025, 6, 1), 2000))
+    out = close_spread(booked(rows), D(2025, 12, 31), 2025)
+    # shares .10, .15, .05 against the others' means .10, .075, .125: misses 0, .075, −.075
+    assert abs(out.get_column("sd").item() - (2 * 0.075 ** 2 / 3) ** 0.5 * 2000) < 1e-9
+    # with one closed year there is nothing to hold it against
+    assert close_spread(booked(rows[:2] + rows[-1:]), D(2025, 12, 31), 2025).is_empty()
