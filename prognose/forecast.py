@@ -31,6 +31,7 @@ from prognose.paragraphs import BPA, accounts_in_use
 from prognose.months import add_months, last_closed_month, month_end
 from prognose.linking import link_by_citizen, provider_named, spread_by_provider
 from prognose.notes import forecast_notes
+from prognose.hindcast import calibrated, past_forecasts, scale
 from prognose.schema import LINES, YEARLY
 from prognose.bankdays import pending as invoices_pending
 from prognose.blocks import MonthBlocks
@@ -65,6 +66,7 @@ class Forecast:
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
     refusion: Refusion | None = None            # the refund of expensive single cases (refusion.py)
     yearly: pl.DataFrame | None = None          # account, year, booked, cost: the complete years before (yearly())
+    past: list = field(default_factory=list)    # hindcast.Past: the engine's own forecasts of earlier years, which scale the interval
 
 
 def sole_paragraph(grants: pl.DataFrame, paragraph_accounts: dict[str, str]) -> pl.DataFrame:
@@ -125,18 +127,20 @@ class ForecastOptions:
 
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
                  options: ForecastOptions, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True,
-                 draws: int = DRAWS, seed: int = 0, alongside=at_once, step=untimed) -> Forecast:
+                 draws: int = DRAWS, seed: int = 0, alongside=at_once, step=untimed, backtest: bool = True) -> Forecast:
     """buffers: BufferInputs (config and lists), or None to forecast without any buffer.
     learn_lag=False assumes every invoice is booked in the month of its service (an ablation).
     draws: simulations for the year-end interval (0: none), reproducible with `seed`.
     alongside(fn, *args) runs the buffers and returns what gives their result (.result()): at once
     by default; the caller may hand it a second thread (background.in_background).
-    step(name, fn, *args) runs each named step of the forecast: the caller may time them."""
+    step(name, fn, *args) runs each named step of the forecast: the caller may time them.
+    backtest: scale the interval by the engine's own forecasts of earlier years (hindcast.py)."""
     y_end = dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
     check_price_index(options.price_index, calc_start.year, year)
 
+    extract = (grants, steps, postings, budget)
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
     invoiced = known if options.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
     postings, linked_by_citizen = link_by_citizen(postings, invoiced)
@@ -178,8 +182,11 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     notes = forecast_notes(buffers, results, linked_by_citizen, spread, weekend, lines, bud, year, as_of)
     band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.cohort_of, lag.billing_cv,
                 refusion, draws, seed) if draws > 0 else None
+    past = step("own backtest", past_forecasts, run_forecast, *extract, options, as_of, buffers, model) \
+        if backtest and band is not None else []
+    band = calibrated(band, scale(past)) if past else band
     return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
-                    interval=band, refusion=refusion, yearly=yearly(booked, pieces, invoiced, own, as_of))
+                    interval=band, refusion=refusion, yearly=yearly(booked, pieces, invoiced, own, as_of), past=past)
 
 
 def yearly(booked: pl.DataFrame, pieces: pl.DataFrame, invoiced: pl.DataFrame, own: pl.DataFrame | None,

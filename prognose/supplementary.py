@@ -69,13 +69,15 @@ def late_bookings(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = 
     the supplementary period — as it came in the municipality's own past years: per past year, the
     postings (of kind "other", on no invoiced grant) to its months up to the same month that were
     booked after that month; their mean over the past years the postings cover, placed in the as-of
-    month. booked: booked.sum_postings (with gi, the invoiced grant's row)."""
+    month. An invoice whose text names its provider is left out: the provider's billing ratio and
+    lag are learned with it, so the grants' expected bookings hold it already. booked:
+    booked.sum_postings (with gi, the invoiced grant's row, and provider)."""
     last = as_of.replace(day=1)
     first = booked.get_column("posting_month").min()
     past = [y for y in range(year - years, year) if first is not None and first <= dt.date(y, 1, 1)]
     if not past:
         return pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "amount": pl.Float64})
-    rest = booked.filter(pl.col("gi").is_null() & (pl.col("kind") == "other"))
+    rest = booked.filter(pl.col("gi").is_null() & (pl.col("kind") == "other") & pl.col("provider").is_null())
     late = [rest.filter((pl.col("period") >= dt.date(y, 1, 1)) & (pl.col("period") <= last.replace(year=y))
                         & (pl.col("posting_month") > last.replace(year=y)))
             .group_by("account").agg(pl.col("amount").sum().alias(str(y))) for y in past]
@@ -89,30 +91,32 @@ def late_bookings(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = 
 def close_spread(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = YEARS) -> pl.DataFrame:
     """account, sd (øre): how far a year's supplementary period may land from what its past years
     say, once no month of the year is ahead (an as-of date in December or in the supplementary
-    period itself). Per account and past year whose supplementary period has closed, what was
-    booked to that year's periods after its last day, as a share of the year's bookings; each
-    year's share is held against the mean of the other years' (leave one out), and the root mean
-    square of those misses is the spread, at the budget year's bookings so far. Needs two closed
-    years; none where fewer are covered. booked: booked.sum_postings, the kinds the history is
-    learned from."""
+    period itself). Per account and past year whose supplementary period has closed: what was
+    booked to that year's periods after its last day, at today's size (times how much more the
+    municipality has booked to this year's periods so far than to that year's by its last day).
+    Each year's amount is held against the mean of the other years' (leave one out), and the root
+    mean square of those misses is the spread. Amounts rather than shares of the account, so an
+    account that was small in one year does not blow up. Needs two closed years; none where fewer
+    are covered. booked: booked.sum_postings, the kinds the history is learned from."""
     schema = {"account": pl.String, "sd": pl.Float64}
     if booked.is_empty():
         return pl.DataFrame(schema=schema)
     first = booked.get_column("posting_month").min()
-    closed = [y for y in range(year - years, year)
-              if dt.date(y, 1, 1) >= first and dt.date(y + 1, 3, 1) <= as_of]
+    closed = [y for y in range(year - years, year) if dt.date(y, 1, 1) >= first and dt.date(y + 1, 3, 1) <= as_of]
     if len(closed) < 2:
         return pl.DataFrame(schema=schema)
     y = pl.col("period").dt.year()
-    shares = (booked.filter(y.is_in(closed))
-              .group_by("account", y.alias("y"))
-              .agg((pl.col("amount").filter(pl.col("posting_month").dt.year() > pl.col("period").dt.year()).sum()
-                    / pl.col("amount").sum()).alias("share"), pl.col("amount").sum().alias("size"))
-              .filter(pl.col("size") > 0))
-    n = pl.len().over("account")
-    loo = (shares.with_columns(((pl.col("share").sum().over("account") - pl.col("share")) / (n - 1)).alias("others"), n.alias("n"))
-           .filter(pl.col("n") >= 2)
-           .group_by("account").agg(((pl.col("share") - pl.col("others")) ** 2).mean().sqrt().alias("rms")))
-    now = booked.filter(y == year).group_by("account").agg(pl.col("amount").sum().alias("now"))
-    return (loo.join(now, on="account").select("account", (pl.col("rms") * pl.col("now").abs()).alias("sd"))
+    in_year = pl.col("posting_month").dt.year() <= pl.col("period").dt.year()
+    sizes = dict(booked.filter(y.is_in([*closed, year]) & in_year).group_by(y.alias("y")).agg(pl.col("amount").sum()).iter_rows())
+    if any(sizes.get(c, 0) <= 0 for c in [*closed, year]):
+        return pl.DataFrame(schema=schema)
+    late = (booked.filter(y.is_in(closed) & ~in_year)
+            .group_by("account", y.alias("y")).agg(pl.col("amount").sum().alias("late"))
+            .with_columns((pl.col("late").cast(pl.Float64) * sizes[year] / pl.col("y").replace_strict(sizes, return_dtype=pl.Float64))
+                          .alias("late")))
+    grid = (late.select("account").unique().join(pl.DataFrame({"y": closed}, schema={"y": late.schema["y"]}), how="cross")
+            .join(late, on=["account", "y"], how="left").with_columns(pl.col("late").fill_null(0.0)))
+    others = (pl.col("late").sum().over("account") - pl.col("late")) / (len(closed) - 1)
+    return (grid.with_columns(others.alias("others"))
+            .group_by("account").agg(((pl.col("late") - pl.col("others")) ** 2).mean().sqrt().alias("sd"))
             .filter(pl.col("sd") > 0).sort("account"))

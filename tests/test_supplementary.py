@@ -7,10 +7,10 @@ from prognose.supplementary import close_spread, late_bookings, open_december
 
 
 def booked(rows: list[tuple]) -> pl.DataFrame:
-    """(account, period, posting month, amount in øre[, grant row]) as booked.sum_postings gives them."""
+    """(account, period, posting month, amount in øre[, provider named]) as booked.sum_postings gives them."""
     return pl.DataFrame([(*r, None)[:5] for r in rows], schema={"account": pl.String, "period": pl.Date, "posting_month": pl.Date,
-                                                                "amount": pl.Int64, "gi": pl.UInt32}, orient="row"
-                        ).with_columns(pl.lit("other").alias("kind"))
+                                                                "amount": pl.Int64, "provider": pl.String}, orient="row"
+                        ).with_columns(pl.lit("other").alias("kind"), pl.lit(None, pl.UInt32).alias("gi"))
 
 
 def test_the_open_december_gets_what_earlier_decembers_received_after_the_same_month_per_krone():
@@ -36,19 +36,20 @@ def test_from_march_the_year_before_is_closed():
 def test_late_bookings_are_the_mean_of_what_past_years_booked_later_to_their_months_so_far():
     b = booked([("a", D(2023, 1, 1), D(2023, 1, 1), 7), ("a", D(2023, 3, 1), D(2023, 7, 1), 100), ("a", D(2024, 5, 1), D(2024, 9, 1), 300),
                 ("a", D(2024, 8, 1), D(2024, 9, 1), 999),          # a month after June: not the year's so far
-                ("a", D(2024, 2, 1), D(2024, 3, 1), 50)])           # booked by June: not late
+                ("a", D(2024, 2, 1), D(2024, 3, 1), 50),            # booked by June: not late
+                ("a", D(2024, 4, 1), D(2024, 8, 1), 70, "Bostedet")])  # a provider's invoice: the grants expect it
     out = late_bookings(b, D(2025, 6, 30), 2025, years=2)
     assert out.row(0) == ("a", D(2025, 6, 1), 200.0)
 
 
-def test_the_spread_of_a_close_is_how_far_each_past_years_supplementary_share_fell_from_the_others():
-    # per year: 1,000 booked to the year's periods, of which 100, 150 and 50 after its last day
+def test_the_spread_of_a_close_is_how_far_each_past_years_supplementary_fell_from_the_others():
+    # per year 1,000 booked by its last day, then 100, 150 and 50 after it; this year 2,000 so far
     rows = []
     for y, late in ((2022, 100), (2023, 150), (2024, 50)):
-        rows += [("a", D(y, 1, 1), D(y, 1, 1), 1000 - late), ("a", D(y, 12, 1), D(y + 1, 1, 1), late)]
+        rows += [("a", D(y, 1, 1), D(y, 1, 1), 1000), ("a", D(y, 12, 1), D(y + 1, 1, 1), late)]
     rows.append(("a", D(2025, 6, 1), D(2025, 6, 1), 2000))
     out = close_spread(booked(rows), D(2025, 12, 31), 2025)
-    # shares .10, .15, .05 against the others' means .10, .075, .125: misses 0, .075, −.075
-    assert abs(out.get_column("sd").item() - (2 * 0.075 ** 2 / 3) ** 0.5 * 2000) < 1e-9
+    # at today's size 200, 300, 100 against the others' means 200, 150, 250: misses 0, 150, −150
+    assert abs(out.get_column("sd").item() - (2 * 150 ** 2 / 3) ** 0.5) < 1e-9
     # with one closed year there is nothing to hold it against
     assert close_spread(booked(rows[:2] + rows[-1:]), D(2025, 12, 31), 2025).is_empty()
