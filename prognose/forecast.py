@@ -28,7 +28,7 @@ from prognose.buffers.survival import own_runs_on
 from prognose import components
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA, accounts_in_use
-from prognose.months import add_months, last_closed_month, month_end
+from prognose.months import add_months
 from prognose.linking import link_by_citizen, provider_named, spread_by_provider
 from prognose.notes import forecast_notes
 from prognose.hindcast import calibrated, past_forecasts, scale
@@ -38,10 +38,9 @@ from prognose.blocks import MonthBlocks
 from prognose.adjustments import adjustment_lines
 from prognose.booked import sum_postings
 from prognose.lag import MAX_LAG, YEAR_END, after_close, learn_lag as learn, month_of_year, outstanding
-from prognose.periodise import periodise, round_half_up
+from prognose.periodise import periodise
 from prognose.refusion import Refusion, Rule, forecast_refusion
-from prognose.residual import forecast_unexplained
-from prognose.supplementary import close_spread, late_bookings, open_december
+from prognose.residual import unexplained_lines
 from prognose.uncertainty import DRAWS, Interval, year_end_interval
 
 
@@ -333,63 +332,3 @@ def own_activity(known: pl.DataFrame, steps: pl.DataFrame, options: ForecastOpti
         return None
     return (periodise(own.lazy(), steps.lazy(), start, end, options.price_index, carry=("account",))
             .group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("own")).collect())
-
-
-def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray, cohorts: pl.DataFrame, booked: pl.DataFrame,
-                      year: int, as_of: dt.date, hist_start: dt.date,
-                      own: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """History of booked − expected grant bookings per account and month, and its forecast for Y.
-
-    Grants of the same cohort (provider, type and account) share k and O is linear in cost, so
-    history's expected bookings are computed per cohort: cohort_of[gi] is grant gi's row in
-    `cohorts` (cohort, account) and in k (cohorts, 13)."""
-    last = last_closed_month(as_of)
-    months = pl.date_range(hist_start, last, "1mo", eager=True)
-    if months.len() == 0:
-        empty = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "ore": pl.Int64})
-        return empty, pl.DataFrame()
-    # Expected bookings of grants in history: cost(b) + O(end of b−1) − O(end of b), per cohort.
-    blocks = MonthBlocks(cohorts.get_column("cohort"), add_months(hist_start, -1 - MAX_LAG), last)
-    gi, mi, ore = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore"))
-    cost = blocks.place(cohort_of.astype(np.int64)[gi], mi, ore)
-    c, months_c = blocks.key_of_row(), blocks.number_of_row()
-    o = outstanding(blocks, cost, k[c, month_of_year(months_c)], after_close(blocks, k[c, YEAR_END - 1]))
-    # summed per account and month (the cohorts' sum, in the cohorts' order)
-    account_of = cohorts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
-    by_account = MonthBlocks(cohorts.get_column("account").unique().sort(), blocks.first, last)
-    acc = by_account.frame(cost=by_account.place(account_of[c], months_c, cost),
-                           o=by_account.place(account_of[c], months_c, o))
-    cost_acc = acc.select("account", "month", "cost")
-    o_acc = acc.select("account", pl.col("month").alias("t"), "o")
-    # the previous year's December, while its supplementary period is open, as it will be once closed
-    per_period = (pl.concat([booked.select("account", "period", pl.col("amount").cast(pl.Float64)), open_december(booked, as_of)])
-                  .group_by("account", "period").agg(pl.col("amount").sum().alias("booked")))
-    accounts = pl.concat([per_period.select("account"), cohorts.select("account")]).unique()
-    grid = accounts.join(pl.DataFrame({"month": months}), how="cross")
-    hist = (
-        grid.join(cost_acc, on=["account", "month"], how="left")
-        .join(o_acc.rename({"t": "month", "o": "o_now"}), on=["account", "month"], how="left")
-        .join(o_acc.with_columns(pl.col("t").dt.offset_by("1mo")).rename({"t": "month", "o": "o_prev"}),
-              on=["account", "month"], how="left")
-        .join(per_period.filter(pl.col("period") >= hist_start).rename({"period": "month"}), on=["account", "month"], how="left")
-        .with_columns(pl.col("cost", "o_now", "o_prev").fill_null(0.0), pl.col("booked").fill_null(0))
-        .with_columns((pl.col("booked") - (pl.col("cost") + pl.col("o_prev") - pl.col("o_now"))).alias("unexplained"))
-    )
-    m0 = as_of.replace(day=1)
-    targets = [d for d in pl.date_range(m0, dt.date(year, 12, 1), "1mo", eager=True).to_list() if d > last]
-    fc, params = forecast_unexplained(hist.select("account", "month", "unexplained", "booked"), last, targets, own)
-    if not targets:   # no month ahead: the supplementary period alone can still surprise
-        params = (params.join(close_spread(booked, as_of, year), on="account", how="full", coalesce=True)
-                  .with_columns(pl.col("horizon_sd").fill_null(0.0).pow(2).add(pl.col("sd").fill_null(0.0).pow(2)).sqrt()
-                                .alias("horizon_sd")).drop("sd"))
-    if as_of != month_end(as_of):  # the as-of month is part-way: only its remaining days are ahead
-        share = 1 - as_of.day / month_end(as_of).day
-        fc = fc.with_columns(pl.when(pl.col("month") == m0).then(pl.col("amount") * share).otherwise(pl.col("amount")))
-    # and what is still to be booked to the months already closed, as in the years before
-    fc = pl.concat([fc.select("account", "month", pl.col("amount").cast(pl.Float64)), late_bookings(booked, as_of, year)])
-    fc = fc.group_by("account", "month").agg(pl.col("amount").sum())
-    fc = (fc.sort("account", "month")
-          .with_columns(pl.col("amount").cum_sum().over("account").alias("cum"))
-          .with_columns((round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("account").fill_null(0.0)))
-                        .alias("ore")))
-    return fc.select("account", "month", "ore"), params

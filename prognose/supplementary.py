@@ -1,7 +1,7 @@
 """The supplementary period (supplementsperiode): what is still booked to a closed year's months.
 
 December's invoices arrive in January–February and are booked with period December; so are
-year-end accruals and late corrections. Two steps of the forecast need what is still to come to
+year-end accruals and late corrections. Three steps of the forecast need what is still to come to
 periods whose months have passed, each learned from the same part of the municipality's own
 postings — what was booked to earlier years' months after the same day of the year:
 
@@ -12,7 +12,11 @@ postings — what was booked to earlier years' months after the same day of the 
     earlier Decembers still received after the same day — as a share of what they had by then —
     else the month reads as a large shortfall, and the level of the months ahead with it.
   - late_bookings: what no invoiced grant explains and is still to be booked to the budget year's
-    months up to the as-of date.
+    months up to the as-of date, while months of the year are still ahead;
+  - close_residuals: at the year's end (an as-of date in December), what the supplementary period
+    brings beyond what the grants' billing lag expects of it, as it did at earlier closes, and how
+    far that varied from year to year: the range's only spread of what no grant explains once no
+    month is ahead.
 """
 
 from __future__ import annotations
@@ -88,35 +92,41 @@ def late_bookings(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = 
                       (pl.sum_horizontal(pl.col(str(y)).fill_null(0) for y in past) / len(past)).alias("amount"))
 
 
-def close_spread(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = YEARS) -> pl.DataFrame:
-    """account, sd (øre): how far a year's supplementary period may land from what its past years
-    say, once no month of the year is ahead (an as-of date in December or in the supplementary
-    period itself). Per account and past year whose supplementary period has closed: what was
-    booked to that year's periods after its last day, at today's size (times how much more the
+def close_residuals(booked: pl.DataFrame, expected: pl.DataFrame, as_of: dt.date, year: int,
+                    years: int = YEARS) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What the supplementary period brings beyond what the grants' billing lag expects, once no
+    month of the year is ahead (an as-of date in December): (account, month, amount) in December of
+    the year, and (account, sd), its spread, both in øre.
+
+    Per account and past year whose supplementary period has closed: everything booked to that
+    year's periods after its last day (invoices, linked or not, accruals, late corrections), less
+    what the lag expected of the grants at that year's last day (expected: account, year, expected
+    — O at 31 December less O after the close), at today's size (times how much more the
     municipality has booked to this year's periods so far than to that year's by its last day).
-    Each year's amount is held against the mean of the other years' (leave one out), and the root
-    mean square of those misses is the spread. Amounts rather than shares of the account, so an
-    account that was small in one year does not blow up. Needs two closed years; none where fewer
-    are covered. booked: booked.sum_postings, the kinds the history is learned from."""
-    schema = {"account": pl.String, "sd": pl.Float64}
-    if booked.is_empty():
-        return pl.DataFrame(schema=schema)
-    first = booked.get_column("posting_month").min()
-    closed = [y for y in range(year - years, year) if dt.date(y, 1, 1) >= first and dt.date(y + 1, 3, 1) <= as_of]
-    if len(closed) < 2:
-        return pl.DataFrame(schema=schema)
+    The amount is their mean; the spread the root mean square of how far each year's fell from the
+    mean of the others' (leave one out; none with fewer than two closed years). Amounts, not shares
+    of an account, so an account that was small in one year does not blow up."""
+    lines = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "amount": pl.Float64})
+    spread = pl.DataFrame(schema={"account": pl.String, "sd": pl.Float64})
+    first = booked.get_column("posting_month").min() if booked.height else None
+    closed = [y for y in range(year - years, year)
+              if first is not None and dt.date(y, 1, 1) >= first and dt.date(y + 1, 3, 1) <= as_of]
     y = pl.col("period").dt.year()
-    in_year = pl.col("posting_month").dt.year() <= pl.col("period").dt.year()
+    in_year = pl.col("posting_month").dt.year() <= y
     sizes = dict(booked.filter(y.is_in([*closed, year]) & in_year).group_by(y.alias("y")).agg(pl.col("amount").sum()).iter_rows())
-    if any(sizes.get(c, 0) <= 0 for c in [*closed, year]):
-        return pl.DataFrame(schema=schema)
-    late = (booked.filter(y.is_in(closed) & ~in_year)
-            .group_by("account", y.alias("y")).agg(pl.col("amount").sum().alias("late"))
-            .with_columns((pl.col("late").cast(pl.Float64) * sizes[year] / pl.col("y").replace_strict(sizes, return_dtype=pl.Float64))
-                          .alias("late")))
-    grid = (late.select("account").unique().join(pl.DataFrame({"y": closed}, schema={"y": late.schema["y"]}), how="cross")
-            .join(late, on=["account", "y"], how="left").with_columns(pl.col("late").fill_null(0.0)))
-    others = (pl.col("late").sum().over("account") - pl.col("late")) / (len(closed) - 1)
-    return (grid.with_columns(others.alias("others"))
-            .group_by("account").agg(((pl.col("late") - pl.col("others")) ** 2).mean().sqrt().alias("sd"))
-            .filter(pl.col("sd") > 0).sort("account"))
+    closed = [c for c in closed if sizes.get(c, 0) > 0]
+    if not closed or sizes.get(year, 0) <= 0:
+        return lines, spread
+    late = (booked.filter(y.is_in(closed) & ~in_year).group_by("account", y.alias("year")).agg(pl.col("amount").sum().alias("late"))
+            .join(expected.filter(pl.col("year").is_in(closed)), on=["account", "year"], how="full", coalesce=True)
+            .with_columns(((pl.col("late").cast(pl.Float64).fill_null(0.0) - pl.col("expected").fill_null(0.0)) * sizes[year]
+                           / pl.col("year").replace_strict(sizes, return_dtype=pl.Float64)).alias("rest")))
+    grid = (late.select("account").unique().join(pl.DataFrame({"year": closed}, schema={"year": late.schema["year"]}), how="cross")
+            .join(late.select("account", "year", "rest"), on=["account", "year"], how="left").with_columns(pl.col("rest").fill_null(0.0)))
+    lines = grid.group_by("account").agg(pl.col("rest").mean().alias("amount")).select(
+        "account", pl.lit(dt.date(year, 12, 1)).alias("month"), "amount").sort("account")
+    if len(closed) >= 2:
+        others = (pl.col("rest").sum().over("account") - pl.col("rest")) / (len(closed) - 1)
+        spread = (grid.with_columns(others.alias("others")).group_by("account")
+                  .agg(((pl.col("rest") - pl.col("others")) ** 2).mean().sqrt().alias("sd")).filter(pl.col("sd") > 0).sort("account"))
+    return lines, spread

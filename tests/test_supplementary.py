@@ -3,7 +3,7 @@
 import polars as pl
 
 from conftest import D
-from prognose.supplementary import close_spread, late_bookings, open_december
+from prognose.supplementary import close_residuals, late_bookings, open_december
 
 
 def booked(rows: list[tuple]) -> pl.DataFrame:
@@ -42,14 +42,20 @@ def test_late_bookings_are_the_mean_of_what_past_years_booked_later_to_their_mon
     assert out.row(0) == ("a", D(2025, 6, 1), 200.0)
 
 
-def test_the_spread_of_a_close_is_how_far_each_past_years_supplementary_fell_from_the_others():
-    # per year 1,000 booked by its last day, then 100, 150 and 50 after it; this year 2,000 so far
+def test_a_close_brings_what_earlier_closes_brought_beyond_the_grants_lag_and_its_spread():
+    # per year 1,000 booked by its last day, then 100, 150 and 50 after it, of which the lag expected
+    # 40, 40 and 40; this year 2,000 so far
     rows = []
     for y, late in ((2022, 100), (2023, 150), (2024, 50)):
         rows += [("a", D(y, 1, 1), D(y, 1, 1), 1000), ("a", D(y, 12, 1), D(y + 1, 1, 1), late)]
     rows.append(("a", D(2025, 6, 1), D(2025, 6, 1), 2000))
-    out = close_spread(booked(rows), D(2025, 12, 31), 2025)
-    # at today's size 200, 300, 100 against the others' means 200, 150, 250: misses 0, 150, −150
-    assert abs(out.get_column("sd").item() - (2 * 150 ** 2 / 3) ** 0.5) < 1e-9
-    # with one closed year there is nothing to hold it against
-    assert close_spread(booked(rows[:2] + rows[-1:]), D(2025, 12, 31), 2025).is_empty()
+    expected = pl.DataFrame({"account": ["a"] * 3, "year": [2022, 2023, 2024], "expected": [40.0] * 3},
+                            schema={"account": pl.String, "year": pl.Int32, "expected": pl.Float64})
+    lines, spread = close_residuals(booked(rows), expected, D(2025, 12, 31), 2025)
+    # at today's size (× 2) the rests are 120, 220 and 20: their mean, in December
+    assert lines.rows() == [("a", D(2025, 12, 1), 120.0)]
+    # held against the others' means 120, 70, 170: misses 0, 150, −150
+    assert abs(spread.get_column("sd").item() - (2 * 150 ** 2 / 3) ** 0.5) < 1e-9
+    # with one closed year there is its rest but nothing to hold it against
+    lines, spread = close_residuals(booked(rows[:2] + rows[-1:]), expected, D(2025, 12, 31), 2025)
+    assert lines.get_column("amount").to_list() == [120.0] and spread.is_empty()
