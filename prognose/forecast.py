@@ -31,7 +31,7 @@ from prognose.paragraphs import BPA, accounts_in_use
 from prognose.months import add_months
 from prognose.linking import link_by_citizen, provider_named, spread_by_provider
 from prognose.notes import forecast_notes
-from prognose.hindcast import calibrated, past_forecasts, scale
+from prognose.hindcast import calibrated, held_against_finals, past_forecasts, scale
 from prognose.schema import LINES, YEARLY
 from prognose.bankdays import pending as invoices_pending
 from prognose.blocks import MonthBlocks
@@ -154,6 +154,9 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     # the components need only the grants and the summed postings: given a second thread by the
     # caller, they run on it while this one periodises and measures the lag
     pending = alongside(step, "components (alongside)", components.run_components, ctx, config) if ctx is not None else None
+    # the engine's own forecast of a year before needs nothing of this one: it runs beside it too
+    hindcast = alongside(step, "own backtest (alongside)", past_forecasts, run_forecast, *extract, options, as_of, buffers) \
+        if backtest and draws > 0 else None
     # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and
     # the unexplained part learn without them
     model = booked.filter(~pl.col("kind").is_in(["bpa_sickness", "refusion"]))
@@ -181,8 +184,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     notes = forecast_notes(buffers, results, linked_by_citizen, spread, weekend, lines, bud, year, as_of)
     band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.cohort_of, lag.billing_cv,
                 refusion, draws, seed) if draws > 0 else None
-    past = step("own backtest", past_forecasts, run_forecast, *extract, options, as_of, buffers, model) \
-        if backtest and band is not None else []
+    past = held_against_finals(hindcast.result(), extract[2], model, as_of) if hindcast is not None else []
     band = calibrated(band, scale(past)) if past else band
     return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
                     interval=band, refusion=refusion, yearly=yearly(booked, pieces, invoiced, own, as_of), past=past)

@@ -91,10 +91,10 @@ def final_of(postings: pl.DataFrame, booked: pl.DataFrame, year: int, as_of: dt.
 
 
 def past_forecasts(run, grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame, options,
-                   as_of: dt.date, buffers, booked: pl.DataFrame) -> list[Past]:
-    """The engine's forecast as of the same month-end of each earlier year it can be made for, held
-    against that year's final accounts. run: forecast.run_forecast (given, so this module needs no
-    import of it); booked: the summed postings known at as_of."""
+                   as_of: dt.date, buffers) -> list[tuple[dt.date, int, float]]:
+    """The engine's forecast as of the same month-end of each earlier year it can be made for: (as
+    of, its total, the standard deviation of its range), øre. run: forecast.run_forecast (given, so
+    this module needs no import of it). It needs nothing of today's forecast, so it may run beside it."""
     lists = replace(buffers, youth=_empty(buffers.youth), stu=_empty(buffers.stu), adjustments=None) \
         if buffers is not None else None
     out = []
@@ -103,9 +103,15 @@ def past_forecasts(run, grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.
         fc = run(known, steps, seen, budget, options, past.year, past, lists, draws=DRAWS, backtest=False)
         values = fc.interval.of(None)
         sd = (values["p90"] - values["p10"]) / (2 * 1.2815515655446004) if values else 0.0
-        out.append(Past(past, past.year, int(fc.lines.get_column("ore").sum()), final_of(postings, booked, past.year, as_of),
-                        sd))
+        out.append((past, int(fc.lines.get_column("ore").sum()), sd))
     return out
+
+
+def held_against_finals(forecasts: list[tuple[dt.date, int, float]], postings: pl.DataFrame, booked: pl.DataFrame,
+                        as_of: dt.date) -> list[Past]:
+    """Each past forecast with its year's final accounts as the postings known at as_of show them
+    (final_of); booked: the summed postings known at as_of."""
+    return [Past(past, past.year, total, final_of(postings, booked, past.year, as_of), sd) for past, total, sd in forecasts]
 
 
 def _empty(frame: pl.DataFrame | None) -> pl.DataFrame | None:
