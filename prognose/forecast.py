@@ -30,8 +30,8 @@ from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA, accounts_in_use
 from prognose.months import add_months
 from prognose.linking import link_by_citizen, provider_named, spread_by_provider
-from prognose.notes import forecast_notes
-from prognose.hindcast import calibrated, held_against_finals, past_forecasts, scale
+from prognose.notes import backtest_notes, forecast_notes
+from prognose.hindcast import calibrated_by, past_forecasts
 from prognose.schema import LINES, YEARLY
 from prognose.bankdays import pending as invoices_pending
 from prognose.blocks import MonthBlocks
@@ -132,14 +132,14 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     draws: simulations for the year-end interval (0: none), reproducible with `seed`.
     alongside(fn, *args) runs the buffers and returns what gives their result (.result()): at once
     by default; the caller may hand it a second thread (background.in_background).
-    step(name, fn, *args) runs each named step of the forecast: the caller may time them.
-    backtest: scale the interval by the engine's own forecasts of earlier years (hindcast.py)."""
+    step(name, fn, *args) runs each named step of the forecast: the caller may time them. backtest: scale
+    the interval by the engine's own forecasts of earlier years (hindcast.py)."""
     y_end = dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
     check_price_index(options.price_index, calc_start.year, year)
 
-    extract = (grants, steps, postings, budget)
+    raw = postings
     known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
     invoiced = known if options.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
     postings, linked_by_citizen = link_by_citizen(postings, invoiced)
@@ -151,14 +151,13 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     booked = step("sum postings", _booked, grants, postings, numbered, options, config, buffers is not None, as_of)
     ctx = BufferContext(year, as_of, known, invoiced, steps, booked, options.price_index, accounts,
                         buffers.youth, buffers.stu) if buffers is not None else None
-    # the components need only the grants and the summed postings: given a second thread by the
-    # caller, they run on it while this one periodises and measures the lag
+    # the components need only the grants and the summed postings: given a second thread by the caller,
+    # they run on it while this one periodises and measures the lag,
     pending = alongside(step, "components (alongside)", components.run_components, ctx, config) if ctx is not None else None
-    # the engine's own forecast of a year before needs nothing of this one: it runs beside it too
-    hindcast = alongside(step, "own backtest (alongside)", past_forecasts, run_forecast, *extract, options, as_of, buffers) \
-        if backtest and draws > 0 else None
-    # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and
-    # the unexplained part learn without them
+    # and the engine's own forecast of a year before, which needs nothing of this one
+    hindcast = alongside(step, "own backtest (alongside)", past_forecasts, run_forecast, grants, steps, raw, budget, options,
+                         as_of, buffers) if backtest and draws > 0 else None
+    # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and the rest learn without them
     model = booked.filter(~pl.col("kind").is_in(["bpa_sickness", "refusion"]))
     pieces = step("periodise", _periodised, numbered, steps, calc_start, y_end, options.price_index, as_of)
     # learn only from months the postings cover: a grant that started before them looks unbilled
@@ -178,16 +177,23 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     para = sole_paragraph(known, accounts)
     lines = assemble([booked_lines(booked, known, para, year), grant_part(grant_lines, invoiced),
                       unexplained_part(unexplained, para), *[buffer_part(r) for r in results],
-                      *([adjustment_lines(buffers.adjustments, year, para)] if buffers is not None and buffers.adjustments is not None
-                        else []), *([refusion_part(refusion, para)] if refusion is not None else [])])
+                      *other_parts(buffers, refusion, para, year)])
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = forecast_notes(buffers, results, linked_by_citizen, spread, weekend, lines, bud, year, as_of)
-    band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.cohort_of, lag.billing_cv,
-                refusion, draws, seed) if draws > 0 else None
-    past = held_against_finals(hindcast.result(), extract[2], model, as_of) if hindcast is not None else []
-    band = calibrated(band, scale(past)) if past else band
+    band, past = _band(step, lines, params, results, grant_costs, invoiced, lag, refusion, draws, seed, hindcast, raw, model, as_of)
+    notes += backtest_notes(past, band)
     return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
                     interval=band, refusion=refusion, yearly=yearly(booked, pieces, invoiced, own, as_of), past=past)
+
+
+def _band(step, lines: pl.DataFrame, params: pl.DataFrame, results: list, grant_costs: pl.DataFrame, invoiced: pl.DataFrame,
+          lag, refusion: Refusion | None, draws: int, seed: int, hindcast, postings: pl.DataFrame, model: pl.DataFrame,
+          as_of: dt.date) -> tuple[Interval | None, list]:
+    """The year-end interval, scaled by the engine's own forecasts of earlier years (hindcast: what
+    gives them, or None), and those forecasts held against their final accounts."""
+    band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.cohort_of, lag.billing_cv,
+                refusion, draws, seed) if draws > 0 else None
+    return calibrated_by(band, hindcast, postings, model, as_of)
 
 
 def yearly(booked: pl.DataFrame, pieces: pl.DataFrame, invoiced: pl.DataFrame, own: pl.DataFrame | None,
@@ -262,6 +268,13 @@ def _unattributed(frame: pl.DataFrame, origin: str, *missing: str) -> pl.DataFra
 
 def unexplained_part(unexplained: pl.DataFrame, para: pl.DataFrame) -> pl.DataFrame:
     return _unattributed(unexplained.join(para, on="account", how="left"), "unexplained", "provider_type", "grant_id", "citizen_id")
+
+
+def other_parts(buffers, refusion: Refusion | None, para: pl.DataFrame, year: int) -> list:
+    """The controller's adjustments and the refund of expensive cases, where there are any."""
+    adjustments = buffers.adjustments if buffers is not None else None
+    return ([adjustment_lines(adjustments, year, para)] if adjustments is not None else []) + \
+        ([refusion_part(refusion, para)] if refusion is not None else [])
 
 
 def buffer_part(result) -> pl.DataFrame:

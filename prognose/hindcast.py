@@ -132,3 +132,13 @@ def calibrated(band: Interval, factor: float) -> Interval:
         (pl.col("p50") - ((pl.col("p50") - pl.col("p10")) * factor).round(0).cast(pl.Int64)).alias("p10"),
         (pl.col("p50") + ((pl.col("p90") - pl.col("p50")) * factor).round(0).cast(pl.Int64)).alias("p90"))
     return replace(band, table=wider)
+
+
+def calibrated_by(band: Interval | None, pending, postings: pl.DataFrame, booked: pl.DataFrame,
+                  as_of: dt.date) -> tuple[Interval | None, list[Past]]:
+    """The range scaled by the past forecasts (pending: what gives past_forecasts' result, or None),
+    and those forecasts held against their years' final accounts."""
+    if pending is None or band is None:
+        return band, []
+    past = held_against_finals(pending.result(), postings, booked, as_of)
+    return calibrated(band, scale(past)), past

@@ -8,6 +8,7 @@ import datetime as dt
 import polars as pl
 
 from prognose.bankdays import Pending
+from prognose.hindcast import scale
 from prognose.labels import date_text, kroner, label, number
 
 
@@ -50,3 +51,23 @@ def weekend_note(weekend: Pending, as_of: dt.date) -> dict[str, str]:
             "en": f"the as-of date {date_text(as_of, 'en')} falls on a weekend, and the municipality's own postings show no "
                   f"bookings at weekends: invoices for {days['en']} are booked on the next weekday; the forecast counts "
                   f"DKK {kroner(weekend.ore, 'en')} for them"}
+
+
+def backtest_notes(past: list, band) -> list[dict[str, str]]:
+    """How the engine's own forecasts of earlier years did, and what that did to the range
+    (hindcast.py); past: hindcast.Past."""
+    if not past or band is None:
+        return []
+    factor = scale(past)
+    off = {lang: "; ".join(f"{date_text(p.as_of, lang)} for {p.year} {_percent(p.forecast - p.final, p.final, lang)} "
+                           + (f"({number(abs(p.z), lang, 1)} gange sin egen spredning)" if lang == "da"
+                              else f"({number(abs(p.z), lang, 1)} times its own spread)") for p in past)
+           for lang in ("da", "en")}
+    return [{"da": f"motorens egen prognose på samme tid i et tidligere år, med det den vidste dengang, lå pr. {off['da']} "
+                   f"fra regnskabet; udfaldsrummet er derfor {number(factor, 'da', 2)} gange så bredt som beregnet",
+             "en": f"the engine's own forecast at the same time of an earlier year, with what it knew then, was as of {off['en']} "
+                   f"off the final accounts; the range is therefore {number(factor, 'en', 2)} times as wide as computed"}]
+
+
+def _percent(diff: int, final: int, lang: str) -> str:
+    return number(100 * diff / final if final else 0.0, lang, 1, signed=True) + " %"
