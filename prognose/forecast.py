@@ -156,7 +156,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     pending = alongside(step, "components (alongside)", components.run_components, ctx, config) if ctx is not None else None
     # and the engine's own forecast of a year before, which needs nothing of this one
     hindcast = alongside(step, "own backtest (alongside)", past_forecasts, run_forecast, grants, steps, raw, budget, options,
-                         as_of, buffers) if backtest and draws > 0 else None
+                         year, as_of, buffers) if backtest and draws > 0 else None
     # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and the rest learn without them
     model = booked.filter(~pl.col("kind").is_in(["bpa_sickness", "refusion"]))
     pieces = step("periodise", _periodised, numbered, steps, calc_start, y_end, options.price_index, as_of)
@@ -180,20 +180,20 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
                       *other_parts(buffers, refusion, para, year)])
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = forecast_notes(buffers, results, linked_by_citizen, spread, weekend, lines, bud, year, as_of)
-    band, past = _band(step, lines, params, results, grant_costs, invoiced, lag, refusion, draws, seed, hindcast, raw, model, as_of)
+    band, past = _band(step, lines, params, results, grant_costs, invoiced, lag, refusion, draws, seed, hindcast, raw, booked, as_of)
     notes += backtest_notes(past, band)
     return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
                     interval=band, refusion=refusion, yearly=yearly(booked, pieces, invoiced, own, as_of), past=past)
 
 
 def _band(step, lines: pl.DataFrame, params: pl.DataFrame, results: list, grant_costs: pl.DataFrame, invoiced: pl.DataFrame,
-          lag, refusion: Refusion | None, draws: int, seed: int, hindcast, postings: pl.DataFrame, model: pl.DataFrame,
+          lag, refusion: Refusion | None, draws: int, seed: int, hindcast, postings: pl.DataFrame, booked: pl.DataFrame,
           as_of: dt.date) -> tuple[Interval | None, list]:
     """The year-end interval, scaled by the engine's own forecasts of earlier years (hindcast: what
     gives them, or None), and those forecasts held against their final accounts."""
     band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.cohort_of, lag.billing_cv,
                 refusion, draws, seed) if draws > 0 else None
-    return calibrated_by(band, hindcast, postings, model, as_of)
+    return calibrated_by(band, hindcast, postings, booked, as_of)
 
 
 def yearly(booked: pl.DataFrame, pieces: pl.DataFrame, invoiced: pl.DataFrame, own: pl.DataFrame | None,

@@ -1,7 +1,7 @@
 """The engine's own backtest on the municipality's own history: how far its range should reach.
 
 An extract holds the closed years before the budget year. So the engine can forecast as of the
-same month-end of an earlier year, with only what it would have known then, and hold that
+same day of an earlier year, with only what it would have known then, and hold that
 forecast against the year's final accounts, which the extract shows: the backtest of this very
 engine on this very municipality. What it knew then (as_known_at):
   - the postings booked by that date;
@@ -67,17 +67,24 @@ def as_known_at(grants: pl.DataFrame, postings: pl.DataFrame, as_of: dt.date) ->
 
 
 def past_dates(postings: pl.DataFrame, as_of: dt.date) -> list[dt.date]:
-    """The same month-end of each earlier year the postings hold MIN_HISTORY_YEARS complete years
-    before, latest first."""
+    """The same day of each earlier year (a month's end: that month's end) that the postings hold
+    MIN_HISTORY_YEARS complete years before, latest first."""
     first = postings.get_column("period").min()
     if first is None:
         return []
     out = []
     for back in range(1, as_of.year - first.year + 1):
-        past = month_end(dt.date(as_of.year - back, as_of.month, 1))
+        past = _year_before(as_of, back)
         if dt.date(past.year - MIN_HISTORY_YEARS, 1, 1) >= first:
             out.append(past)
     return out
+
+
+def _year_before(d: dt.date, back: int) -> dt.date:
+    """d moved `back` years earlier: a month's end to that month's end, 29 February to the 28th."""
+    if d == month_end(d):
+        return month_end(dt.date(d.year - back, d.month, 1))
+    return dt.date(d.year - back, d.month, min(d.day, month_end(dt.date(d.year - back, d.month, 1)).day))
 
 
 def final_of(postings: pl.DataFrame, booked: pl.DataFrame, year: int, as_of: dt.date) -> int:
@@ -91,27 +98,29 @@ def final_of(postings: pl.DataFrame, booked: pl.DataFrame, year: int, as_of: dt.
 
 
 def past_forecasts(run, grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame, options,
-                   as_of: dt.date, buffers) -> list[tuple[dt.date, int, float]]:
-    """The engine's forecast as of the same month-end of each earlier year it can be made for: (as
-    of, its total, the standard deviation of its range), øre. run: forecast.run_forecast (given, so
-    this module needs no import of it). It needs nothing of today's forecast, so it may run beside it."""
+                   year: int, as_of: dt.date, buffers) -> list[tuple[dt.date, int, int, float]]:
+    """The engine's forecast as of the same day of each earlier year it can be made for, of the year
+    as far before the budget year: (as of, year, its total, the standard deviation of its range),
+    øre. run: forecast.run_forecast (given, so this module needs no import of it). It needs nothing
+    of today's forecast, so it may run beside it."""
     lists = replace(buffers, youth=_empty(buffers.youth), stu=_empty(buffers.stu), adjustments=None) \
         if buffers is not None else None
     out = []
     for past in past_dates(postings, as_of):
         known, seen = as_known_at(grants, postings, past)
-        fc = run(known, steps, seen, budget, options, past.year, past, lists, draws=DRAWS, backtest=False)
+        past_year = year - (as_of.year - past.year)
+        fc = run(known, steps, seen, budget, options, past_year, past, lists, draws=DRAWS, backtest=False)
         values = fc.interval.of(None)
         sd = (values["p90"] - values["p10"]) / (2 * 1.2815515655446004) if values else 0.0
-        out.append((past, int(fc.lines.get_column("ore").sum()), sd))
+        out.append((past, past_year, int(fc.lines.get_column("ore").sum()), sd))
     return out
 
 
-def held_against_finals(forecasts: list[tuple[dt.date, int, float]], postings: pl.DataFrame, booked: pl.DataFrame,
+def held_against_finals(forecasts: list[tuple[dt.date, int, int, float]], postings: pl.DataFrame, booked: pl.DataFrame,
                         as_of: dt.date) -> list[Past]:
     """Each past forecast with its year's final accounts as the postings known at as_of show them
     (final_of); booked: the summed postings known at as_of."""
-    return [Past(past, past.year, total, final_of(postings, booked, past.year, as_of), sd) for past, total, sd in forecasts]
+    return [Past(past, y, total, final_of(postings, booked, y, as_of), sd) for past, y, total, sd in forecasts]
 
 
 def _empty(frame: pl.DataFrame | None) -> pl.DataFrame | None:

@@ -37,32 +37,29 @@ def _shifted(d: dt.date, years: int) -> dt.date:
 
 def open_december(booked: pl.DataFrame, as_of: dt.date, years: int = YEARS) -> pl.DataFrame:
     """account, period, amount: what is still to be booked to the previous year's December while
-    its supplementary period is open at the as-of date (none from March on). Per account, the
-    amount booked to it so far times how much earlier Decembers received after the same posting
-    month, for each krone they had by then (summed over the past years the postings cover; where
-    those Decembers had nothing by then, the mean of what they received after it). booked:
+    its supplementary period is open at the as-of date (none from March on). Per account, what
+    earlier Decembers came to in full, per krone booked to the months before them in their year
+    (summed over the past years the postings cover), times this year's January–November, less what
+    is booked to December so far: how much arrives by the end of January varies from year to year
+    with a few large invoices, what a December comes to in all much less. booked:
     booked.sum_postings (period, posting_month, amount), the kinds the history is learned from."""
     schema = {"account": pl.String, "period": pl.Date, "amount": pl.Float64}
     december = dt.date(as_of.year - 1, 12, 1)
-    month = as_of.replace(day=1)
-    if add_months(december, 2) < month or booked.is_empty():
+    if add_months(december, 2) < as_of.replace(day=1) or booked.is_empty():
         return pl.DataFrame(schema=schema)
     first = booked.get_column("posting_month").min()
-    past = [y for y in range(1, years + 1) if _shifted(december, y) >= first]
+    past = [december.year - back for back in range(1, years + 1) if dt.date(december.year - back, 1, 1) >= first]
     if not past:
         return pl.DataFrame(schema=schema)
-    rows = [booked.filter(pl.col("period") == _shifted(december, y))
-            .select("account", pl.lit(y).alias("back"), "amount",
-                    (pl.col("posting_month") > _shifted(month, y)).alias("late")) for y in past]
-    now = booked.filter((pl.col("period") == december) & (pl.col("posting_month") <= month))
-    earlier = (pl.concat(rows).group_by("account")
-               .agg(pl.col("amount").filter(~pl.col("late")).sum().alias("early"),
-                    pl.col("amount").filter(pl.col("late")).sum().alias("after")))
-    so_far = now.group_by("account").agg(pl.col("amount").sum().alias("now"))
-    per_krone = pl.col("after").cast(pl.Float64) / pl.col("early")
-    amount = (pl.when((pl.col("early") > 0) & (pl.col("now") > 0)).then(per_krone * pl.col("now"))
-              .otherwise(pl.col("after").cast(pl.Float64) / len(past)))
-    return (earlier.join(so_far, on="account", how="left").with_columns(pl.col("now").fill_null(0))
+    y, month = pl.col("period").dt.year(), pl.col("period").dt.month()
+    sums = (booked.filter(y.is_in([*past, december.year]) & (pl.col("posting_month") <= as_of.replace(day=1)) | y.is_in(past))
+            .group_by("account")
+            .agg(pl.col("amount").filter(y.is_in(past) & (month == 12)).sum().alias("decembers"),
+                 pl.col("amount").filter(y.is_in(past) & (month < 12)).sum().alias("before"),
+                 pl.col("amount").filter((y == december.year) & (month < 12)).sum().alias("before_now"),
+                 pl.col("amount").filter((y == december.year) & (month == 12)).sum().alias("so_far")))
+    amount = pl.col("decembers").cast(pl.Float64) / pl.col("before") * pl.col("before_now") - pl.col("so_far")
+    return (sums.filter(pl.col("before") > 0)
             .select("account", pl.lit(december).alias("period"), amount.alias("amount"))
             .filter(pl.col("amount") != 0).sort("account"))
 

@@ -42,11 +42,14 @@ def test_past_years_need_two_complete_years_of_history_before_them():
 def test_a_past_years_final_accounts_with_its_open_supplementary_period():
     postings = frame([posting(D(2024, 3, 10), D(2024, 3, 1), 1000), posting(D(2025, 1, 10), D(2024, 12, 1), 300),
                       posting(D(2025, 2, 10), D(2024, 12, 1), 400), posting(D(2025, 1, 10), D(2025, 1, 1), 5)], POSTING_SCHEMA)
-    booked = pl.DataFrame({"account": ["5.38.50"] * 3, "period": [D(2023, 12, 1), D(2023, 12, 1), D(2024, 12, 1)],
-                           "posting_month": [D(2023, 12, 1), D(2024, 2, 1), D(2025, 1, 1)], "amount": [100, 50, 300]})
+    booked = pl.DataFrame({"account": ["5.38.50"] * 5,
+                           "period": [D(2023, 1, 1), D(2023, 12, 1), D(2023, 12, 1), D(2024, 3, 1), D(2024, 12, 1)],
+                           "posting_month": [D(2023, 1, 1), D(2023, 12, 1), D(2024, 2, 1), D(2024, 3, 1), D(2025, 1, 1)],
+                           "amount": [1000, 300, 150, 1000, 300]})
     # closed: what is booked to its periods
     assert final_of(postings, booked, 2024, D(2025, 3, 31)) == 1700
-    # still open at 31 January: booked so far, and what December 2023 received after January per krone (50 per 100)
+    # still open at 31 January: booked so far, and what December 2023 came to per krone before it (450 per
+    # 1,000), times 2024's 1,000, less the 300 booked to December so far
     assert final_of(postings, booked, 2024, D(2025, 1, 31)) == 1300 + 150
 
 

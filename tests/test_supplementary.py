@@ -13,23 +13,23 @@ def booked(rows: list[tuple]) -> pl.DataFrame:
                         ).with_columns(pl.lit("other").alias("kind"), pl.lit(None, pl.UInt32).alias("gi"))
 
 
-def test_the_open_december_gets_what_earlier_decembers_received_after_the_same_month_per_krone():
-    b = booked([("a", D(2023, 12, 1), D(2023, 12, 1), 600), ("a", D(2023, 12, 1), D(2024, 1, 1), 200),
-                ("a", D(2023, 12, 1), D(2024, 2, 1), 400),          # December 2023: 800 by January, 400 after
-                ("a", D(2024, 12, 1), D(2024, 12, 1), 900), ("a", D(2024, 12, 1), D(2025, 1, 1), 300),
-                ("b", D(2023, 12, 1), D(2024, 2, 1), 50)])          # nothing by January: the mean of what came after
+def test_the_open_december_comes_to_what_earlier_decembers_did_per_krone_of_their_year_before_it():
+    b = booked([("a", D(2023, 1, 1), D(2023, 1, 1), 1100), ("a", D(2023, 12, 1), D(2023, 12, 1), 600),
+                ("a", D(2023, 12, 1), D(2024, 2, 1), 500),          # December 2023: 1,100 for 1,100 before it
+                ("a", D(2024, 6, 1), D(2024, 6, 1), 1200), ("a", D(2024, 12, 1), D(2024, 12, 1), 900),
+                ("a", D(2024, 12, 1), D(2025, 1, 1), 100),          # December 2024 so far: 1,000
+                ("b", D(2023, 12, 1), D(2024, 2, 1), 50)])          # nothing before December: nothing to go by
     out = open_december(b, D(2025, 1, 31))
-    assert out.get_column("account").to_list() == ["a", "b"]
-    assert out.get_column("period").to_list() == [D(2024, 12, 1)] * 2
-    # 400 / 800 per krone booked by the end of January, times the 1,200 of December 2024 so far
-    assert out.get_column("amount").to_list() == [600.0, 50.0]
+    # 1,100 per 1,100, times 2024's 1,200 before December, less the 1,000 booked to it so far
+    assert out.rows() == [("a", D(2024, 12, 1), 200.0)]
 
 
 def test_from_march_the_year_before_is_closed():
-    b = booked([("a", D(2023, 12, 1), D(2023, 12, 1), 360), ("a", D(2023, 12, 1), D(2024, 3, 1), 40),
-                ("a", D(2024, 12, 1), D(2024, 12, 1), 900)])
+    b = booked([("a", D(2023, 1, 1), D(2023, 1, 1), 1000), ("a", D(2023, 12, 1), D(2023, 12, 1), 360),
+                ("a", D(2023, 12, 1), D(2024, 3, 1), 40), ("a", D(2024, 1, 1), D(2024, 1, 1), 1000),
+                ("a", D(2024, 12, 1), D(2024, 12, 1), 300)])
     assert open_december(b, D(2025, 3, 31)).is_empty()
-    # at the end of February only what came after February is still to come: 40 per 360 booked by then
+    # at the end of February: 400 per 1,000, less the 300 so far
     assert open_december(b, D(2025, 2, 28)).get_column("amount").to_list() == [100.0]
 
 
