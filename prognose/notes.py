@@ -59,15 +59,15 @@ def backtest_notes(past: list, band) -> list[dict[str, str]]:
     if not past or band is None:
         return []
     factor = scale(past)
-    off = {lang: "; ".join(f"{date_text(p.as_of, lang)} for {p.year} {_percent(p.forecast - p.final, p.final, lang)} "
-                           + (f"({number(abs(p.z), lang, 1)} gange sin egen spredning)" if lang == "da"
-                              else f"({number(abs(p.z), lang, 1)} times its own spread)") for p in past)
-           for lang in ("da", "en")}
-    return [{"da": f"motorens egen prognose på samme tid i et tidligere år, med det den vidste dengang, lå pr. {off['da']} "
-                   f"fra regnskabet; udfaldsrummet er derfor {number(factor, 'da', 2)} gange så bredt som beregnet",
-             "en": f"the engine's own forecast at the same time of an earlier year, with what it knew then, was as of {off['en']} "
-                   f"off the final accounts; the range is therefore {number(factor, 'en', 2)} times as wide as computed"}]
+    da = "; ".join(f"pr. {date_text(p.as_of)} for {p.year} ramte den regnskabet med {_percent(p, 'da')} "
+                   f"({number(abs(p.z), 'da', 1)} gange sin egen spredning)" for p in past)
+    en = "; ".join(f"as of {date_text(p.as_of, 'en')} for {p.year} it was {_percent(p, 'en')} off the final accounts "
+                   f"({number(abs(p.z), 'en', 1)} times its own spread)" for p in past)
+    return [{"da": f"motorens egen prognose på samme tid i et tidligere år, lavet med det den vidste dengang: {da}; "
+                   f"udfaldsrummet er derfor {number(factor, 'da', 2)} gange så bredt som beregnet",
+             "en": f"the engine's own forecast at the same time of an earlier year, made with what it knew then: {en}; "
+                   f"the range is therefore {number(factor, 'en', 2)} times as wide as computed"}]
 
 
-def _percent(diff: int, final: int, lang: str) -> str:
-    return number(100 * diff / final if final else 0.0, lang, 1, signed=True) + " %"
+def _percent(p, lang: str) -> str:
+    return number(100 * (p.forecast - p.final) / p.final if p.final else 0.0, lang, 2, signed=True) + " %"
