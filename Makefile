@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick validation bench backtest-bench project-bench accuracy buffer-check check-report fixtures clean
+.PHONY: demo test test-quick validation bench backtest-bench project-bench accuracy buffer-check check-report check-html fixtures clean
 
 # The validation municipalities come packed in ../shared/validation (read-only); the tests and targets
 # read them unpacked in .validation/ (git-ignored). Idempotent: a second call unpacks nothing.
@@ -59,6 +59,11 @@ buffer-check: $(STAMP)
 # Needs LibreOffice (Debian: apt-get install libreoffice-calc); exits 3 saying so when it is absent.
 check-report: $(STAMP)
 	$(BIN)/python fixtures/check_report.py
+
+# Headless Chromium renders the demo's run, diff and activity pages (-o FILE.html) to check-html/*.png.
+# Needs Chromium (Debian: apt-get install chromium); exits 3 saying so when it is absent.
+check-html: $(STAMP)
+	$(BIN)/python fixtures/check_html.py
 
 clean:
 	rm -rf $(VENV) bench-data

@@ -1,9 +1,11 @@
 """The forecast's components beyond the known grants: one record each, in the order they run.
 
 Everything that enumerates components — the forecast's lines and views, the JSON's `components`,
-buffers.toml's sections and their checks, the diff's causes, the labels in both languages, the
+buffers.toml's sections and their checks, the diff's causes, the names shown in every language, the
 director's sentences, the activity figures — reads this registry. Adding a component is one
-module with a compute function (buffers/__init__.py gives its contract) and one record here.
+module with a compute function (buffers/__init__.py gives its contract) and one record here; the
+words it says (its name, and the keys of its messages) are the catalogues' (words/), or the
+record's own `words` for a component that brings them.
 
 A component's lines carry the origin `buffer.<name>` when it is one of SPEC §4's six buffers
 (`group = "buffers"`), else its own name, which is also its own key in `components`.
@@ -12,7 +14,7 @@ A component's lines carry the origin `buffer.<name>` when it is one of SPEC §4'
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, Mapping
 
@@ -20,8 +22,12 @@ from prognose.buffers import BufferContext, BufferResult, Param, empty_events, e
 from prognose.buffers import extensions, inflow, lists, sickness, survival
 from prognose.buffers.options import (Options, Setting, at_least_zero, choice, days, flag, options, positive, share, texts,
                                       whole_years, yearly_rates)
+import polars as pl
+
 from prognose.errors import Problem
-from prognose.labels import in_sentence
+from prognose.schema import STU_LIST, YOUTH_TRANSFERS_LIST
+from prognose.words.locale import catalogue
+from prognose.words.message import Message
 
 
 @dataclass(frozen=True)
@@ -29,22 +35,20 @@ class Component:
     name: str
     compute: Callable[[BufferContext, Options], BufferResult]
     settings: Mapping[str, Setting]         # buffers.toml's [name] section: every key it may hold
-    label: Mapping[str, str]                # {"da", "en"}: its name
-    cause: Mapping[str, str]                # {"da", "en"}: as a sentence names it as a cause of change
     group: str = "buffers"                  # "buffers" (SPEC §4's six), else a key of its own in `components`
-    lists: tuple[str, ...] = ()             # the buffers directory's lists that name its people
+    # the buffers directory's lists it reads (ctx.lists[name]): name → columns (schema.Column), and
+    # what a list must hold beyond its columns' types: check(frame, file) → problems
+    lists: Mapping[str, tuple] = field(default_factory=dict)
+    check_list: Callable[[pl.DataFrame, str], list[Problem]] | None = None
     flow: str | None = None                 # "inflow", or the end reason its outflow stands for (activity figures)
+    # language → key → words, for a component whose words are not in the catalogues: its name under
+    # its own name, "<name>.cause" as a sentence names it as a cause of change, its messages' keys
+    words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def origin(self) -> str:
         """The origin its forecast lines carry."""
         return f"buffer.{self.name}" if self.group == "buffers" else self.name
-
-    def long_label(self, lang: str) -> str:
-        """Its name where it stands among the forecast's other parts ("Buffer: dødsfald")."""
-        if self.group != "buffers":
-            return self.label[lang]
-        return f"Buffer: {in_sentence(self.label[lang])}"
 
 
 @dataclass(frozen=True)
@@ -61,35 +65,30 @@ def _settings(**keys: Setting) -> Mapping[str, Setting]:
 REGISTRY: tuple[Component, ...] = (
     Component("youth_transfers", lists.youth_transfers,
               _settings(overdue=choice("keep", "drop"), match_window_days=days(92)),
-              {"da": "Ungeovergang", "en": "Youth transfers"}, {"da": "ungeovergange", "en": "youth transfers"},
-              lists=("youth_transfers",), flow="inflow"),
-    Component("stu", lists.stu, _settings(match_window_days=days(92)),
-              {"da": "STU start/slut", "en": "STU start/end"}, {"da": "STU", "en": "STU"}, lists=("stu",), flow="inflow"),
+              lists={"youth_transfers": YOUTH_TRANSFERS_LIST}, flow="inflow"),
+    Component("stu", lists.stu, _settings(match_window_days=days(92)), lists={"stu": STU_LIST}, check_list=lists.check_stu_list,
+              flow="inflow"),
     Component("other_inflow", inflow.other_inflow,
               _settings(years=whole_years(), half_life_months=positive(inflow.HALF_LIFE_MONTHS),
                         per_month=at_least_zero("newcomers a month (0 or more)"),
-                        monthly_cost=at_least_zero("kroner a month (0 or more)")),
-              {"da": "Øvrig tilgang", "en": "Other inflow"}, {"da": "forventet øvrig tilgang", "en": "expected other inflow"},
-              flow="inflow"),
-    Component("deaths", survival.deaths, _settings(years=whole_years(), rate=yearly_rates()),
-              {"da": "Dødsfald", "en": "Deaths"}, {"da": "forventede dødsfald", "en": "expected deaths"}, flow="death"),
+                        monthly_cost=at_least_zero("kroner a month (0 or more)")), flow="inflow"),
+    Component("deaths", survival.deaths, _settings(years=whole_years(), rate=yearly_rates()), flow="death"),
     Component("bpa_sickness", sickness.bpa_sickness,
-              _settings(years=whole_years(), match_text=texts(sickness.DEFAULT_TEXT), match_art=texts(), share=share()),
-              {"da": "BPA-sygdom", "en": "BPA sickness"}, {"da": "BPA-sygdom", "en": "BPA sickness"}),
-    Component("other_outflow", survival.other_outflow, _settings(years=whole_years(), rate=yearly_rates()),
-              {"da": "Øvrig afgang", "en": "Other outflow"}, {"da": "forventet øvrig afgang", "en": "expected other outflow"},
-              flow="other"),
+              _settings(years=whole_years(), match_text=texts(sickness.DEFAULT_TEXT), match_art=texts(), share=share())),
+    Component("other_outflow", survival.other_outflow, _settings(years=whole_years(), rate=yearly_rates()), flow="other"),
     # a grant extended at review is a planned "other" end that does not happen: it offsets that outflow
-    Component("extensions", extensions.extensions, _settings(),
-              {"da": "Forlængede bevillinger", "en": "Extended grants"},
-              {"da": "bevillinger, der forlænges ved revurdering", "en": "grants extended at review"}, group="extensions",
-              flow="other"),
+    Component("extensions", extensions.extensions, _settings(), group="extensions", flow="other"),
 )
 SHARED = (Shared("hazards", survival.prepare_hazards), Shared("survival", survival.prepare_survival))
 
 
 def by_name() -> dict[str, Component]:
     return {c.name: c for c in REGISTRY}
+
+
+def list_names() -> tuple[str, ...]:
+    """The lists the components read, in the registry's order."""
+    return tuple(name for c in REGISTRY for name in c.lists)
 
 
 def buffers() -> tuple[str, ...]:
@@ -113,7 +112,7 @@ def settings_of(config: Mapping[str, Mapping] | None) -> dict[str, Options]:
     return {c.name: options(config.get(c.name), c.settings) for c in REGISTRY}
 
 
-def migrated(config: dict) -> tuple[dict, list[dict[str, str]]]:
+def migrated(config: dict) -> tuple[dict, list[Message]]:
     """buffers.toml as this engine reads it, and a note for each older key read in its new place:
     other_outflow.planned_end ("review" or "firm") is now [extensions] enabled (true or false)."""
     outflow = config.get("other_outflow")
@@ -127,8 +126,7 @@ def migrated(config: dict) -> tuple[dict, list[dict[str, str]]]:
     extensions.setdefault("enabled", old == "review")
     config["extensions"] = extensions
     flag = "true" if extensions["enabled"] else "false"
-    return config, [{"da": f"buffers.toml: other_outflow.planned_end = \"{old}\" hedder nu [extensions] enabled = {flag}; læst sådan",
-                     "en": f"buffers.toml: other_outflow.planned_end = \"{old}\" is now [extensions] enabled = {flag}; read so"}]
+    return config, [Message("note.planned_end_moved", old=old, flag=flag)]
 
 
 def check_config(config: dict) -> list[Problem]:
@@ -153,8 +151,9 @@ def toml_template() -> str:
     hold, commented out at its default, and what the key must hold."""
     out = ["# buffers.toml — switches and overrides for the forecast's components (see README).",
            "# Every key is optional; remove the # before a key to set it. A misspelt key is an error.", ""]
+    danish = {**catalogue("da"), **{k: v for c in REGISTRY for k, v in c.words.get("da", {}).items()}}
     for c in REGISTRY:
-        out.append(f"[{c.name}]   # {c.label['da']}")
+        out.append(f"[{c.name}]   # {danish.get(c.name, c.name)}")
         for key, setting in c.settings.items():
             value = "…  (estimated when not set)" if setting.default is None or setting.default == {} else _toml(setting.default)
             out.append(f"# {key} = {value}   # {setting.expected}")
@@ -184,4 +183,4 @@ def run_components(ctx: BufferContext, config: Mapping[str, Mapping] | None) -> 
 
 def switched_off(name: str) -> BufferResult:
     return BufferResult(name, empty_lines(), [Param("enabled", False, "override")],
-                        {"da": "Slået fra i buffers.toml.", "en": "Switched off in buffers.toml."}, events=empty_events())
+                        Message("component.switched_off"), events=empty_events())

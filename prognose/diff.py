@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from prognose import components
+from prognose.period import known_at
 
 ATTRS = ("rate", "quantity", "price_year", "unit", "start_date")
 
@@ -31,7 +32,9 @@ class Bridge:
     year_to: int
     forecast_from: int
     forecast_to: int
-    rows: pl.DataFrame          # cause, detail, account, paragraph, citizen_id, grant_id, amount (øre)
+    # cause, detail, account, paragraph, citizen_id, grant_id, amount (øre); a detail is a catalogue
+    # key (words/) whose places {year_from} and {year_to} are the two forecasts' budget years
+    rows: pl.DataFrame
     budget: pl.DataFrame        # account, budget_from, budget_to, change
 
     @property
@@ -52,7 +55,7 @@ def _steps_signature(steps: pl.DataFrame | None) -> pl.DataFrame:
 
 def classify_grants(grants_a: pl.DataFrame, grants_b: pl.DataFrame, steps_a, steps_b, as_of_a: dt.date) -> pl.DataFrame:
     """grant_id → cause and detail, comparing each grant as known at A and at B."""
-    known_a = grants_a.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of_a))
+    known_a = known_at(grants_a, as_of_a)
     a = known_a.join(_steps_signature(steps_a), on="grant_id", how="left")
     b = grants_b.join(_steps_signature(steps_b), on="grant_id", how="left")
     cols = ["grant_id", "end_date", "end_reason", "steps", "paragraph", *ATTRS]
@@ -108,9 +111,6 @@ class _Pair:
                             _neg(fa.filter(pl.col("origin").is_in(["booked", *expected]) & self.closing))])
         return _summed(closed), _summed(fb, _neg(fa), _neg(closed))
 
-    def years(self) -> str:
-        return f"{self.b.meta['year']} against {self.a.meta['year']}"
-
 
 def bridge(a, b) -> Bridge:
     """a, b: snapshots (prognose.io.snapshots.Snapshot) loaded with their grants and plan_steps.
@@ -118,7 +118,7 @@ def bridge(a, b) -> Bridge:
     Across a year boundary (A forecasts Y, B forecasts Y+1) the same partition holds; what is
     not a new, ended or changed grant or an edited buffer is "another budget year".
     """
-    as_of_a, as_of_b = dt.date.fromisoformat(a.meta["as_of"]), dt.date.fromisoformat(b.meta["as_of"])
+    as_of_a, as_of_b = a.as_of_date, b.as_of_date
     same_year = a.meta["year"] == b.meta["year"]
     closing = (pl.col("month") >= as_of_a.replace(day=1)) & (pl.col("month") <= as_of_b.replace(day=1)) & pl.lit(same_year)
     pair = _Pair(a, b, a.lines, b.lines, same_year, closing)
@@ -156,7 +156,7 @@ def _grant_causes(pair: _Pair, as_of_a: dt.date) -> tuple[list[pl.DataFrame], pl
         parts += [_cause(closed, "closed months", "known grants: booked vs expected"),
                   _cause(ahead, "closed months", "known grants: invoices still to come re-estimated (billing timing)")]
     else:
-        parts.append(_cause(ahead, "another budget year", f"known grants in {pair.years()}"))
+        parts.append(_cause(ahead, "another budget year", "known grants in {year_to} against {year_from}"))
     new_citizens = (cls.filter(pl.col("cause") == "new grants").join(gb.select("grant_id", "citizen_id").unique(), on="grant_id")
                     .select("citizen_id").unique())
     return parts, new_citizens
@@ -171,7 +171,7 @@ def _buffer_causes(pair: _Pair, new_citizens: pl.DataFrame) -> list[pl.DataFrame
         consumed = ba.join(new_citizens, on="citizen_id", how="semi") if c.lists else ba.head(0)
         rest = pl.concat([bb, _neg(ba.join(consumed.select("citizen_id").unique(), on="citizen_id", how="anti"))])
         label = ("list or assumptions edited, and re-estimated" if _inputs_changed(pair.a, pair.b, c) else
-                 "re-estimated as time passes" if pair.same_year else f"re-estimated for {pair.b.meta['year']}")
+                 "re-estimated as time passes" if pair.same_year else "re-estimated for {year_to}")
         cause = c.origin.replace(".", " ")
         parts += [_cause(_neg(consumed).rename({"ore": "amount"}), cause, "consumed: became grants"),
                   _cause(rest.rename({"ore": "amount"}), cause, label)]
@@ -192,7 +192,7 @@ def _unexplained_and_refund(pair: _Pair) -> list[pl.DataFrame]:
         parts = [_cause(closed, "unexplained part", "months that closed: booked vs expected"),
                  _cause(ahead, "unexplained part", "re-estimated ahead")]
     else:
-        parts = [_cause(ahead, "another budget year", f"the part no grant explains, {pair.years()}")]
+        parts = [_cause(ahead, "another budget year", "the part no grant explains, {year_to} against {year_from}")]
     crossed = threshold_crossings(pair.a.refund_bands, pair.b.refund_bands, pair.same_year)
     refund_paragraph = pl.concat([la.filter(refund), lb.filter(refund)]).select("account", "paragraph").unique("account")
     crossed = crossed.drop("paragraph").join(refund_paragraph, on="account", how="left").select(*KEYS, "amount")
@@ -200,7 +200,8 @@ def _unexplained_and_refund(pair: _Pair) -> list[pl.DataFrame]:
     crossed_here = crossed.with_columns(-pl.col("amount"), pl.lit(None, pl.String).alias("citizen_id"))
     re_estimated = pl.concat([refund_ahead, crossed_here.select(refund_ahead.columns)]).group_by(KEYS).agg(pl.col("amount").sum())
     return [*parts, _cause(crossed, "refusion", "a citizen crossed a threshold"),
-            _cause(re_estimated, "refusion", "refund re-estimated" if pair.same_year else f"refund for {pair.years()}")]
+            _cause(re_estimated, "refusion", "refund re-estimated" if pair.same_year
+                   else "refund for {year_to} against {year_from}")]
 
 
 def threshold_crossings(bands_a: pl.DataFrame | None, bands_b: pl.DataFrame | None, same_year: bool) -> pl.DataFrame:

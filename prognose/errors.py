@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prognose.privacy import scrub_text
+from prognose.words.locale import catalogue
+from prognose.words.message import Message
 
 
 @dataclass(frozen=True)
@@ -37,20 +39,10 @@ class Problem:
         return f"{where}: {self.expected}"
 
 
-# Every kind of warning the readers know, with what the engine did about it (da, en).
-WARNINGS: dict[str, tuple[str, str]] = {
-    "duplicate_row": ("præcis ens rækker: læst én gang", "exact duplicate rows: read once"),
-    "plan_step_same_date": ("flere plantrin for samme bevilling og dato: den senere række i filen gælder",
-                            "several plan steps for one grant and date: the later row in the file applies"),
-    "separator_row": ("rækker med kun skilletegn: sprunget over", "rows of only separators: skipped"),
-    "total_row": ("sumrække (I alt) nederst: sprunget over", "total row (I alt) at the bottom: skipped"),
-    "title_row": ("rækker over kolonneoverskrifterne: sprunget over", "rows above the header: skipped"),
-    "midnight_time": ("datoer med klokkeslættet 00:00: læst som datoen", "dates with a midnight time: read as the date"),
-    "paragraph_subsection": ("paragraf med stykke (stk.): læst som paragraffen",
-                             "paragraph with a subsection (stk.): read as the paragraph"),
-    "as_of_past_data": ("opgørelsesdatoen ligger efter den seneste bogføringsmåned",
-                        "the as-of date lies after the latest posting month"),
-}
+# Every kind of warning the readers know; what the engine did about each is the catalogues'
+# "warning.<kind>" (words/).
+WARNINGS = ("duplicate_row", "plan_step_same_date", "separator_row", "total_row", "title_row", "midnight_time",
+            "paragraph_subsection", "as_of_past_data")
 
 
 SHOWN_LINES = 5
@@ -59,45 +51,37 @@ SHOWN_LINES = 5
 @dataclass(frozen=True)
 class InputWarning:
     """Rows of one file the engine read in the one way a controller would: what kind, how many,
-    and the first of their lines."""
+    the first of their lines, and more about them (a message, in words where it is shown)."""
 
     kind: str
     file: str
     lines: tuple[int, ...] = ()
     count: int = 1
-    detail: tuple[str, str] = ("", "")     # more about them (da, en)
+    detail: Message | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in WARNINGS:
             raise ValueError(f"unknown warning kind {self.kind}")
         object.__setattr__(self, "lines", tuple(int(x) for x in self.lines[:SHOWN_LINES]))
-        object.__setattr__(self, "detail", tuple(scrub_text(d)[:160] for d in self.detail))
+        object.__setattr__(self, "file", scrub_text(self.file))
 
     @classmethod
-    def rows(cls, kind: str, file: str, lines, detail: tuple[str, str] = ("", "")) -> list["InputWarning"]:
+    def rows(cls, kind: str, file: str, lines, detail: Message | None = None) -> list["InputWarning"]:
         """One warning for these rows (none when there are none)."""
         lines = list(lines)
         return [cls(kind, file, tuple(lines[:SHOWN_LINES]), len(lines), detail)] if lines else []
 
-    def text(self, lang: str) -> str:
-        what = WARNINGS[self.kind][0 if lang == "da" else 1]
-        word = "linje" if lang == "da" else "line"
-        where = ""
-        if self.lines:
-            more = ", …" if self.count > len(self.lines) else ""
-            where = f" ({word} {', '.join(map(str, self.lines))}{more})"
-        said = self.detail[0 if lang == "da" else 1]
-        detail = f"; {said}" if said else ""
-        return f"{self.file}: {self.count} × {what}{where}{detail}"
+    def message(self) -> Message:
+        """The warning as a person reads it: file, count, what was done, where, and more."""
+        more = ", …" if self.count > len(self.lines) else ""
+        where = Message("warning.where", lines=", ".join(map(str, self.lines)) + more) if self.lines else None
+        return Message("warning.text", file=self.file, count=self.count, kind=f"warning.{self.kind}", where=where,
+                       detail=Message("warning.detail", detail=self.detail) if self.detail is not None else None)
 
     def as_problem(self) -> Problem:
         line = self.lines[0] if self.lines else None
-        what = WARNINGS[self.kind][1].split(":")[0]
+        what = catalogue("en")[f"warning.{self.kind}"].split(":")[0]
         return Problem(self.file, line, None, None, f"{what} ({self.count}): a warning, an error under --strict")
-
-    def as_dict(self) -> dict:
-        return {"kind": self.kind, "file": self.file, "count": self.count, "lines": list(self.lines),
-                "text": {"da": self.text("da"), "en": self.text("en")}}
 
 
 class InputError(Exception):

@@ -40,7 +40,7 @@ class Explanation:
     contributors: pl.DataFrame                # grant_id, citizen_id, paragraph, account, booked, ahead, amount
     grant: dict | None = None                 # grant_detail, for --grant
     postings: pl.DataFrame | None = None      # the booked postings behind `booked`, for --postings
-    notes: list[dict[str, str]] = field(default_factory=list)   # {"da": …, "en": …}
+    notes: list = field(default_factory=list)   # words.message.Message
 
     @property
     def forecast(self) -> int:

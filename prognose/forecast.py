@@ -42,6 +42,8 @@ from prognose.periodise import periodise
 from prognose.refusion import Refusion, Rule, forecast_refusion
 from prognose.residual import unexplained_lines
 from prognose.uncertainty import DRAWS, Interval, year_end_interval
+from prognose.options import Options
+from prognose.period import known_at
 
 
 
@@ -61,7 +63,7 @@ class Forecast:
     grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y), outstanding (øre at as-of)
     grant_lag: pl.DataFrame         # grant_id, billing_class, moy (the as-of month's, and 13), k (months outstanding), k_source
     buffers: list = field(default_factory=list)   # BufferResult per component, in the registry's order
-    notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}: what the controller should know
+    notes: list = field(default_factory=list)   # words.message.Message: what the controller should know
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
     refusion: Refusion | None = None            # the refund of expensive single cases (refusion.py)
     yearly: pl.DataFrame | None = None          # account, year, booked, cost: the complete years before (yearly())
@@ -107,25 +109,8 @@ def untimed(name: str, fn, *args):
     return fn(*args)
 
 
-@dataclass(frozen=True)
-class ForecastOptions:
-    """What the forecast takes from the options, frozen: no paths, no display, nothing to change
-    while it runs."""
-    price_index: Mapping[int, float]
-    paragraph_accounts: Mapping[str, str]
-    outstanding_months: Mapping[str, float]
-    own_settled_per_grant: bool = False
-    refusion: Rule = field(default_factory=Rule)
-
-    @classmethod
-    def of(cls, settings) -> "ForecastOptions":
-        """The options of a workspace's settings (io.config.Settings)."""
-        return cls(MappingProxyType(dict(settings.price_index)), MappingProxyType(dict(settings.paragraph_accounts)),
-                   MappingProxyType(dict(settings.outstanding_months)), settings.own_settled_per_grant, settings.refusion)
-
-
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
-                 options: ForecastOptions, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True,
+                 options: Options, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True,
                  draws: int = DRAWS, seed: int = 0, alongside=at_once, step=untimed, backtest: bool = True) -> Forecast:
     """buffers: BufferInputs (config and lists), or None to forecast without any buffer.
     learn_lag=False assumes every invoice is booked in the month of its service (an ablation).
@@ -140,7 +125,7 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     check_price_index(options.price_index, calc_start.year, year)
 
     raw = postings
-    known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of))
+    known = known_at(grants, as_of)
     invoiced = known if options.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
     postings, linked_by_citizen = link_by_citizen(postings, invoiced)
     accounts = accounts_in_use(known, options.paragraph_accounts)   # where a paragraph without an account goes
@@ -150,9 +135,9 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     numbered = invoiced.with_row_index("gi")
     booked = step("sum postings", _booked, grants, postings, numbered, options, config, buffers is not None, as_of)
     ctx = BufferContext(year, as_of, known, invoiced, steps, booked, options.price_index, accounts,
-                        buffers.youth, buffers.stu) if buffers is not None else None
-    # the components need only the grants and the summed postings: given a second thread by the caller,
-    # they run on it while this one periodises and measures the lag,
+                        MappingProxyType(dict(buffers.lists))) if buffers is not None else None
+    # the components need only the grants and the summed postings: given a second thread by the
+    # caller, they run on it while this one periodises and measures the lag,
     pending = alongside(step, "components (alongside)", components.run_components, ctx, config) if ctx is not None else None
     # and the engine's own forecast of a year before, which needs nothing of this one
     hindcast = alongside(step, "own backtest (alongside)", past_forecasts, run_forecast, grants, steps, raw, budget, options,
@@ -229,7 +214,7 @@ def _changes(results: list) -> pl.DataFrame | None:
     return pl.concat([r.lines.select("citizen_id", "account", "paragraph", "month", "ore") for r in results]) if results else None
 
 
-def _booked(grants: pl.DataFrame, postings: pl.DataFrame, numbered: pl.DataFrame, options: ForecastOptions, config: dict, with_buffers: bool,
+def _booked(grants: pl.DataFrame, postings: pl.DataFrame, numbered: pl.DataFrame, options: Options, config: dict, with_buffers: bool,
             as_of: dt.date) -> pl.DataFrame:
     """The postings known at the as-of date, each with its kind (booked.sum_postings)."""
     sick = components.settings_of(config)["bpa_sickness"]
@@ -335,7 +320,7 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
     return flows, costs
 
 
-def own_activity(known: pl.DataFrame, steps: pl.DataFrame, options: ForecastOptions, start: dt.date, end: dt.date,
+def own_activity(known: pl.DataFrame, steps: pl.DataFrame, options: Options, start: dt.date, end: dt.date,
                  as_of: dt.date) -> pl.DataFrame | None:
     """Cost of own provision per account and month (account, month, own), or None when the
     municipality settles own provision per grant. A planned end date that has not been confirmed

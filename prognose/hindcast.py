@@ -103,7 +103,7 @@ def past_forecasts(run, grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.
     as far before the budget year: (as of, year, its total, the standard deviation of its range),
     øre. run: forecast.run_forecast (given, so this module needs no import of it). It needs nothing
     of today's forecast, so it may run beside it."""
-    lists = replace(buffers, youth=_empty(buffers.youth), stu=_empty(buffers.stu), adjustments=None) \
+    lists = replace(buffers, lists={name: _empty(frame) for name, frame in buffers.lists.items()}, adjustments=None) \
         if buffers is not None else None
     out = []
     for past in past_dates(postings, as_of):

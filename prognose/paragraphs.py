@@ -47,52 +47,6 @@ def order_key(paragraph: str) -> tuple:
     return (LAW_ORDER.get(law, len(LAW_ORDER)), int(digits) if digits else -1, paragraph)
 
 
-# The benefit each paragraph grants (Danish, English): shown beside the paragraph wherever a
-# person reads it, so that "SEL 108" is also "Længerevarende botilbud".
-NAMES = {
-    "SEL 85": ("Socialpædagogisk støtte", "Socio-educational support"),
-    "SEL 95": ("Tilskud til hjælpere (BPA)", "Cash grant for helpers (BPA)"),
-    "SEL 96": ("Borgerstyret personlig assistance", "Citizen-controlled personal assistance"),
-    "SEL 97": ("Ledsageordning", "Companion scheme"),
-    "SEL 98": ("Kontaktperson for døvblinde", "Contact person for the deafblind"),
-    "SEL 99": ("Støtte- og kontaktperson", "Support and contact person"),
-    "SEL 103": ("Beskyttet beskæftigelse", "Sheltered employment"),
-    "SEL 104": ("Aktivitets- og samværstilbud", "Activity and social centres"),
-    "SEL 107": ("Midlertidigt botilbud", "Temporary residential care"),
-    "SEL 108": ("Længerevarende botilbud", "Long-term residential care"),
-    "SEL 109": ("Krisecenter", "Women's shelter"),
-    "SEL 110": ("Forsorgshjem og herberg", "Homeless shelter"),
-    "ABL 105": ("Almen bolig med støtte", "Social housing with support"),
-    "STU": ("Særligt tilrettelagt ungdomsuddannelse", "Special youth education"),
-}
-
-# The functions of the area in the chart of accounts (SPEC §6), by their first three levels.
-ACCOUNT_NAMES = {
-    "5.38.38": ("Personlig støtte og pasning af personer med handicap mv.", "Personal support and care of disabled persons"),
-    "5.38.52": ("Botilbud til midlertidigt ophold", "Temporary residential care"),
-    "5.38.50": ("Botilbud til længerevarende ophold", "Long-term residential care"),
-    "5.38.51": ("Botilbudslignende tilbud", "Residential-care-like housing"),
-    "5.38.42": ("Botilbud for personer med særlige sociale problemer", "Residential care, special social problems"),
-    "5.38.53": ("Kontaktperson- og ledsageordninger", "Contact person and companion schemes"),
-    "5.38.58": ("Beskyttet beskæftigelse", "Sheltered employment"),
-    "5.38.59": ("Aktivitets- og samværstilbud", "Activity and social centres"),
-    "3.30.46": ("Ungdomsuddannelse for unge med særlige behov (STU)", "Special youth education (STU)"),
-}
-
-
-def paragraph_name(paragraph: str | None, lang: str) -> str:
-    names = NAMES.get(paragraph or "")
-    return names[0 if lang == "da" else 1] if names else ""
-
-
-def account_name(account: str | None, lang: str) -> str:
-    """The function an account belongs to (5.38.38.001 is a grouping under 5.38.38)."""
-    for prefix, names in ACCOUNT_NAMES.items():
-        if account == prefix or (account or "").startswith(prefix + "."):
-            return names[0 if lang == "da" else 1]
-    return ""
-
-
 DEFAULT_ACCOUNTS = {
     "SEL 85": "5.38.38",
     "SEL 95": "5.38.38",

@@ -29,8 +29,10 @@ import polars as pl
 from prognose.buffers.costs import account_of
 from prognose.initiatives import DIRECT, Context, apply
 from prognose.months import add_months, month_number
+from prognose.period import known_at
 from prognose.periodise import periodise
 from prognose.schema import MODEL, UNIT_MONTHS
+from prognose.words.message import Message
 
 Z90 = 1.2816           # the 90th percentile of a standard normal: P10–P90 is ±1.28 sd
 HALF_LIFE_YEARS = 1.0   # a year's newcomers weigh half as much in the rate a year later (as in other inflow)
@@ -142,7 +144,7 @@ def model(grants: pl.DataFrame, steps: pl.DataFrame, as_of: dt.date, last: int, 
           accounts: dict[str, str]) -> pl.DataFrame:
     """The model cost (MODEL) of every month from the as-of year's January to `last`'s December."""
     index = extend_index(price_index, last)
-    known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= as_of)).with_columns(
+    known = known_at(grants, as_of).with_columns(
         pl.coalesce("account", account_of(pl.col("paragraph"), accounts)).alias("account"))
     rates = ending_rates(known, as_of)
     return pl.concat([known_cost(known, steps, as_of, as_of.year, last, index, rates),
@@ -205,7 +207,7 @@ class Projection:
     spread: dict[int, float]            # year → the total's relative spread (sd of its log)
     effects: list[tuple[str, dict[int, int]]] = field(default_factory=list)   # initiative → year → øre
     with_initiatives: pl.DataFrame | None = None   # cells with every initiative
-    notes: list[dict[str, str]] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     base_band: tuple[int, int] | None = None      # the monthly forecast's own P10–P90, for the as-of year
 
     def total(self, year: int, cells: pl.DataFrame | None = None) -> int:
@@ -233,7 +235,7 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | 
     cells = project(fc.lines, frame, frame, base, years)
     bud = budget.filter(pl.col("year").is_in(years)).group_by("account", pl.col("year").cast(pl.Int32)).agg(
         pl.col("amount").sum().alias("ore"))
-    known = grants.filter(pl.col("decided_date").is_null() | (pl.col("decided_date") <= fc.as_of))
+    known = known_at(grants, fc.as_of)
     rates = ending_rates(known, fc.as_of)
     index = extend_index(price_index or {}, years[-1])
     arrivals = newcomer_rates(known, fc.as_of, index)
@@ -254,15 +256,12 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | 
                       base_band)
 
 
-def history_notes(yearly: pl.DataFrame | None, as_of: dt.date, wanted: int = 3) -> list[dict[str, str]]:
+def history_notes(yearly: pl.DataFrame | None, as_of: dt.date, wanted: int = 3) -> list[Message]:
     """A note where the postings hold fewer complete years before the as-of year than SPEC asks."""
     have = 0 if yearly is None or yearly.is_empty() else yearly.get_column("year").n_unique()
     if have >= wanted:
         return []
-    return [{"da": f"Posteringerne dækker {have} hele år før {as_of.year} (SPEC beder om {wanted}): rater for afgang og tilgang "
-                   "er lært af det, der er" + ("" if have >= 2 else ", og P10–P90 for årene frem kræver to hele år"),
-             "en": f"The postings cover {have} complete years before {as_of.year} (SPEC asks for {wanted}): rates of ending and "
-                   "newcomers are learned from what there is" + ("" if have >= 2 else ", and P10–P90 of the years ahead needs two")}]
+    return [Message("note.few_history_years", have=have, year=as_of.year, wanted=wanted, band=have >= 2)]
 
 
 def _total(cells: pl.DataFrame, year: int) -> int:

@@ -96,24 +96,6 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("year", "int"),
         Column("amount", "money"),
     ),
-    "youth_transfers": (
-        Column("citizen_id", "text"),
-        Column("expected_start", "date"),
-        Column("paragraph", "paragraph"),
-        _choice("unit", UNITS, UNIT_ALIASES, required=True),
-        Column("rate", "number"),
-        Column("quantity", "number", required=False),
-        Column("probability", "probability", required=False),
-    ),
-    "stu": (
-        Column("citizen_id", "text"),
-        _choice("event", STU_EVENTS, {"slut": "end"}, required=True),
-        Column("date", "date"),
-        Column("paragraph", "paragraph", required=False),
-        _choice("unit", UNITS, UNIT_ALIASES),
-        Column("rate", "number", required=False),
-        Column("quantity", "number", required=False),
-    ),
     # the action plan's initiatives (buffers/initiatives.csv, initiatives.py): what each changes, from when
     "initiatives": (
         Column("name", "text"),
@@ -159,3 +141,24 @@ CITIZENS = {"citizen_id": pl.String, "account": pl.String, "paragraph": pl.Strin
 YEARLY = {"account": pl.String, "year": pl.Int32, "booked": pl.Int64, "cost": pl.Float64}                          # forecast.yearly
 MODEL = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,                # projection
          "source": pl.String, "arrival": pl.Date, "cost": pl.Float64}
+
+
+# The columns of the controller's lists that components read (their records in components.py name them)
+YOUTH_TRANSFERS_LIST = (
+    Column("citizen_id", "text"),
+    Column("expected_start", "date"),
+    Column("paragraph", "paragraph"),
+    _choice("unit", UNITS, UNIT_ALIASES, required=True),
+    Column("rate", "number"),
+    Column("quantity", "number", required=False),
+    Column("probability", "probability", required=False),
+)
+STU_LIST = (
+    Column("citizen_id", "text"),
+    _choice("event", STU_EVENTS, {"slut": "end"}, required=True),
+    Column("date", "date"),
+    Column("paragraph", "paragraph", required=False),
+    _choice("unit", UNITS, UNIT_ALIASES),
+    Column("rate", "number", required=False),
+    Column("quantity", "number", required=False),
+)

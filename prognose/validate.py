@@ -12,6 +12,7 @@ from prognose.errors import InputWarning, Problem
 from prognose.schema import LINE
 from prognose.months import date_bounds, per_day
 from prognose.paragraphs import accounts_in_use
+from prognose.words.message import Message
 
 MAX_SHOWN = 20
 
@@ -80,7 +81,7 @@ def latest_step_per_date(steps: pl.DataFrame, warnings: list[InputWarning], fnam
         return steps
     later = steps.filter(pl.struct(key).is_duplicated())
     differ = later.group_by(key).agg(pl.struct("quantity", "rate").n_unique() > 1).get_column("quantity").sum()
-    detail = (f"{differ} med forskellige værdier", f"{differ} with different values") if differ else ("", "")
+    detail = Message("warning.same_date_differ", n=differ) if differ else None
     warnings += InputWarning.rows("plan_step_same_date", fname, steps.filter(superseded).get_column(LINE).to_list(), detail)
     return steps.filter(~superseded)
 

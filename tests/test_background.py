@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from prognose.background import in_background
+from prognose.commands import edge
 
 
 def test_result_comes_from_another_thread():
@@ -36,19 +37,19 @@ def test_the_forecast_starts_no_thread_of_its_own(monkeypatch):
     """run_forecast runs the buffers where its caller says (app gives them a second thread); left
     to itself it starts none."""
     from conftest import ROOT
-    from prognose import app
-    from prognose.forecast import ForecastOptions, run_forecast
+    from prognose.commands import edge
+    from prognose.forecast import run_forecast
     from prognose.io.buffers_io import read_buffers
     from prognose.io.keyfile import load_key
 
-    settings = app.settings_for(ROOT)
-    ex = app.read(settings)
+    settings = edge.options_for(ROOT)
+    ex = edge.read(settings)
     bufs = read_buffers(settings.buffers, settings, load_key(settings.key_file))
 
     def no_thread(self):
         raise AssertionError("a thread was started")
 
     monkeypatch.setattr(threading.Thread, "start", no_thread)
-    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, ForecastOptions.of(settings), 2026, ex.postings["posting_date"].max(), bufs,
+    fc = run_forecast(ex.grants, ex.plan_steps, ex.postings, ex.budget, settings, 2026, ex.postings["posting_date"].max(), bufs,
                       draws=0)
     assert {r.name for r in fc.buffers} >= {"deaths", "other_inflow"}

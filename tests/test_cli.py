@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import ROOT, invoke
+from prognose.commands import edge
+from prognose.commands.run import save_snapshot
 
 GOLDEN = ROOT / "tests" / "golden" / "demo_run.json"
 CPR = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
@@ -145,9 +147,9 @@ def test_default_as_of_is_the_end_of_the_latest_posting_month(demo_json):
 
 
 def test_snapshot_is_the_same_bytes_every_time(tmp_path):
-    from prognose import app
-    settings = app.settings_for(ROOT)
-    paths = [app.save_snapshot(app.forecast(settings), directory=tmp_path / name)[0] for name in ("a", "b")]
+    from prognose.commands.run import save_snapshot
+    settings = edge.options_for(ROOT)
+    paths = [save_snapshot(edge.forecast(settings), directory=tmp_path / name)[0] for name in ("a", "b")]
     for name in ("lines.parquet", "result.json", "buffers.json"):
         assert (paths[0] / name).read_bytes() == (paths[1] / name).read_bytes(), name
 
@@ -224,7 +226,7 @@ def test_run_writes_its_table_as_a_workbook_and_an_extension_must_match_the_form
         assert rows[account] == [rows[account][0], a["budget"], a["actual_to_date"], a["forecast"], a["deviation"]]
     assert rows["5.38.50"][0] == "Botilbud til længerevarende ophold"
     assert ws.cell(4, 3).number_format.startswith("#,##0.00")     # øre shown: the rows add up to the total as printed
-    for args, says in ((["history", "-f", "csv", "-o", str(tmp_path / "h.xlsx")], "workbook"),
+    for args, says in ((["history", "-f", "csv", "-o", str(tmp_path / "h.xlsx")], "another format (xlsx)"),
                        (["run", "--no-save", "-f", "csv", "-o", str(tmp_path / "r.json")], "another format")):
         r = invoke(runner, *args, "--workspace", str(ROOT))
         assert r.exit_code == 2 and says in r.stderr, r.output
@@ -339,7 +341,7 @@ def test_the_version_is_answered_without_importing_the_engine(argv):
     import sys
 
     code = ("import sys; sys.argv = ['prognose', *sys.argv[1:]]; from prognose.entry import main; main(); "
-            "print('polars' in sys.modules, 'prognose.app' in sys.modules)")
+            "print('polars' in sys.modules, 'prognose.commands' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True).stdout.split()
     from prognose import __version__
     assert out == [__version__, "False", "False"]
@@ -348,15 +350,15 @@ def test_the_version_is_answered_without_importing_the_engine(argv):
 def test_notes_wrap_under_their_prefix_for_a_person_and_stay_one_line_for_a_log(capsys, monkeypatch):
     import sys
 
-    from prognose import cli_support
+    from prognose.commands import edge
 
     text = "opgørelsesdatoen 30.11.2025 falder i en weekend: fakturaer for weekenden bogføres først på næste hverdag"
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
-    cli_support.say_wrapped("bemærk: ", text)
+    edge.say_wrapped(None, "bemærk: ", text)
     assert capsys.readouterr().err == "bemærk: " + text + "\n"
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    monkeypatch.setattr(cli_support.shutil, "get_terminal_size", lambda: os.terminal_size((50, 20)))
-    cli_support.say_wrapped("bemærk: ", text)
+    monkeypatch.setattr(edge.shutil, "get_terminal_size", lambda: os.terminal_size((50, 20)))
+    edge.say_wrapped(None, "bemærk: ", text)
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) > 1 and all(len(line) <= 49 for line in lines)
     assert lines[0].startswith("bemærk: ") and all(line.startswith(" " * 8) for line in lines[1:])

@@ -12,10 +12,15 @@ from types import MappingProxyType
 import polars as pl
 
 from conftest import ROOT, invoke
-from prognose import app, components
+from prognose import components
+from prognose.commands import edge
+from prognose.commands.run import save_snapshot
+from prognose.commands.activity import BRIDGE_INPUTS
 from prognose.buffers import BufferContext, BufferResult, Param, empty_events, finish_lines
 from prognose.buffers.options import Options, Setting, choice, flag, options, positive, whole_years
 from prognose.components import Component, check_config, settings_of
+from prognose.schema import Column
+from prognose.words.message import Message
 
 
 # --- the example: one module's worth of code ... -------------------------------------------------
@@ -28,7 +33,7 @@ def fixed_monthly(ctx: BufferContext, opts: Options) -> BufferResult:
                                       schema={"account": pl.String, "paragraph": pl.String, "month": pl.Date,
                                               "citizen_id": pl.String, "amount": pl.Float64}))
     return BufferResult("fixed_monthly", lines, [Param("monthly", opts["monthly"], opts.source("monthly"), unit="DKK")],
-                        {"da": "Et fast beløb om måneden.", "en": "A fixed amount a month."}, events=empty_events())
+                        Message("fixed_monthly.explanation"), events=empty_events())
 
 
 # --- ... and one registry record ----------------------------------------------------------------
@@ -37,8 +42,11 @@ EXAMPLE = Component(
     "fixed_monthly", fixed_monthly,
     MappingProxyType({"enabled": flag(True), "monthly": positive(1_000.0),
                       "account": Setting(lambda v: isinstance(v, str) and bool(v), "an account number", "5.38.50")}),
-    {"da": "Fast månedligt beløb", "en": "Fixed monthly amount"},
-    {"da": "det faste månedlige beløb", "en": "the fixed monthly amount"}, group="fixed_monthly")
+    group="fixed_monthly",
+    words={"da": {"fixed_monthly": "Fast månedligt beløb", "fixed_monthly.cause": "det faste månedlige beløb",
+                  "fixed_monthly.explanation": "Et fast beløb om måneden."},
+           "en": {"fixed_monthly": "Fixed monthly amount", "fixed_monthly.cause": "the fixed monthly amount",
+                  "fixed_monthly.explanation": "A fixed amount a month."}})
 
 
 def test_an_example_component_reaches_every_output_with_one_record(runner, tmp_path, monkeypatch):
@@ -74,14 +82,14 @@ def test_an_example_component_reaches_every_output_with_one_record(runner, tmp_p
 def test_an_example_component_is_a_cause_in_the_bridge(tmp_path, monkeypatch):
     from prognose.diff import bridge
     from prognose.io import snapshots as store
-    from prognose.labels import cause_label
+    from prognose.report.words import cause_label
 
     monkeypatch.setattr(components, "REGISTRY", (*components.REGISTRY, EXAMPLE))
     snaps = tmp_path / "snapshots"
-    prev = app.settings_for(ROOT, data=ROOT / "fixtures/demo/previous/data", buffers=ROOT / "fixtures/demo/previous/buffers")
-    app.save_snapshot(app.forecast(prev, dt.date(2026, 9, 30), draws=0), directory=snaps)
-    app.save_snapshot(app.forecast(app.settings_for(ROOT), draws=0), directory=snaps)
-    a, b = (store.load(snaps / n, app.BRIDGE_INPUTS) for n in ("2026-09-30", "2026-10-31"))
+    prev = edge.options_for(ROOT, data=ROOT / "fixtures/demo/previous/data", buffers=ROOT / "fixtures/demo/previous/buffers")
+    save_snapshot(edge.forecast(prev, dt.date(2026, 9, 30), draws=0), directory=snaps)
+    save_snapshot(edge.forecast(edge.options_for(ROOT), draws=0), directory=snaps)
+    a, b = (store.load(snaps / n, BRIDGE_INPUTS) for n in ("2026-09-30", "2026-10-31"))
     causes = bridge(a, b).causes()
     assert int(causes.get_column("amount").sum()) == int(b.lines["ore"].sum()) - int(a.lines["ore"].sum())
     mine = causes.filter(pl.col("cause") == "fixed_monthly")
@@ -140,3 +148,59 @@ def test_an_older_buffers_toml_is_read_with_its_key_in_the_new_place(runner, tmp
     doc = json.loads(out.stdout)
     assert doc["components"]["extensions"] == 0.0
     assert any("planned_end" in n["en"] and "enabled = false" in n["en"] for n in doc["notes"])
+
+
+# --- an example with a list of its own: its module ... -------------------------------------------
+
+def respite(ctx: BufferContext, opts: Options) -> BufferResult:
+    """Respite stays the controller lists (respite.csv: citizen_id, account, monthly): each listed
+    citizen's monthly amount from the month after the as-of date to the year's end."""
+    listed = ctx.lists.get("respite")
+    months = pl.date_range(dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 1), "1mo", eager=True)
+    ahead = pl.DataFrame({"month": months.filter(months > ctx.as_of.replace(day=1))})
+    if listed is None or listed.is_empty():
+        return BufferResult("respite", finish_lines(pl.DataFrame()), [], Message("respite.none"), events=empty_events())
+    lines = listed.join(ahead, how="cross").select("account", pl.lit(None, pl.String).alias("paragraph"), "month",
+                                                   "citizen_id", (pl.col("monthly") * 100).alias("amount"))
+    return BufferResult("respite", finish_lines(lines), [Param("listed", listed.height, "estimated", listed.height)],
+                        Message("respite.explanation", n=listed.height), events=empty_events())
+
+
+# --- ... and its record ---------------------------------------------------------------------------
+
+RESPITE = Component(
+    "respite", respite, MappingProxyType({"enabled": flag(True)}), group="respite",
+    lists={"respite": (Column("citizen_id", "text"), Column("account", "text"), Column("monthly", "number"))},
+    words={"da": {"respite": "Aflastning", "respite.cause": "aflastning", "respite.none": "Ingen på listen.",
+                  "respite.explanation": "{n} borgere på listen over aflastning."},
+           "en": {"respite": "Respite", "respite.cause": "respite", "respite.none": "No one on the list.",
+                  "respite.explanation": "{n} citizens on the respite list."}})
+
+
+def test_a_component_with_a_list_of_its_own_is_its_module_and_its_record(runner, tmp_path, monkeypatch):
+    """Its list is read and checked with the buffers directory, pseudonymised, counted in the run's
+    fingerprint, kept in the snapshot and handed to it by name (ctx.lists): nothing else is told."""
+    baseline = json.loads(invoke(runner, "run", "--no-save", "--format", "json", "--workspace", str(ROOT)).stdout)
+    monkeypatch.setattr(components, "REGISTRY", (*components.REGISTRY, RESPITE))
+    buffers = tmp_path / "buffers"
+    shutil.copytree(ROOT / "buffers", buffers)
+    (buffers / "respite.csv").write_text("citizen_id;account;monthly\n010190-1234;5.38.50;1.500,00\nP-7;5.38.52;500\n",
+                                         encoding="utf-8")
+    ws = ["--workspace", str(ROOT), "--buffers", str(buffers)]
+    doc = json.loads(invoke(runner, "run", "--no-save", "--format", "json", *ws).stdout)
+    # November and December (the demo is as of 31 October) for two citizens: 2 × (1.500 + 500) kr.
+    assert doc["components"]["respite"] == 4_000.0
+    assert round(doc["total"]["forecast"] - baseline["total"]["forecast"], 2) == 4_000.0
+    assert "Aflastning" in invoke(runner, "run", "--no-save", *ws).stdout
+    # kept in the snapshot under its name, pseudonymised
+    from prognose.commands import edge
+    from prognose.commands.run import save_snapshot
+    from prognose.io import snapshots as store
+
+    path, _ = save_snapshot(edge.forecast(edge.options_for(ROOT, buffers=buffers), draws=0), directory=tmp_path / "snapshots")
+    frames, _, lists = store.inputs_of(path)
+    assert lists["respite"].height == 2 and "010190-1234" not in lists["respite"].get_column("citizen_id").to_list()
+    # a value that cannot be read is an error naming the file and the line
+    (buffers / "respite.csv").write_text("citizen_id;account;monthly\nP-7;5.38.52;mange\n", encoding="utf-8")
+    bad = invoke(runner, "run", "--no-save", *ws)
+    assert bad.exit_code == 2 and "respite.csv" in bad.stderr and "line 2" in bad.stderr

@@ -13,7 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from conftest import D, ROOT, invoke, write
-from prognose import app
+from prognose.commands import edge
+from prognose.commands.run import save_snapshot
+from prognose.commands.activity import BRIDGE_INPUTS
 from prognose.diff import bridge
 from prognose.io import snapshots as store
 from prognose.months import add_months
@@ -89,11 +91,11 @@ def snapshot(tmp: Path, name: str, world: dict, as_of: dt.date, year: int | None
     pl.DataFrame(world["youth"], schema={"citizen_id": pl.String, "expected_start": pl.Date, "paragraph": pl.String, "unit": pl.String,
                                          "rate": pl.Float64, "quantity": pl.Float64, "probability": pl.Float64},
                  orient="row").write_csv(ws / "buffers" / "youth_transfers.csv")
-    settings = app.settings_for(ws, data=ws / "data", buffers=ws / "buffers")
-    run = app.forecast(settings, as_of, year)
-    path, status = app.save_snapshot(run, directory=ws / "snapshots")
+    settings = edge.options_for(ws, data=ws / "data", buffers=ws / "buffers")
+    run = edge.forecast(settings, as_of, year)
+    path, status = save_snapshot(run, directory=ws / "snapshots")
     assert status == "written"
-    return store.load(path, app.BRIDGE_INPUTS)
+    return store.load(path, BRIDGE_INPUTS)
 
 
 def causes(br) -> dict[str, int]:
@@ -206,13 +208,17 @@ def test_across_a_year_boundary_the_parts_still_add_up(tmp_path):
     assert sum(causes(br).values()) == br.change
     assert "another budget year" in causes(br) and "changed grants" in causes(br)
     # every detail reads in Danish, also those that name the two budget years
-    from prognose.labels import detail_label
+    from prognose.report.words import detail_label
 
     details = set(br.rows.get_column("detail").unique().to_list())
-    yearly = {d for d in details if "2026" in d}
-    assert "known grants in 2026 against 2025" in yearly
-    assert all(detail_label(d, "da") != d for d in yearly)
-    assert detail_label("known grants in 2026 against 2025", "da") == "kendte bevillinger i 2026 mod 2025"
+    yearly = {d for d in details if "{year_to}" in d}
+    assert "known grants in {year_to} against {year_from}" in yearly
+    assert all("{" not in detail_label(d, "da", br.year_from, br.year_to) for d in yearly)
+    assert all(detail_label(d, "da", 2025, 2026) != detail_label(d, "en", 2025, 2026) for d in yearly)
+    assert (detail_label("known grants in {year_to} against {year_from}", "da", 2025, 2026)
+            == "kendte bevillinger i 2026 mod 2025")
+    assert (detail_label("known grants in {year_to} against {year_from}", "en", 2025, 2026)
+            == "known grants in 2026 against 2025")
 
 
 EDITS = st.lists(st.sampled_from(sorted(ONE_CAUSE)), unique=True, max_size=4)
@@ -241,10 +247,10 @@ def test_parts_always_add_up_to_the_change(tmp_path_factory, edits, months, budg
 def test_snapshot_is_kept_unless_replaced_and_history_lists_it(tmp_path, runner):
     a = snapshot(tmp_path, "a", base(), AS_OF)
     ws = tmp_path / "a"
-    settings = app.settings_for(ws, data=ws / "data", buffers=ws / "buffers")
-    run = app.forecast(settings, AS_OF)
-    assert app.save_snapshot(run, directory=ws / "snapshots") == (a.path, "kept")            # the same files: the same snapshot
-    assert app.save_snapshot(run, directory=ws / "snapshots", replace=True) == (a.path, "replaced")
+    settings = edge.options_for(ws, data=ws / "data", buffers=ws / "buffers")
+    run = edge.forecast(settings, AS_OF)
+    assert save_snapshot(run, directory=ws / "snapshots") == (a.path, "kept")            # the same files: the same snapshot
+    assert save_snapshot(run, directory=ws / "snapshots", replace=True) == (a.path, "replaced")
     assert not [p for p in (ws / "snapshots").iterdir() if p.name.startswith(".") and p.name != store.LOCK]
     meta = json.loads((a.path / "meta.json").read_text())
     assert {f["name"] for f in meta["inputs"]} >= {"grants", "postings", "budget"} and all(len(f["sha256"]) == 64 for f in meta["inputs"])
@@ -255,9 +261,9 @@ def test_snapshot_is_kept_unless_replaced_and_history_lists_it(tmp_path, runner)
 
 def test_demo_diff_adds_up_and_is_fast(runner, tmp_path):
     snaps = tmp_path / "snapshots"
-    prev = app.settings_for(ROOT, data=ROOT / "fixtures/demo/previous/data", buffers=ROOT / "fixtures/demo/previous/buffers")
-    app.save_snapshot(app.forecast(prev, D(2026, 9, 30)), directory=snaps)
-    app.save_snapshot(app.forecast(app.settings_for(ROOT)), directory=snaps)
+    prev = edge.options_for(ROOT, data=ROOT / "fixtures/demo/previous/data", buffers=ROOT / "fixtures/demo/previous/buffers")
+    save_snapshot(edge.forecast(prev, D(2026, 9, 30)), directory=snaps)
+    save_snapshot(edge.forecast(edge.options_for(ROOT)), directory=snaps)
     started = time.perf_counter()
     r = invoke(runner, "diff", str(snaps / "2026-09-30"), str(snaps / "2026-10-31"), "--format", "json", "--top", "5")
     elapsed = time.perf_counter() - started

@@ -5,13 +5,13 @@ import datetime as dt
 import polars as pl
 
 from conftest import D
-from prognose.forecast import ForecastOptions, run_forecast
-from prognose.io.config import Settings
+from prognose.forecast import run_forecast
+from prognose.options import Options
 from prognose.views import by, components, months
 
 
-def settings(tmp_path) -> Settings:
-    return Settings(workspace=tmp_path, data=tmp_path, buffers=tmp_path, snapshots=tmp_path, key_file=tmp_path / "k")
+def settings(tmp_path) -> Options:
+    return Options(workspace=tmp_path, data=tmp_path, buffers=tmp_path, snapshots=tmp_path, key_file=tmp_path / "k")
 
 
 def grant(gid="G1", rate=10_000.0, start=D(2024, 1, 1), end=None, ptype="private", account="5.38.50", decided=None,
@@ -57,7 +57,7 @@ def test_one_grant_billed_monthly_in_arrears(tmp_path):
     as_of = D(2025, 6, 30)
     grants = frame([grant()], GRANT_SCHEMA)
     postings = frame(monthly_invoices("G1", 1_000_000, D(2024, 1, 1), D(2025, 12, 1), as_of), POSTING_SCHEMA)
-    fc = run_forecast(grants, STEPS, postings, budget(), ForecastOptions.of(settings(tmp_path)), 2025, as_of)
+    fc = run_forecast(grants, STEPS, postings, budget(), settings(tmp_path), 2025, as_of)
     acc = by(fc).row(0, named=True)
     # booked: services Jan–May (Dec 2024's invoice belongs to 2024); ahead: June, still unbilled, and July–December
     assert acc["actual_to_date"] == 5 * 1_000_000
@@ -79,7 +79,7 @@ def test_payroll_that_no_grant_explains_is_carried_forward(tmp_path):
         payroll.append({"posting_date": m.replace(day=27), "period": m, "account": "5.38.50", "amount": 5_000_000,
                         "art": "1.1", "citizen_id": None, "grant_id": None, "source": "payroll", "text": "Løn"})
         m = (m + dt.timedelta(days=32)).replace(day=1)
-    fc = run_forecast(grants, STEPS, frame(invoices + payroll, POSTING_SCHEMA), budget(), ForecastOptions.of(settings(tmp_path)), 2025, as_of)
+    fc = run_forecast(grants, STEPS, frame(invoices + payroll, POSTING_SCHEMA), budget(), settings(tmp_path), 2025, as_of)
     assert components(fc)["unexplained"] == 6 * 5_000_000
     assert by(fc).row(0, named=True)["forecast"] == 12 * 1_000_000 + 12 * 5_000_000
 
@@ -88,9 +88,9 @@ def test_grant_decided_after_the_as_of_date_is_unknown(tmp_path):
     as_of = D(2025, 6, 30)
     grants = frame([grant(), grant("G2", rate=99_000.0, start=D(2025, 9, 1), decided=D(2025, 7, 15))], GRANT_SCHEMA)
     postings = frame(monthly_invoices("G1", 1_000_000, D(2024, 1, 1), D(2025, 12, 1), as_of), POSTING_SCHEMA)
-    fc = run_forecast(grants, STEPS, postings, budget(), ForecastOptions.of(settings(tmp_path)), 2025, as_of)
+    fc = run_forecast(grants, STEPS, postings, budget(), settings(tmp_path), 2025, as_of)
     assert by(fc).row(0, named=True)["forecast"] == 12 * 1_000_000
-    later = run_forecast(grants, STEPS, postings, budget(), ForecastOptions.of(settings(tmp_path)), 2025, D(2025, 7, 31))
+    later = run_forecast(grants, STEPS, postings, budget(), settings(tmp_path), 2025, D(2025, 7, 31))
     assert later.grant_costs.filter(pl.col("grant_id") == "G2").row(0, named=True)["cost_year"] == 4 * 9_900_000
 
 
@@ -98,7 +98,7 @@ def test_ending_grant_and_own_provider(tmp_path):
     as_of = D(2025, 6, 30)
     grants = frame([grant(end=D(2025, 8, 31)), grant("G2", ptype="own", rate=50_000.0)], GRANT_SCHEMA)
     postings = frame(monthly_invoices("G1", 1_000_000, D(2024, 1, 1), D(2025, 8, 1), as_of), POSTING_SCHEMA)
-    fc = run_forecast(grants, STEPS, postings, budget(), ForecastOptions.of(settings(tmp_path)), 2025, as_of)
+    fc = run_forecast(grants, STEPS, postings, budget(), settings(tmp_path), 2025, as_of)
     # June, July, August are still to be invoiced; the own offer's cost is payroll, not invoices
     assert components(fc)["grants"] == 3 * 1_000_000
     assert fc.lines.filter(pl.col("grant_id") == "G2").is_empty()
@@ -108,7 +108,7 @@ def test_part_month_as_of(tmp_path):
     as_of = D(2025, 6, 15)
     grants = frame([grant(unit="day", rate=1_000.0)], GRANT_SCHEMA)
     postings = frame([], POSTING_SCHEMA)
-    fc = run_forecast(grants, STEPS, postings, budget(), ForecastOptions.of(settings(tmp_path)), 2025, as_of)
+    fc = run_forecast(grants, STEPS, postings, budget(), settings(tmp_path), 2025, as_of)
     # nothing linked to learn from: the default (1 month outstanding for private) — everything from
     # 16 June on, plus the unbilled cost incurred up to the as-of date within that month
     assert components(fc)["grants"] > (15 + 31 + 31 + 30 + 31 + 30 + 31) * 100_000
@@ -130,7 +130,7 @@ def test_a_provider_billing_in_advance_keeps_its_own_lag_among_providers_billing
     for i in range(12):
         rows.append(grant(f"B{i}", provider="Bagud"))
         postings += monthly_invoices(f"B{i}", 1_000_000, D(2024, 1, 1), D(2025, 12, 1), as_of)
-    fc = run_forecast(frame(rows, GRANT_SCHEMA), STEPS, frame(postings, POSTING_SCHEMA), budget(), ForecastOptions.of(settings(tmp_path)), 2025, as_of)
+    fc = run_forecast(frame(rows, GRANT_SCHEMA), STEPS, frame(postings, POSTING_SCHEMA), budget(), settings(tmp_path), 2025, as_of)
     a1 = fc.grant_costs.filter(pl.col("grant_id") == "A1").row(0, named=True)
     assert a1["outstanding"] == 0
     assert a1["remaining"] == 6 * 1_000_000
@@ -164,7 +164,7 @@ def test_in_january_the_year_before_still_books_its_december_and_february_gets_j
     grants = frame([grant(start=D(2022, 1, 1))], GRANT_SCHEMA)
     postings = frame(invoices_two_months_late("G1", 1_000_000, D(2022, 1, 1), D(2025, 12, 1), as_of), POSTING_SCHEMA)
     budget_2025 = budget()
-    fc = run_forecast(grants, STEPS, postings, budget_2025, ForecastOptions.of(settings(tmp_path)), 2025, as_of)
+    fc = run_forecast(grants, STEPS, postings, budget_2025, settings(tmp_path), 2025, as_of)
     assert by(fc).row(0, named=True)["forecast"] == 12 * 1_000_000
     # January's invoice is booked in March, and nothing is still to come to February
     assert months(fc).get_column("expected").to_list()[:3] == [0, 0, 1_000_000]

@@ -64,7 +64,7 @@ def test_the_range_widens_or_narrows_by_how_far_the_past_forecasts_missed_in_the
 
 
 def test_the_forecast_scales_its_range_by_its_own_forecast_a_year_earlier(tmp_path):
-    from prognose.forecast import ForecastOptions, run_forecast
+    from prognose.forecast import run_forecast
     from test_forecast import STEPS, budget, monthly_invoices, settings
 
     as_of = D(2025, 6, 30)
@@ -73,7 +73,7 @@ def test_the_forecast_scales_its_range_by_its_own_forecast_a_year_earlier(tmp_pa
     rows += [{**r, "amount": 700_000 + 9_000 * (r["period"].month % 5)} for r in
              monthly_invoices("G2", 0, D(2021, 12, 1), D(2025, 12, 1), as_of)]
     postings = frame(rows, POSTING_SCHEMA)
-    options = ForecastOptions.of(settings(tmp_path))
+    options = settings(tmp_path)
     plain = run_forecast(grants, STEPS, postings, budget(), options, 2025, as_of, draws=200, backtest=False)
     fc = run_forecast(grants, STEPS, postings, budget(), options, 2025, as_of, draws=200)
     assert [p.as_of for p in fc.past] == [D(2024, 6, 30)] and plain.past == []

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import invoke, tiny_frames, write
 from test_bad_input import check, replace_line, workspace
+from prognose.report.words import text
 
 
 def append(path, line):
@@ -69,7 +70,7 @@ def test_later_plan_step_on_one_date_applies():
     warnings = []
     kept = latest_step_per_date(steps, warnings, "plan_steps.csv")
     assert kept.get_column("quantity").to_list() == [5.0, 1.0]
-    assert warnings[0].lines == (2,) and warnings[0].detail[1] == "1 with different values"
+    assert warnings[0].lines == (2,) and text(warnings[0].detail, "en") == "1 with different values"
 
 
 ERRORS = {

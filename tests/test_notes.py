@@ -7,6 +7,7 @@ import polars as pl
 from prognose.bankdays import Pending
 from prognose.linking import Linked
 from prognose.notes import forecast_notes
+from prognose.report.words import text
 
 NO_LINES = pl.DataFrame(schema={"account": pl.String})
 NO_BUDGET = pl.DataFrame(schema={"account": pl.String, "ore": pl.Int64})
@@ -22,14 +23,14 @@ def spread(*amounts):
 def test_invoices_read_by_their_provider_are_named_with_their_amount():
     notes = forecast_notes(None, [], Linked(0, 0), spread(200_000.4, 100_060.3), NO_WEEKEND, NO_LINES, NO_BUDGET, 2025, AS_OF)
     assert len(notes) == 1
-    assert notes[0]["da"].startswith("fakturaer for 3.001 kr. uden bevilling og borger, hvis tekst nævner leverandøren")
-    assert "DKK 3,001" in notes[0]["en"] and "booked figures are unchanged" in notes[0]["en"]
+    assert text(notes[0], "da").startswith("fakturaer for 3.001 kr. uden bevilling og borger, hvis tekst nævner leverandøren")
+    assert "DKK 3,001" in text(notes[0], "en") and "booked figures are unchanged" in text(notes[0], "en")
 
 
 def test_nothing_read_another_way_says_nothing():
     assert forecast_notes(None, [], Linked(0, 0), spread(), NO_WEEKEND, NO_LINES, NO_BUDGET, 2025, AS_OF) == []
     linked = forecast_notes(None, [], Linked(3, 45_600), spread(), NO_WEEKEND, NO_LINES, NO_BUDGET, 2025, AS_OF)
-    assert [n["en"] for n in linked] == ["3 postings (DKK 456) without a grant id were linked to the citizen's only running "
+    assert [text(n, "en") for n in linked] == ["3 postings (DKK 456) without a grant id were linked to the citizen's only running "
                                          "grant on the account"]
 
 
@@ -38,9 +39,9 @@ def test_a_weekend_as_of_date_says_what_the_weekend_still_brings():
                                             "ore": [150_000_00, 50_000_00]}))
     notes = forecast_notes(None, [], Linked(0, 0), spread(), weekend, NO_LINES, NO_BUDGET, 2025, AS_OF)
     assert len(notes) == 1
-    assert notes[0]["da"].startswith("opgørelsesdatoen 30.11.2025 falder i en weekend")
-    assert "200.000 kr." in notes[0]["da"]
-    assert "DKK 200,000" in notes[0]["en"] and "2025-11-30" in notes[0]["en"]
+    assert text(notes[0], "da").startswith("opgørelsesdatoen 30.11.2025 falder i en weekend")
+    assert "200.000 kr." in text(notes[0], "da")
+    assert "DKK 200,000" in text(notes[0], "en") and "2025-11-30" in text(notes[0], "en")
 
 
 def test_the_engines_own_past_forecast_is_named_with_its_miss_and_what_it_did_to_the_range():
@@ -49,7 +50,8 @@ def test_the_engines_own_past_forecast_is_named_with_its_miss_and_what_it_did_to
 
     past = [Past(dt.date(2024, 11, 30), 2024, 101_500_000_00, 100_000_000_00, 50_000_000.0)]   # 1.5 % over, z 3
     note = backtest_notes(past, band=object())[0]
-    assert "pr. 30.11.2024 for 2024 ramte den regnskabet med +1,50 % (3,0 gange sin egen spredning)" in note["da"]
-    assert note["da"].endswith("udfaldsrummet er derfor 2,24 gange så bredt som beregnet")
-    assert "+1.50 % off the final accounts (3.0 times its own spread)" in note["en"]
+    da, en = text(note, "da"), text(note, "en")
+    assert "pr. 30.11.2024 for 2024 ramte den regnskabet med +1,50 % (3,0 gange sin egen spredning)" in da
+    assert da.endswith("udfaldsrummet er derfor 2,24 gange så bredt som beregnet")
+    assert "+1.50 % off the final accounts (3.0 times its own spread)" in en
     assert backtest_notes([], band=object()) == [] and backtest_notes(past, band=None) == []

@@ -4,6 +4,8 @@ thresholds, crossing mid-year, a death, both settlement modes, a year boundary, 
 import datetime as dt
 
 import polars as pl
+
+from prognose.io.config import as_rows
 import pytest
 
 from prognose.refusion import (Rule, citizen_costs, estimate, factor_for, forecast_refusion, learn, place,
@@ -165,7 +167,7 @@ def test_the_rule_is_read_from_prognose_toml_and_a_bad_value_named(tmp_path):
     s = load_settings(tmp_path)
     assert s.refusion.settlement == "quarterly" and s.refusion.max_age == 66
     assert s.refusion.thresholds == {2026: (110_000_000, 220_000_000)}
-    assert ("refusion.thresholds.2026", "1.100.000 / 2.200.000", "prognose.toml") in s.as_rows()
+    assert ("refusion.thresholds.2026", "1.100.000 / 2.200.000", "prognose.toml") in as_rows(s)
     (tmp_path / "prognose.toml").write_text('[refusion.thresholds]\n2026 = [2_200_000, 1_100_000]\n', encoding="utf-8")
     with pytest.raises(InputError) as e:
         load_settings(tmp_path)

@@ -8,7 +8,8 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from conftest import ROOT
-from prognose import app, projection, schema
+from prognose import projection, schema
+from prognose.commands import edge
 from prognose.forecast import yearly
 from prognose.paragraphs import accounts_in_use
 
@@ -16,8 +17,8 @@ D = dt.date
 
 
 def test_the_forecasts_frames_have_their_schemas():
-    settings = app.settings_for(ROOT)
-    run = app.forecast(settings, draws=0)
+    settings = edge.options_for(ROOT)
+    run = edge.forecast(settings, draws=0)
     fc = run.forecast
     assert dict(fc.lines.schema) == schema.LINES
     for r in fc.buffers:

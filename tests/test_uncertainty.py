@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from conftest import D, ROOT, invoke
-from prognose import app
+from prognose.commands import edge
 from prognose.backtest import coverage, coverage_share
 from prognose.buffers import EVENTS
 from prognose.residual import horizon_error, level_window, past_forecasts
@@ -106,13 +106,13 @@ def test_coverage_counts_months_whose_band_holds_the_final_accounts():
 
 @pytest.fixture(scope="module")
 def demo_runs():
-    settings = app.settings_for(ROOT)
+    settings = edge.options_for(ROOT)
     out = {}
     for m in (3, 6, 9, 11):
         as_of = (D(2025, m, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         folder = settings.backtest / as_of.isoformat()
-        s = app.settings_for(ROOT, data=folder, buffers=folder / "buffers")
-        out[m] = app.forecast(s, as_of).forecast
+        s = edge.options_for(ROOT, data=folder, buffers=folder / "buffers")
+        out[m] = edge.forecast(s, as_of).forecast
     return out
 
 
@@ -156,7 +156,7 @@ def test_backtest_reports_coverage_and_runs_from_saved_snapshots(runner, tmp_pat
     ws = tmp_path / "ws"
     ws.mkdir()
     shutil.copy(ROOT / "prognose.toml", ws / "prognose.toml")
-    settings = app.settings_for(ROOT)
+    settings = edge.options_for(ROOT)
     for name in ("2025-03-31", "2025-06-30"):
         folder = settings.backtest / name
         r = invoke(runner, "run", "--workspace", str(ws), "--data", str(folder), "--buffers", str(folder / "buffers"),

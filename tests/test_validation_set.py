@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import validation_set as vs
+from prognose.commands import edge
 
 WORLDS = vs.unpacked()
 EXTRACTS = [e for w in WORLDS for e in vs.extracts(w)]
@@ -30,12 +31,13 @@ def test_runs_and_reconciles_to_the_ore(extract, tmp_path):
     sys.path.insert(0, str(vs.SHARED / "checks" / "accuracy"))
     import common
 
-    from prognose import app
+    from prognose.commands import edge
+    from prognose.commands.refusion import step as refusion_step
 
     as_of = vs.as_of(extract)
     final = json.loads((extract.parent / "final.json").read_text(encoding="utf-8"))
-    settings = app.settings_for(tmp_path, data=extract / "data", buffers=extract / "buffers")
-    run = app.forecast(settings, as_of, draws=0)
+    settings = edge.options_for(tmp_path, data=extract / "data", buffers=extract / "buffers")
+    run = edge.forecast(settings, as_of, draws=0)
     lines = run.forecast.lines
     booked = int(lines.filter(lines["origin"] == "booked")["ore"].sum())
     style = common.Style(final["style"])
@@ -51,11 +53,12 @@ def test_last_years_refund_from_its_grants_lands_within_five_percent_of_what_was
     """The year before the budget year: its refund of expensive cases, computed from its grants with
     thresholds learned only from the years before it, against the refund booked for it (its
     settlement included), as of the budget year's 30 November."""
-    from prognose import app
+    from prognose.commands import edge
+    from prognose.commands.refusion import step as refusion_step
 
     extract = vs.extract_at(world, 11, 30)
     year = vs.budget_year(world) - 1
-    settings = app.settings_for(tmp_path, data=extract / "data", buffers=extract / "buffers")
-    rf, _ = app.refusion(settings, year, vs.as_of(extract))
+    settings = edge.options_for(tmp_path, data=extract / "data", buffers=extract / "buffers")
+    rf = refusion_step(settings, year, vs.as_of(extract)).refusion
     assert rf is not None and rf.source == "learned" and max(rf.learned.years) < year
     assert abs(rf.refund / rf.booked_total - 1) < 0.05

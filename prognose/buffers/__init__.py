@@ -5,7 +5,7 @@ that review dates would end too early), each a pure function
 
 A result carries its signed lines (account, paragraph, month, citizen_id, ore: positive adds,
 negative takes away), its parameters (estimated or overridden, and from how many observations),
-a sentence a social director understands, and for the list buffers the people on the list
+a sentence a social director understands (a Message: its words are the catalogue's), and for the list buffers the people on the list
 (pseudonyms) with their status. They run in the registry's order (components.py); none counts a
 citizen another already counts.
 """
@@ -20,6 +20,7 @@ from typing import Mapping
 import polars as pl
 
 from prognose.schema import BUFFER_LINES, EVENTS
+from prognose.words.message import Message
 
 # What is uncertain in a component (schema.EVENTS), for the simulation of the interval (uncertainty.py). One
 # row is a kind of event and what it costs when it happens (øre, signed, the year's rest):
@@ -46,9 +47,9 @@ class BufferResult:
     name: str
     lines: pl.DataFrame
     params: list[Param] = field(default_factory=list)
-    explanation: dict[str, str] = field(default_factory=dict)
+    explanation: Message | None = None
     people: pl.DataFrame | None = None
-    flags: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}: something to check
+    flags: list[Message] = field(default_factory=list)   # something the controller should check
     events: pl.DataFrame | None = None
 
     @property
@@ -68,8 +69,7 @@ class BufferContext:
     postings: pl.DataFrame
     price_index: dict[int, float]
     paragraph_accounts: dict[str, str]
-    youth_list: pl.DataFrame | None = None
-    stu_list: pl.DataFrame | None = None
+    lists: Mapping[str, pl.DataFrame | None] = field(default_factory=lambda: MappingProxyType({}))   # the components' lists by name
     prepared: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))   # components.SHARED's work
 
 

@@ -11,7 +11,7 @@ import polars as pl
 
 from prognose.buffers import BufferContext, BufferResult, Param
 from prognose.buffers.options import Options
-from prognose.labels import kroner
+from prognose.words.message import Message
 
 
 def extensions(ctx: BufferContext, opts: Options) -> BufferResult:
@@ -19,12 +19,8 @@ def extensions(ctx: BufferContext, opts: Options) -> BufferResult:
     lines = model.extensions
     total = int(lines.get_column("ore").sum()) if lines.height else 0
     people = citizens(lines)
-    da = (f"{people} borgere har en bevilling med en planlagt slutdato i år uden ophørsgrund; som revurderingsdatoer "
-          f"forlænges de ofte, og det lægger {kroner(total)} kr. til de kendte bevillinger resten af året")
-    en = (f"{people} citizens have a grant with a planned end this year and no end reason; as review dates these are often "
-          f"extended, which adds DKK {kroner(total, 'en')} to the known grants over the rest of the year")
     return BufferResult("extensions", lines, [Param("citizens_with_review_date", people, "estimated", people)],
-                        {"da": da + ".", "en": en + "."}, events=model.extension_events)
+                        Message("extensions.explanation", people=people, total=total), events=model.extension_events)
 
 
 def citizens(lines: pl.DataFrame) -> int:

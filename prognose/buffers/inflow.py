@@ -23,7 +23,7 @@ from prognose.buffers.costs import account_of
 from prognose.buffers.options import Options
 from prognose.buffers.survival import ending_rates
 from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered
-from prognose.labels import kroner
+from prognose.words.message import Message
 from prognose.months import months_between
 from prognose.schema import UNIT_MONTHS
 
@@ -190,27 +190,12 @@ def _arrivals(ctx: BufferContext, grid: pl.DataFrame, paras: pl.DataFrame, years
     return finish_lines(lines.filter(pl.col("amount").is_not_null())), events
 
 
-def _sentences(grid: pl.DataFrame, lines: pl.DataFrame, y0: int, y1: int) -> dict[str, str]:
-    """The buffer in words: how many newcomers, of which paragraphs, at what cost."""
+def _sentences(grid: pl.DataFrame, lines: pl.DataFrame, y0: int, y1: int) -> Message:
+    """The buffer in words: how many newcomers (rounded), of which paragraphs, at what cost."""
     by_para = grid.group_by("paragraph").agg(
         pl.col("unknown").sum(), pl.col("monthly_cost").first()).sort("unknown", descending=True)
     total_n = float(by_para.get_column("unknown").sum()) if by_para.height else 0.0
-    top = by_para.head(3).iter_rows(named=True)
-    parts_da = [f"{_citizens(r['unknown'], 'da', r['paragraph'].replace('SEL ', '§') + '-')} à gennemsnitligt "
-                f"{kroner(int(r['monthly_cost'] or 0))} kr. om måneden" for r in top]
-    parts_en = [f"{_citizens(r['unknown'], 'en', r['paragraph'] + ' ')} at DKK {kroner(int(r['monthly_cost'] or 0), 'en')} a month "
-                "on average" for r in by_para.head(3).iter_rows(named=True)]
+    parts = [Message("other_inflow.part", n=round(r["unknown"]), paragraph=r["paragraph"], cost=int(r["monthly_cost"] or 0))
+             for r in by_para.head(3).iter_rows(named=True)]
     total = int(lines.get_column("ore").sum()) if lines.height else 0
-    da = (f"På baggrund af {y0}–{y1} forventes {_citizens(total_n, 'da')} med bevilling resten af året, som endnu ikke er "
-          f"registreret, heraf {', '.join(parts_da)}; i alt {kroner(total)} kr.")
-    en = (f"From {y0}–{y1}, {_citizens(total_n, 'en')} with grants not yet registered are expected for the rest of the year, "
-          f"among them {', '.join(parts_en)}; in all DKK {kroner(total, 'en')}.")
-    return {"da": da, "en": en}
-
-
-def _citizens(n: float, lang: str, kind: str = "") -> str:
-    """'1 ny §108-borger', '3 nye §108-borgere' / '1 new SEL 108 citizen': the expected count, rounded."""
-    whole = round(n)
-    if lang == "da":
-        return f"{whole} {'ny' if whole == 1 else 'nye'} {kind}{'borger' if whole == 1 else 'borgere'}"
-    return f"{whole} new {kind}{'citizen' if whole == 1 else 'citizens'}"
+    return Message("other_inflow.explanation", y0=y0, y1=y1, n=round(total_n), parts=parts, total=total)

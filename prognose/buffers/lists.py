@@ -19,7 +19,9 @@ from prognose.buffers import (BufferContext, BufferResult, Param, empty_events, 
 from prognose.buffers.costs import account_of, synthetic_cost
 from prognose.buffers.options import Options
 from prognose.buffers.registration import MIN_DELAYS, delays, gap_days, p_unregistered, still_expected
-from prognose.labels import date_text, kroner
+from prognose.errors import Problem
+from prognose.schema import LINE
+from prognose.words.message import Message
 
 MIN_COMPLETED = 5   # completed STU courses needed to say how long one lasts
 STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt"}
@@ -37,10 +39,10 @@ def _match(listed: pl.DataFrame, grants: pl.DataFrame, date_col: str, window: in
 
 
 def youth_transfers(ctx: BufferContext, cfg: Options) -> BufferResult:
-    lst = ctx.youth_list
+    lst = ctx.lists.get("youth_transfers")
     if lst is None or lst.is_empty():
         return BufferResult("youth_transfers", empty_lines(), [Param("listed", 0, "estimated", 0)],
-                            {"da": "Ingen unge på listen over ungeovergange.", "en": "No young people on the youth transfer list."},
+                            Message("youth_transfers.none"),
                             events=empty_events())
     window = cfg["match_window_days"]
     keep_overdue = cfg["overdue"] == "keep"
@@ -89,27 +91,13 @@ def youth_transfers(ctx: BufferContext, cfg: Options) -> BufferResult:
 
 
 def _youth_in_words(n: dict[str, int], counted: int, weighted: float, total: int, as_of: dt.date,
-                    keep_overdue: bool) -> tuple[dict[str, str], list[dict[str, str]]]:
+                    keep_overdue: bool) -> tuple[Message, list[Message]]:
     """The buffer's sentence, and a flag when listed young people are overdue."""
-    flags = []
     late = n["overdue"] + n["dropped"]
-    if late:
-        flags.append({
-            "da": (f"{late} {'ung' if late == 1 else 'unge'} på listen var ventet før {date_text(as_of)} og har endnu ingen "
-                   f"bevilling ({'medregnet fra dagen efter opgørelsesdatoen' if keep_overdue else 'udeladt'}); se listen igennem"),
-            "en": (f"{late} listed young {'person was' if late == 1 else 'people were'} expected before {as_of} and "
-                   f"{'has' if late == 1 else 'have'} no grant yet "
-                   f"({'kept from the day after the as-of date' if keep_overdue else 'left out'}); check the list")})
-    weighted_da = f"{weighted:.1f}".replace(".", ",")
-    da = (f"{counted} unge fra børne- og ungeområdet forventes resten af året (sandsynlighedsvægtet {weighted_da} personer), "
-          f"i alt {kroner(total)} kr.; {n['arrived']} på listen har allerede fået bevilling og tælles dér")
-    en = (f"{counted} young people from the children and youth area are expected for the rest of the year "
-          f"(probability-weighted {weighted:.1f} people), in all DKK {kroner(total, 'en')}; {n['arrived']} on the list already "
-          f"have a grant and are counted there")
-    if n["overdue"]:
-        da += f"; {n['overdue']} er forsinket"
-        en += f"; {n['overdue']} {'is' if n['overdue'] == 1 else 'are'} overdue"
-    return {"da": da + ".", "en": en + "."}, flags
+    flags = [Message("youth_transfers.late", late=late, as_of=as_of, kept=keep_overdue)] if late else []
+    overdue = Message("youth_transfers.overdue", n=n["overdue"]) if n["overdue"] else None
+    return Message("youth_transfers.explanation", counted=counted, weighted=weighted, total=total, arrived=n["arrived"],
+                   overdue=overdue), flags
 
 
 def _person_events(cost: pl.DataFrame) -> pl.DataFrame:
@@ -209,12 +197,12 @@ def _stu_people(starts: pl.DataFrame, ends: pl.DataFrame, follow: pl.DataFrame, 
 
 def _no_stu() -> BufferResult:
     return BufferResult("stu", empty_lines(), [Param("events", 0, "estimated", 0)],
-                        {"da": "Ingen STU-start eller -slut på listen.", "en": "No STU starts or ends on the list."},
+                        Message("stu.none"),
                         events=empty_events())
 
 
 def stu(ctx: BufferContext, cfg: Options) -> BufferResult:
-    lst = ctx.stu_list
+    lst = ctx.lists.get("stu")
     if lst is None or lst.is_empty():
         return _no_stu()
     window = cfg["match_window_days"]
@@ -258,18 +246,17 @@ def stu(ctx: BufferContext, cfg: Options) -> BufferResult:
     n_start, n_start_new = starts.height, starts.filter(~pl.col("consumed")).height
     n_end, n_follow = ends.height, follow.filter(~pl.col("consumed")).height
     people = _stu_people(starts, ends, follow, lines)
-    da = (f"{n_start_new} af {n_start} STU-starter på listen er endnu ikke bevilget (+{kroner(total_add)} kr. inkl. "
-          f"{n_follow} efterfølgende tilbud efter STU); {n_end} STU-forløb slutter ifølge listen og {unlisted.height} "
-          f"efter den sædvanlige varighed, og STU-udgiften efter slutdatoen trækkes fra ({kroner(total_removed)} kr.); "
-          f"{n_unlisted_starts:.0f} STU-starter, der endnu ikke er på listen, forventes ud fra de seneste tre år "
-          f"(+{kroner(total_unlisted)} kr.)")
-    en = (f"{n_start_new} of {n_start} listed STU starts are not yet granted (+DKK {kroner(total_add, 'en')} including "
-          f"{n_follow} follow-on offers after STU); {n_end} STU courses end by the list and {unlisted.height} by the usual "
-          f"length of a course, and the STU cost after the end date is taken away (DKK {kroner(total_removed, 'en')}); "
-          f"{n_unlisted_starts:.0f} STU starts not yet on the list are expected from the last three years "
-          f"(+DKK {kroner(total_unlisted, 'en')})")
     params = [Param("starts_listed", n_start, "estimated", n_start), Param("starts_not_yet_granted", n_start_new, "estimated"),
               Param("ends_listed", n_end, "estimated", n_end), Param("follow_on_not_yet_granted", n_follow, "estimated"),
               Param("typical_course_days", typical_stu_days(ctx.grants, ctx.as_of), "estimated"), Param("ends_expected_not_listed", unlisted.height, "estimated"),
               Param("starts_expected_not_listed", round(n_unlisted_starts, 1), "estimated")]
-    return BufferResult("stu", lines, params, {"da": da + ".", "en": en + "."}, people, events=events)
+    text = Message("stu.explanation", starts_new=n_start_new, starts=n_start, added=total_add, follow=n_follow, ends=n_end,
+                   unlisted=unlisted.height, removed=total_removed, unlisted_starts=n_unlisted_starts,
+                   unlisted_added=total_unlisted)
+    return BufferResult("stu", lines, params, text, people, events=events)
+
+
+def check_stu_list(frame: pl.DataFrame, path: str) -> list[Problem]:
+    """A 'start' row names the STU itself: its unit and rate."""
+    bad = frame.filter((pl.col("event") == "start") & (pl.col("rate").is_null() | pl.col("unit").is_null()))
+    return [Problem(path, line, "rate", "", "a unit and a rate on a 'start' row") for line in bad.get_column(LINE).head(20).to_list()]

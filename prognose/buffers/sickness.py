@@ -15,7 +15,7 @@ import polars as pl
 
 from prognose.buffers import BufferContext, BufferResult, Param, events_frame, finish_lines
 from prognose.buffers.options import Options
-from prognose.labels import kroner, number
+from prognose.words.message import Message
 from prognose.months import last_closed_month
 from prognose.paragraphs import BPA
 from prognose.periodise import periodise
@@ -74,17 +74,10 @@ def bpa_sickness(ctx: BufferContext, cfg: Options) -> BufferResult:
         pl.lit(cv).alias("cv"), pl.lit(0.0).alias("group_cv")))
     flags = []
     if observed_months == 0 and source != "override":
-        flags.append({
-            "da": ("der blev ikke genkendt vikarudgifter ved BPA-sygdom i posteringerne (match_text/match_art i buffers.toml); "
-                   "BPA-sygdomsbufferen er 0 — angiv bpa_sickness.share, hvis andelen er kendt"),
-            "en": ("no BPA substitute pay was recognised in the postings (match_text/match_art in buffers.toml); "
-                   "the BPA sickness buffer is 0 — set bpa_sickness.share if you know it")})
+        flags.append(Message("bpa_sickness.not_recognised"))
     params = [Param("share_of_bpa_cost", round(overall, 4), source, observed_months, "share"),
               Param("by_month_of_year", seasonal, "estimated"),
               Param("match_text", ", ".join(map(str, cfg["match_text"])), cfg.source("match_text")),
               Param("bpa_grants", bpa.height, "estimated")]
-    da = (f"Vikarudgifter ved BPA-hjælperes sygdom har udgjort {number(overall * 100, 'da', 1)} % af BPA-bevillingernes udgift; "
-          f"for resten af året giver det {kroner(total)} kr. oven i bevillingerne")
-    en = (f"Substitute pay for sick BPA assistants has been {overall * 100:.1f}% of the BPA grants' cost; for the rest of "
-          f"the year that adds DKK {kroner(total, 'en')} on top of the grants")
-    return BufferResult("bpa_sickness", lines, params, {"da": da + ".", "en": en + "."}, flags=flags, events=events)
+    return BufferResult("bpa_sickness", lines, params, Message("bpa_sickness.explanation", percent=overall * 100, total=total),
+                        flags=flags, events=events)

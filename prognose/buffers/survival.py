@@ -27,7 +27,7 @@ from prognose.buffers.options import Options
 
 UNIFORM_CV = 1 / 3 ** 0.5   # what an end saves when it falls anywhere in the rest of the year (uniform)
 from prognose.buffers.costs import synthetic_cost
-from prognose.labels import kroner
+from prognose.words.message import Message
 
 BANDS = [(0, 50, "<50"), (50, 60, "50-59"), (60, 70, "60-69"), (70, 80, "70-79"), (80, 200, "80+")]
 MIN_EXPECTED_DEATHS = 5.0  # expected deaths an age band needs before its own relative risk is used
@@ -245,19 +245,12 @@ def deaths(ctx: BufferContext, opts: Options) -> BufferResult:
         params.append(Param(f"relative_risk[{r['band']}]", round(r["relative_risk"], 2), "estimated"))
     total = int(d.get_column("ore").sum()) if d.height else 0
     exp_deaths = float(rates.unique("paragraph").get_column("deaths_p").sum()) / max(1, opts["years"])
-    da = (f"På baggrund af dødsfald blandt borgere med bevilling de seneste år (ca. {exp_deaths:.0f} om året) forventes "
-          f"udgiften til de kendte bevillinger at falde med {kroner(-total)} kr. resten af året")
-    en = (f"From deaths among citizens with grants in recent years (about {exp_deaths:.0f} a year), the cost of the known "
-          f"grants is expected to fall by DKK {kroner(-total, 'en')} over the rest of the year")
-    return BufferResult("deaths", d, params, {"da": da + ".", "en": en + "."}, events=model.death_events)
+    return BufferResult("deaths", d, params, Message("deaths.explanation", per_year=exp_deaths, fall=-total),
+                        events=model.death_events)
 
 
 def other_outflow(ctx: BufferContext, opts: Options) -> BufferResult:
     model: Survival = ctx.prepared["survival"]
     total = int(model.outflow.get_column("ore").sum()) if model.outflow.height else 0
-    da = (f"Bevillinger ophører af andre grunde end dødsfald (fx flytning til eget hjem eller anden kommune); det mindsker "
-          f"de kendte bevillingers udgift med {kroner(-total)} kr. resten af året")
-    en = (f"Grants end for reasons other than death (a move to one's own home or another municipality); this lowers the "
-          f"known grants' cost by DKK {kroner(-total, 'en')} over the rest of the year")
     return BufferResult("other_outflow", model.outflow, rate_params(model.rates, opts, "other_end_rate", "others_p"),
-                        {"da": da + ".", "en": en + "."}, events=model.outflow_events)
+                        Message("other_outflow.explanation", fall=-total), events=model.outflow_events)

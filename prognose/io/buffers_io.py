@@ -14,26 +14,29 @@ from pathlib import Path
 
 import polars as pl
 
+from prognose import components
 from prognose.components import check_config, migrated
 from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.extract import SourceFile, read_table
 from prognose.io.initiatives_io import check_initiatives
 from prognose.schema import LINE
 from prognose.validate import check_amounts
+from prognose.words.message import Message
 
 @dataclass
 class BufferInputs:
     config: dict
-    youth: pl.DataFrame | None
-    stu: pl.DataFrame | None
+    lists: dict[str, pl.DataFrame | None] = field(default_factory=dict)   # the components' lists (components.list_names)
     adjustments: pl.DataFrame | None = None     # account, period, year, amount (øre), paragraph, note, who, entered
     initiatives: pl.DataFrame | None = None     # the action plan's initiatives, checked, in the file's order
     files: list[SourceFile] = field(default_factory=list)
-    notes: list[dict[str, str]] = field(default_factory=list)   # {"da": ..., "en": ...}
+    notes: list[Message] = field(default_factory=list)
     warnings: list[InputWarning] = field(default_factory=list)
 
 
-LISTS = ("youth_transfers", "stu", "adjustments", "initiatives")
+def list_names() -> tuple[str, ...]:
+    """Every table of the buffers directory: the components' lists, the adjustments, the initiatives."""
+    return (*components.list_names(), "adjustments", "initiatives")
 
 
 def read_config(directory: Path) -> tuple[dict, Problem | None]:
@@ -52,8 +55,7 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     files: list[SourceFile] = []
     notes = []
     if not directory.is_dir():
-        return BufferInputs({}, None, None, files=[], notes=[{"da": f"ingen buffermappe {directory}: bufferne bruger deres standarder og ingen lister",
-                                                  "en": f"no buffers directory {directory}: buffers use their defaults and no lists"}])
+        return BufferInputs({}, files=[], notes=[Message("note.no_buffers_directory", directory=str(directory))])
     toml = directory / "buffers.toml"
     config, problem = read_config(directory)
     if problem is not None:
@@ -63,18 +65,16 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
         notes += moved
         problems += check_config(config)
     else:
-        notes.append({"da": "ingen buffers.toml: alle buffere er slået til, og deres parametre estimeres",
-                      "en": "no buffers.toml: every buffer on, parameters estimated"})
+        notes.append(Message("note.no_buffers_toml"))
     warnings: list[InputWarning] = []
-    youth = read_table(directory, "youth_transfers", settings, key, False, problems, files, warnings)
-    stu = read_table(directory, "stu", settings, key, False, problems, files, warnings)
-    for listed, name in ((youth, "youth_transfers"), (stu, "stu")):
-        if listed is not None:
-            check_amounts(listed, next(f.path for f in files if f.name == name), problems)
-    if stu is not None and stu.height:
-        bad = stu.filter((pl.col("event") == "start") & (pl.col("rate").is_null() | pl.col("unit").is_null()))
-        for line in bad.get_column(LINE).head(20).to_list():
-            problems.append(Problem(files[-1].path, line, "rate", "", "a unit and a rate on a 'start' row"))
+    lists = {}
+    for c in components.REGISTRY:        # each component's lists, as its record declares them
+        for name, columns in c.lists.items():
+            listed = lists[name] = read_table(directory, name, settings, key, False, problems, files, warnings, columns)
+            if listed is not None:
+                path = next(f.path for f in files if f.name == name)
+                check_amounts(listed, path, problems)
+                problems += c.check_list(listed, path) if c.check_list is not None and listed.height else []
     adjustments = read_table(directory, "adjustments", settings, key, False, problems, files, warnings)
     if adjustments is not None:
         problems += check_adjustments(adjustments, next(f.path for f in files if f.name == "adjustments"))
@@ -84,7 +84,8 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
     if problems:
         raise InputError(problems)
     drop = lambda f: f.sort(LINE).drop(LINE) if f is not None else None  # noqa: E731
-    return BufferInputs(config, drop(youth), drop(stu), drop(adjustments), drop(plans), files=files, notes=notes, warnings=warnings)
+    return BufferInputs(config, {name: drop(frame) for name, frame in lists.items()}, drop(adjustments), drop(plans), files=files,
+                        notes=notes, warnings=warnings)
 
 
 def check_adjustments(frame: pl.DataFrame, path: str) -> list[Problem]:

@@ -17,17 +17,15 @@ from prognose.paragraphs import DEFAULT_ACCOUNTS, order_key
 from prognose import bands
 from prognose.refusion import SETTLEMENTS, Rule
 from prognose.schema import PROVIDER_TYPES
+from prognose.options import DEFAULT_OUTSTANDING, Options
 
 CONFIG_NAME = "prognose.toml"
 CSV_DIALECTS = ("danish", "international")   # display.csv and --csv-dialect (report/csv_out.py writes them)
 
-# Months of cost a provider type typically has not yet invoiced at a month's end, used only
-# where no postings are linked to grants to learn it from (see lag.py).
-DEFAULT_OUTSTANDING = {"own": 0.0, "municipality": 2.0, "region": 2.0, "private": 1.0}
-
-
 @dataclass
-class Settings:
+class _Draft:
+    """The options while prognose.toml and the command line are read into them (options.Options,
+    frozen, is what leaves this module)."""
     workspace: Path
     data: Path
     buffers: Path
@@ -36,52 +34,49 @@ class Settings:
     backtest: Path | None = None
     lang: str = "da"
     deviation_sign: str = "forecast-budget"
-    csv: str | None = None           # CSV dialect, danish or international; None: danish where lang is da
-    highlight_percent: float = 3.0   # the director's report marks an overspend of at least this share of its budget
+    csv: str | None = None
+    highlight_percent: float = 3.0
     paragraph_accounts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ACCOUNTS))
     price_index: dict[int, float] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     outstanding_months: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_OUTSTANDING))
     own_settled_per_grant: bool = False
-    strict: bool = False           # --strict: every warning about the input is an error
+    strict: bool = False
     refusion: Rule = field(default_factory=Rule)
-    activity_bands: dict = field(default_factory=dict)   # paragraph → bands.Bands ([activity.bands])
+    activity_bands: dict = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def csv_dialect(self) -> str:
-        """How CSV is written: as display.csv or --csv-dialect say, else danish in Danish."""
-        return self.csv or ("danish" if self.lang == "da" else "international")
 
-    def as_rows(self) -> list[tuple[str, str, str]]:
-        rows = [
-            ("workspace", str(self.workspace), "current directory or --workspace"),
-            ("paths.data", str(self.data), self.origins.get("paths.data", "default")),
-            ("paths.buffers", str(self.buffers), self.origins.get("paths.buffers", "default")),
-            ("paths.snapshots", str(self.snapshots), self.origins.get("paths.snapshots", "default")),
-            ("paths.key_file", str(self.key_file), self.origins.get("paths.key_file", "default")),
-            ("paths.backtest", str(self.backtest), self.origins.get("paths.backtest", "default")),
-            ("display.lang", self.lang, self.origins.get("display.lang", "default")),
-            ("display.deviation", self.deviation_sign, self.origins.get("display.deviation", "default")),
-            ("display.csv", self.csv_dialect, self.origins.get("display.csv", "default (from display.lang)")),
-            ("display.highlight_percent", f"{self.highlight_percent:g}", self.origins.get("display.highlight_percent", "default")),
-            ("grants.own_settled_per_grant", str(self.own_settled_per_grant).lower(),
-             self.origins.get("grants.own_settled_per_grant", "default")),
-        ]
-        for p, a in sorted(self.paragraph_accounts.items(), key=lambda pa: order_key(pa[0])):
-            rows.append((f"paragraph_accounts.{p}", a, self.origins.get(f"paragraph_accounts.{p}", "default")))
-        for y, v in sorted(self.price_index.items()):
-            rows.append((f"price_index.{y}", f"{v:g}", self.origins.get("price_index", "default")))
-        for t, v in sorted(self.outstanding_months.items()):
-            rows.append((f"billing.outstanding_months.{t}", f"{v:g}", self.origins.get("billing", "default")))
-        rows += _rule_rows(self.refusion, self.origins.get("refusion", "default"))
-        for p, b in sorted(self.activity_bands.items()):
-            rows.append((f"activity.bands.{p}", f"{b.measure}: {', '.join(f'{e:g}' for e in b.edges)}",
-                         self.origins.get("activity", "default")))
-        for table, mapping in sorted(self.columns.items()):
-            for src, dst in sorted(mapping.items()):
-                rows.append((f"columns.{table}.{src}", dst, self.origins.get("columns", "default")))
-        return rows
+def as_rows(o: Options) -> list[tuple[str, str, str]]:
+    """The effective options with where each came from (`prognose config`, and a snapshot's meta)."""
+    rows = [
+        ("workspace", str(o.workspace), "current directory or --workspace"),
+        ("paths.data", str(o.data), o.origins.get("paths.data", "default")),
+        ("paths.buffers", str(o.buffers), o.origins.get("paths.buffers", "default")),
+        ("paths.snapshots", str(o.snapshots), o.origins.get("paths.snapshots", "default")),
+        ("paths.key_file", str(o.key_file), o.origins.get("paths.key_file", "default")),
+        ("paths.backtest", str(o.backtest), o.origins.get("paths.backtest", "default")),
+        ("display.lang", o.lang, o.origins.get("display.lang", "default")),
+        ("display.deviation", o.deviation_sign, o.origins.get("display.deviation", "default")),
+        ("display.csv", o.csv_dialect, o.origins.get("display.csv", "default (from display.lang)")),
+        ("display.highlight_percent", f"{o.highlight_percent:g}", o.origins.get("display.highlight_percent", "default")),
+        ("grants.own_settled_per_grant", str(o.own_settled_per_grant).lower(),
+         o.origins.get("grants.own_settled_per_grant", "default")),
+    ]
+    for p, a in sorted(o.paragraph_accounts.items(), key=lambda pa: order_key(pa[0])):
+        rows.append((f"paragraph_accounts.{p}", a, o.origins.get(f"paragraph_accounts.{p}", "default")))
+    for y, v in sorted(o.price_index.items()):
+        rows.append((f"price_index.{y}", f"{v:g}", o.origins.get("price_index", "default")))
+    for t, v in sorted(o.outstanding_months.items()):
+        rows.append((f"billing.outstanding_months.{t}", f"{v:g}", o.origins.get("billing", "default")))
+    rows += _rule_rows(o.refusion, o.origins.get("refusion", "default"))
+    for p, b in sorted(o.activity_bands.items()):
+        rows.append((f"activity.bands.{p}", f"{b.measure}: {', '.join(f'{e:g}' for e in b.edges)}",
+                     o.origins.get("activity", "default")))
+    for table, mapping in sorted(o.columns.items()):
+        for src, dst in sorted(mapping.items()):
+            rows.append((f"columns.{table}.{src}", dst, o.origins.get("columns", "default")))
+    return rows
 
 
 def find_workspace(start: Path) -> Path:
@@ -93,10 +88,10 @@ def find_workspace(start: Path) -> Path:
     return start
 
 
-def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | None = None) -> Options:
     ws = find_workspace(workspace or Path.cwd()) if workspace is None else workspace.resolve()
     doc = _read_toml(ws / CONFIG_NAME)
-    s = Settings(workspace=ws, data=ws / "data", buffers=ws / "buffers", snapshots=ws / "snapshots",
+    s = _Draft(workspace=ws, data=ws / "data", buffers=ws / "buffers", snapshots=ws / "snapshots",
                  key_file=ws / ".prognose-key", backtest=ws / "backtest")
     problems: list[Problem] = []
     paths = doc.get("paths", {})
@@ -117,7 +112,7 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
     if problems:
         raise InputError(problems)
     _override(s, overrides or {})
-    return s
+    return Options(**vars(s))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -129,7 +124,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise InputError([Problem(CONFIG_NAME, getattr(e, "lineno", None), None, None, f"valid TOML ({e})")])
 
 
-def _display(display: dict[str, Any], s: Settings, problems: list[Problem]) -> None:
+def _display(display: dict[str, Any], s: _Draft, problems: list[Problem]) -> None:
     """[display]: language, the sign of a printed deviation, the CSV dialect, when a row is red."""
     for key, attr in (("lang", "lang"), ("deviation", "deviation_sign"), ("csv", "csv")):
         if key in display:
@@ -144,7 +139,7 @@ def _display(display: dict[str, Any], s: Settings, problems: list[Problem]) -> N
             problems.append(Problem(CONFIG_NAME, None, "display.highlight_percent", str(value), "a percentage ≥ 0, such as 3"))
 
 
-def _paragraph_accounts(doc: dict[str, Any], s: Settings, problems: list[Problem]) -> None:
+def _paragraph_accounts(doc: dict[str, Any], s: _Draft, problems: list[Problem]) -> None:
     """[paragraph_accounts]: the municipality's own map; paragraphs it leaves out keep the default's."""
     if "paragraph_accounts" not in doc:
         return
@@ -162,7 +157,7 @@ def _paragraph_accounts(doc: dict[str, Any], s: Settings, problems: list[Problem
             s.origins[f"paragraph_accounts.{n}"] = CONFIG_NAME
 
 
-def _money(doc: dict[str, Any], s: Settings, problems: list[Problem]) -> None:
+def _money(doc: dict[str, Any], s: _Draft, problems: list[Problem]) -> None:
     """What changes the money: the price index, column names, billing lag defaults, own provision,
     the refund of expensive cases, activity bands."""
     if "price_index" in doc:
@@ -194,7 +189,7 @@ def _money(doc: dict[str, Any], s: Settings, problems: list[Problem]) -> None:
         s.origins["activity"] = CONFIG_NAME
 
 
-def _override(s: Settings, overrides: dict[str, Any]) -> None:
+def _override(s: _Draft, overrides: dict[str, Any]) -> None:
     """What the command line says wins over the file."""
     flags = {"lang": ("display.lang", "--lang"), "csv": ("display.csv", "--csv-dialect")}
     for key, value in overrides.items():

@@ -15,7 +15,7 @@ import polars as pl
 
 from prognose.background import in_background
 from prognose.errors import InputError, InputWarning, Problem
-from prognose.io.config import Settings
+from prognose.options import Options as Settings
 from prognose.io.parse import apply_mapping, parse_table
 from prognose.io.raw import find_table, load_raw
 from prognose.schema import LINE
@@ -60,15 +60,16 @@ def fingerprints(directory: Path, names: tuple[str, ...]) -> list[dict[str, str]
 
 
 # Tables in which two identical rows can only be one row entered twice (two identical postings
-# can be two real invoices, so postings are not among them).
-ONE_ROW_EACH = ("grants", "plan_steps", "budget", "youth_transfers", "stu")
+# can be two real invoices, so postings are not among them); so is every list a component reads.
+ONE_ROW_EACH = ("grants", "plan_steps", "budget")
 
 
 def read_table(directory: Path, name: str, settings: Settings, key: bytes, required: bool,
                problems: list[Problem], files: list[SourceFile],
-               warnings: list[InputWarning] | None = None) -> pl.DataFrame | None:
-    """Read and type one standard table; None when absent (a problem when required). What was
-    read in the one way a controller would is added to `warnings`."""
+               warnings: list[InputWarning] | None = None, spec: tuple | None = None) -> pl.DataFrame | None:
+    """Read and type one standard table (or a list a component declares with its columns, `spec`);
+    None when absent (a problem when required). What was read in the one way a controller would is
+    added to `warnings`."""
     candidates = find_table(directory, name)
     if not candidates:
         if required:
@@ -80,14 +81,15 @@ def read_table(directory: Path, name: str, settings: Settings, key: bytes, requi
                                 f"one file named {name} (found {', '.join(p.name for p in candidates)})"))
         return None
     path = candidates[0]
-    spec = SPECS[name]
+    listed = spec is not None
+    spec = spec if listed else SPECS[name]
     mapping = settings.columns.get(name, {})
     known = frozenset({c.name for c in spec} | {k.strip().lower() for k in mapping})
     raw = load_raw(path, name, known)
     raw = apply_mapping(raw, mapping, spec)
     frame = pl.DataFrame()
     if not raw.problems:
-        if name in ONE_ROW_EACH:
+        if name in ONE_ROW_EACH or listed:
             raw = _read_duplicates_once(raw)
         frame = parse_table(raw, spec, cpr_columns=("citizen_id",))
     problems.extend(raw.problems)

@@ -14,6 +14,7 @@ from prognose.io.raw import RawTable
 from prognose.schema import LINE
 from prognose.paragraphs import normalise_paragraph
 from prognose.schema import Column
+from prognose.words.message import Message
 
 MAX_SHOWN = 20
 _NUMERIC_KINDS = ("money", "number", "probability")
@@ -237,7 +238,7 @@ def _read_as_controllers_would(table: RawTable, spec: tuple[Column, ...]) -> pl.
         if lines.len() == 0:
             continue
         table.warnings += [InputWarning(kind, table.path.name, tuple(lines.head(5).to_list()), lines.len(),
-                                        (f"kolonne {col.name}", f"column {col.name}"))]
+                                        Message("warning.column", column=col.name))]
         if kind == "midnight_time":
             frame = frame.with_columns(pl.col(col.name).str.replace(_MIDNIGHT, ""))
     return frame

@@ -12,7 +12,8 @@ as-of date's gets `<as_of>_<year>`):
     result.json        the `run --format json` document (DKK, for people and other programs;
                        prognose's own commands read the øre above, never this)
     buffers.json       each buffer's total, parameters and explanation
-    meta.json          as-of, year, engine version, settings, sha256 of every input file
+    meta.json          as-of date, year, engine version, the options (typed: options.to_stored) and
+                       the settings as `config` shows them, sha256 of every input file
 Written to a temporary folder and renamed into place, so a snapshot is whole or absent. No
 clock time is stored: the same inputs give the same snapshot. CPR numbers never reach it (ids
 are pseudonymised on reading).
@@ -32,16 +33,20 @@ import polars as pl
 
 from prognose import __version__
 from prognose.errors import UsageError
+from prognose.io.config import as_rows
 from prognose.io.files import folder_lock
 from prognose.months import is_month_end
+from prognose.options import Options, from_stored, to_stored
 
 INPUTS = ("grants", "plan_steps", "postings", "budget")
-LISTED = ("youth", "stu", "adjustments", "initiatives")   # the buffers directory's tables, kept as inputs/list_<name>.parquet
+# the buffers directory's tables are kept as inputs/list_<name>.parquet; a snapshot of format 3 or
+# before named the youth transfers' list "youth"
+EARLIER = {"youth_transfers": "youth"}
 # What a snapshot folder holds; a snapshot of another format is made again, not kept (2: each
 # grant's costs and billing lag, and the controller's adjustments, for `prognose explain`; 3: the
 # budget, the interval and the refund's bands in øre, so no command reads amounts back from DKK,
-# and the complete years before, for the years ahead)
-FORMAT = 3
+# and the complete years before, for the years ahead; 4: the options typed, read back as they were)
+FORMAT = 4
 LOCK = ".lock"
 LOCK_WAIT = 30.0     # seconds a second run waits for the first to finish its snapshot
 
@@ -71,6 +76,24 @@ class Snapshot:
         return self.meta["as_of"]
 
     @property
+    def as_of_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.meta["as_of"])
+
+    @property
+    def options(self) -> Options:
+        """The options the run was made with, typed as they were (a snapshot of format 3 or before
+        kept only their display rows: those are read as far as they go)."""
+        if "options" in self.meta:
+            return from_stored(self.meta["options"])
+        return _options_of_rows(self.meta.get("settings", []))
+
+    def plan_steps(self) -> pl.DataFrame:
+        """The run's plan steps (none: an empty table of their columns)."""
+        steps = self.input("plan_steps")
+        return steps if steps is not None else pl.DataFrame(
+            schema={"grant_id": pl.String, "effective_date": pl.Date, "quantity": pl.Float64, "rate": pl.Float64})
+
+    @property
     def year(self) -> int:
         return self.meta["year"]
 
@@ -83,22 +106,27 @@ class Snapshot:
         return (int(total["p10"][0]), int(total["p90"][0])) if total.height else None
 
 
-# settings that change what is shown, not what is forecast
-NOT_FORECAST = ("workspace", "paths.", "display.", "activity.")
+def _options_of_rows(rows) -> Options:
+    """A snapshot of format 3 or before: its price index, paragraph map and own-provision setting
+    from the rows `config` shows (all the later commands ever read of them)."""
+    values = {name: value for name, value, *_ in rows}
+    return Options(price_index={int(k.split(".")[1]): float(v) for k, v in values.items() if k.startswith("price_index.")},
+                   paragraph_accounts={k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("paragraph_accounts.")},
+                   own_settled_per_grant=values.get("grants.own_settled_per_grant", "false") == "true")
 
 
-def fingerprint(settings) -> dict:
+def fingerprint(settings: Options) -> dict:
     """What a run would read now besides its as-of date and year, in the shape of a snapshot's meta:
     the engine version, the settings, each input file's sha256 and the buffers' configuration."""
-    from prognose.io.buffers_io import LISTS, read_config
+    from prognose.io.buffers_io import list_names, read_config
     from prognose.io.extract import fingerprints
 
     files = fingerprints(settings.data, INPUTS)
     config = {}
     if settings.buffers.is_dir():
-        files += fingerprints(settings.buffers, LISTS)
+        files += fingerprints(settings.buffers, list_names())
         config = read_config(settings.buffers)[0]
-    return {"engine_version": __version__, "format": FORMAT, "settings": settings.as_rows(), "inputs": files,
+    return {"engine_version": __version__, "format": FORMAT, "options": to_stored(settings), "inputs": files,
             "buffers_config": config}
 
 
@@ -106,7 +134,7 @@ def same_run(meta: dict, other: dict) -> bool:
     """Whether two snapshots' metas (or a meta and a fingerprint) record the same engine, the same
     settings of the forecast and the same input files: the same as-of date then gives the same run."""
     return (meta.get("engine_version") == other.get("engine_version") and meta.get("format") == other.get("format")
-            and _forecast_settings(meta.get("settings", [])) == _forecast_settings(other.get("settings", []))
+            and _computed(meta) == _computed(other)
             and _file_set(meta.get("inputs", [])) == _file_set(other.get("inputs", []))
             and _plain(meta.get("buffers_config")) == _plain(other.get("buffers_config")))
 
@@ -116,8 +144,9 @@ def _plain(config: dict | None) -> dict:
     return json.loads(json.dumps(config or {}, default=str))
 
 
-def _forecast_settings(rows) -> dict[str, str]:
-    return {name: value for name, value, *_ in rows if not name.startswith(NOT_FORECAST)}
+def _computed(meta: dict) -> dict | None:
+    """The options that change the forecast, as JSON keeps them (a meta of an earlier format has none)."""
+    return json.loads(json.dumps(from_stored(meta["options"]).computed(), default=str)) if "options" in meta else None
 
 
 def _file_set(files) -> list[tuple[str, str, str]]:
@@ -134,7 +163,7 @@ def folder_name(as_of, year: int) -> str:
 
 
 def save(run, directory: Path, tables: dict[str, pl.DataFrame], documents: dict[str, dict],
-         replace: bool = False) -> tuple[Path, str]:
+         replace: bool = False, warnings: list[dict] | None = None) -> tuple[Path, str]:
     """Write the run's snapshot: its inputs and lists as read, `tables` (name → frame, as parquet)
     and `documents` (name → JSON) as the caller made them. Returns (path, "written" | "kept" |
     "replaced"). A snapshot of the same as-of date made from the same files and settings holds the
@@ -142,7 +171,7 @@ def save(run, directory: Path, tables: dict[str, pl.DataFrame], documents: dict[
     shows and is replaced."""
     fc = run.forecast
     target = directory / folder_name(fc.as_of, fc.year)
-    meta = _meta(run)
+    meta = _meta(run, warnings or [])
     # one writer at a time: a second run for the same as-of date waits, then finds the first's snapshot
     with folder_lock(directory, LOCK, "another prognose run is saving a snapshot in {folder} (lock {lock}); "
                      "try again when it has finished", wait=LOCK_WAIT, leftovers=(".tmp-*", ".old-*")):
@@ -154,13 +183,14 @@ def save(run, directory: Path, tables: dict[str, pl.DataFrame], documents: dict[
     return target, "replaced" if existed else "written"
 
 
-def _meta(run) -> dict:
+def _meta(run, warnings: list[dict]) -> dict:
     fc = run.forecast
     files = [f.__dict__ for f in run.extract.files] + ([f.__dict__ for f in run.buffers.files] if run.buffers else [])
     return {"as_of": fc.as_of.isoformat(), "year": fc.year, "engine_version": __version__, "format": FORMAT,
-            "settings": [list(r) for r in run.settings.as_rows() if not r[0].startswith("paths.")],
+            "options": to_stored(run.settings),
+            "settings": [list(r) for r in as_rows(run.settings) if not r[0].startswith("paths.")],
             "buffers_config": run.buffers.config if run.buffers is not None else None,
-            "inputs": files, "warnings": [w.as_dict() for w in getattr(run, "warnings", [])],
+            "inputs": files, "warnings": warnings,
             "interval": {"draws": fc.interval.draws, "seed": fc.interval.seed} if fc.interval is not None else None}
 
 
@@ -172,8 +202,8 @@ def _write(run, meta: dict, target: Path, directory: Path, tables: dict[str, pl.
         for name in INPUTS:
             getattr(ex, name).write_parquet(tmp / "inputs" / f"{name}.parquet")
         if run.buffers is not None:
-            for name in LISTED:
-                frame = getattr(run.buffers, name)
+            kept = {**run.buffers.lists, "adjustments": run.buffers.adjustments, "initiatives": run.buffers.initiatives}
+            for name, frame in kept.items():
                 if frame is not None:
                     frame.write_parquet(tmp / "inputs" / f"list_{name}.parquet")
         for name, frame in tables.items():
@@ -217,6 +247,11 @@ def load(path: Path, inputs: Mapping[str, list[str] | None] | None = None) -> Sn
     return Snapshot(path, meta, read("result.json"), read("buffers.json"), pl.read_parquet(path / "lines.parquet"), budget,
                     table("interval"), table("refund_bands"), table("yearly"),
                     {name: _input(path, name, columns) for name, columns in (inputs or {}).items()})
+
+
+def table(path: Path, name: str) -> pl.DataFrame | None:
+    """One of the snapshot's own tables (`grant_costs`, `grant_lag`, …), or None where its format has none."""
+    return pl.read_parquet(path / f"{name}.parquet") if (path / f"{name}.parquet").exists() else None
 
 
 def read_input(path: Path, name: str, columns: list[str] | None = None) -> pl.DataFrame | None:
@@ -276,9 +311,13 @@ def month_end_inputs(directory: Path, year: int) -> list[tuple[str, Path]]:
 
 def inputs_of(path: Path) -> tuple[dict[str, pl.DataFrame], dict | None, dict[str, pl.DataFrame | None]]:
     """A snapshot's inputs as read (pseudonymised), its buffers configuration, and its lists."""
+    from prognose.io.buffers_io import list_names
+
     frames = {name: pl.read_parquet(path / "inputs" / f"{name}.parquet") for name in INPUTS}
-    lists = {name: (pl.read_parquet(path / "inputs" / f"list_{name}.parquet")
-                    if (path / "inputs" / f"list_{name}.parquet").exists() else None) for name in LISTED}
+    lists = {}
+    for name in list_names():
+        found = [p for p in (path / "inputs" / f"list_{n}.parquet" for n in (name, EARLIER.get(name)) if n) if p.exists()]
+        lists[name] = pl.read_parquet(found[0]) if found else None
     return frames, load_meta(path).get("buffers_config"), lists
 
 

@@ -12,9 +12,10 @@ from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
 from prognose.activity import REASONS, Activity
-from prognose.labels import date_text, kroner, number
+from prognose.words.locale import date_text, kroner, number
 from prognose.report import terminal
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
+from prognose.report.words import label
 
 HEAD = {"da": ("År/måned", "Primo", "Tilgang", "Afgang", "Ultimo", "Helårsp.", "Udgift, kr.", "Pr. helårsp."),
         "en": ("Year/month", "Start", "Inflow", "Outflow", "End", "FYP", "Cost, DKK", "Per FYP")}
@@ -22,6 +23,7 @@ MIX_HEAD = {"da": ("Udgift {y0}", "Udgift {y1}", "Ændring", "Volumen", "Pris", 
             "en": ("Cost {y0}", "Cost {y1}", "Change", "Volume", "Price", "Mix", "Rounding")}
 UNKNOWN = {"da": "endnu ukendt", "en": "not yet known"}
 EXPECTED_MARK = {"da": "forventet", "en": "expected"}
+MIX_TITLE = {"da": "Ændring i udgift: volumen, pris og mix", "en": "Change of cost: volume, price and mix"}
 PLURAL = {"paragraph": "paragraphs", "account": "accounts", "provider_type": "provider_types", "provider": "providers"}
 
 
@@ -64,7 +66,36 @@ def mix_rows(act: Activity) -> list[dict]:
 MONEY = ("cost0", "cost1", "change", "volume", "price", "mix", "rounding")
 
 
-def document(act: Activity) -> dict:
+def document(rec, style) -> dict:
+    return activity_document(rec.activity)
+
+
+def csv(rec, style) -> CsvTable:
+    return activity_csv(rec.activity)
+
+
+def tables(rec, style) -> list:
+    """For a workbook or a page: a table per group with its years (or months), and the split."""
+    from prognose.report.tables import Table
+
+    act, lang = rec.activity, style.lang
+    head = HEAD[lang]
+    out = []
+    for key in act.years.get_column("key").unique(maintain_order=True).to_list():
+        frame = (act.months.filter(pl.col("key").eq_missing(key) & (pl.col("month").dt.year() == act.year)) if rec.monthly
+                 else act.years.filter(pl.col("key").eq_missing(key)))
+        rows = [_row(f"{r['month']:%Y-%m}" if "month" in r else str(r["year"]), r, lang) + (["*"] if r["expected"] else [""])
+                for r in frame.iter_rows(named=True)]
+        shown = pl.DataFrame(rows, schema=[*head, EXPECTED_MARK[lang]], orient="row")
+        title = f"{'Aktivitet' if lang == 'da' else 'Activity'} {act.year} · {key if key is not None else UNKNOWN[lang]}"
+        out.append(Table(title, shown, right=tuple(head[1:])))
+    mix = [{k: (kroner(v, lang) if k in MONEY else v) for k, v in r.items()} for r in mix_rows(act)]
+    if mix:
+        out.append(Table(MIX_TITLE[lang], pl.DataFrame(mix).rename({act.by: label(lang, act.by) if act.by in ("paragraph", "account", "provider_type") else act.by})))
+    return out
+
+
+def activity_document(act: Activity) -> dict:
     groups = []
     for key in act.years.get_column("key").unique(maintain_order=True).to_list():
         months = act.months.filter(pl.col("key").eq_missing(key) & (pl.col("month").dt.year() == act.year))
@@ -146,7 +177,7 @@ def _in_thousands(r: dict) -> dict:
     return {**r, **th, "change": change, "rounding": change - th["volume"] - th["price"] - th["mix"]}
 
 
-def csv(act: Activity) -> CsvTable:
+def activity_csv(act: Activity) -> CsvTable:
     """One row per group and period (year, or month of the budget year), DKK with two decimals."""
     diy = pl.date(pl.col("month").dt.year(), 12, 31).dt.ordinal_day()
     years = act.years.with_columns(pl.col("year").cast(pl.String).alias("period"), pl.col("full_year_persons").alias("per_year"))
@@ -161,11 +192,9 @@ def csv(act: Activity) -> CsvTable:
             .drop("per_year").rename({"key": act.by}))
 
 
-def render(act: Activity, lang: str, fmt: str, monthly: bool = False) -> str | CsvTable | terminal.Doc:
-    if fmt == "json":
-        return json_text(document(act))
-    if fmt == "csv":
-        return csv(act)
+def text(rec, style) -> terminal.Doc:
+    """The years (or months) per group, the split of the change of cost, and what the mix would cost."""
+    act, lang, monthly = rec.activity, style.lang, rec.monthly
     con = terminal.Doc()
     con.print(f"[bold]{'Aktivitet' if lang == 'da' else 'Activity'} {act.year}[/] "
               f"({'pr. ' if lang == 'da' else 'as of '}{date_text(act.as_of, lang)}; * = {EXPECTED_MARK[lang]})")

@@ -7,9 +7,10 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 
 from prognose.backtest import coverage_share
-from prognose.labels import kroner, label, millions, number
+from prognose.words.locale import kroner, millions, number
+from prognose.report.words import label
 from prognose.report import terminal
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
 
 NAMES = {"da": {"prognose": "prognose", "run_rate": "forbrug × 12/m", "seasonal_share": "sæsonandel", "budget": "budget"},
          "en": {"prognose": "prognose", "run_rate": "run-rate", "seasonal_share": "seasonal share", "budget": "budget"}}
@@ -22,7 +23,7 @@ ERROR_HEAD = {"da": {"prognose": "Fejl %", "run_rate": "×12/m %", "seasonal_sha
               "en": {"prognose": "Error %", "run_rate": "×12/m %", "seasonal_share": "Season %", "budget": "Budget %"}}
 
 
-def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str],
+def backtest_document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str],
              cov: pl.DataFrame | None = None) -> dict:
 
     cov = cov if cov is not None else pl.DataFrame()
@@ -40,17 +41,24 @@ def document(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[st
     }
 
 
-def render(t: pl.DataFrame, summary: pl.DataFrame, final: int, ablate: list[str], lang: str, fmt: str,
-           cov: pl.DataFrame | None = None) -> str | CsvTable | terminal.Doc:
-    if fmt == "json":
-        return json_text(document(t, summary, final, ablate, cov))
-    if fmt == "csv":
-        out = t
-        if cov is not None and cov.height:
-            out = out.join(cov.with_columns(pl.lit("prognose").alias("method")), on=["as_of", "method"], how="left")
-        return CsvTable(out.with_columns(pl.col("as_of").cast(pl.String),
-                                (pl.col([c for c in ("forecast", "final", "error", "p10", "p90") if c in out.columns]) / 100).round(2),
-                                pl.col("error_pct").round(3)), decimals=None)
+def document(rec, style) -> dict:
+    return backtest_document(rec.table, rec.summary, rec.final, rec.ablate, rec.coverage)
+
+
+def csv(rec, style) -> CsvTable:
+    """One row per as-of date and method, DKK with two decimals."""
+    t, cov = rec.table, rec.coverage
+    out = t
+    if cov is not None and cov.height:
+        out = out.join(cov.with_columns(pl.lit("prognose").alias("method")), on=["as_of", "method"], how="left")
+    return CsvTable(out.with_columns(pl.col("as_of").cast(pl.String),
+                            (pl.col([c for c in ("forecast", "final", "error", "p10", "p90") if c in out.columns]) / 100).round(2),
+                            pl.col("error_pct").round(3)), decimals=None)
+
+
+def text(rec, style) -> terminal.Doc:
+    """Per month: the forecast, its error and the baselines'; then the mean absolute errors and coverage."""
+    t, summary, final, ablate, cov, lang = rec.table, rec.summary, rec.final, rec.ablate, rec.coverage, style.lang
     bands = {} if cov is None else {r["as_of"]: r for r in cov.iter_rows(named=True)}
     wide = t.pivot(on="method", index="as_of", values="error_pct").sort("as_of")
     fc = t.filter(pl.col("method") == "prognose").sort("as_of")

@@ -7,9 +7,10 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
-from prognose.labels import amount_text, kroner, label, param_name, source_name, value_text
+from prognose.words.locale import amount_text, kroner, value_text
+from prognose.report.words import both, label, param_name, source_name, text as text_of
 from prognose.report import terminal
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
 
 STATUS_DA = {"pending": "afventer", "overdue": "forsinket", "arrived": "har fået bevilling", "dropped": "udeladt",
              "has STU grant": "har STU-bevilling", "follow-on granted": "efterfølgende tilbud bevilget",
@@ -37,14 +38,14 @@ def buffers_document(fc) -> dict:
     for r in fc.buffers:
         monthly = r.lines.group_by("month").agg(pl.col("ore").sum()).sort("month")
         out.append({
-            "buffer": r.name, "total": dkk(r.total), "explanation": r.explanation,
+            "buffer": r.name, "total": dkk(r.total), "explanation": both(r.explanation) or {},
             "parameters": [{"name": p.name, "value": p.value, "source": p.source, "observations": p.observations,
                             "unit": p.unit} for p in r.params],
             "months": [{"month": m.strftime("%Y-%m"), "amount": dkk(v)} for m, v in monthly.iter_rows()],
             "people": [] if r.people is None else [
                 {k: (v.isoformat() if hasattr(v, "isoformat") else (dkk(v) if k == "contribution" else v))
                  for k, v in row.items()} for row in r.people.iter_rows(named=True)],
-            "flags": r.flags,
+            "flags": [both(f) for f in r.flags],
         })
     return {"year": fc.year, "as_of": fc.as_of.isoformat(), "buffers": out}
 
@@ -61,15 +62,21 @@ def buffers_csv(fc) -> CsvTable:
     return CsvTable(frame.with_columns((pl.col("amount") / 100).round(2)))
 
 
-def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
-    if fmt == "json":
-        return json_text(buffers_document(fc))
-    if fmt == "csv":
-        return buffers_csv(fc)
+def document(rec, style) -> dict:
+    return buffers_document(rec.forecast)
+
+
+def csv(rec, style) -> CsvTable:
+    return buffers_csv(rec.forecast)
+
+
+def text(rec, style) -> terminal.Doc:
+    """Each component: its total, its sentence, its parameters, its months, the people on its list."""
+    fc, lang = rec.forecast, style.lang
     con = terminal.Doc()
     for r in fc.buffers:
         con.print(f"[bold]{label(lang, r.name)}[/]  ({r.name}): {amount_text(r.total, lang)}")
-        con.print(r.explanation.get(lang, ""))
+        con.print(text_of(r.explanation, lang))
         t = Table(show_header=True, header_style="bold", box=None)
         for h in label(lang, "buffers.head").split("|"):
             t.add_column(h)
@@ -99,6 +106,6 @@ def render(fc, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
                 pt.add_row(*row)
             con.print(pt)
         for f in r.flags:
-            con.print(f"[yellow]! {f[lang]}[/]")
+            con.print(f"[yellow]! {text_of(f, lang)}[/]")
         con.print("")
     return con

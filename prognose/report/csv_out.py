@@ -10,11 +10,12 @@ the dialect decides how it is written:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 import polars as pl
 
-from prognose.labels import cause_label, component, detail_label, label
+from prognose.report.words import cause_label, component, detail_label, label
 
 BOM = "\ufeff"
 
@@ -48,6 +49,7 @@ class CsvTable:
     after the decimal sign (None: as the numbers are)."""
     frame: pl.DataFrame
     decimals: int | None = 2
+    values: Mapping[str, object] = field(default_factory=dict)   # what fills the places of its keys (a detail's years)
 
 
 @dataclass(frozen=True)
@@ -61,22 +63,23 @@ class Dialect:
 
 
 # columns whose values are keys a person reads as words (in the danish dialect)
-NAMED = {"buffer": lambda v, lang: component(lang, v), "cause": lambda v, lang: cause_label(v, lang),
-         "detail": lambda v, lang: detail_label(v, lang), "provider_type": lambda v, lang: label(lang, f"provider.{v}")}
+NAMED = {"buffer": lambda v, lang, _: component(lang, v), "cause": lambda v, lang, _: cause_label(v, lang),
+         "detail": lambda v, lang, values: detail_label(v, lang, **values),
+         "provider_type": lambda v, lang, _: label(lang, f"provider.{v}")}
 
 
-def _words(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+def words(frame: pl.DataFrame, lang: str, values: Mapping[str, object], only=(*NAMED, "bool")) -> pl.DataFrame:
     """Values a person reads as words: yes/no, the parts of the forecast, the causes of a change
     and the provider types by name (each distinct value named once)."""
     out = []
     for col, dtype in frame.schema.items():
         c = pl.col(col)
-        if dtype == pl.Boolean:
-            yes, no = ("ja", "nej") if lang == "da" else ("yes", "no")
+        if dtype == pl.Boolean and "bool" in only:
+            yes, no = label(lang, "yes"), label(lang, "no")
             out.append(pl.when(c).then(pl.lit(yes)).when(~c).then(pl.lit(no)).otherwise(None).alias(col))
-        elif col in NAMED:
+        elif col in NAMED and col in only:
             keys = frame.get_column(col).drop_nulls().unique().to_list()
-            out.append(c.replace_strict(keys, [NAMED[col](k, lang) for k in keys], default=None, return_dtype=pl.String))
+            out.append(c.replace_strict(keys, [NAMED[col](k, lang, values) for k in keys], default=None, return_dtype=pl.String))
         else:
             out.append(c)
     return frame.select(out)
@@ -84,8 +87,9 @@ def _words(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
 
 def render(table: CsvTable, dialect: Dialect) -> str:
     frame = table.frame
-    if not dialect.danish:
-        return frame.write_csv(float_precision=table.decimals)
+    if not dialect.danish:   # the contract's keys as they are; a detail's places filled in English
+        return words(frame, "en", table.values, only=("detail",)).write_csv(float_precision=table.decimals)
     i = 0 if dialect.lang == "da" else 1
-    frame = _words(frame, dialect.lang).rename({c: HEADERS[c][i] for c in frame.columns if c in HEADERS})
+    frame = words(frame, dialect.lang, table.values, only=(*NAMED, "bool"))
+    frame = frame.rename({c: HEADERS[c][i] for c in frame.columns if c in HEADERS})
     return BOM + frame.write_csv(separator=";", decimal_comma=True, float_precision=table.decimals)

@@ -1,4 +1,5 @@
-"""Rendering the bridge of `prognose diff` and the list of `prognose history`."""
+"""How `prognose diff` looks: the bridge between two snapshots, its causes per account or paragraph,
+and the citizens behind the largest changes."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 
 from prognose.diff import Bridge
-from prognose.labels import cause_label, date_text, detail_label, kroner, label, number
-from prognose import views
+from prognose.words.locale import column_kroner, date_text, kroner, number
+from prognose.report.words import cause_label, detail_label, label
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
 from prognose.paragraphs import natural_order
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
 
 def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[dict]:
     """The citizens (pseudonyms) behind the largest changes, with a one-line reason each."""
@@ -26,7 +27,7 @@ def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[di
     out = []
     for r in per.join(main.drop("amount"), on="citizen_id").sort(pl.col("amount").abs(), descending=True).iter_rows(named=True):
         para = (r["paragraph"] or "").replace("SEL ", "§")
-        what = f"{cause_label(r['cause'], lang).lower()}" + (f" ({detail_label(r['detail'], lang)})" if r["detail"] else "")
+        what = f"{cause_label(r['cause'], lang).lower()}" + (f" ({detail_label(r['detail'], lang, br.year_from, br.year_to)})" if r["detail"] else "")
         since = ""
         if r["cause"] == "new grants" and r["start_date"] is not None:
             since = label(lang, "diff.from").format(date=date_text(r["start_date"], lang))
@@ -44,11 +45,12 @@ def top_citizens(br: Bridge, grants: pl.DataFrame, n: int, lang: str) -> list[di
     return out
 
 
-def document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_paragraph: pl.DataFrame) -> dict:
+def diff_document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_paragraph: pl.DataFrame) -> dict:
     return {
         "from": br.from_as_of, "to": br.to_as_of, "year_from": br.year_from, "year_to": br.year_to,
         "forecast_from": dkk(br.forecast_from), "forecast_to": dkk(br.forecast_to), "change": dkk(br.change),
-        "causes": [{"cause": c, "detail": det, "amount": dkk(a)} for c, det, a in br.causes().iter_rows()],
+        "causes": [{"cause": c, "detail": detail_label(det, "en", br.year_from, br.year_to), "amount": dkk(a)}
+                   for c, det, a in br.causes().iter_rows()],
         "by_account": [{"account": k, "cause": c, "amount": dkk(a)} for k, c, a in by_account.iter_rows()],
         "by_paragraph": [{"paragraph": k, "cause": c, "amount": dkk(a)} for k, c, a in by_paragraph.iter_rows()],
         "budget": [{"account": a, "budget_from": dkk(f), "budget_to": dkk(t), "change": dkk(c)} for a, f, t, c in br.budget.iter_rows()],
@@ -62,13 +64,61 @@ def by(br: Bridge, key: str) -> pl.DataFrame:
             .filter(pl.col("amount") != 0).sort([*natural_order(key), "cause"], nulls_last=True))
 
 
-def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str | CsvTable | terminal.Doc:
-    """The causes per account or paragraph: CSV, or a table whose rows add up to the change."""
-    table = by(br, key)
-    if fmt == "csv":
+def document(rec, style) -> dict:
+    """`diff --format json`: the bridge, both groupings and the citizens behind the largest changes."""
+    br = rec.bridge
+    return diff_document(br, _top(rec, style.lang), by(br, "account"), by(br, "paragraph"))
+
+
+def _top(rec, lang: str) -> list[dict]:
+    return top_citizens(rec.bridge, rec.grants, rec.top, lang) if rec.top else []
+
+
+def csv(rec, style) -> CsvTable:
+    """The causes (with --by, per account or paragraph), DKK with two decimals."""
+    br = rec.bridge
+    if rec.by is not None:
         from prognose.report.machine import table_csv
 
-        return table_csv(table)
+        return table_csv(by(br, rec.by))
+    return CsvTable(br.causes().with_columns((pl.col("amount") / 100).round(2)),
+                    values={"year_from": br.year_from, "year_to": br.year_to})
+
+
+def tables(rec, style) -> list:
+    """For a workbook or a page: the bridge from the forecast before to the forecast now, to the øre
+    in whole kroner (each row rounded on the running total), and the citizens behind it."""
+    from prognose.report.tables import Table
+
+    br, lang = rec.bridge, style.lang
+    causes = br.causes()
+    kr = column_kroner([br.forecast_from, *causes.get_column("amount").to_list()])
+    rows = [(label(lang, "diff.before"), "", kr[0])]
+    rows += [(cause_label(c, lang), detail_label(d, lang, br.year_from, br.year_to) or "", k)
+             for (c, d, _), k in zip(causes.iter_rows(), kr[1:])]
+    rows.append((label(lang, "diff.now"), "", sum(kr)))
+    heads = [label(lang, "diff.cause"), label(lang, "diff.detail"), label(lang, "currency")]
+    budget = label(lang, "diff.budget").format(amount=kroner(int(br.budget.get_column("change").sum()), lang))
+    title = label(lang, "diff.title").format(year=br.year_to, a=br.from_as_of, b=br.to_as_of)
+    out = [Table(title, pl.DataFrame(rows, schema=[(heads[0], pl.String), (heads[1], pl.String), (heads[2], pl.Int64)],
+                                     orient="row"), (budget,), total=True)]
+    people = _top(rec, lang)
+    if people:
+        frame = pl.DataFrame({label(lang, "diff.citizen"): [p["citizen"] for p in people],
+                              label(lang, "currency"): [round(p["amount"] / 100) for p in people],
+                              label(lang, "diff.what"): [p["what"] for p in people]})
+        out.append(Table(label(lang, "diff.top"), frame))
+    return out
+
+
+def text(rec, style) -> terminal.Doc:
+    """The bridge as a table whose rows add up to the change (with --by, per account or paragraph)."""
+    return _text_by(rec.bridge, rec.by, style.lang) if rec.by is not None else _text(rec.bridge, style.lang, _top(rec, style.lang))
+
+
+def _text_by(br: Bridge, key: str, lang: str) -> terminal.Doc:
+    """The causes per account or paragraph: a table whose rows add up to the change."""
+    table = by(br, key)
     con = terminal.Doc()
     t = terminal.new_table(title=label(lang, "diff.by_title").format(a=br.from_as_of, b=br.to_as_of), show_footer=True)
     t.add_column(label(lang, key), footer=label(lang, "diff.total"))
@@ -80,12 +130,8 @@ def render_by(br: Bridge, key: str, fmt: str, lang: str) -> str | CsvTable | ter
     return con
 
 
-def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable | terminal.Doc:
-    if fmt == "json":
-        return json_text(document(br, top, by(br, "account"), by(br, "paragraph")))
+def _text(br: Bridge, lang: str, top: list[dict]) -> terminal.Doc:
     causes = br.causes()
-    if fmt == "csv":
-        return CsvTable(causes.with_columns((pl.col("amount") / 100).round(2)))
     con = terminal.Doc()
     title = label(lang, "diff.title").format(year=br.year_to, a=br.from_as_of, b=br.to_as_of)
     t = terminal.new_table(title=title, show_footer=True)
@@ -94,7 +140,7 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable |
     t.add_column(label(lang, "currency"), justify="right", footer=kroner(br.change, lang))
     t.add_row(label(lang, "diff.before"), "", kroner(br.forecast_from, lang))
     for c, det, a in causes.iter_rows():
-        t.add_row(cause_label(c, lang), detail_label(det, lang), kroner(a, lang))
+        t.add_row(cause_label(c, lang), detail_label(det, lang, br.year_from, br.year_to), kroner(a, lang))
     t.add_row(label(lang, "diff.now"), "", kroner(br.forecast_to, lang))
     con.print(t)
     budget_change = int(br.budget.get_column("change").sum())
@@ -108,44 +154,4 @@ def render(br: Bridge, fmt: str, lang: str, top: list[dict]) -> str | CsvTable |
         for x in top:
             t.add_row(x["citizen"], number(round(x["amount"] / 100), lang, signed=True), x["what"])
         con.print(t)
-    return con
-
-
-MONEY = ("budget", "forecast", "deviation", "change")
-
-
-def history_rows(snaps: list, sign: str = "forecast-budget") -> list[dict]:
-    """One row per snapshot (øre): budget, forecast, deviation (signed as the workspace shows it)
-    and the change of the forecast from the snapshot before it in the same budget year."""
-    flip = -1 if sign == "budget-forecast" else 1
-    rows, prev = [], None
-    for s in snaps:
-        ore = views.total(views.by(s, "account"))
-        same_year = prev is not None and prev[0] == s.year
-        rows.append({"as_of": s.as_of, "year": s.year, "budget": ore["budget"], "forecast": ore["forecast"],
-                     "deviation": flip * ore["deviation"], "change": ore["forecast"] - prev[1] if same_year else None})
-        prev = (s.year, ore["forecast"])
-    return rows
-
-
-def history(snaps: list, lang: str, fmt: str, sign: str = "forecast-budget") -> str | CsvTable | terminal.Doc:
-    rows = history_rows(snaps, sign)
-    if fmt == "json":
-        return json_text([{k: (dkk(v) if k in MONEY and v is not None else v) for k, v in r.items()} for r in rows])
-    if fmt == "csv":
-        schema = {"as_of": pl.String, "year": pl.Int64, **{k: pl.Int64 for k in MONEY}}
-        frame = pl.DataFrame(rows, schema=schema, orient="row")
-        return CsvTable(frame.with_columns([(pl.col(k) / 100).round(2) for k in MONEY]))
-    con = terminal.Doc()
-    t = terminal.new_table(title=label(lang, "history.title"))
-    for h, j in ((label(lang, "history.as_of"), "left"), (label(lang, "history.year"), "left"),
-                 (label(lang, "budget"), "right"), (label(lang, "forecast"), "right"),
-                 (label(lang, "deviation"), "right"), (label(lang, "history.change"), "right")):
-        t.add_column(h, justify=j)
-    money = lambda v: "" if v is None else kroner(v, lang)  # noqa: E731
-    for r in rows:
-        t.add_row(r["as_of"], str(r["year"]), *[money(r[k]) for k in ("budget", "forecast", "deviation", "change")])
-    con.print(t)
-    con.print(label(lang, f"sign_{sign}"))
-    con.print(label(lang, "history.note"))
     return con

@@ -14,8 +14,9 @@ import polars as pl
 
 from prognose import components, views
 from prognose.diff import Bridge
-from prognose.labels import in_sentence, month_name
-from prognose.paragraphs import account_name, paragraph_name
+from prognose.words.locale import in_sentence
+from prognose.report.activity_report import movement_sentence
+from prognose.report.words import account_name, label, month_name, paragraph_name
 
 # a bridge cause as the overview's sentence names it ("…, primært nye bevillinger" / "…, mainly new grants")
 CAUSE_SENTENCE = {
@@ -35,7 +36,7 @@ def cause_words(cause: str, lang: str) -> str:
     if cause in CAUSE_SENTENCE:
         return CAUSE_SENTENCE[cause][0 if lang == "da" else 1]
     found = components.by_name().get(cause.removeprefix("buffer "))
-    return found.cause[lang] if found is not None else cause
+    return label(lang, f"{found.name}.cause") if found is not None else cause
 
 
 def _named(table: pl.DataFrame, key: str, name) -> pl.DataFrame:
@@ -92,7 +93,7 @@ class Report:
     sentences: list[str]
     citizens: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)   # how the input was read where it was not as agreed
-    refusion: dict | None = None  # refusion_report.document of the snapshot, where the engine forecast a refund
+    refusion: dict | None = None  # refusion_report.refund_document of the snapshot, where the engine forecast a refund
     activity: object | None = None  # activity.Activity per paragraph, from the snapshot's grants and buffer lines
     interval: dict | None = None  # p10, p90 of the year's total (øre), where the run drew them
     adjustments: list[dict] = field(default_factory=list)
@@ -203,7 +204,7 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
     refund = parts.get("refusion", 0)
     def signed(x: int) -> str:
         return f"{'−' if x < 0 else '+'}{mio(x, lang)}"
-    others = [f"{in_sentence(components.by_name()[k].label[lang])} ({signed(parts[k])})" for k in components.groups() if parts.get(k)]
+    others = [f"{in_sentence(label(lang, k))} ({signed(parts[k])})" for k in components.groups() if parts.get(k)]
     if lang == "da":
         tail = others + ([f"refusion for særligt dyre enkeltsager ({signed(refund)})"] if refund else []) + \
                ([f"controllerens skøn ({signed(adjusted)})"] if adjusted else [])
@@ -252,7 +253,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
     if bridge is not None:
         bridge_rows = bridge.causes().select("cause", "detail", "amount")
         totals = {"forecast_from": bridge.forecast_from, "forecast_to": bridge.forecast_to, "change": bridge.change,
-                  "budget_change": int(bridge.budget.get_column("change").sum()), "from": bridge.from_as_of}
+                  "budget_change": int(bridge.budget.get_column("change").sum()), "from": bridge.from_as_of,
+                  "year_from": bridge.year_from, "year_to": bridge.year_to}
     if postings is not None and postings.height:
         src = pl.coalesce(pl.col("source"), pl.lit("?")) if "source" in postings.columns else pl.lit("?")
         fresh = postings.group_by(src.alias("source")).agg(pl.col("posting_date").max().alias("latest"), pl.len().alias("rows")).sort("source")
@@ -260,8 +262,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
         fresh = pl.DataFrame(schema={"source": pl.String, "latest": pl.Date, "rows": pl.UInt32})
     total = {c: int(accounts.get_column(c).sum()) for c in views.FIGURES}
     band = _band(snap)
-    sentences = _sentences(total, lang, dt.date.fromisoformat(snap.meta["as_of"]), totals, bridge_rows, comps, band)
-    return Report(lang, sign, snap.meta["year"], dt.date.fromisoformat(snap.meta["as_of"]), snap.path.name,
+    sentences = _sentences(total, lang, snap.as_of_date, totals, bridge_rows, comps, band)
+    return Report(lang, sign, snap.year, snap.as_of_date, snap.path.name,
                   previous.path.name if previous is not None else None, accounts, paragraphs, comps, months, hist,
                   bridge_rows, totals, snap.buffers.get("buffers", []), fresh, snap.meta.get("inputs", []),
                   snap.meta.get("settings", []), snap.meta.get("engine_version", ""), sentences, citizens or [],
@@ -278,3 +280,10 @@ def _adjustments(frame: pl.DataFrame | None, year: int) -> list[dict]:
     month = pl.coalesce(pl.col("period"), pl.date(pl.col("year"), 12, 1))
     return frame.filter(month.dt.year() == year).sort("account", month).to_dicts()
 
+
+
+def with_movement(rep: Report) -> Report:
+    """The report with a sentence on page 1 on the largest volume or price movement of the activity."""
+    if rep.activity is not None and (line := movement_sentence(rep.activity, rep.lang)):
+        rep.sentences.append(line)
+    return rep

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 
-from prognose.labels import (cause_label, column_kroner, date_text, detail_label, label, param_name, source_name, value_text,
-                             whole_kroner)
+from prognose.words.locale import column_kroner, date_text, value_text, whole_kroner
+from prognose.report.words import cause_label, detail_label, label, param_name, source_name
 from prognose.report.director import Report
 from prognose.report.excel_activity import activity_sheet
 from prognose.report.excel_overview import overview
@@ -74,7 +75,7 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.put(top + 1, 3, kr[0], MONEY, bold=True)
     for i, r in enumerate(rows):
         s.put(top + 2 + i, 1, cause_label(r["cause"], rep.lang))
-        s.put(top + 2 + i, 2, detail_label(r["detail"], rep.lang))
+        s.put(top + 2 + i, 2, detail_label(r["detail"], rep.lang, tot.get("year_from"), tot.get("year_to")))
         s.put(top + 2 + i, 3, kr[1 + i], MONEY)
     last = top + 1 + len(rows)
     s.put(last + 1, 1, t["change"], bold=True, fill=TOTAL_FILL)
@@ -246,3 +247,39 @@ def render(rep: Report) -> tuple[Workbook, dict]:
     wb.properties.created = stamp
     wb.properties.modified = stamp
     return wb, expected
+
+
+def workbook(rec, style) -> Workbook:
+    """`prognose report`: the director's workbook, laid out by hand (its language is the report's)."""
+    return render(rec.report)[0]
+
+
+def tables(rec, style) -> list:
+    """For a page: the overview's sentences, the paragraphs and the accounts against the revised
+    budget (whole kroner adding up to their totals, deviation signed as the workspace prints it),
+    and the change from the report before by cause."""
+    from prognose.report.tables import Table
+
+    rep = rec.report
+    t = T[rep.lang]
+    flip = -1 if rep.sign == "budget-forecast" else 1
+    out = []
+    for key, frame in (("paragraph", rep.paragraphs), ("account", rep.accounts)):
+        money = ("budget", "actual_to_date", "forecast", "deviation")
+        whole = {c: column_kroner(v * (flip if c == "deviation" else 1) for v in frame.get_column(c).to_list()) for c in money}
+        heads = {"budget": t["budget"], "actual_to_date": t["booked"], "forecast": t["forecast"], "deviation": t["deviation"]}
+        shown = pl.DataFrame({t[key]: [*frame.get_column(key).cast(pl.String).fill_null("").to_list(), t["total"]],
+                              t["name"] if key == "paragraph" else t["area"]: [*frame.get_column("name").to_list(), ""],
+                              **{heads[c]: [*whole[c], sum(whole[c])] for c in money}})
+        notes = (*rep.sentences, t[f"sign_{rep.sign}"]) if key == "paragraph" else ()
+        out.append(Table(f"{t['title'].format(year=rep.year)} · {t[key]}", shown, notes, total=True))
+    if rep.bridge is not None and rep.bridge_totals is not None:
+        tot = rep.bridge_totals
+        rows = rep.bridge.to_dicts()
+        kr = column_kroner([tot["forecast_from"]] + [r["amount"] for r in rows])
+        causes = pl.DataFrame({t["cause"]: [t["before"], *[cause_label(r["cause"], rep.lang) for r in rows], t["after"]],
+                               t["detail"]: ["", *[detail_label(r["detail"], rep.lang, tot.get("year_from"), tot.get("year_to")) or ""
+                                                   for r in rows], ""],
+                               t["amount"]: [kr[0], *kr[1:], sum(kr)]})
+        out.append(Table(t["changes_title"].format(a=tot["from"], b=rep.snapshot), causes, total=True))
+    return out

@@ -14,7 +14,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from prognose.labels import column_kroner, component, date_text, month_name, number, whole_kroner
+from prognose.words.locale import column_kroner, date_text, number, whole_kroner
+from prognose.report.words import component, month_name
 from prognose.report.director import Report
 from prognose.report.terminal import group_name
 from prognose.report.xlsx import MONEY, OVER_FILL, PCT, TOTAL_FILL, Sheet

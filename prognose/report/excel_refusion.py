@@ -25,7 +25,7 @@ T = {
 
 
 def refusion_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
-    """rep.refusion: refusion_report.document as kept in the snapshot."""
+    """rep.refusion: refusion_report.refund_document as kept in the snapshot."""
     doc, r = rep.refusion, T[rep.lang]
     i = 0 if rep.lang == "da" else 1
     s = Sheet(wb.create_sheet(r["sheet"]), expected)

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
-from prognose.labels import column_kroner, whole_kroner
+from prognose.words.locale import column_kroner, whole_kroner
 from prognose.report.director import Report
 from prognose.report.excel_overview import shown
 from prognose.report.xlsx import MONEY, MONTH, TOTAL_FILL, Sheet, date_format

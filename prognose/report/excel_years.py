@@ -9,8 +9,8 @@ import polars as pl
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from prognose.labels import column_kroner, whole_kroner
-from prognose.paragraphs import account_name
+from prognose.words.locale import column_kroner, whole_kroner
+from prognose.report.words import account_name
 from prognose.report.xlsx import MONEY, TOTAL_FILL, Sheet
 
 MILLIONS = '#,##0.0;[Red]-#,##0.0'

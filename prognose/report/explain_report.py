@@ -5,11 +5,12 @@ from __future__ import annotations
 import polars as pl
 
 from prognose.explain import Explanation
-from prognose.labels import column_kroner, component, date_text, kroner, label, month_name, number, value_text
-from prognose.paragraphs import account_name, paragraph_name
+from prognose.words.locale import column_kroner, date_text, kroner, number, value_text
+from prognose.report.words import component, label, month_name, text as text_of
+from prognose.report.words import account_name, paragraph_name
 from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
 
 WORDS = {  # (Danish, English)
     "title": ("Forventet regnskab {year} pr. {d}: {what}", "Forecast {year} as of {d}: {what}"),
@@ -56,14 +57,18 @@ def origin_name(origin: str, lang: str) -> str:
 
 
 
-def document(exp: Explanation, snapshot: str) -> dict:
+def document(rec, style) -> dict:
+    return explain_document(rec.explanation, rec.snapshot)
+
+
+def explain_document(exp: Explanation, snapshot: str) -> dict:
     doc = {"snapshot": snapshot, "year": exp.year, "as_of": exp.as_of.isoformat(), "by": {exp.key: exp.value},
            "month": exp.month.strftime("%Y-%m") if exp.month else None, "forecast": dkk(exp.forecast),
            "by_origin": {o: dkk(v) for o, v in exp.by_origin.items()},
            "contributors": [{"grant": r["grant_id"], "citizen": r["citizen_id"], "paragraph": r["paragraph"], "account": r["account"],
                              "booked": dkk(r["booked"]), "ahead": dkk(r["ahead"]), "amount": dkk(r["amount"])}
                             for r in exp.contributors.iter_rows(named=True)],
-           "notes": [n["en"] for n in exp.notes]}
+           "notes": [text_of(n, "en") for n in exp.notes]}
     if exp.grant is not None:
         g = exp.grant
         doc["grant"] = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in g["grant"].items()},
@@ -100,11 +105,13 @@ def title(exp: Explanation, lang: str) -> str:
     return w("title", lang).format(year=exp.year, d=date_text(exp.as_of, lang), what=what)
 
 
-def render(exp: Explanation, snapshot: str, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
-    if fmt == "json":
-        return json_text(document(exp, snapshot))
-    if fmt == "csv":
-        return table_of(exp)
+def csv(rec, style) -> CsvTable:
+    return table_of(rec.explanation)
+
+
+def text(rec, style) -> terminal.Doc:
+    """The figure by origin (the rows add up to it), then a grant's months or the contributors."""
+    exp, lang = rec.explanation, style.lang
     con = terminal.Doc()
     con.print(f"[bold]{title(exp, lang)}[/]")
     t = terminal.new_table(show_footer=True)
@@ -122,7 +129,7 @@ def render(exp: Explanation, snapshot: str, lang: str, fmt: str) -> str | CsvTab
     if exp.postings is not None:
         con.print(_postings(exp.postings, lang))
     for note in exp.notes:
-        con.print(note[lang])
+        con.print(text_of(note, lang))
     return con
 
 

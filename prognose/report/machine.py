@@ -14,7 +14,8 @@ from prognose.hindcast import scale
 from prognose.report import refusion_report
 from prognose.report.csv_out import CsvTable
 from prognose.views import FIGURES, by, components, months, total
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
+from prognose.report.words import both
 
 
 def _interval(fc: Forecast, account: str | None) -> dict:
@@ -45,9 +46,9 @@ def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
                        for r in by(fc, "paragraph").iter_rows(named=True)],
         "deviation_sign": "forecast - budget (positive = overspend)",
         **({"uncertainty": _uncertainty(fc)} if fc.interval is not None else {}),
-        "refusion": refusion_report.document(fc.refusion, fc.as_of) if fc.refusion is not None else None,
+        "refusion": refusion_report.refund_document(fc.refusion, fc.as_of) if fc.refusion is not None else None,
         "engine_version": __version__,
-        "notes": fc.notes,
+        "notes": [both(n) for n in fc.notes],
     }
     if extra:
         doc.update(extra)
@@ -64,10 +65,6 @@ def _uncertainty(fc: Forecast) -> dict:
                                "forecasts": [{"as_of": p.as_of.isoformat(), "year": p.year, "forecast": dkk(p.forecast),
                                               "final": dkk(p.final), "z": round(p.z, 3)} for p in fc.past]}
     return doc
-
-
-def to_json(doc: dict) -> str:
-    return json_text(doc)
 
 
 def table_csv(table: pl.DataFrame) -> CsvTable:

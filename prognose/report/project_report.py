@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.labels import kroner, millions, number
-from prognose.paragraphs import account_name, natural_order
+from prognose.words.locale import kroner, millions, number
+from prognose.paragraphs import natural_order
+from prognose.report.words import account_name, both, text as text_of
 from prognose.projection import Projection
 from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
 
 WORDS = {
     "da": {"title": "Flerårsoverslag pr. {as_of}", "account": "Konto", "total": "I alt", "budget": "Budget",
@@ -30,7 +31,15 @@ def _sums(cells: pl.DataFrame, key: str) -> pl.DataFrame:
     return cells.group_by(pl.col(key), "year").agg(pl.col("ore").sum())
 
 
-def document(p: Projection) -> dict:
+def document(rec, style) -> dict:
+    return projection_document(rec.projection)
+
+
+def csv(rec, style) -> CsvTable:
+    return projection_csv(rec.projection)
+
+
+def projection_document(p: Projection) -> dict:
     citizens = {(r["paragraph"], r["year"]): r["citizens"] for r in p.citizens.iter_rows(named=True)}
     years = []
     for y in p.years:
@@ -52,10 +61,10 @@ def document(p: Projection) -> dict:
         years.append(entry)
     return {"as_of": p.as_of.isoformat(), "base_year": p.base_year, "years": years,
             "initiatives": [{"name": name, "effects": {str(y): dkk(v) for y, v in effects.items()}} for name, effects in p.effects],
-            "notes": p.notes}
+            "notes": [both(n) for n in p.notes]}
 
 
-def csv(p: Projection) -> CsvTable:
+def projection_csv(p: Projection) -> CsvTable:
     """One row per year and account: the projection, and the budget where the file has one (the
     revised budget of the as-of year, the adopted one of a year ahead)."""
     accounts = _sums(p.cells, "account").join(p.budget.rename({"ore": "budget"}), on=["account", "year"], how="full",
@@ -105,11 +114,9 @@ def initiatives_table(p: Projection, lang: str):
     return t
 
 
-def render(p: Projection, lang: str, fmt: str):
-    if fmt == "json":
-        return json_text(document(p))
-    if fmt == "csv":
-        return csv(p)
+def text(rec, style) -> terminal.Doc:
+    """The years per account and paragraph beside the budget, the initiatives, and the notes."""
+    p, lang = rec.projection, style.lang
     con = terminal.Doc()
     con.print(terminal.Fitting((table(p, lang),), (table(p, lang, names=False),), (table(p, lang, names=False, stacked=True),)))
     con.print(WORDS[lang]["basis"].format(base=p.base_year))
@@ -117,5 +124,5 @@ def render(p: Projection, lang: str, fmt: str):
         con.print("")
         con.print(initiatives_table(p, lang))
     for note in p.notes:
-        con.print(note[lang])
+        con.print(text_of(note, lang))
     return con

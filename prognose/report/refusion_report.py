@@ -3,17 +3,17 @@ near them (pseudonyms only) — as data (document), and as a table, CSV or JSON.
 
 from __future__ import annotations
 
-import json
 
 import polars as pl
 
 from prognose.report.csv_out import CsvTable
 from rich.table import Table
 
-from prognose.labels import kroner, label
+from prognose.words.locale import kroner
+from prognose.report.words import label
 from prognose.report import terminal
 from prognose.refusion import Refusion, next_threshold
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
 
 NEAR = 0.9   # citizens from 90 % of the first threshold up are shown: those a decision may move across it
 SETTLEMENT = {"quarterly": ("aconto i løbet af året, efterregulering efter året", "on account during the year, settled after it"),
@@ -27,7 +27,15 @@ def shown(rf: Refusion) -> pl.DataFrame:
     return next_threshold(rf.citizens.filter(pl.col("cost") >= NEAR * rf.thresholds[0]), rf.thresholds)
 
 
-def document(rf: Refusion, as_of) -> dict:
+def document(rec, style) -> dict:
+    return refund_document(rec.refusion, rec.as_of) if rec.refusion is not None else {"refusion": None}
+
+
+def csv(rec, style) -> CsvTable:
+    return table_csv(rec.refusion) if rec.refusion is not None else CsvTable(pl.DataFrame())
+
+
+def refund_document(rf: Refusion, as_of) -> dict:
     """The report as data; refunds as positive amounts (DKK, 2 decimals)."""
     learned = rf.learned
     return {
@@ -90,23 +98,17 @@ def table(rf: Refusion, lang: str) -> Table:
     return t
 
 
-def csv(rf: Refusion) -> CsvTable:
+def table_csv(rf: Refusion) -> CsvTable:
     out = shown(rf).select("citizen_id", "account", *[(pl.col(c) / 100).round(2).alias(c) for c in ("cost", "refund", "to_next")],
                            "band")
     return CsvTable(out)
 
 
-def render(rf: Refusion | None, as_of, lang: str, fmt: str) -> str | CsvTable | terminal.Doc:
+def text(rec, style) -> str | terminal.Doc:
+    """The year's refund in sentences, and the citizens near a threshold."""
+    rf, as_of, lang = rec.refusion, rec.as_of, style.lang
     if rf is None:
-        text = ("Ingen refusion for særligt dyre enkeltsager: der er ikke bogført refusion (art 8.6) i historikken, og "
-                "[refusion] enabled er ikke 'on' i prognose.toml\n" if lang == "da" else
-                "No refund of expensive single cases: none (kind 8.6) is booked in the history, and [refusion] "
-                "enabled is not 'on' in prognose.toml\n")
-        return json.dumps({"refusion": None}) + "\n" if fmt == "json" else text
-    if fmt == "json":
-        return json_text(document(rf, as_of))
-    if fmt == "csv":
-        return csv(rf)
+        return label(lang, "refusion.none") + "\n"
     con = terminal.Doc()
     con.print(f"[bold]{label(lang, 'refusion')} {rf.year}[/]")
     for line in sentences(rf, lang, as_of):

@@ -1,14 +1,16 @@
-"""Choosing a renderer: one place that turns report data into a table document, CSV or JSON."""
+"""How `prognose run` and `prognose validate` look: the view of their records (report/write/)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from prognose.labels import date_text, kroner, label, number
-from prognose.paragraphs import account_name, paragraph_name
+from prognose.words.locale import column_kroner, date_text, kroner, number, whole_kroner
+from prognose.report.words import component, label, text as text_of
+from prognose.report.words import account_name, paragraph_name
 from prognose.report import machine, terminal
 from prognose.report.csv_out import CsvTable
-from prognose.views import by as by_view, components, months, months_by
+from prognose.report.tables import Table
+from prognose.views import by as by_view, component_rows, components, months, months_by
 
 
 def _capture(*renderables) -> terminal.Doc:
@@ -31,32 +33,42 @@ def named(table: pl.DataFrame, key: str, lang: str) -> pl.DataFrame:
     return table.with_columns(name).select(key, "name", pl.exclude(key, "name"))
 
 
-def forecast(result, fmt: str, key: str | None = "account", monthly: bool = False) -> str | CsvTable | terminal.Doc:
+def document(rec, style) -> dict:
+    """`prognose run --format json`: SPEC §4's document (machine.py)."""
+    return machine.forecast_document(rec.run.forecast)
+
+
+def csv(rec, style) -> CsvTable:
     """key: the rows' grouping (account, paragraph, provider_type); with monthly, None gives the
-    months of the whole, a key the months of each of its values — the same rows in every format."""
-    fc = result.forecast
-    settings = result.settings
-    lang = settings.lang
-    if fmt == "json":
-        return machine.to_json(machine.forecast_document(fc))
-    if monthly:
-        table = months(fc) if key is None else months_by(fc, key)
-        table = table.with_columns((pl.col("actual") + pl.col("expected")).alias("forecast"))
-        if fmt == "csv":
-            return machine.table_csv(table)
-        title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
+    months of the whole, a key the months of each of its values — the same rows as the table."""
+    fc, key = rec.run.forecast, rec.key
+    if rec.monthly:
+        return machine.table_csv(_monthly(fc, key))
+    key = key or "account"
+    table = named(machine.with_interval(by_view(fc, key), fc, key), key, style.lang)
+    return machine.table_csv(table.drop("budget", "deviation") if key == "provider_type" else table)
+
+
+def _monthly(fc, key: str | None) -> pl.DataFrame:
+    table = months(fc) if key is None else months_by(fc, key)
+    return table.with_columns((pl.col("actual") + pl.col("expected")).alias("forecast"))
+
+
+def text(rec, style) -> terminal.Doc:
+    """The table as the terminal shows it: the figures per group (with names and the P10–P90 range
+    where there is room), what is not yet booked by part; or the months."""
+    fc, key, lang = rec.run.forecast, rec.key, style.lang
+    title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
+    if rec.monthly:
+        table = _monthly(fc, key)
         if key is None:
             return _capture(terminal.months_table(table, lang, title))
         parts = [terminal.months_table(table.filter(pl.col(key) == value), lang, terminal.group_name(lang, key, value))
                  for value in table.get_column(key).unique(maintain_order=True)]
         return _capture(f"[bold]{title}[/]", *parts)
     key = key or "account"
-    if fmt == "csv":
-        table = named(machine.with_interval(by_view(fc, key), fc, key), key, lang)
-        return machine.table_csv(table.drop("budget", "deviation") if key == "provider_type" else table)
-    title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
     table = by_view(fc, key)
-    sign = settings.deviation_sign
+    sign = style.sign
     band = fc.interval if key == "account" else None
     notes = [label(lang, "budget_not_by_provider" if key == "provider_type" else f"sign_{sign}")]
     band_note = [label(lang, "band_note").format(draws=number(band.draws, lang), seed=band.seed)] if band is not None else []
@@ -73,29 +85,43 @@ def forecast(result, fmt: str, key: str | None = "account", monthly: bool = Fals
     )
 
 
-def validation(ex, lang: str) -> str:
-    lines = []
-    for f in ex.files:
-        dialect = ", ".join(f"{k}: {v}" for k, v in f.dialect.items())
-        lines.append(f"{f.path}: {number(f.rows, lang)} {label(lang, 'validate.rows')} ({dialect}); sha256 {f.sha256[:12]}")
-    p = ex.postings
-    if p.height:
-        first, last = p["posting_date"].min(), p["posting_date"].max()
-        periods = f"{p['period'].min():%Y-%m} … {p['period'].max():%Y-%m}"
-        lines.append(label(lang, "validate.postings").format(first=date_text(first, lang), last=date_text(last, lang),
-                                                             periods=periods))
-    g = ex.grants
-    n, citizens, open_ended = g.height, g["citizen_id"].n_unique(), g.filter(pl.col("end_date").is_null()).height
-    lines.append(label(lang, "validate.grants").format(n=number(n, lang), citizens=number(citizens, lang),
-                                                       open=number(open_ended, lang)))
-    sums = (p.group_by("account", pl.col("period").dt.year().alias("year")).agg(pl.col("amount").sum())
-            .sort("account", "year"))
-    lines.append("")
-    lines.append(f"{label(lang, 'account'):<14} {label(lang, 'validate.year'):>6} {label(lang, 'actual'):>18} {label(lang, 'budget'):>18}")
-    budget = {(a, y): v for a, y, v in ex.budget.select("account", "year", "amount").iter_rows()}
-    for account, year, amount in sums.iter_rows():
-        b = budget.get((account, year))
-        lines.append(f"{account:<14} {year:>6} {kroner(amount, lang):>18} {kroner(b, lang) if b is not None else '–':>18}")
-    lines.append("")
-    lines.append(label(lang, "validate.ok"))
-    return "\n".join(lines) + "\n"
+def tables(rec, style) -> list[Table]:
+    """For a workbook or a page: the figures in whole kroner that add up to the total under them
+    (the terminal's rule), the P10–P90 range, what is not yet booked by part, and the notes."""
+    fc, lang = rec.run.forecast, style.lang
+    key = rec.key or ("month" if rec.monthly else "account")
+    title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
+    if rec.monthly:
+        frame = _monthly(fc, rec.key)
+        money = ("actual", "expected", "forecast")
+    else:
+        frame = named(machine.with_interval(by_view(fc, key), fc, key), key, lang)
+        money = ("actual_to_date", "forecast") if key == "provider_type" else ("budget", "actual_to_date", "forecast", "deviation")
+    flip = -1 if style.sign == "budget-forecast" and not rec.monthly else 1
+    whole = {c: column_kroner(v * (flip if c == "deviation" else 1) for v in frame.get_column(c).to_list()) for c in money}
+    keys = [c for c in frame.columns if c not in money and c not in ("p10", "p50", "p90")]
+    shown = frame.select(
+        *[(pl.col(c).dt.strftime("%Y-%m") if frame.schema[c] == pl.Date else
+           pl.col(c).map_elements(lambda v, c=c: terminal.group_name(lang, c, v), return_dtype=pl.String) if c == key
+           else pl.col(c)).alias(label(lang, c)) for c in keys])
+    shown = shown.with_columns(pl.Series(label(lang, c), whole[c], dtype=pl.Int64) for c in money)
+    if {"p10", "p90"} <= set(frame.columns):
+        shown = shown.with_columns(
+            pl.Series("P10", [None if v is None else whole_kroner(v) for v in frame.get_column("p10").to_list()], dtype=pl.Int64),
+            pl.Series("P90", [None if v is None else whole_kroner(v) for v in frame.get_column("p90").to_list()], dtype=pl.Int64))
+    total = pl.DataFrame({shown.columns[0]: [label(lang, "total")], **{label(lang, c): [sum(whole[c])] for c in money}})
+    shown = pl.concat([shown, total], how="diagonal_relaxed")
+    notes = [] if rec.monthly else [label(lang, "budget_not_by_provider" if key == "provider_type" else f"sign_{style.sign}")]
+    figures = Table(title, shown, tuple(notes + [text_of(n, lang) for n in fc.notes]), total=True)
+    parts = [(component(lang, name), value) for name, value in component_rows(components(fc))]
+    part, kr = label(lang, "part"), label(lang, "currency")
+    parts_table = pl.DataFrame({part: [p for p, _ in parts], kr: column_kroner(v for _, v in parts)},
+                               schema={part: pl.String, kr: pl.Int64})
+    return [figures, Table(label(lang, "components"), parts_table)]
+
+
+def workbook(rec, style):
+    """`prognose run -o FILE.xlsx`: the run's table with a SUM row (run_xlsx.py)."""
+    from prognose.report.run_xlsx import workbook as laid_out
+
+    return laid_out(rec.run, rec.key or "account", rec.monthly, style.lang)

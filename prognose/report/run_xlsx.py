@@ -7,16 +7,18 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from prognose.labels import date_text, label
-from prognose.report.render import NAMED
+from prognose.words.locale import date_text
+from prognose.report.words import account_name, label, paragraph_name
 from prognose.report.json_out import dkk
 from prognose.report.xlsx import BOLD, HEAD_FILL, MONEY_ORE, MONTH, TOTAL_FILL
 from prognose.report.terminal import group_name
 from prognose.views import by as by_view, months
 
+NAMED = {"paragraph": paragraph_name, "account": account_name}
 
-def workbook(result, key: str = "account", monthly: bool = False) -> Workbook:
-    fc, lang = result.forecast, result.settings.lang
+
+def workbook(result, key: str = "account", monthly: bool = False, lang: str = "da") -> Workbook:
+    fc = result.forecast
     wb = Workbook()
     ws = wb.active
     ws.title = ("Måneder" if lang == "da" else "Months") if monthly else ("Forventet regnskab" if lang == "da" else "Forecast")

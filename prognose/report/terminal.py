@@ -10,7 +10,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from prognose.labels import column_kroner, component, kroner, label, millions, number, percent
+from prognose.words.locale import column_kroner, kroner, millions, number, percent
+from prognose.report.words import component, label
 from prognose.views import UNALLOCATED, component_rows
 
 
@@ -28,7 +29,7 @@ def console(stream, for_terminal: bool) -> Console:
 class Doc:
     """What a command prints as a table, kept as rich renderables until it is written: only then is
     it known whether it goes to a terminal (colour, the terminal's width) or to a file or a pipe
-    (plain text at a fixed width), and that is cli_support.emit's to decide, not a renderer's."""
+    (plain text at a fixed width), and that is the table writer's to decide (report/write/table.py)."""
 
     def __init__(self) -> None:
         self.parts: list[tuple] = []

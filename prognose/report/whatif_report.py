@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.labels import kroner
+from prognose.words.locale import kroner
 from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
-from prognose.report.json_out import dkk, json_text
+from prognose.report.json_out import dkk
 from prognose.whatif import Outcome
 
 UNIT_DA = {"year": "år", "month": "måned", "week": "uge", "day": "dag", "hour": "time"}
@@ -28,7 +28,11 @@ WORDS = {
 }
 
 
-def document(o: Outcome) -> dict:
+def document(rec, style) -> dict:
+    return outcome_document(rec.outcome)
+
+
+def outcome_document(o: Outcome) -> dict:
     p = o.proposal
     return {"proposal": {"paragraph": p.paragraph, "account": o.account, "unit": p.unit, "rate": p.rate, "quantity": p.quantity,
                          "start": p.start.isoformat(), "end": p.end.isoformat() if p.end else None, "citizen": p.citizen},
@@ -37,11 +41,14 @@ def document(o: Outcome) -> dict:
             "known_citizen": o.known_citizen}
 
 
-def render(o: Outcome, lang: str, fmt: str):
-    if fmt == "json":
-        return json_text(document(o))
-    if fmt == "csv":
-        return CsvTable(o.years.select("year", (pl.col("cost") / 100).round(2), (pl.col("expected") / 100).round(2)))
+def csv(rec, style) -> CsvTable:
+    o = rec.outcome
+    return CsvTable(o.years.select("year", (pl.col("cost") / 100).round(2), (pl.col("expected") / 100).round(2)))
+
+
+def text(rec, style) -> terminal.Doc:
+    """The proposal's cost per year and what is expected of it, and its citizen's refund before and after."""
+    o, lang = rec.outcome, style.lang
     w, p = WORDS[lang], o.proposal
     con = terminal.Doc()
     start = p.start.strftime("%d.%m.%Y") if lang == "da" else p.start.isoformat()

@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from prognose.labels import date_text
+from prognose.words.locale import date_text
 
 
 MONEY = '#,##0;[Red]-#,##0'
