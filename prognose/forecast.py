@@ -61,7 +61,8 @@ class Forecast:
     lag: pl.DataFrame               # level, key, moy, k, cost_months
     unexplained_params: pl.DataFrame
     grant_costs: pl.DataFrame       # grant_id, cost_year (øre in Y), remaining (øre still to book for Y), outstanding (øre at as-of)
-    grant_lag: pl.DataFrame         # grant_id, billing_class, moy (the as-of month's, and 13), k (months outstanding), k_source
+    grant_lag: pl.DataFrame         # grant_id, billing_class, moy (the as-of month's, and 13), k (months outstanding), k_source,
+    #                                 ratio (what its provider invoices of its cost), ratio_source
     buffers: list = field(default_factory=list)   # BufferResult per component, in the registry's order
     notes: list = field(default_factory=list)   # words.message.Message: what the controller should know
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
@@ -263,7 +264,8 @@ def other_parts(buffers, refusion: Refusion | None, para: pl.DataFrame, year: in
 
 
 def buffer_part(result) -> pl.DataFrame:
-    return _unattributed(result.lines, components.origin(result.name), "provider_type", "grant_id")
+    """A component's lines; a line that is one grant's (extensions) keeps its grant."""
+    return _unattributed(result.lines, components.origin(result.name), "provider_type")
 
 
 def refusion_part(refusion: Refusion, para: pl.DataFrame) -> pl.DataFrame:

@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 
 from prognose.blocks import MonthBlocks
-from prognose.realisation import billing_ratios, scale_pieces
+from prognose.realisation import billing_ratios, ratio_sources, scale_pieces
 from prognose.months import date_bounds, last_closed_month, month_number, month_of_number, number_of, per_day
 
 MAX_LAG = 6          # months of history that can be outstanding
@@ -218,10 +218,11 @@ def assign_k(grants: pl.LazyFrame, k_table: pl.DataFrame, defaults: dict[str, fl
 
 def lag_of_grants(classed: pl.DataFrame, k_cohort: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     """Each invoiced grant's billing lag at the as-of month's end and after the year's supplementary
-    period: months of cost outstanding (k) and the level it was learned at (k_source)."""
+    period: months of cost outstanding (k) and the level it was learned at (k_source); and its
+    billing ratio at the as-of year's prices with the level that was learned at (ratio, ratio_source)."""
     ks = k_cohort.filter(pl.col("moy").is_in([as_of.month, YEAR_END])).rename({"grant_id": "cohort"})
-    return (classed.select("grant_id", "billing_class", "cohort").join(ks, on="cohort", how="left")
-            .select("grant_id", "billing_class", "moy", "k", "k_source"))
+    return (classed.select("grant_id", "billing_class", "cohort", "ratio", "ratio_source").join(ks, on="cohort", how="left")
+            .select("grant_id", "billing_class", "moy", "k", "k_source", "ratio", "ratio_source"))
 
 
 def month_of_year(month_number: np.ndarray) -> np.ndarray:
@@ -325,11 +326,15 @@ def learn_lag(invoiced: pl.DataFrame, pieces: pl.DataFrame, booked: pl.DataFrame
     months, periods = date_bounds(linked, "posting_month") or (as_of, as_of), date_bounds(linked, "period") or (as_of, as_of)
     linked = linked.select("gi", "amount", per_day(pl.col("posting_month"), *months, month_number).alias("pm"),
                            per_day(pl.col("period"), *periods, month_number).alias("pn"))
-    if learn:   # what providers invoice of a grant's cost; the lag is measured on that
-        ratio, closed, drift, _ = billing_ratios(invoiced, pieces, linked, as_of)
+    # what providers invoice of a grant's cost (the lag is measured on that), at the as-of year's prices
+    ratio, source = np.ones(invoiced.height), pl.repeat("none", invoiced.height, eager=True)
+    if learn:
+        ratio, closed, drift, table = billing_ratios(invoiced, pieces, linked, as_of)
         pieces = scale_pieces(pieces, ratio, closed, drift)
+        ratio, source = ratio * drift ** (as_of.year - closed), ratio_sources(invoiced, table)
     classed = invoiced.join(billing_classes(invoiced, linked), on="grant_id", how="left", maintain_order="left"
-                            ).with_columns(COHORT.alias("cohort"))
+                            ).with_columns(COHORT.alias("cohort"), pl.Series("ratio", ratio, dtype=pl.Float64),
+                                           source.alias("ratio_source"))
     cohorts = classed.select("cohort", *COLUMNS).unique("cohort", keep="first", maintain_order=True)
     cohort_of = (classed.select("cohort").join(cohorts.select("cohort").with_row_index("ci"), on="cohort",
                                                how="left", maintain_order="left").get_column("ci").to_numpy())

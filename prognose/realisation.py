@@ -78,6 +78,22 @@ def scale_pieces(pieces: pl.DataFrame, ratio: np.ndarray, year: int, drift: floa
     return pieces.with_columns(pl.Series("ore", pieces.get_column("ore").to_numpy() * factor))
 
 
+def _key(columns: tuple[str, ...]) -> pl.Expr:
+    """A level's key of a grant (provider, provider_type, account), as the ratios are learned and found."""
+    return pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|").alias("key")
+
+
+def ratio_sources(grants: pl.DataFrame, table: pl.DataFrame) -> pl.Series:
+    """The level each grant's ratio was learned at (billing_ratios' table: "provider",
+    "provider_type+account", "provider_type"), or "none" where no level had the months (ratio 1)."""
+    source = pl.lit(None, pl.String)
+    for columns in reversed(LEVELS):
+        level = "+".join(columns)
+        keys = table.filter(pl.col("level") == level).get_column("key")
+        source = pl.when(_key(columns).is_in(keys.implode())).then(pl.lit(level)).otherwise(source)
+    return grants.select(source.fill_null("none").alias("ratio_source")).to_series()
+
+
 def billing_ratios(grants: pl.DataFrame, pieces: pl.DataFrame, linked: pl.DataFrame,
                    as_of: dt.date) -> tuple[np.ndarray, int, float, pl.DataFrame]:
     """(ratio per grant in the closed year, in the order of `grants`; that year; the yearly
@@ -96,7 +112,7 @@ def billing_ratios(grants: pl.DataFrame, pieces: pl.DataFrame, linked: pl.DataFr
     ratio = pl.Series("ratio", np.full(n, np.nan))
     tables = []
     for columns in LEVELS:
-        key = pl.concat_str([pl.col(c).fill_null("?") for c in columns], separator="|").alias("key")
+        key = _key(columns)
         learned = (per_grant.group_by(key).agg(pl.col("cost").sum(), pl.col("booked").sum(),
                                               pl.col("months").sum().alias("cost_months"))
                    .filter((pl.col("cost_months") >= MIN_COST_MONTHS) & (pl.col("cost") > 0))

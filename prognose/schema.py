@@ -73,6 +73,10 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("price_year", "int", required=False),
         Column("decided_date", "date", required=False),
         Column("birth_date", "date", required=False),
+        # who holds the case and their team (free text, never the citizen's: scrubbed of CPR numbers
+        # on reading all the same); `prognose followup` groups its work list by them
+        Column("caseworker", "text", required=False),
+        Column("team", "text", required=False),
     ),
     "plan_steps": (
         Column("grant_id", "text"),
@@ -133,7 +137,7 @@ GRANT_MONTH = {"grant_id": pl.String, "month": pl.Date, "mi": pl.Int32, "after":
 LINES = {"account": pl.String, "paragraph": pl.String, "provider_type": pl.String, "month": pl.Date,                # forecast
          "origin": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "ore": pl.Int64}
 BUFFER_LINES = {"account": pl.String, "paragraph": pl.String, "month": pl.Date, "citizen_id": pl.String,            # components
-                "ore": pl.Int64}
+                "grant_id": pl.String, "ore": pl.Int64}   # grant_id: where a component's amount is one grant's (extensions)
 EVENTS = {"account": pl.String, "group": pl.String, "dist": pl.String, "p": pl.Float64, "amount": pl.Float64,      # uncertainty
           "cv": pl.Float64, "group_cv": pl.Float64}
 CITIZENS = {"citizen_id": pl.String, "account": pl.String, "paragraph": pl.String, "cost": pl.Int64,                # refusion

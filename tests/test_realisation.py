@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 
 from prognose.months import number_of
-from prognose.realisation import billing_ratios, closed_year, scale_pieces
+from prognose.realisation import billing_ratios, closed_year, ratio_sources, scale_pieces
 
 D = dt.date
 
@@ -38,6 +38,9 @@ def test_ratio_per_provider_with_enough_months_else_its_type():
     assert np.allclose(ratio, [0.9, (10800 + 4800) / 18000])   # B: A and B together at the type's level
     assert drift == 1.0   # one grant ran through both years: too few to tell the price from the billing
     assert set(table.get_column("level")) == {"provider", "provider_type+account", "provider_type"}
+    # where each grant's ratio was learned: A by its own invoices, B by its type's on the account
+    assert ratio_sources(grants, table).to_list() == ["provider", "provider_type+account"]
+    assert ratio_sources(grants, table.filter(pl.col("level") == "provider")).to_list() == ["provider", "none"]
 
 
 def drift_case(extra_booked_2024: int) -> float:

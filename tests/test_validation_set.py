@@ -62,3 +62,23 @@ def test_last_years_refund_from_its_grants_lands_within_five_percent_of_what_was
     rf = refusion_step(settings, year, vs.as_of(extract)).refusion
     assert rf is not None and rf.source == "learned" and max(rf.learned.years) < year
     assert abs(rf.refund / rf.booked_total - 1) < 0.05
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not EXTRACTS, reason=vs.ABSENT)
+@pytest.mark.parametrize("extract", EXTRACTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_followup_runs_as_json(extract, tmp_path):
+    """`prognose followup --format json` on every extract: a work list whose items are of the
+    known kinds and statuses, whose review items hold the forecast's extensions for their grants."""
+    from conftest import invoke
+    from typer.testing import CliRunner
+
+    from prognose.followup import KINDS
+
+    result = invoke(CliRunner(), "followup", "--workspace", str(tmp_path), "--data", str(extract / "data"),
+                    "--buffers", str(extract / "buffers"), "--as-of", vs.as_of(extract).isoformat(), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    items = [i for g in doc["groups"] for i in g["items"]]
+    assert doc["groups"] and {i["kind"] for i in items} <= set(KINDS)
+    assert {i["status"] for i in items} <= {"new"}          # no snapshot before in an empty workspace

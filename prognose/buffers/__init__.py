@@ -95,15 +95,18 @@ def timing_cv(months: pl.Expr) -> pl.Expr:
 
 
 def finish_lines(frame: pl.DataFrame) -> pl.DataFrame:
-    """Float amounts → whole øre, rounded on each citizen's running total (nothing lost to rounding)."""
+    """Float amounts → whole øre, rounded on each citizen's running total (nothing lost to rounding);
+    where the frame names the grant (an amount that is one grant's), on each grant's."""
     if frame.is_empty():
         return empty_lines()
     from prognose.periodise import round_half_up
 
-    keys = ("citizen_id", "account", "paragraph")
+    if "grant_id" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("grant_id"))
+    keys = ("citizen_id", "account", "paragraph", "grant_id")
     # after the sort a running total's rows are consecutive: a new one starts where a key changes
     starts = pl.any_horizontal(*[pl.col(k).ne_missing(pl.col(k).shift(1)) for k in keys])
-    f = (frame.lazy().group_by("account", "paragraph", "citizen_id", "month").agg(pl.col("amount").sum())
+    f = (frame.lazy().group_by("account", "paragraph", "citizen_id", "grant_id", "month").agg(pl.col("amount").sum())
          .sort(*keys, "month", nulls_last=True)
          .with_columns(starts.fill_null(True).cum_sum().alias("_run"))
          .with_columns(pl.col("amount").cum_sum().over("_run").alias("cum"))

@@ -181,12 +181,14 @@ def survival_lines(ctx: BufferContext, d: Options, o: Options, on: Mapping[str, 
                            (pl.col("cont") - pl.col("known")).alias("extension"))
              .collect())
 
-    def lines(column: str, name: str) -> pl.DataFrame:
+    def lines(column: str, name: str, *grant: pl.Expr) -> pl.DataFrame:
         chosen = frame if on[name] else frame.head(0)
-        return finish_lines(chosen.select("account", "paragraph", "month", "citizen_id", pl.col(column).alias("amount")))
+        return finish_lines(chosen.select("account", "paragraph", "month", "citizen_id", *grant, pl.col(column).alias("amount")))
 
     death_events, outflow_events, extension_events = _events(frame, rates, on)
-    return Survival(lines("death_amount", "deaths"), lines("other_amount", "other_outflow"), lines("extension", "extensions"),
+    # what a review date adds is one grant's (the follow-up asks its caseworker about it, grant by grant)
+    return Survival(lines("death_amount", "deaths"), lines("other_amount", "other_outflow"),
+                    lines("extension", "extensions", pl.col("key").alias("grant_id")),
                     rates, death_events, outflow_events, extension_events)
 
 

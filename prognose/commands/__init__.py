@@ -3,5 +3,5 @@ computing, then returning a report record that a writer (report/write/) writes i
 for. The command line (cli.py) registers the modules named here, in the order `--help` lists them.
 """
 
-NAMES = ("run", "buffers", "refusion", "activity", "diff", "explain", "history", "report", "backtest", "validate",
+NAMES = ("run", "buffers", "refusion", "activity", "diff", "explain", "followup", "history", "report", "backtest", "validate",
          "config", "init", "project", "whatif", "version")

@@ -13,6 +13,7 @@ import typer
 from prognose.commands import edge
 from prognose.commands.activity import BRIDGE_INPUTS, of_snapshot
 from prognose.commands.edge import LANG, WORKSPACE, Flags, Lang
+from prognose.commands.followup import per_team
 from prognose.commands.project import of_snapshot as projection_of
 from prognose.diff import bridge
 from prognose.errors import UsageError
@@ -84,4 +85,5 @@ def step(opts: Options, name: str | None = None, citizens: int = 0) -> director.
         rep.largest = largest_grants(snap.lines, per_paragraph=5)
     rep.activity = of_snapshot(snap, bands=opts.activity_bands)
     rep.projection = projection_of(snap)
+    rep.followup = per_team(path)
     return director.with_movement(rep)

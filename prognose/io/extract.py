@@ -122,7 +122,8 @@ def finish_citizens(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
             derived = pl.when(cid.str.contains(CPR_PATTERN)).then(birth_date_from_cpr(cid))
             frame = frame.with_columns(pl.coalesce("birth_date", derived).alias("birth_date"))
         frame = pseudonymise_column(frame, "citizen_id", key)
-    for free_text in ("text", "provider", "note", "who"):    # a CPR number typed into a text, a provider name or a note
+    # a CPR number typed into a text, a provider name, a note or a caseworker's name
+    for free_text in ("text", "provider", "note", "who", "caseworker", "team"):
         frame = scrub_column(frame, free_text)
     return frame
 

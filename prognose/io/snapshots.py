@@ -45,8 +45,10 @@ EARLIER = {"youth_transfers": "youth"}
 # What a snapshot folder holds; a snapshot of another format is made again, not kept (2: each
 # grant's costs and billing lag, and the controller's adjustments, for `prognose explain`; 3: the
 # budget, the interval and the refund's bands in øre, so no command reads amounts back from DKK,
-# and the complete years before, for the years ahead; 4: the options typed, read back as they were)
-FORMAT = 4
+# and the complete years before, for the years ahead; 4: the options typed, read back as they were;
+# 5: the grants' caseworker and team, the extensions grant by grant and each grant's billing ratio,
+# for the follow-up)
+FORMAT = 5
 LOCK = ".lock"
 LOCK_WAIT = 30.0     # seconds a second run waits for the first to finish its snapshot
 

@@ -99,6 +99,7 @@ class Report:
     adjustments: list[dict] = field(default_factory=list)
     largest: pl.DataFrame | None = None   # with citizens: each paragraph's largest grants (explain.largest_grants)
     projection: object | None = None      # projection.Projection: the years ahead, with the initiatives
+    followup: pl.DataFrame | None = None  # commands.followup.per_team: the month's follow-up per team (no citizens)
     notes: list[str] = field(default_factory=list)   # what the forecast read one way where another was possible
     highlight: float = 3.0        # percent of a row's budget an overspend must pass to be marked (display.highlight_percent)
 

@@ -22,6 +22,7 @@ from prognose.report.words import cause_label, detail_label, label, param_name, 
 from prognose.report.director import Report
 from prognose.report.excel_activity import activity_sheet
 from prognose.report.excel_overview import overview
+from prognose.report.excel_followup import followup_sheet
 from prognose.report.excel_refusion import refusion_sheet
 from prognose.report.excel_text import T
 from prognose.report.excel_time import months, trend
@@ -235,6 +236,8 @@ def render(rep: Report) -> tuple[Workbook, dict]:
         activity_sheet(wb, rep, t, expected)
     if rep.projection is not None:
         years_sheet(wb, rep, t, expected)
+    if rep.followup is not None:
+        followup_sheet(wb, rep, t, expected)
     _assumptions(wb, rep, t, expected)
     if rep.citizens:
         _citizens(wb, rep, t, expected)

@@ -260,6 +260,56 @@ WORDS = {
     'detail.the part no grant explains, {year_to} against {year_from}': 'udgifter uden bevilling, {year_to} mod {year_from}',
     'detail.re-estimated for {year_to}': 'genberegnet for {year_to}',
     'detail.refund for {year_to} against {year_from}': 'refusion for {year_to} mod {year_from}',
+    # prognose followup: the month's work list with every caseworker (commands/followup.py)
+    "followup.title": "Opfølgning med sagsbehandlerne pr. {as_of}",
+    "followup.note.no_caseworker": "bevillingerne har ingen sagsbehandler: listen er pr. {by:w}",
+    "followup.note.no_snapshot_before": "intet tidligere snapshot i året: alle punkter er nye",
+    "followup.kind.review_passed": "Revision passeret",
+    "followup.kind.decision_due": "Afgørelse snart",
+    "followup.kind.billed_off": "Faktureret forkert",
+    "followup.kind.no_invoices": "Ingen fakturaer",
+    "followup.kind.invoices_without_grant": "Faktura uden bevilling",
+    "followup.kind.step_ahead": "Trin i handleplan",
+    "followup.kind.data": "Data at rette",
+    "followup.text.review_passed": "Revisionsdatoen {since} er passeret uden ophørsårsag og uden ny bevilling: forlænges eller "
+                                   "afsluttes den? Prognosen regner med {amount:kr} kr. herfor i resten af året, det andet svar "
+                                   "giver {alternative:kr} kr.",
+    "followup.text.decision_due": "Slutdatoen {since} nærmer sig uden afgørelse: forlænges eller afsluttes bevillingen? Prognosen "
+                                  "regner med {amount:kr} kr. efter slutdatoen, det andet svar giver {alternative:kr} kr.",
+    "followup.text.billed_off": "Fakturaerne siden {since} er {fact:kr} kr. {above:over|under} bevillingens udgift gange "
+                                "leverandørens faktureringsgrad ({ratio} % af det ventede). Prognosen regner med {amount:kr} kr. "
+                                "endnu i år; er fakturaernes pris den rigtige, {alternative:kr} kr. Er bevillingen eller "
+                                "fakturaen forkert?",
+    "followup.text.no_invoices": "Intet faktureret for {fact} {fact:måned|måneder} siden {since}: længere end leverandørens "
+                                 "forsinkelse forklarer. Prognosen regner med {amount:kr} kr. endnu i år; er tilbuddet ophørt, "
+                                 "{alternative:kr} kr.",
+    "followup.text.invoices_without_grant": "Fakturaer for {fact:kr} kr. siden {since} på konto {account}, hvor borgeren ingen "
+                                            "bevilling har: mangler der en bevilling? Fortsætter de året ud, {alternative:kr} kr. "
+                                            "i stedet for de bogførte {amount:kr} kr.",
+    "followup.text.step_ahead": "Handleplanens trin den {since} ændrer bevillingens udgift med {fact:kr} kr. i resten af året; "
+                                "prognosen regner med {amount:kr} kr. herfor. Sker trinnet ikke, {alternative:kr} kr.",
+    "followup.text.data.overlap": "Overlapper bevilling {detail} til samme borger og paragraf: prognosen tæller begge "
+                                  "({amount:kr} kr. for denne). Ret eller afslut den ene.",
+    "followup.text.data.rate_zero": "Taksten er 0: prognosen regner med {amount:kr} kr. for bevillingen. Ret taksten.",
+    "followup.text.data.no_hours": "Timebevilling uden antal timer: regnet som 1 time ({amount:kr} kr.). Ret antallet.",
+    "followup.text.data.no_budget": "Konto {detail} har intet budget i året: prognosen regner med {amount:kr} kr. for "
+                                    "bevillingen. Ret kontoen, eller budgettér den.",
+    "followup.status.new": "ny",
+    "followup.status.open_since": "stadig åben siden {seen}",
+    "followup.status.solved_change": "løst; bevillingens prognose flyttede sig {change:kr} kr.",
+    "followup.summary": "{group}: {citizens} borgere, {grants} bevillinger, forventet {forecast:kr} kr. i år ({change:kr} kr. "
+                        "siden sidst); {open_items} åbne punkter for {open_amount:kr} kr.",
+    "followup.summary.no_change": "{group}: {citizens} borgere, {grants} bevillinger, forventet {forecast:kr} kr. i år; "
+                                  "{open_items} åbne punkter for {open_amount:kr} kr.",
+    "followup.col.caseworker": "Sagsbehandler", "followup.col.team": "Team", "followup.col.provider": "Leverandør",
+    "followup.col.paragraph": "Paragraf", "followup.col.kind": "Hvad", "followup.col.grant_id": "Bevilling",
+    "followup.col.citizen_id": "Borger (pseudonym)", "followup.col.account": "Konto", "followup.col.since": "Siden",
+    "followup.col.amount": "Prognosen", "followup.col.alternative": "Andet svar", "followup.col.status": "Status",
+    "followup.col.text": "Fundet", "followup.col.citizens": "Borgere", "followup.col.grants": "Bevillinger",
+    "followup.col.forecast": "Forventet i år", "followup.col.change": "Ændring siden sidst",
+    "followup.col.open_items": "Åbne punkter", "followup.col.open_amount": "Åbne punkter, kr.",
+    "followup.sheet": "Opfølgning", "followup.col.caseworkers": "Sagsbehandlere",
+    "caseworker": "sagsbehandler", "team": "team", "provider": "leverandør",
     # the engine's own backtest on the municipality's own history (hindcast.py)
     "note.own_backtest": "motorens egen prognose på samme tid i et tidligere år, lavet med det den vidste dengang: "
                          "{years}; udfaldsrummet er derfor {factor:.2f} gange så bredt som beregnet",

@@ -257,6 +257,57 @@ WORDS = {
     'detail.the part no grant explains, {year_to} against {year_from}': 'the part no grant explains, {year_to} against {year_from}',
     'detail.re-estimated for {year_to}': 're-estimated for {year_to}',
     'detail.refund for {year_to} against {year_from}': 'refund for {year_to} against {year_from}',
+    # prognose followup: the month's work list with every caseworker (commands/followup.py)
+    "followup.title": "Follow-up with the caseworkers as of {as_of}",
+    "followup.note.no_caseworker": "the grants name no caseworker: the list is per {by:w}",
+    "followup.note.no_snapshot_before": "no earlier snapshot in the year: every item is new",
+    "followup.kind.review_passed": "Review passed",
+    "followup.kind.decision_due": "Decision due",
+    "followup.kind.billed_off": "Billed off",
+    "followup.kind.no_invoices": "No invoices",
+    "followup.kind.invoices_without_grant": "Invoice, no grant",
+    "followup.kind.step_ahead": "Plan step ahead",
+    "followup.kind.data": "Data to mend",
+    "followup.text.review_passed": "The review date {since} has passed with no end reason and no follow-on grant: extend or end? "
+                                   "The forecast assumes DKK {amount:kr} for it in the rest of the year, the other answer "
+                                   "DKK {alternative:kr}.",
+    "followup.text.decision_due": "The end date {since} is near with no decision: extend or end the grant? The forecast assumes "
+                                  "DKK {amount:kr} after the end date, the other answer DKK {alternative:kr}.",
+    "followup.text.billed_off": "The invoices since {since} are DKK {fact:kr} {above:above|below} the grant's cost times its "
+                                "provider's billing ratio ({ratio} % of what was expected). The forecast assumes DKK {amount:kr} "
+                                "still to come this year; if the invoiced price is right, DKK {alternative:kr}. Is the grant "
+                                "or the invoice wrong?",
+    "followup.text.no_invoices": "Nothing invoiced for {fact} {fact:month|months} since {since}: longer than the provider's lag "
+                                 "explains. The forecast assumes DKK {amount:kr} still to come this year; if the service has "
+                                 "ended, DKK {alternative:kr}.",
+    "followup.text.invoices_without_grant": "Invoices of DKK {fact:kr} since {since} on account {account}, where the citizen has "
+                                            "no grant: is a grant missing? If they go on to the year's end, DKK "
+                                            "{alternative:kr} instead of the DKK {amount:kr} booked.",
+    "followup.text.step_ahead": "The action plan's step on {since} changes the grant's cost by DKK {fact:kr} in the rest of "
+                                "the year; the forecast counts DKK {amount:kr} for it. If the step does not happen, "
+                                "DKK {alternative:kr}.",
+    "followup.text.data.overlap": "Overlaps grant {detail} of the same citizen and paragraph: the forecast counts both "
+                                  "(DKK {amount:kr} for this one). Mend or end one of them.",
+    "followup.text.data.rate_zero": "The rate is 0: the forecast counts DKK {amount:kr} for the grant. Mend the rate.",
+    "followup.text.data.no_hours": "An hourly grant without hours: counted as 1 hour (DKK {amount:kr}). Mend the quantity.",
+    "followup.text.data.no_budget": "Account {detail} has no budget in the year: the forecast counts DKK {amount:kr} for the "
+                                    "grant. Mend the account, or budget it.",
+    "followup.status.new": "new",
+    "followup.status.open_since": "still open since {seen}",
+    "followup.status.solved_change": "solved; the grant's forecast moved by DKK {change:kr}",
+    "followup.summary": "{group}: {citizens} citizens, {grants} grants, DKK {forecast:kr} forecast this year (DKK {change:kr} "
+                        "since the last); {open_items} open items for DKK {open_amount:kr}.",
+    "followup.summary.no_change": "{group}: {citizens} citizens, {grants} grants, DKK {forecast:kr} forecast this year; "
+                                  "{open_items} open items for DKK {open_amount:kr}.",
+    "followup.col.caseworker": "Caseworker", "followup.col.team": "Team", "followup.col.provider": "Provider",
+    "followup.col.paragraph": "Paragraph", "followup.col.kind": "What", "followup.col.grant_id": "Grant",
+    "followup.col.citizen_id": "Citizen (pseudonym)", "followup.col.account": "Account", "followup.col.since": "Since",
+    "followup.col.amount": "Forecast", "followup.col.alternative": "Other answer", "followup.col.status": "Status",
+    "followup.col.text": "Found", "followup.col.citizens": "Citizens", "followup.col.grants": "Grants",
+    "followup.col.forecast": "Forecast this year", "followup.col.change": "Change since the last",
+    "followup.col.open_items": "Open items", "followup.col.open_amount": "Open items, DKK",
+    "followup.sheet": "Follow-up", "followup.col.caseworkers": "Caseworkers",
+    "caseworker": "caseworker", "team": "team", "provider": "provider",
     # the engine's own backtest on the municipality's own history (hindcast.py)
     "note.own_backtest": "the engine's own forecast at the same time of an earlier year, made with what it knew then: "
                          "{years}; the range is therefore {factor:.2f} times as wide as computed",

@@ -29,7 +29,7 @@ VIEWS = {
     "diff_by": "prognose.report.diff_report", "history": "prognose.report.history_report",
     "explain": "prognose.report.explain_report", "report": "prognose.report.excel",
     "backtest": "prognose.report.backtest_report", "project": "prognose.report.project_report",
-    "whatif": "prognose.report.whatif_report",
+    "whatif": "prognose.report.whatif_report", "followup": "prognose.report.followup_report",
 }
 
 
