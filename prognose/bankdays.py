@@ -12,7 +12,7 @@ in the month of the next weekday. The billing lag's outstanding months hold the 
 month-ends only as an average over years and providers; the days missing from this extract are
 its own. Where the next weekday is in the next year, nothing is added: what December's
 supplementary period still brings is forecast as a whole, as it came in the years before
-(residual.late_bookings, and what the grants leave outstanding at the close).
+(supplementary.late_bookings, and what the grants leave outstanding at the close).
 
 pending(d): the days after the last weekday on or before d (1 on a Saturday, 2 on a Sunday).
 roll: how much of a weekend day's invoices the municipality's own postings show booked on

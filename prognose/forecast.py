@@ -28,18 +28,19 @@ from prognose.buffers.survival import own_runs_on
 from prognose import components
 from prognose.errors import InputError, Problem
 from prognose.paragraphs import BPA, accounts_in_use
-from prognose.months import add_months, last_closed_month, month_end
+from prognose.months import add_months
 from prognose.linking import link_by_citizen, provider_named, spread_by_provider
-from prognose.notes import forecast_notes
+from prognose.notes import backtest_notes, forecast_notes
+from prognose.hindcast import calibrated_by, past_forecasts
 from prognose.schema import LINES, YEARLY
 from prognose.bankdays import pending as invoices_pending
 from prognose.blocks import MonthBlocks
 from prognose.adjustments import adjustment_lines
 from prognose.booked import sum_postings
-from prognose.lag import MAX_LAG, YEAR_END, learn_lag as learn, month_of_year, outstanding
-from prognose.periodise import periodise, round_half_up
+from prognose.lag import MAX_LAG, YEAR_END, after_close, learn_lag as learn, month_of_year, outstanding
+from prognose.periodise import periodise
 from prognose.refusion import Refusion, Rule, forecast_refusion
-from prognose.residual import forecast_unexplained, late_bookings
+from prognose.residual import unexplained_lines
 from prognose.uncertainty import DRAWS, Interval, year_end_interval
 from prognose.options import Options
 from prognose.period import known_at
@@ -67,6 +68,7 @@ class Forecast:
     interval: Interval | None = None            # P10/P50/P90 per account and in total (uncertainty.py)
     refusion: Refusion | None = None            # the refund of expensive single cases (refusion.py)
     yearly: pl.DataFrame | None = None          # account, year, booked, cost: the complete years before (yearly())
+    past: list = field(default_factory=list)    # hindcast.Past: the engine's own forecasts of earlier years, which scale the interval
 
 
 def sole_paragraph(grants: pl.DataFrame, paragraph_accounts: dict[str, str]) -> pl.DataFrame:
@@ -110,18 +112,20 @@ def untimed(name: str, fn, *args):
 
 def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFrame, budget: pl.DataFrame,
                  options: Options, year: int, as_of: dt.date, buffers=None, learn_lag: bool = True,
-                 draws: int = DRAWS, seed: int = 0, alongside=at_once, step=untimed) -> Forecast:
+                 draws: int = DRAWS, seed: int = 0, alongside=at_once, step=untimed, backtest: bool = True) -> Forecast:
     """buffers: BufferInputs (config and lists), or None to forecast without any buffer.
     learn_lag=False assumes every invoice is booked in the month of its service (an ablation).
     draws: simulations for the year-end interval (0: none), reproducible with `seed`.
     alongside(fn, *args) runs the buffers and returns what gives their result (.result()): at once
     by default; the caller may hand it a second thread (background.in_background).
-    step(name, fn, *args) runs each named step of the forecast: the caller may time them."""
+    step(name, fn, *args) runs each named step of the forecast: the caller may time them. backtest: scale
+    the interval by the engine's own forecasts of earlier years (hindcast.py)."""
     y_end = dt.date(year, 12, 31)
     hist_start = dt.date(year - 3, 1, 1)
     calc_start = add_months(hist_start, -6)
     check_price_index(options.price_index, calc_start.year, year)
 
+    raw = postings
     known = known_at(grants, as_of)
     invoiced = known if options.own_settled_per_grant else known.filter(pl.col("provider_type") != "own")
     postings, linked_by_citizen = link_by_citizen(postings, invoiced)
@@ -134,10 +138,12 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     ctx = BufferContext(year, as_of, known, invoiced, steps, booked, options.price_index, accounts,
                         MappingProxyType(dict(buffers.lists))) if buffers is not None else None
     # the components need only the grants and the summed postings: given a second thread by the
-    # caller, they run on it while this one periodises and measures the lag
+    # caller, they run on it while this one periodises and measures the lag,
     pending = alongside(step, "components (alongside)", components.run_components, ctx, config) if ctx is not None else None
-    # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and
-    # the unexplained part learn without them
+    # and the engine's own forecast of a year before, which needs nothing of this one
+    hindcast = alongside(step, "own backtest (alongside)", past_forecasts, run_forecast, grants, steps, raw, budget, options,
+                         year, as_of, buffers) if backtest and draws > 0 else None
+    # BPA substitute pay and the refund of expensive cases are forecast on their own: the lag and the rest learn without them
     model = booked.filter(~pl.col("kind").is_in(["bpa_sickness", "refusion"]))
     pieces = step("periodise", _periodised, numbered, steps, calc_start, y_end, options.price_index, as_of)
     # learn only from months the postings cover: a grant that started before them looks unbilled
@@ -157,14 +163,23 @@ def run_forecast(grants: pl.DataFrame, steps: pl.DataFrame, postings: pl.DataFra
     para = sole_paragraph(known, accounts)
     lines = assemble([booked_lines(booked, known, para, year), grant_part(grant_lines, invoiced),
                       unexplained_part(unexplained, para), *[buffer_part(r) for r in results],
-                      *([adjustment_lines(buffers.adjustments, year, para)] if buffers is not None and buffers.adjustments is not None
-                        else []), *([refusion_part(refusion, para)] if refusion is not None else [])])
+                      *other_parts(buffers, refusion, para, year)])
     bud = budget.filter(pl.col("year") == year).select("account", pl.col("amount").alias("ore"))
     notes = forecast_notes(buffers, results, linked_by_citizen, spread, weekend, lines, bud, year, as_of)
+    band, past = _band(step, lines, params, results, grant_costs, invoiced, lag, refusion, draws, seed, hindcast, raw, booked, as_of)
+    notes += backtest_notes(past, band)
+    return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
+                    interval=band, refusion=refusion, yearly=yearly(booked, pieces, invoiced, own, as_of), past=past)
+
+
+def _band(step, lines: pl.DataFrame, params: pl.DataFrame, results: list, grant_costs: pl.DataFrame, invoiced: pl.DataFrame,
+          lag, refusion: Refusion | None, draws: int, seed: int, hindcast, postings: pl.DataFrame, booked: pl.DataFrame,
+          as_of: dt.date) -> tuple[Interval | None, list]:
+    """The year-end interval, scaled by the engine's own forecasts of earlier years (hindcast: what
+    gives them, or None), and those forecasts held against their final accounts."""
     band = step("interval", year_end_interval, lines, params, results, grant_costs, invoiced, lag.cohort_of, lag.billing_cv,
                 refusion, draws, seed) if draws > 0 else None
-    return Forecast(year, as_of, lines, bud, lag.k_table, params, grant_costs, lag.grant_lag, buffers=results, notes=notes,
-                    interval=band, refusion=refusion, yearly=yearly(booked, pieces, invoiced, own, as_of))
+    return calibrated_by(band, hindcast, postings, booked, as_of)
 
 
 def yearly(booked: pl.DataFrame, pieces: pl.DataFrame, invoiced: pl.DataFrame, own: pl.DataFrame | None,
@@ -241,6 +256,13 @@ def unexplained_part(unexplained: pl.DataFrame, para: pl.DataFrame) -> pl.DataFr
     return _unattributed(unexplained.join(para, on="account", how="left"), "unexplained", "provider_type", "grant_id", "citizen_id")
 
 
+def other_parts(buffers, refusion: Refusion | None, para: pl.DataFrame, year: int) -> list:
+    """The controller's adjustments and the refund of expensive cases, where there are any."""
+    adjustments = buffers.adjustments if buffers is not None else None
+    return ([adjustment_lines(adjustments, year, para)] if adjustments is not None else []) + \
+        ([refusion_part(refusion, para)] if refusion is not None else [])
+
+
 def buffer_part(result) -> pl.DataFrame:
     """A component's lines; a line that is one grant's (extensions) keeps its grant."""
     return _unattributed(result.lines, components.origin(result.name), "provider_type")
@@ -278,11 +300,12 @@ def expected_grant_bookings(pieces: pl.DataFrame, k: np.ndarray, grant_ids: pl.S
     full = blocks.place(gi, mi, ore_p)
     before = blocks.place(np.where(later, -1, gi), mi, ore_p)
     months, g = blocks.number_of_row(), blocks.key_of_row()
-    prev_dec = (year - 1) * 12 + 11
-    cap = np.where(months <= prev_dec, np.clip(k[g, YEAR_END - 1] - (prev_dec - months), 0.0, 1.0), 1.0)
+    # the year before's months count only as far as its supplementary period leaves them outstanding
+    # (an as-of date in that period itself reaches back no further than the year forecast)
+    close = after_close(blocks, k[g, YEAR_END - 1]) if m0.year == year else None
     p0 = MAX_LAG                                                  # the as-of month's position
-    o_now = outstanding(blocks, before * cap, k[g, m0.month - 1]).reshape(-1, blocks.width)[:, p0]
-    o_ends = outstanding(blocks, full * cap, k[g, month_of_year(months)]).reshape(-1, blocks.width)[:, p0:p0 + ahead]
+    o_now = outstanding(blocks, before, k[g, m0.month - 1], close).reshape(-1, blocks.width)[:, p0]
+    o_ends = outstanding(blocks, full, k[g, month_of_year(months)], close).reshape(-1, blocks.width)[:, p0:p0 + ahead]
     after = blocks.place(np.where(later & in_y, gi, -1), mi, ore_p).reshape(-1, blocks.width)[:, p0:p0 + ahead]
     o = np.concatenate([o_now[:, None], o_ends], axis=1)
     cum = np.cumsum(after + (o[:, :-1] - o[:, 1:]), axis=1)
@@ -311,57 +334,3 @@ def own_activity(known: pl.DataFrame, steps: pl.DataFrame, options: Options, sta
         return None
     return (periodise(own.lazy(), steps.lazy(), start, end, options.price_index, carry=("account",))
             .group_by("account", "month").agg(pl.col("ore").sum().cast(pl.Float64).alias("own")).collect())
-
-
-def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray, cohorts: pl.DataFrame, booked: pl.DataFrame,
-                      year: int, as_of: dt.date, hist_start: dt.date,
-                      own: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """History of booked − expected grant bookings per account and month, and its forecast for Y.
-
-    Grants of the same cohort (provider, type and account) share k and O is linear in cost, so
-    history's expected bookings are computed per cohort: cohort_of[gi] is grant gi's row in
-    `cohorts` (cohort, account) and in k (cohorts, 13)."""
-    last = last_closed_month(as_of)
-    months = pl.date_range(hist_start, last, "1mo", eager=True)
-    if months.len() == 0:
-        empty = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "ore": pl.Int64})
-        return empty, pl.DataFrame()
-    # Expected bookings of grants in history: cost(b) + O(end of b−1) − O(end of b), per cohort.
-    blocks = MonthBlocks(cohorts.get_column("cohort"), add_months(hist_start, -1 - MAX_LAG), last)
-    gi, mi, ore = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore"))
-    cost = blocks.place(cohort_of.astype(np.int64)[gi], mi, ore)
-    c, months_c = blocks.key_of_row(), blocks.number_of_row()
-    o = outstanding(blocks, cost, k[c, month_of_year(months_c)])
-    # summed per account and month (the cohorts' sum, in the cohorts' order)
-    account_of = cohorts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
-    by_account = MonthBlocks(cohorts.get_column("account").unique().sort(), blocks.first, last)
-    acc = by_account.frame(cost=by_account.place(account_of[c], months_c, cost),
-                           o=by_account.place(account_of[c], months_c, o))
-    cost_acc = acc.select("account", "month", "cost")
-    o_acc = acc.select("account", pl.col("month").alias("t"), "o")
-    per_period = booked.lazy().group_by("account", "period").agg(pl.col("amount").sum().alias("booked")).collect()
-    accounts = pl.concat([per_period.select("account"), cohorts.select("account")]).unique()
-    grid = accounts.join(pl.DataFrame({"month": months}), how="cross")
-    hist = (
-        grid.join(cost_acc, on=["account", "month"], how="left")
-        .join(o_acc.rename({"t": "month", "o": "o_now"}), on=["account", "month"], how="left")
-        .join(o_acc.with_columns(pl.col("t").dt.offset_by("1mo")).rename({"t": "month", "o": "o_prev"}),
-              on=["account", "month"], how="left")
-        .join(per_period.filter(pl.col("period") >= hist_start).rename({"period": "month"}), on=["account", "month"], how="left")
-        .with_columns(pl.col("cost", "o_now", "o_prev").fill_null(0.0), pl.col("booked").fill_null(0))
-        .with_columns((pl.col("booked") - (pl.col("cost") + pl.col("o_prev") - pl.col("o_now"))).alias("unexplained"))
-    )
-    m0 = as_of.replace(day=1)
-    targets = [d for d in pl.date_range(m0, dt.date(year, 12, 1), "1mo", eager=True).to_list() if d > last]
-    fc, params = forecast_unexplained(hist.select("account", "month", "unexplained", "booked"), last, targets, own)
-    if as_of != month_end(as_of):  # the as-of month is part-way: only its remaining days are ahead
-        share = 1 - as_of.day / month_end(as_of).day
-        fc = fc.with_columns(pl.when(pl.col("month") == m0).then(pl.col("amount") * share).otherwise(pl.col("amount")))
-    # and what is still to be booked to the months already closed, as in the years before
-    fc = pl.concat([fc.select("account", "month", pl.col("amount").cast(pl.Float64)), late_bookings(booked, as_of, year)])
-    fc = fc.group_by("account", "month").agg(pl.col("amount").sum())
-    fc = (fc.sort("account", "month")
-          .with_columns(pl.col("amount").cum_sum().over("account").alias("cum"))
-          .with_columns((round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("account").fill_null(0.0)))
-                        .alias("ore")))
-    return fc.select("account", "month", "ore"), params

@@ -231,12 +231,25 @@ def month_of_year(month_number: np.ndarray) -> np.ndarray:
     return np.where(moy == 12, YEAR_END, moy) - 1
 
 
-def outstanding(blocks: MonthBlocks, cost: np.ndarray, k: np.ndarray) -> np.ndarray:
+def after_close(blocks: MonthBlocks, k_close: np.ndarray) -> np.ndarray:
+    """Each month's share of its cost still outstanding once its year's supplementary period has
+    closed: clip(k(close) − months to December, 0, 1), k_close the row's k at the close."""
+    return np.clip(k_close - (11 - blocks.number_of_row() % 12), 0.0, 1.0)
+
+
+def outstanding(blocks: MonthBlocks, cost: np.ndarray, k: np.ndarray, close: np.ndarray | None = None) -> np.ndarray:
     """O at every month-end of the blocks: Σ_a cost(t − a) × clip(k(t) − a, 0, 1), with k(t) the
-    row's k for that month-end (same shape as cost)."""
+    row's k for that month-end (same shape as cost). With `close` (after_close), a month-end counts
+    the months of the year before only at the share still outstanding after that year's close: an
+    invoice for December booked in January is booked to December (period 12), not to January, so it
+    is not outstanding for the new year's months."""
     out = np.zeros(cost.shape)
+    moy0 = blocks.number_of_row() % 12
     for a in range(MAX_LAG + 1):   # seven whole-array terms, one per lag
-        out += blocks.lagged(cost, a) * np.clip(k - a, 0.0, 1.0)
+        lagged = blocks.lagged(cost, a)
+        if close is not None and a > 0:
+            lagged = np.where(a > moy0, blocks.lagged(cost * close, a), lagged)
+        out += lagged * np.clip(k - a, 0.0, 1.0)
     return out
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import polars as pl
 
 from prognose.bankdays import Pending
+from prognose.hindcast import scale
 from prognose.words.message import Message
 
 
@@ -28,3 +29,16 @@ def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFra
     if no_budget:
         notes.append(Message("note.no_budget", year=year, accounts=", ".join(no_budget)))
     return notes
+
+
+def backtest_notes(past: list, band) -> list[Message]:
+    """How the engine's own forecasts of earlier years did, and what that did to the range
+    (hindcast.py); past: hindcast.Past."""
+    if not past or band is None:
+        return []
+    years = [Message("note.own_backtest_year", as_of=p.as_of, year=p.year, off=_percent(p), spread=abs(p.z)) for p in past]
+    return [Message("note.own_backtest", years=years, factor=scale(past))]
+
+
+def _percent(p) -> float:
+    return 100 * (p.forecast - p.final) / p.final if p.final else 0.0

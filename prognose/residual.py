@@ -20,9 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 
-from prognose.months import months_between
+from prognose.blocks import MonthBlocks
+from prognose.lag import MAX_LAG, YEAR_END, after_close, month_of_year, outstanding
+from prognose.months import add_months, last_closed_month, month_end, months_between
+from prognose.periodise import round_half_up
+from prognose.supplementary import close_residuals, late_bookings, open_december
 
 DRIVER_SHARE = (0.2, 3.0)   # kroner of unexplained bookings per krone of own grants' cost, where they follow them
 MIN_CUTS = 6                # past forecasts needed to measure the error of an h-month sum
@@ -237,24 +242,71 @@ def parameters(h: pl.DataFrame, windows: pl.DataFrame, seasonal: pl.DataFrame) -
     )
 
 
-def late_bookings(booked: pl.DataFrame, as_of: dt.date, year: int, years: int = 3) -> pl.DataFrame:
-    """account, month, amount: what no invoiced grant explains and is still to be booked to the
-    months of the year up to the as-of date — late invoices without a grant, year-end accruals in
-    the supplementary period — as it came in the municipality's own past years: per past year, the
-    postings (of kind "other", on no invoiced grant) to its months up to the same month that were
-    booked after that month; their mean over the past years the postings cover, placed in the as-of
-    month. booked: booked.sum_postings (with gi, the invoiced grant's row)."""
-    last = as_of.replace(day=1)
-    first = booked.get_column("posting_month").min()
-    past = [y for y in range(year - years, year) if first is not None and first <= dt.date(y, 1, 1)]
-    if not past:
-        return pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "amount": pl.Float64})
-    rest = booked.filter(pl.col("gi").is_null() & (pl.col("kind") == "other"))
-    late = [rest.filter((pl.col("period") >= dt.date(y, 1, 1)) & (pl.col("period") <= last.replace(year=y))
-                        & (pl.col("posting_month") > last.replace(year=y)))
-            .group_by("account").agg(pl.col("amount").sum().alias(str(y))) for y in past]
-    out = late[0]
-    for frame in late[1:]:
-        out = out.join(frame, on="account", how="full", coalesce=True)
-    return out.select("account", pl.lit(last).alias("month"),
-                      (pl.sum_horizontal(pl.col(str(y)).fill_null(0) for y in past) / len(past)).alias("amount"))
+def unexplained_lines(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray, cohorts: pl.DataFrame, booked: pl.DataFrame,
+                      year: int, as_of: dt.date, hist_start: dt.date,
+                      own: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """History of booked − expected grant bookings per account and month, and its forecast for Y."""
+    last = last_closed_month(as_of)
+    months = pl.date_range(hist_start, last, "1mo", eager=True)
+    if months.len() == 0:
+        empty = pl.DataFrame(schema={"account": pl.String, "month": pl.Date, "ore": pl.Int64})
+        return empty, pl.DataFrame()
+    m0 = as_of.replace(day=1)
+    targets = [d for d in pl.date_range(m0, dt.date(year, 12, 1), "1mo", eager=True).to_list() if d > last]
+    expected, closes = grant_history(pieces, k, cohort_of, cohorts, hist_start, last, with_closes=not targets)
+    # the previous year's December, while its supplementary period is open, as it will be once closed
+    per_period = (pl.concat([booked.select("account", "period", pl.col("amount").cast(pl.Float64)), open_december(booked, as_of)])
+                  .group_by("account", "period").agg(pl.col("amount").sum().alias("booked")))
+    accounts = pl.concat([per_period.select("account"), expected.select("account")]).unique()
+    hist = (accounts.join(pl.DataFrame({"month": months}), how="cross")
+            .join(expected, on=["account", "month"], how="left")
+            .join(per_period.filter(pl.col("period") >= hist_start).rename({"period": "month"}), on=["account", "month"], how="left")
+            .with_columns(pl.col("expected").fill_null(0.0), pl.col("booked").fill_null(0))
+            .with_columns((pl.col("booked") - pl.col("expected")).alias("unexplained")))
+    fc, params = forecast_unexplained(hist.select("account", "month", "unexplained", "booked"), last, targets, own)
+    if as_of != month_end(as_of):  # the as-of month is part-way: only its remaining days are ahead
+        share = 1 - as_of.day / month_end(as_of).day
+        fc = fc.with_columns(pl.when(pl.col("month") == m0).then(pl.col("amount") * share).otherwise(pl.col("amount")))
+    if targets:   # and what is still to be booked to the months already closed, as in the years before
+        late = late_bookings(booked, as_of, year)
+    else:         # no month ahead: the supplementary period, as the grants' lag missed it at earlier closes
+        late, spread = close_residuals(booked, closes, as_of, year)
+        params = (params.join(spread, on="account", how="full", coalesce=True)
+                  .with_columns(pl.col("horizon_sd").fill_null(0.0).pow(2).add(pl.col("sd").fill_null(0.0).pow(2)).sqrt()
+                                .alias("horizon_sd")).drop("sd"))
+    fc = pl.concat([fc.select("account", "month", pl.col("amount").cast(pl.Float64)), late])
+    fc = (fc.group_by("account", "month").agg(pl.col("amount").sum()).sort("account", "month")
+          .with_columns(pl.col("amount").cum_sum().over("account").alias("cum"))
+          .with_columns((round_half_up(pl.col("cum")) - round_half_up(pl.col("cum").shift(1).over("account").fill_null(0.0)))
+                        .alias("ore")))
+    return fc.select("account", "month", "ore"), params
+
+
+def grant_history(pieces: pl.DataFrame, k: np.ndarray, cohort_of: np.ndarray, cohorts: pl.DataFrame, hist_start: dt.date,
+                  last: dt.date, with_closes: bool = False) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """(account, month, expected: the grants' expected bookings in history, cost(b) + O(end of b−1)
+    − O(end of b); with_closes: account, year, expected: what the lag expected the supplementary
+    period of each December to bring, O at the year's last day less O after its close).
+
+    Grants of the same cohort (provider, type and account) share k and O is linear in cost, so
+    history's expected bookings are computed per cohort: cohort_of[gi] is grant gi's row in
+    `cohorts` (cohort, account) and in k (cohorts, 13)."""
+    blocks = MonthBlocks(cohorts.get_column("cohort"), add_months(hist_start, -1 - MAX_LAG), last)
+    gi, mi, ore = (pieces.get_column(c).to_numpy() for c in ("gi", "mi", "ore"))
+    cost = blocks.place(cohort_of.astype(np.int64)[gi], mi, ore)
+    c, months_c = blocks.key_of_row(), blocks.number_of_row()
+    close = after_close(blocks, k[c, YEAR_END - 1])
+    o = outstanding(blocks, cost, k[c, month_of_year(months_c)], close)
+    # summed per account and month (the cohorts' sum, in the cohorts' order)
+    account_of = cohorts.select(pl.col("account").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
+    by_account = MonthBlocks(cohorts.get_column("account").unique().sort(), blocks.first, last)
+    sums = {"cost": cost, "o": o}
+    if with_closes:   # O at December's last day (k of month 12) beside O after the close
+        sums["o_dec"] = outstanding(blocks, cost, k[c, 11], close)
+    acc = by_account.frame(**{name: by_account.place(account_of[c], months_c, v) for name, v in sums.items()})
+    expected = acc.select("account", "month", (pl.col("cost") + pl.col("o").shift(1).over("account").fill_null(0.0)
+                                               - pl.col("o")).alias("expected"))
+    closes = (acc.filter(pl.col("month").dt.month() == 12)
+              .select("account", pl.col("month").dt.year().alias("year"), (pl.col("o_dec") - pl.col("o")).alias("expected"))
+              if with_closes else None)
+    return expected, closes

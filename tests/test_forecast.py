@@ -137,3 +137,34 @@ def test_a_provider_billing_in_advance_keeps_its_own_lag_among_providers_billing
     b0 = fc.grant_costs.filter(pl.col("grant_id") == "B0").row(0, named=True)
     assert b0["outstanding"] == 1_000_000 and b0["remaining"] == 7 * 1_000_000
     assert fc.lag.filter((pl.col("level") == "provider_monthly") & (pl.col("key") == "Forskud")).height == 12
+
+
+def invoices_two_months_late(gid, amount_ore, first_service, last_service, until):
+    """Invoices for each month on the 10th two months later; those for a year's months booked in
+    January–February go to that year's December (the supplementary period)."""
+    rows = []
+    m = first_service
+    while m <= last_service:
+        booked = (m + dt.timedelta(days=32)).replace(day=1)
+        booked = (booked + dt.timedelta(days=32)).replace(day=10)
+        if booked <= until:
+            period = m.replace(month=12) if booked.year > m.year else booked.replace(day=1)
+            rows.append({"posting_date": booked, "period": period, "account": "5.38.50", "amount": amount_ore, "art": None,
+                         "citizen_id": "P1", "grant_id": gid, "source": "finance", "text": None})
+        m = (m + dt.timedelta(days=32)).replace(day=1)
+    return rows
+
+
+def test_in_january_the_year_before_still_books_its_december_and_february_gets_januarys_invoice(tmp_path):
+    # A provider invoices two months late: as of 31 January, November's invoice is booked to
+    # December (period 12) and December's will be in February, to December too. January's
+    # invoice comes in March. Neither the open December nor the invoices of the supplementary
+    # period may read as a shortfall of the year ahead: the year is twelve months' invoices.
+    as_of = D(2025, 1, 31)
+    grants = frame([grant(start=D(2022, 1, 1))], GRANT_SCHEMA)
+    postings = frame(invoices_two_months_late("G1", 1_000_000, D(2022, 1, 1), D(2025, 12, 1), as_of), POSTING_SCHEMA)
+    budget_2025 = budget()
+    fc = run_forecast(grants, STEPS, postings, budget_2025, settings(tmp_path), 2025, as_of)
+    assert by(fc).row(0, named=True)["forecast"] == 12 * 1_000_000
+    # January's invoice is booked in March, and nothing is still to come to February
+    assert months(fc).get_column("expected").to_list()[:3] == [0, 0, 1_000_000]

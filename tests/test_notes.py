@@ -42,3 +42,16 @@ def test_a_weekend_as_of_date_says_what_the_weekend_still_brings():
     assert text(notes[0], "da").startswith("opgørelsesdatoen 30.11.2025 falder i en weekend")
     assert "200.000 kr." in text(notes[0], "da")
     assert "DKK 200,000" in text(notes[0], "en") and "2025-11-30" in text(notes[0], "en")
+
+
+def test_the_engines_own_past_forecast_is_named_with_its_miss_and_what_it_did_to_the_range():
+    from prognose.hindcast import Past
+    from prognose.notes import backtest_notes
+
+    past = [Past(dt.date(2024, 11, 30), 2024, 101_500_000_00, 100_000_000_00, 50_000_000.0)]   # 1.5 % over, z 3
+    note = backtest_notes(past, band=object())[0]
+    da, en = text(note, "da"), text(note, "en")
+    assert "pr. 30.11.2024 for 2024 ramte den regnskabet med +1,50 % (3,0 gange sin egen spredning)" in da
+    assert da.endswith("udfaldsrummet er derfor 2,24 gange så bredt som beregnet")
+    assert "+1.50 % off the final accounts (3.0 times its own spread)" in en
+    assert backtest_notes([], band=object()) == [] and backtest_notes(past, band=None) == []

@@ -10,6 +10,7 @@ import polars as pl
 
 from prognose import __version__
 from prognose.forecast import Forecast
+from prognose.hindcast import scale
 from prognose.report import refusion_report
 from prognose.report.csv_out import CsvTable
 from prognose.views import FIGURES, by, components, months, total
@@ -44,15 +45,25 @@ def forecast_document(fc: Forecast, extra: dict | None = None) -> dict:
         "paragraphs": [{"paragraph": r["paragraph"], **{f: dkk(r[f]) for f in FIGURES}}
                        for r in by(fc, "paragraph").iter_rows(named=True)],
         "deviation_sign": "forecast - budget (positive = overspend)",
-        **({"uncertainty": {"draws": fc.interval.draws, "seed": fc.interval.seed, "quantiles": [0.1, 0.5, 0.9],
-                            "spread_by_source": {k: dkk(v) for k, v in fc.interval.spread.items()}}}
-           if fc.interval is not None else {}),
+        **({"uncertainty": _uncertainty(fc)} if fc.interval is not None else {}),
         "refusion": refusion_report.refund_document(fc.refusion, fc.as_of) if fc.refusion is not None else None,
         "engine_version": __version__,
         "notes": [both(n) for n in fc.notes],
     }
     if extra:
         doc.update(extra)
+    return doc
+
+
+def _uncertainty(fc: Forecast) -> dict:
+    """How the interval was drawn, the spread of each source, and the engine's own forecasts of
+    earlier years that scaled it (hindcast.py)."""
+    doc = {"draws": fc.interval.draws, "seed": fc.interval.seed, "quantiles": [0.1, 0.5, 0.9],
+           "spread_by_source": {k: dkk(v) for k, v in fc.interval.spread.items()}}
+    if fc.past:
+        doc["own_backtest"] = {"scale": round(scale(fc.past), 4),
+                               "forecasts": [{"as_of": p.as_of.isoformat(), "year": p.year, "forecast": dkk(p.forecast),
+                                              "final": dkk(p.final), "z": round(p.z, 3)} for p in fc.past]}
     return doc
 
 

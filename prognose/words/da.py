@@ -310,4 +310,9 @@ WORDS = {
     "followup.col.open_items": "Åbne punkter", "followup.col.open_amount": "Åbne punkter, kr.",
     "followup.sheet": "Opfølgning", "followup.col.caseworkers": "Sagsbehandlere",
     "caseworker": "sagsbehandler", "team": "team", "provider": "leverandør",
+    # the engine's own backtest on the municipality's own history (hindcast.py)
+    "note.own_backtest": "motorens egen prognose på samme tid i et tidligere år, lavet med det den vidste dengang: "
+                         "{years}; udfaldsrummet er derfor {factor:.2f} gange så bredt som beregnet",
+    "note.own_backtest_year": "pr. {as_of} for {year} ramte den regnskabet med {off:+.2f} % ({spread:.1f} gange sin egen "
+                              "spredning)",
 }

@@ -308,4 +308,9 @@ WORDS = {
     "followup.col.open_items": "Open items", "followup.col.open_amount": "Open items, DKK",
     "followup.sheet": "Follow-up", "followup.col.caseworkers": "Caseworkers",
     "caseworker": "caseworker", "team": "team", "provider": "provider",
+    # the engine's own backtest on the municipality's own history (hindcast.py)
+    "note.own_backtest": "the engine's own forecast at the same time of an earlier year, made with what it knew then: "
+                         "{years}; the range is therefore {factor:.2f} times as wide as computed",
+    "note.own_backtest_year": "as of {as_of} for {year} it was {off:+.2f} % off the final accounts ({spread:.1f} times its "
+                              "own spread)",
 }
