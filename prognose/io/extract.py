@@ -1,8 +1,8 @@
 """Reading a data directory (SPEC §1) into typed, pseudonymised frames, or every problem found.
 
-This is the only place the extract's files are opened. CPR numbers are replaced by keyed
-pseudonyms here, before any frame leaves the reader, and CPR-shaped text in free-text columns
-is masked.
+This is the only place the extract's files are opened. Every table takes one pass where it is read
+(io/scrub.py) before any frame leaves the reader: CPR numbers become keyed pseudonyms in id columns
+and are masked in every other text, and control characters are removed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from prognose.errors import InputError, InputWarning, Problem
 from prognose.options import Options as Settings
 from prognose.io.parse import apply_mapping, parse_table
 from prognose.io.raw import find_table, load_raw
+from prognose.io.scrub import finished
 from prognose.schema import LINE
-from prognose.privacy import CPR_PATTERN, birth_date_from_cpr, pseudonymise_column, scrub_column
 from prognose.schema import SPECS
 from prognose.validate import check_budget, check_grants, check_plan_steps, check_postings, stray_latest_month
 
@@ -98,7 +98,11 @@ def read_table(directory: Path, name: str, settings: Settings, key: bytes, requi
     files.append(SourceFile(name, path.name, _sha256(path), frame.height, raw.dialect))
     if frame.is_empty() and raw.problems:
         return None
-    return finish_citizens(frame, key)
+    frame, cleaned, too_long = finished(frame, key, path.name)
+    problems.extend(too_long)
+    if warnings is not None:
+        warnings.extend(cleaned)
+    return frame
 
 
 def _read_duplicates_once(raw):
@@ -112,19 +116,6 @@ def _read_duplicates_once(raw):
         raw.warnings += InputWarning.rows("duplicate_row", raw.path.name, lines)
         raw.frame = raw.frame.filter(~again)
     return raw
-
-
-def finish_citizens(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
-    """Birth dates from CPR numbers, then CPR numbers replaced by pseudonyms; free text scrubbed."""
-    if "citizen_id" in frame.columns:
-        if "birth_date" in frame.columns:
-            cid = pl.col("citizen_id")
-            derived = pl.when(cid.str.contains(CPR_PATTERN)).then(birth_date_from_cpr(cid))
-            frame = frame.with_columns(pl.coalesce("birth_date", derived).alias("birth_date"))
-        frame = pseudonymise_column(frame, "citizen_id", key)
-    for free_text in ("text", "provider", "note", "who"):    # a CPR number typed into a text, a provider name or a note
-        frame = scrub_column(frame, free_text)
-    return frame
 
 
 def read_extract(directory: Path, settings: Settings, key: bytes) -> Extract:

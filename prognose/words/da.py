@@ -260,4 +260,6 @@ WORDS = {
     'detail.the part no grant explains, {year_to} against {year_from}': 'udgifter uden bevilling, {year_to} mod {year_from}',
     'detail.re-estimated for {year_to}': 'genberegnet for {year_to}',
     'detail.refund for {year_to} against {year_from}': 'refusion for {year_to} mod {year_from}',
+    # what was made safe where it was read, and what the settings and the lists say (reading's own care)
+    "warning.control_characters": "styretegn (BEL, ESC, NUL o.l.) i tekster: fjernet",
 }

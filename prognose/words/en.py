@@ -257,4 +257,6 @@ WORDS = {
     'detail.the part no grant explains, {year_to} against {year_from}': 'the part no grant explains, {year_to} against {year_from}',
     'detail.re-estimated for {year_to}': 're-estimated for {year_to}',
     'detail.refund for {year_to} against {year_from}': 'refund for {year_to} against {year_from}',
+    # what was made safe where it was read, and what the settings and the lists say (reading's own care)
+    "warning.control_characters": "control characters (BEL, ESC, NUL and the like) in texts: removed",
 }
