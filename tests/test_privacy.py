@@ -141,3 +141,21 @@ def test_every_column_and_every_form_is_scrubbed_and_control_characters_break_no
         with zipfile.ZipFile(tmp_path / f"r-{lang}.xlsx") as book:
             for name in book.namelist():
                 assert not leaked(book.read(name).decode("utf-8", "replace")), name
+
+
+def test_debug_shows_where_an_internal_error_arose_but_no_cpr_number(runner, tiny, monkeypatch):
+    """Item 17: --debug printed the traceback of an error whose words quoted a grants field raw."""
+    import prognose.commands.edge as edge
+
+    def broken(*_):
+        try:
+            int("010190-1234")
+        except ValueError as e:
+            raise RuntimeError(f"field {EVERY['0504422648']} in {EVERY['0101901234']}") from e
+
+    monkeypatch.setattr(edge, "read_extract", broken)
+    (tiny.parent / "prognose.toml").write_text("", encoding="utf-8")
+    result = invoke(runner, "--debug", "run", "--no-save", "--as-of", "2025-06-30", "--workspace", str(tiny.parent))
+    assert result.exit_code == 1
+    assert "Traceback" in result.stderr and "broken" in result.stderr and "RuntimeError" in result.stderr
+    assert not leaked(result.stderr), result.stderr

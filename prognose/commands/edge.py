@@ -10,6 +10,7 @@ import functools
 import shutil
 import sys
 import textwrap
+import traceback
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -124,10 +125,20 @@ def fail(ctx: typer.Context | None, exc: BaseException) -> None:
     if isinstance(exc, UsageError):
         typer.echo(f"prognose: {scrub_text(str(exc))}", err=True)
         raise typer.Exit(2)
-    if flags(ctx).debug:
-        raise exc
-    typer.echo(f"prognose: internal error: {type(exc).__name__}: {scrub_text(str(exc))[:300]} (run with --debug for details)", err=True)
+    debug = flags(ctx).debug
+    if debug:
+        typer.echo(debug_trace(exc), err=True)
+    more = "" if debug else " (run with --debug for details)"
+    typer.echo(f"prognose: internal error: {type(exc).__name__}: {scrub_text(str(exc))[:300]}{more}", err=True)
     raise typer.Exit(1)
+
+
+def debug_trace(exc: BaseException) -> str:
+    """Where the error arose, for whoever maintains the engine: the frames and each exception's
+    kind and words, with every CPR-shaped number masked. Locals are never shown; a message may
+    quote a value from the input, so it goes through the same scrub as every other message."""
+    lines = traceback.format_exception(exc)
+    return scrub_text("".join(lines)).rstrip()
 
 
 def guarded(fn):
