@@ -8,6 +8,8 @@ what it computes with cannot disagree.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, Mapping
@@ -42,7 +44,9 @@ def options(given: Mapping[str, object] | None, declared: Mapping[str, Setting])
 
 
 def _number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """A number as the controller means one: true and false are none, nor are inf and nan, nor
+    sizes no municipality has (a kroner amount has at most 13 digits in øre)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and abs(v) < 1e12
 
 
 def _whole(v, lo: int, hi: int) -> bool:
