@@ -262,6 +262,12 @@ def chosen(out: Optional[Path], fmt) -> str:
     return writers.choose(out, fmt.value if fmt is not None else None)
 
 
+def read_by(opts: Options) -> list[Path]:
+    """What a run reads, which no output may replace: the extract, the buffers, the snapshots,
+    the settings and the key."""
+    return [opts.data, opts.buffers, opts.snapshots, opts.key_file, opts.workspace / "prognose.toml"]
+
+
 def write(ctx: typer.Context, record, out: Optional[Path], fmt, opts: Options, lang: str | None = None) -> None:
     """The record in the format -o's extension or --format names, to the file or to stdout."""
     format_ = chosen(out, fmt)
@@ -273,7 +279,8 @@ def write(ctx: typer.Context, record, out: Optional[Path], fmt, opts: Options, l
             raise UsageError(f"{format_} goes to a file: give -o FILE.{format_}")
         sys.stdout.write(output)
         return
-    from prognose.io.files import write_atomic
+    from prognose.io.files import check_output, write_atomic
 
+    check_output(target, read_by(opts))
     write_atomic(target, output)
     say(ctx, f"wrote {target}")

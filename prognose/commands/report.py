@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from prognose.commands import edge
+from prognose.io.files import check_output, check_output_folder
 from prognose.commands.activity import BRIDGE_INPUTS, of_snapshot
 from prognose.commands.edge import LANG, WORKSPACE, Flags, Lang
 from prognose.commands.project import of_snapshot as projection_of
@@ -53,6 +54,10 @@ def command(
     if fmt not in ("xlsx", "html"):
         raise UsageError(f"-o {out}: the report is an Excel workbook (or a page); name it .xlsx or .html")
     opts = edge.options(ctx, workspace, lang)
+    if out_dir is not None:        # before the work: a folder that cannot take the report is said at once
+        check_output_folder(out_dir, edge.read_by(opts))
+    else:
+        check_output(out, edge.read_by(opts))
     rep = step(opts, snapshot, top if with_citizens else 0)
     if max_age is not None:
         newest = rep.freshness.get_column("latest").max()
@@ -62,6 +67,7 @@ def command(
                              f"more than {max_age} days before {ref}; no report was written")
     data = writers.write(DirectorReport(rep), fmt, rep.lang, opts.csv_dialect, opts.deviation_sign)
     target = out if out is not None else out_dir / report_out.monthly_name(rep.as_of, rep.year)
+    check_output(target, edge.read_by(opts))
     report_out.publish(data.encode("utf-8") if isinstance(data, str) else data, target)
     edge.say(ctx, f"wrote {target}")
     if out_dir is not None and keep:
