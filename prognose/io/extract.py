@@ -60,8 +60,9 @@ def fingerprints(directory: Path, names: tuple[str, ...]) -> list[dict[str, str]
 
 
 # Tables in which two identical rows can only be one row entered twice (two identical postings
-# can be two real invoices, so postings are not among them); so is every list a component reads.
-ONE_ROW_EACH = ("grants", "plan_steps", "budget")
+# can be two real invoices, so postings are not among them); so is every list a component reads, an
+# adjustment entered twice and an initiative written twice.
+ONE_ROW_EACH = ("grants", "plan_steps", "budget", "adjustments", "initiatives")
 
 
 def read_table(directory: Path, name: str, settings: Settings, key: bytes, required: bool,

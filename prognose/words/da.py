@@ -262,4 +262,5 @@ WORDS = {
     'detail.refund for {year_to} against {year_from}': 'refusion for {year_to} mod {year_from}',
     # what was made safe where it was read, and what the settings and the lists say (reading's own care)
     "warning.control_characters": "styretegn (BEL, ESC, NUL o.l.) i tekster: fjernet",
+    "note.adjustments_other_year": "{rows} rettelse(r) i adjustments.csv gælder {years}, ikke {year}: ikke talt med i prognosen for {year}",
 }

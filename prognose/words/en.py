@@ -259,4 +259,5 @@ WORDS = {
     'detail.refund for {year_to} against {year_from}': 'refund for {year_to} against {year_from}',
     # what was made safe where it was read, and what the settings and the lists say (reading's own care)
     "warning.control_characters": "control characters (BEL, ESC, NUL and the like) in texts: removed",
+    "note.adjustments_other_year": "{rows} adjustment(s) in adjustments.csv are for {years}, not {year}: not counted in the forecast of {year}",
 }
