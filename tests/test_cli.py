@@ -363,3 +363,14 @@ def test_notes_wrap_under_their_prefix_for_a_person_and_stay_one_line_for_a_log(
     assert len(lines) > 1 and all(len(line) <= 49 for line in lines)
     assert lines[0].startswith("bemærk: ") and all(line.startswith(" " * 8) for line in lines[1:])
     assert " ".join(line.strip() for line in lines) == "bemærk: " + text
+
+
+@pytest.mark.parametrize("args", [["run", "--seed", "-1"], ["explain", "--account", "5.38.50", "--top", "-1"],
+                                  ["explain", "--account", "5.38.50", "--top", "0"], ["diff", "--top", "-3"],
+                                  ["report", "--out-dir", "x", "--keep", "-1"], ["report", "-o", "x.xlsx", "--max-age", "-5"],
+                                  ["report", "-o", "x.xlsx", "--top", "-1"], ["backtest", "--seed", "-1"]])
+def test_a_count_below_what_it_counts_is_a_usage_error(runner, args, tmp_path):
+    """Item 21: --seed -1 ended in an internal error, explain --top -1 printed all but one, and a
+    negative --top, --keep or --max-age was taken."""
+    result = invoke(runner, *args, "--workspace", str(ROOT), cwd=tmp_path)
+    assert result.exit_code == 2 and "internal error" not in result.stderr, result.stderr

@@ -36,7 +36,7 @@ def command(
     provider: Optional[str] = typer.Option(None, "--provider", help="A provider's grants."),
     month: Optional[str] = typer.Option(None, "--month", help="Only this month (YYYY-MM)."),
     postings: bool = typer.Option(False, "--postings", help="The booked postings behind it (with --account or --citizen)."),
-    top: int = typer.Option(10, "--top", help="The largest contributors shown."),
+    top: int = typer.Option(10, "--top", min=1, help="The largest contributors shown."),
     snapshot: Optional[str] = typer.Option(None, "--snapshot", help="The snapshot to read (default: the latest)."),
     workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
