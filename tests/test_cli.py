@@ -374,3 +374,30 @@ def test_a_count_below_what_it_counts_is_a_usage_error(runner, args, tmp_path):
     negative --top, --keep or --max-age was taken."""
     result = invoke(runner, *args, "--workspace", str(ROOT), cwd=tmp_path)
     assert result.exit_code == 2 and "internal error" not in result.stderr, result.stderr
+
+
+def test_the_machines_refusals_are_exit_2_with_the_path_and_a_pipe_is_no_input(runner, tmp_path):
+    """Item 20: a folder where a file belongs, a file where a folder belongs, a path over the
+    system's limit ended in an internal error; a pipe as postings.csv hung the run."""
+    import os
+
+    from conftest import tiny_frames, write
+
+    write(tiny_frames(), tmp_path / "data", "csv")
+    ws = ["--workspace", str(tmp_path), "--as-of", "2025-06-30", "--draws", "0"]
+    (tmp_path / "prognose.toml").write_text('[paths]\nsnapshots = "snapfile"\n', encoding="utf-8")
+    (tmp_path / "snapfile").write_text("x", encoding="utf-8")
+    cases = [(["run"], "snapfile")]
+    cases.append((["run", "--no-save", "--format", "json", "-o", str(tmp_path / ("a" * 300 + ".json"))], "a" * 50))
+    for args, said in cases:
+        result = invoke(runner, *args, *ws)
+        assert result.exit_code == 2 and said in result.stderr and "internal error" not in result.stderr, result.stderr
+    (tmp_path / "prognose.toml").write_text("", encoding="utf-8")
+    (tmp_path / "buffers" / "buffers.toml").mkdir(parents=True)
+    result = invoke(runner, "run", "--no-save", *ws)
+    assert result.exit_code == 2 and "buffers.toml" in result.stderr and "internal error" not in result.stderr, result.stderr
+    (tmp_path / "buffers" / "buffers.toml").rmdir()
+    (tmp_path / "data" / "postings.csv").unlink()
+    os.mkfifo(tmp_path / "data" / "postings.csv")
+    result = invoke(runner, "run", "--no-save", *ws)
+    assert result.exit_code == 2 and "postings.csv" in result.stderr and "ordinary file" in result.stderr, result.stderr

@@ -6,6 +6,7 @@ that -o or --format names (report/write/ chooses it)."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import shutil
 import sys
@@ -125,12 +126,28 @@ def fail(ctx: typer.Context | None, exc: BaseException) -> None:
     if isinstance(exc, UsageError):
         typer.echo(f"prognose: {scrub_text(str(exc))}", err=True)
         raise typer.Exit(2)
+    if isinstance(exc, OSError) and exc.errno in MACHINE:
+        where = exc.filename if exc.filename is not None else "a file or folder"
+        typer.echo(f"prognose: {scrub_text(str(where))}: {exc.strerror} — {MACHINE[exc.errno]}; nothing was changed", err=True)
+        raise typer.Exit(2)
     debug = flags(ctx).debug
     if debug:
         typer.echo(debug_trace(exc), err=True)
     more = "" if debug else " (run with --debug for details)"
     typer.echo(f"prognose: internal error: {type(exc).__name__}: {scrub_text(str(exc))[:300]}{more}", err=True)
     raise typer.Exit(1)
+
+
+# The machine's refusals, which are no fault of the engine: what the operator can do about each
+# (exit 2 with the path, where an internal error would tell the controller nothing)
+MACHINE = {errno.EACCES: "ask IT for access to it, or point the setting elsewhere", errno.EPERM: "ask IT for access to it",
+           errno.EROFS: "the drive is read-only: write elsewhere", errno.ENOSPC: "the disk is full: free space and run again",
+           errno.EDQUOT: "the disk quota is used up: free space and run again",
+           errno.EFBIG: "the file is larger than this machine lets a file be", errno.ENAMETOOLONG: "use a shorter path or name",
+           errno.ELOOP: "a link points to itself: mend the link", errno.EISDIR: "a folder where a file belongs: give a file",
+           errno.ENOTDIR: "a file where a folder belongs: give a folder", errno.ENOENT: "it is not there: check the path",
+           errno.EEXIST: "something is there already: remove it or choose another name",
+           errno.EIO: "the drive could not be read or written: ask IT to check it"}
 
 
 def debug_trace(exc: BaseException) -> str:

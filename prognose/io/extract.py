@@ -82,6 +82,9 @@ def read_table(directory: Path, name: str, settings: Settings, key: bytes, requi
                                 f"one file named {name} (found {', '.join(p.name for p in candidates)})"))
         return None
     path = candidates[0]
+    if not path.is_file():     # a pipe would hang the run, a device or a folder is no export
+        problems.append(Problem(path.name, None, None, None, f"an ordinary file (found a folder, a pipe or a device at {path})"))
+        return None
     listed = spec is not None
     spec = spec if listed else SPECS[name]
     mapping = settings.columns.get(name, {})
