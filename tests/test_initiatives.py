@@ -131,3 +131,25 @@ def test_a_count_that_is_no_whole_number_a_move_to_itself_and_an_unknown_kind_ar
     with pytest.raises(InputError) as e:
         read_buffers(tmp_path / "buffers", load_settings(tmp_path), b"k")
     assert sorted((p.line, p.column) for p in e.value.problems) == [(2, "count"), (3, "to_paragraph"), (4, "kind")]
+
+
+def test_a_move_of_more_grants_than_run_in_scope_is_capped_and_said_and_so_is_a_scope_of_none(runner, tmp_path):
+    """Item 7: a move with a count far above the grants in scope added 360 mio. kr. without a word;
+    a scope that matched nothing and a start in 2999 were accepted silently."""
+    import json
+
+    from conftest import ROOT
+
+    def effects(count: int) -> tuple[dict, str]:
+        (tmp_path / "initiatives.csv").write_text(
+            "name;kind;start;count;paragraph;to_paragraph;share\n"
+            f"Egen bolig;move;01.01.2027;{count};SEL 108;ABL 105;\nIngen;lower_price;01.01.2027;;SEL 110;;0,1\n"
+            "Senere;lower_price;01.01.2999;;SEL 108;;0,1\n", encoding="utf-8")
+        out = invoke(runner, "project", "--initiatives", "--format", "json", "--workspace", str(ROOT), "--buffers", str(tmp_path))
+        assert out.exit_code == 0, out.stderr
+        doc = json.loads(out.stdout)
+        return doc["initiatives"][0]["effects"], json.dumps(doc["notes"], ensure_ascii=False)
+
+    many, notes = effects(100_000)
+    assert effects(1_000_000)[0] == many               # both are every grant in scope
+    assert "Egen bolig" in notes and "Ingen" in notes and "Senere" in notes
