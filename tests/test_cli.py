@@ -401,3 +401,13 @@ def test_the_machines_refusals_are_exit_2_with_the_path_and_a_pipe_is_no_input(r
     os.mkfifo(tmp_path / "data" / "postings.csv")
     result = invoke(runner, "run", "--no-save", *ws)
     assert result.exit_code == 2 and "postings.csv" in result.stderr and "ordinary file" in result.stderr, result.stderr
+
+
+def test_a_year_without_data_and_initiatives_that_are_not_there_are_said(runner, tmp_path):
+    """Item 21: refusion --year 1900 printed zeros, project --initiatives --buffers nowhere showed
+    a projection without initiatives as if there were none."""
+    ws = ["--workspace", str(ROOT)]
+    result = invoke(runner, "refusion", "--year", "1900", *ws)
+    assert result.exit_code == 2 and "1900" in result.stderr and "no data" in result.stderr, result.stderr
+    result = invoke(runner, "project", "--initiatives", "--buffers", str(tmp_path / "nowhere"), *ws)
+    assert result.exit_code == 2 and "initiatives" in result.stderr and "nowhere" in result.stderr, result.stderr

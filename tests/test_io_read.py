@@ -138,3 +138,14 @@ def test_polars_and_the_csv_module_read_a_file_alike(lines, newline, trailing):
     assert fast is not None
     assert_frame_equal(fast[0], slow[0])
     assert fast[1:] == slow[1:]
+
+
+def test_a_utf16_file_as_excel_saves_unicode_text_is_read(tmp_path):
+    """Item 21: a UTF-16 adjustments file was reported as "8 fields separated by ';', found 1"."""
+    from prognose.io.raw import load_raw
+
+    text = "account;year;amount;note\r\n5.38.50;2026;1.000,00;Forlig med Ærø\r\n"
+    (tmp_path / "adjustments.csv").write_bytes(text.encode("utf-16"))
+    raw = load_raw(tmp_path / "adjustments.csv", "adjustments", frozenset({"account", "year", "amount", "note"}))
+    assert not raw.problems and raw.frame.get_column("note").to_list() == ["Forlig med Ærø"]
+    assert raw.dialect["encoding"] == "UTF-16"

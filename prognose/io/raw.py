@@ -95,6 +95,11 @@ def _header_index(rows: list[list[str]], known: frozenset[str]) -> int | None:
 
 
 def _decode(data: bytes) -> tuple[str | None, str]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):     # Excel's "Unicode text": UTF-16 behind its mark
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            return None, "UTF-16"
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "UTF-8 with BOM"
