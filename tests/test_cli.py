@@ -411,3 +411,9 @@ def test_a_year_without_data_and_initiatives_that_are_not_there_are_said(runner,
     assert result.exit_code == 2 and "1900" in result.stderr and "no data" in result.stderr, result.stderr
     result = invoke(runner, "project", "--initiatives", "--buffers", str(tmp_path / "nowhere"), *ws)
     assert result.exit_code == 2 and "initiatives" in result.stderr and "nowhere" in result.stderr, result.stderr
+
+
+def test_activity_compared_with_a_year_the_grants_do_not_cover_is_said(runner, tmp_path):
+    """Item 21: activity --compare 1900 printed a change measured from zeros."""
+    result = invoke(runner, "activity", "--compare", "1900", "--workspace", str(ROOT), cwd=tmp_path)
+    assert result.exit_code == 2 and "--compare 1900" in result.stderr, result.stderr
