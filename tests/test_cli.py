@@ -417,3 +417,21 @@ def test_activity_compared_with_a_year_the_grants_do_not_cover_is_said(runner, t
     """Item 21: activity --compare 1900 printed a change measured from zeros."""
     result = invoke(runner, "activity", "--compare", "1900", "--workspace", str(ROOT), cwd=tmp_path)
     assert result.exit_code == 2 and "--compare 1900" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("code", ["ENOSPC", "EFBIG", "EACCES", "EROFS"])
+def test_a_full_disk_a_size_limit_or_no_access_is_exit_2_with_what_to_do(runner, tmp_path, monkeypatch, code):
+    """Item 20: a full disk, a file-size limit, no access or a read-only drive while writing ended in
+    an internal error (the old file is kept: the write is atomic)."""
+    import errno
+    import os
+
+    import prognose.io.files as files
+
+    def refused(path, data):
+        raise OSError(getattr(errno, code), os.strerror(getattr(errno, code)), str(path))
+
+    monkeypatch.setattr(files, "write_atomic", refused)
+    target = tmp_path / "out.json"
+    result = invoke(runner, "run", "--no-save", "--format", "json", "-o", str(target), "--workspace", str(ROOT), cwd=tmp_path)
+    assert result.exit_code == 2 and "out.json" in result.stderr and "internal error" not in result.stderr, result.stderr
