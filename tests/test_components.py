@@ -214,3 +214,16 @@ def test_buffers_toml_takes_no_boolean_infinite_or_impossible_number():
             "[deaths]\nyears = true\n")
     said = {p.column for p in check_config(tomllib.loads(text))}
     assert said == {"other_inflow.half_life_months", "other_inflow.per_month", "other_inflow.monthly_cost", "deaths.years"}
+
+
+def test_buffers_toml_tables_by_paragraph_are_spelt_as_grants_are():
+    """Item 6 for buffers.toml: a key "§ 108" matched no grant and was ignored without a word."""
+    import tomllib
+
+    from prognose.components import with_paragraphs_spelt
+
+    config = tomllib.loads('[other_inflow]\nper_month = { "§ 108" = 1.5, "85" = 2, "Lov om noget" = 1 }\n[deaths]\nyears = 3\n')
+    spelt, problems = with_paragraphs_spelt(config)
+    assert spelt["other_inflow"]["per_month"] == {"SEL 108": 1.5, "SEL 85": 2}
+    assert spelt["deaths"] == {"years": 3}
+    assert [(p.column, p.value) for p in problems] == [("other_inflow.per_month", "Lov om noget")]

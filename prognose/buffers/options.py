@@ -22,6 +22,7 @@ class Setting:
     test: Callable[[object], bool]
     expected: str                # what the key must hold, as an error names it
     default: object = None       # None: estimated from the municipality's own history
+    paragraphs: bool = False     # a table keyed by paragraph: its keys are spelt as grants are read
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def choice(*values: str) -> Setting:
 
 def per_paragraph(test: Callable[[object], bool], what: str) -> Setting:
     """A table paragraph = value, empty by default (every paragraph estimated)."""
-    return Setting(lambda v: isinstance(v, dict) and all(test(x) for x in v.values()), f"a table of paragraph = {what}", NONE)
+    return Setting(lambda v: isinstance(v, dict) and all(test(x) for x in v.values()), f"a table of paragraph = {what}", NONE, True)
 
 
 def yearly_rates() -> Setting:

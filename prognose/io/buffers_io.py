@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from prognose import components
-from prognose.components import check_config, migrated
+from prognose.components import check_config, migrated, with_paragraphs_spelt
 from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.extract import SourceFile, read_table
 from prognose.io.initiatives_io import check_initiatives
@@ -58,6 +58,8 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
         config, moved = migrated(config)
         notes += moved
         problems += check_config(config)
+        config, misspelt = with_paragraphs_spelt(config)
+        problems += misspelt
     else:
         notes.append(Message("note.no_buffers_toml"))
     warnings: list[InputWarning] = []
