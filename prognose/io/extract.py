@@ -148,7 +148,8 @@ def read_extract(directory: Path, settings: Settings, key: bytes) -> Extract:
         problems.extend(table_problems)
         files.extend(table_files)
         warnings.extend(table_warnings)
-    if tables["grants"].is_empty():    # an export that stopped after its header: no forecast is made without grants
+    # an export that stopped after its header: no forecast is made without grants
+    if tables["grants"] is not None and tables["grants"].is_empty():
         problems.append(Problem(files[0].path, None, None, None, "at least one grant (the file holds its header and no row)"))
     if problems:
         raise InputError(problems)
