@@ -58,6 +58,9 @@ def test_output_never_replaces_a_device_a_folder_or_a_file_the_run_reads(tmp_pat
     assert refused.exit_code == 2 and "a file, not a folder" in refused.stderr
     refused = invoke(runner, "report", "-o", str(tmp_path / "data" / "r.xlsx"), *ws[:2])
     assert refused.exit_code == 2 and "reads" in refused.stderr
+    null = os.stat(os.devnull)           # -o /dev/null (as the benchmarks run) writes through it, never replaces it
+    assert invoke(runner, "run", "--no-save", "--format", "json", "-o", os.devnull, *ws).exit_code == 0
+    assert (os.stat(os.devnull).st_ino, stat.S_IFMT(os.stat(os.devnull).st_mode)) == (null.st_ino, stat.S_IFMT(null.st_mode))
     ok = invoke(runner, "run", "--no-save", "--format", "json", "-o", str(tmp_path / "out.json"), *ws)
     assert ok.exit_code == 0 and (tmp_path / "out.json").stat().st_size > 0
 

@@ -296,8 +296,11 @@ def write(ctx: typer.Context, record, out: Optional[Path], fmt, opts: Options, l
             raise UsageError(f"{format_} goes to a file: give -o FILE.{format_}")
         sys.stdout.write(output)
         return
-    from prognose.io.files import check_output, write_atomic
+    from prognose.io.files import check_output, discards, write_atomic, write_discarded
 
+    if discards(target):
+        write_discarded(target, output)
+        return
     check_output(target, read_by(opts))
     write_atomic(target, output)
     say(ctx, f"wrote {target}")

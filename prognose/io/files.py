@@ -12,6 +12,17 @@ from pathlib import Path
 from prognose.errors import UsageError
 
 
+def discards(target: Path) -> bool:
+    """Whether the output goes to the null device (`-o /dev/null`, as benchmarks run): written
+    through, never replaced by a file of our own."""
+    return str(target) == os.devnull
+
+
+def write_discarded(target: Path, data: bytes | str) -> None:
+    with open(target, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
 def check_output(target: Path, read: list[Path], option: str = "-o") -> None:
     """Refuse an output that would destroy: anything at the path but a regular file (a device, a
     pipe, a folder), and any file in what the run reads (the extract, the buffers, the snapshots,
