@@ -80,3 +80,13 @@ def test_windows_1252_is_refused_with_what_to_do(tmp_path):
     with pytest.raises(InputError) as e:
         settings_of(tmp_path, TEXT, "cp1252")
     assert [(p.line, "UTF-8" in p.expected) for p in e.value.problems] == [(1, True)]
+
+
+@pytest.mark.parametrize("encoding, read", [("utf-16", True), ("utf-8-sig", True), ("cp1252", False)])
+def test_buffers_toml_in_the_encodings_editors_save(tmp_path, encoding, read):
+    """Item 20: buffers.toml saved as Windows-1252 or UTF-16 ended in an internal error."""
+    from prognose.io.buffers_io import read_config
+
+    (tmp_path / "buffers.toml").write_bytes("# Ærø\n[deaths]\nyears = 3\n".encode(encoding))
+    config, problem = read_config(tmp_path)
+    assert (config == {"deaths": {"years": 3}}) == read and (problem is None) == read
