@@ -127,7 +127,11 @@ def test_every_column_and_every_form_is_scrubbed_and_control_characters_break_no
     refused = [invoke(runner, "explain", "--citizen", EVERY["0504422648"], *ws),
                invoke(runner, "whatif", "--paragraph", "SEL 108", "--unit", "year", "--rate", "900000", "--start", "2025-08-01",
                       "--citizen", EVERY["0504422648"], "--as-of", "2025-06-30", *ws)]
-    for result in refused:
+    found = [invoke(runner, "explain", "--grant", "241158 2573", *ws, "--format", "json"),
+             invoke(runner, "explain", "--citizen", "0101901234", *ws, "--format", "json")]
+    for result in found:
+        assert result.exit_code == 0, result.stderr     # found by the pseudonym the number is given
+    for result in refused + found:
         assert not leaked(result.stdout + result.stderr), result.stdout + result.stderr
     snapshot = next((tmp_path / "snapshots").glob("2025-06-30*"))
     for path in snapshot.rglob("*"):
