@@ -31,8 +31,10 @@ def check_initiatives(frame: pl.DataFrame, path: str) -> list[Problem]:
     """What each row's kind needs is there, counts are whole numbers above 0, a move goes from one
     paragraph to another, and names are unique. A kind the reader could not read is its problem
     already (parse.py); its row is not checked further."""
-    problems = []
-    for row in frame.iter_rows(named=True):
+    years = pl.col("start").dt.year()
+    problems = [Problem(path, line, "start", None, "a start date from 1900 to 2200")     # a typo such as -12026
+                for line in frame.filter(years.is_not_null() & ~years.is_between(1900, 2200)).get_column(LINE).to_list()]
+    for row in frame.drop("start").iter_rows(named=True):
         if row["kind"] not in NEEDS:
             continue
         for column, expected in NEEDS[row["kind"]]:
