@@ -32,8 +32,8 @@ def check_initiatives(frame: pl.DataFrame, path: str) -> list[Problem]:
     paragraph to another, and names are unique. A kind the reader could not read is its problem
     already (parse.py); its row is not checked further."""
     years = pl.col("start").dt.year()
-    problems = [Problem(path, line, "start", None, "a start date from 1900 to 2200")     # a typo such as -12026
-                for line in frame.filter(years.is_not_null() & ~years.is_between(1900, 2200)).get_column(LINE).to_list()]
+    problems = [Problem(path, line, "start", None, "a start date from 1900 to 2999")     # a typo such as -12026
+                for line in frame.filter(years.is_not_null() & ~years.is_between(1900, 2999)).get_column(LINE).to_list()]
     for row in frame.drop("start").iter_rows(named=True):
         if row["kind"] not in NEEDS:
             continue
