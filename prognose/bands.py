@@ -24,6 +24,8 @@ days, the buffers' expected citizens leaving on balance).
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import polars as pl
@@ -50,7 +52,7 @@ def parse(section: dict, config_name: str) -> tuple[dict[str, Bands], list[Probl
         measure = value.get("measure") if isinstance(value, dict) else None
         edges = value.get("edges") if isinstance(value, dict) else None
         ok = (measure in MEASURES and isinstance(edges, list) and edges
-              and all(isinstance(e, (int, float)) and e > 0 for e in edges)
+              and all(isinstance(e, (int, float)) and not isinstance(e, bool) and math.isfinite(e) and e > 0 for e in edges)
               and all(a < b for a, b in zip(edges, edges[1:])))
         if ok:
             out[str(paragraph)] = Bands(measure, tuple(float(e) for e in edges))

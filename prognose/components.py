@@ -146,6 +146,26 @@ def check_config(config: dict) -> list[Problem]:
     return problems
 
 
+def with_paragraphs_spelt(config: dict) -> tuple[dict, list[Problem]]:
+    """buffers.toml with the keys of its tables by paragraph spelt as grants are read ("§ 108" and
+    "108" are "SEL 108"): a key in another spelling would match no grant and be ignored in silence.
+    A key that is no paragraph is a problem."""
+    from prognose.paragraphs import normalise_paragraph
+
+    known, out, problems = by_name(), {}, []
+    for section, values in config.items():
+        declared = known[section].settings if section in known and isinstance(values, dict) else {}
+        out[section] = dict(values) if isinstance(values, dict) else values
+        for key, value in (values.items() if declared else ()):
+            if key in declared and declared[key].paragraphs and isinstance(value, dict) and value:
+                names = list(value)
+                spelt = pl.select(normalise_paragraph(pl.Series(names, dtype=pl.String))).to_series().to_list()
+                problems += [Problem("buffers.toml", None, f"{section}.{key}", n, "a paragraph such as 'SEL 108'")
+                             for n, s in zip(names, spelt) if s is None]
+                out[section][key] = {s: value[n] for n, s in zip(names, spelt) if s is not None}
+    return out, problems
+
+
 def toml_template() -> str:
     """buffers.toml as `prognose init` writes it: every component's section with each key it may
     hold, commented out at its default, and what the key must hold."""

@@ -42,7 +42,7 @@ class Problem:
 # Every kind of warning the readers know; what the engine did about each is the catalogues'
 # "warning.<kind>" (words/).
 WARNINGS = ("duplicate_row", "plan_step_same_date", "separator_row", "total_row", "title_row", "midnight_time",
-            "paragraph_subsection", "as_of_past_data")
+            "paragraph_subsection", "as_of_past_data", "control_characters")
 
 
 SHOWN_LINES = 5

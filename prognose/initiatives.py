@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from prognose.words.message import Message
+
 DIRECT = "direct"   # the source of amounts that are money as they are (projection.project does not scale them)
 
 
@@ -84,12 +86,31 @@ def _scaled(frame: pl.DataFrame, where: pl.Expr, factor: float) -> pl.DataFrame:
     return frame.with_columns(pl.when(where).then(pl.col("cost") * factor).otherwise(pl.col("cost")).alias("cost"))
 
 
+def _running(i: Initiative, ctx: Context) -> int:
+    """The grants running in scope at the start."""
+    at = i.start
+    return ctx.grants.filter(in_scope(i) & (pl.col("start_date") <= at)
+                             & (pl.col("end_date").is_null() | (pl.col("end_date") >= at) | pl.col("end_reason").is_null())).height
+
+
 def _share_of_running(i: Initiative, ctx: Context) -> float:
     """n over the grants running in scope at the start (at most all of them)."""
-    at = i.start
-    running = ctx.grants.filter(in_scope(i) & (pl.col("start_date") <= at)
-                                & (pl.col("end_date").is_null() | (pl.col("end_date") >= at) | pl.col("end_reason").is_null()))
-    return min(1.0, float(i.count) / running.height) if running.height else 0.0
+    running = _running(i, ctx)
+    return min(1.0, float(i.count) / running) if running else 0.0
+
+
+def notes_on(plans: list[Initiative], ctx: Context) -> list[Message]:
+    """What the controller should know of her initiatives: a count above the grants in scope (taken
+    as all of them), a scope no grant is in, a start after the last year projected."""
+    notes = []
+    for i in plans:
+        if i.kind in ("end_earlier", "move") and i.count is not None and i.count > _running(i, ctx):
+            notes.append(Message("note.initiative_capped", name=i.name, count=int(i.count), running=_running(i, ctx)))
+        elif i.kind != "fixed" and (i.paragraph or i.account or i.provider_type) and ctx.grants.filter(in_scope(i)).is_empty():
+            notes.append(Message("note.initiative_no_scope", name=i.name))
+        if i.start.year > ctx.last:
+            notes.append(Message("note.initiative_after", name=i.name, start=i.start, last=ctx.last))
+    return notes
 
 
 def _months(i: Initiative, last: int) -> pl.Series:
@@ -97,7 +118,9 @@ def _months(i: Initiative, last: int) -> pl.Series:
 
 
 def _moved_in(i: Initiative, ctx: Context, schema) -> pl.DataFrame:
-    """n grants of to_paragraph from the start, at its newcomers' typical cost a month, ending at its rate."""
+    """n grants of to_paragraph from the start (no more than left the scope), at its newcomers'
+    typical cost a month, ending at its rate."""
+    moved = float(min(i.count, _running(i, ctx)))
     typical = ctx.newcomers.filter(pl.col("paragraph") == i.to_paragraph)
     monthly = float((typical.get_column("monthly") * typical.get_column("per_year")).sum()
                     / max(float(typical.get_column("per_year").sum()), 1e-9)) if typical.height else 0.0
@@ -107,7 +130,7 @@ def _moved_in(i: Initiative, ctx: Context, schema) -> pl.DataFrame:
     t = (pl.col("month").dt.offset_by("14d") - pl.lit(i.start)).dt.total_days().clip(0, None) / 365.25
     return months.select(pl.lit(ctx.accounts.get(i.to_paragraph)).alias("account"), pl.lit(i.to_paragraph).alias("paragraph"),
                          pl.lit(None, pl.String).alias("provider_type"), "month", pl.lit("moved").alias("source"),
-                         pl.lit(i.start).alias("arrival"), (float(i.count) * monthly * (-h * t).exp()).alias("cost")).cast(schema)
+                         pl.lit(i.start).alias("arrival"), (moved * monthly * (-h * t).exp()).alias("cost")).cast(schema)
 
 
 def _yearly(i: Initiative, ore_a_year: int, ctx: Context, schema) -> pl.DataFrame:

@@ -25,6 +25,13 @@ def forecast_notes(buffers, results: list, linked_by_citizen, spread: pl.DataFra
     if weekend.ore:
         notes.append(Message("note.weekend", as_of=as_of, days=weekend.days, ore=weekend.ore))
     notes += [Message("note.flag", component=r.name, flag=flag) for r in results for flag in r.flags]
+    adjustments = buffers.adjustments if buffers is not None else None
+    if adjustments is not None and adjustments.height:
+        years = adjustments.select(pl.coalesce(pl.col("period").dt.year(), pl.col("year")).alias("y")).get_column("y")
+        other = years.filter(years != year)
+        if other.len():       # kept in the file for their own year, and said: never dropped in silence
+            notes.append(Message("note.adjustments_other_year", rows=other.len(), year=year,
+                                 years=", ".join(str(y) for y in other.unique().sort().to_list())))
     no_budget = lines.select("account").unique().join(bud, on="account", how="anti").get_column("account").sort().to_list()
     if no_budget:
         notes.append(Message("note.no_budget", year=year, accounts=", ".join(no_budget)))

@@ -13,32 +13,62 @@ import re
 
 import polars as pl
 
-# A CPR number as exports hold it: ten digits, perhaps split after six by a dash or a space, perhaps
-# padded with spaces. A column of CPR numbers that passed through Excel may have lost the leading
-# zero of those born on the 1st–9th: nine digits there are a CPR number too (LOST_ZERO).
-CPR_PATTERN = r"^\s*\d{6}[-\s]?\d{4}\s*$"
-LOST_ZERO = r"^\s*\d{9}\s*$"
-_CPR_DIGITS = r"\d{6}[-\s]?\d{4}"     # a CPR number inside text: ten digits, perhaps split after six
+# A CPR number as exports hold it: ten digits, perhaps split after six — by a dash (or the en or em
+# dash a word processor makes of it), a dot, a slash or a space — perhaps padded, perhaps behind a
+# word ("CPR 010190-1234", an apostrophe Excel kept). A number that passed through a spreadsheet as
+# a number lost the leading zero of those born on the 1st–9th: nine digits whose first is such a
+# day and whose next two a month are a CPR number too.
+_SEP = "[-\u2010\u2011\u2012\u2013\u2014./\\s]"
+_TEN = rf"\d{{6}}{_SEP}?\d{{4}}"
+_NINE = r"[1-9](?:0[1-9]|1[0-2])\d{6}"
+_CPR_DIGITS = rf"(?:{_TEN}|{_NINE})"
+# the same in an id column, where a number is a CPR number only when its first six digits are a
+# date (day 01–31, or 61–91 for a replacement number; month 01–12): a case system's own numeric
+# ids are not taken for people
+_DAY_MONTH = r"(?:[0-2]\d|3[01]|[6-8]\d|9[01])(?:0[1-9]|1[0-2])"
+_ID_TEN = rf"{_DAY_MONTH}\d{{2}}{_SEP}?\d{{4}}"
+_ID_DIGITS = rf"(?:{_ID_TEN}|{_NINE})"
+CPR_PATTERN = rf"(?:^|\D){_CPR_DIGITS}(?:\D|$)"      # a value that holds a CPR number (a citizen id)
 _CPR_IN_TEXT = re.compile(rf"(?<!\d){_CPR_DIGITS}(?!\d)")
+# a pseudonym of ours (P… for a citizen, G… for a grant): twelve hex digits that may hold a run of
+# ten decimal ones, and are no CPR number
+_PSEUDONYM = re.compile(r"(?<![0-9A-Za-z])[PG][0-9a-f]{12}(?![0-9A-Za-z])")
+MASK = "[CPR]"
 KEY_ENV = "PROGNOSE_PSEUDONYM_KEY"
 
 
 def scrub_text(text: str) -> str:
-    """Mask anything shaped like a CPR number inside free text."""
-    return _CPR_IN_TEXT.sub("[CPR]", text)
+    """Mask anything shaped like a CPR number inside free text (a message, a path, a value shown
+    in an error); the engine's own pseudonyms are left as they are."""
+    kept = _PSEUDONYM.split(text)
+    found = _PSEUDONYM.findall(text)
+    return "".join(_CPR_IN_TEXT.sub(MASK, part) + (found[i] if i < len(found) else "") for i, part in enumerate(kept))
 
 
 def scrub_expr(expr: pl.Expr) -> pl.Expr:
     """Every CPR-shaped number in the text masked. A match takes the character on each side (the
     regex engine has no look-around), so two numbers one character apart need a second pass."""
     once = rf"(^|\D){_CPR_DIGITS}(\D|$)"
-    return expr.str.replace_all(once, "${1}[CPR]${2}").str.replace_all(once, "${1}[CPR]${2}")
+    return expr.str.replace_all(once, "${1}" + MASK + "${2}").str.replace_all(once, "${1}" + MASK + "${2}")
 
 
-def pseudonym(key: bytes, value: str) -> str:
-    """The same pseudonym for every way of writing one CPR number (dash, space, lost zero)."""
-    digits = "".join(ch for ch in value if ch.isdigit())
-    return _pseudonym(key, digits.zfill(10))
+def cpr_digits(expr: pl.Expr, pattern: str = _CPR_DIGITS) -> pl.Expr:
+    """The ten digits of the CPR number a value holds (a lost leading zero put back), else null."""
+    found = expr.str.extract(rf"(?:^|\D)({pattern})(?:\D|$)", 1)
+    return found.str.replace_all(r"\D", "").str.zfill(10)
+
+
+def pseudonym(key: bytes, value: str, prefix: str = "P") -> str:
+    """The same pseudonym for every way of writing one CPR number (dash, space, lost zero, a word
+    before it); a value that holds none is taken by its digits (a citizen named on the command line)."""
+    found = re.search(rf"(?<!\d)({_CPR_DIGITS})(?!\d)", value)
+    digits = "".join(ch for ch in (found.group(1) if found else value) if ch.isdigit())
+    return prefix + _pseudonym(key, digits.zfill(10))[1:]
+
+
+def is_cpr(value: str) -> bool:
+    """Whether a value given on the command line holds a CPR number, in any of its forms."""
+    return _CPR_IN_TEXT.search(value) is not None and not _PSEUDONYM.fullmatch(value.strip())
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -55,44 +85,48 @@ def _keyed(key: bytes) -> hmac.HMAC:
     return hmac.new(key, digestmod=hashlib.sha256)
 
 
-def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes, uniques: pl.Series | None = None) -> pl.DataFrame:
-    """Replace CPR-shaped ids in `column` by keyed pseudonyms; other ids pass unchanged. Nine
-    digits count as a CPR number that lost its leading zero where the column holds CPR numbers.
+def pseudonymise_column(df: pl.DataFrame, column: str, key: bytes, prefix: str = "P",
+                        uniques: pl.Series | None = None) -> pl.DataFrame:
+    """Replace the ids in `column` that hold a CPR number, in any form, by keyed pseudonyms (a grant
+    id by one of its own, `prefix` G); other ids pass unchanged. In a grant id a number is taken for
+    a CPR number only where its first six digits are a date (a case system numbers its grants).
 
     The HMAC runs once per distinct CPR number, not once per row (`uniques`: the column's distinct
-    values, where known).
+    values, where the reader found them already).
     """
-    if column not in df.columns:
-        return df
-    uniques = _distinct(df, column) if uniques is None else uniques.drop_nulls()
-    pattern = f"{CPR_PATTERN}|{LOST_ZERO}" if uniques.str.contains(CPR_PATTERN).any() else CPR_PATTERN
-    return _map_distinct(df, column, pattern, lambda cprs: pseudonyms(key, cprs), uniques)
+    pattern = _CPR_DIGITS if prefix == "P" else _ID_DIGITS
+    return _map_distinct(df, column, rf"(?:^|\D){pattern}(?:\D|$)", lambda ids: pseudonyms(key, ids, pattern, prefix), uniques)
 
 
-def pseudonyms(key: bytes, values: pl.Series) -> pl.Series:
-    """pseudonym() of each value: the ways of writing a number made one (digits only, ten of them)
-    as a whole column, then one HMAC per distinct number."""
-    digits = values.str.replace_all(r"\D", "").str.zfill(10)
+def pseudonyms(key: bytes, values: pl.Series, pattern: str = _CPR_DIGITS, prefix: str = "P") -> pl.Series:
+    """pseudonym() of each value: the ways of writing a number made one (ten digits) as a whole
+    column, then one HMAC per distinct number."""
+    digits = pl.select(cpr_digits(pl.lit(values), pattern)).to_series()
     distinct = digits.unique()
-    return digits.replace_strict(distinct, pl.Series([_pseudonym(key, d) for d in distinct.to_list()], dtype=pl.String))
+    named = [prefix + _pseudonym(key, d)[1:] for d in distinct.to_list()]
+    return digits.replace_strict(distinct, pl.Series(named, dtype=pl.String))
 
 
 def scrub_column(df: pl.DataFrame, column: str, uniques: pl.Series | None = None) -> pl.DataFrame:
     """Mask CPR-shaped numbers in a free-text column, working once per distinct text (`uniques`,
-    where known)."""
+    where the reader found them already)."""
+    return _map_distinct(df, column, _CPR_DIGITS, lambda hits: pl.select(scrub_expr(pl.lit(hits))).to_series(), uniques)
+
+
+def birth_date_of(expr: pl.Expr) -> pl.Expr:
+    """The birth date a citizen id's CPR number gives (null where it holds none)."""
+    return birth_date_from_cpr(cpr_digits(expr))
+
+
+def _map_distinct(df: pl.DataFrame, column: str, pattern: str, mapping, uniques: pl.Series | None = None) -> pl.DataFrame:
+    """Replace the distinct values of `column` (`uniques`, where the reader found them already) that
+    match `pattern` by mapping(those values): the work runs once per distinct value, not once per row."""
     if column not in df.columns:
         return df
-    return _map_distinct(df, column, _CPR_DIGITS, lambda hits: pl.select(scrub_expr(pl.lit(hits))).to_series(),
-                         _distinct(df, column) if uniques is None else uniques.drop_nulls())
-
-
-def _distinct(df: pl.DataFrame, column: str) -> pl.Series:
-    return df.lazy().select(pl.col(column).drop_nulls().unique()).collect().to_series()   # lazy: 2–3 × faster
-
-
-def _map_distinct(df: pl.DataFrame, column: str, pattern: str, mapping, uniques: pl.Series) -> pl.DataFrame:
-    """Replace the distinct values of `column` (`uniques`) that match `pattern` by mapping(those
-    values): the work runs once per distinct value, not once per row."""
+    if uniques is None:
+        uniques = df.lazy().select(pl.col(column).drop_nulls().unique()).collect().to_series()   # lazy: 2–3 × faster
+    else:
+        uniques = uniques.drop_nulls()
     hits = uniques.filter(uniques.str.contains(pattern))
     if hits.len() == 0:
         return df

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from prognose.buffers.costs import account_of
-from prognose.initiatives import DIRECT, Context, apply
+from prognose.initiatives import DIRECT, Context, apply, notes_on
 from prognose.months import add_months, month_number
 from prognose.period import known_at
 from prognose.periodise import periodise
@@ -239,9 +239,10 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | 
     rates = ending_rates(known, fc.as_of)
     index = extend_index(price_index or {}, years[-1])
     arrivals = newcomer_rates(known, fc.as_of, index)
-    effects, with_all = [], None
+    effects, with_all, notes = [], None, history_notes(yearly, fc.as_of)
     if plans:
         ctx = Context(known, arrivals, rates, accounts, years[-1])
+        notes += notes_on(plans, ctx)
         before, current = cells, frame
         for plan in plans:
             current = apply(plan, current, ctx)
@@ -252,8 +253,7 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | 
     sd = history_spread(yearly)
     spread = {y: sd * math.sqrt(max(y - base, 0) + (12 - fc.as_of.month) / 12) for y in years}
     people = citizens(known, fc.as_of, years, rates, arrivals)
-    return Projection(fc.as_of, base, years, cells, bud, people, spread, effects, with_all, history_notes(yearly, fc.as_of),
-                      base_band)
+    return Projection(fc.as_of, base, years, cells, bud, people, spread, effects, with_all, notes, base_band)
 
 
 def history_notes(yearly: pl.DataFrame | None, as_of: dt.date, wanted: int = 3) -> list[Message]:

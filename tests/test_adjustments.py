@@ -73,3 +73,19 @@ def test_an_adjustment_without_month_or_year_is_an_error_naming_its_line(tmp_pat
     out = invoke(runner, "run", "--no-save", "--workspace", str(ws))
     assert out.exit_code == 2 and out.stdout == ""
     assert "adjustments.csv" in out.stderr and "line 3" in out.stderr and "line 4" in out.stderr and "period" in out.stderr
+
+
+def test_an_adjustment_entered_twice_counts_once_and_one_of_another_year_is_said(tmp_path, runner):
+    """Item 9: an exact duplicate row counted twice, even under --strict; rows for another year were
+    dropped without a word."""
+    ws = workspace(tmp_path)
+    (ws / "buffers" / "adjustments.csv").write_text(SETTLEMENT, encoding="utf-8")
+    once = run_json(runner, ws)
+    other_year = "5.38.52;2025-03;;100,00;sidste år;KM;\n"
+    (ws / "buffers" / "adjustments.csv").write_text(SETTLEMENT + SETTLEMENT.split("\n")[1] + "\n" + other_year, encoding="utf-8")
+    out = invoke(runner, "run", "--no-save", "--workspace", str(ws), "--format", "json")
+    twice = json.loads(out.stdout)
+    assert twice["total"]["forecast"] == once["total"]["forecast"]
+    assert "adjustments.csv" in out.stderr and "2025" in out.stderr and "ikke talt med" in out.stderr
+    strict = invoke(runner, "--strict", "run", "--no-save", "--workspace", str(ws))
+    assert strict.exit_code == 2 and "adjustments.csv" in strict.stderr

@@ -68,6 +68,10 @@ CASES = {
                           ["budget.csv", "UTF-8 or Windows-1252"]),
     "duplicate budget row": (lambda d: replace_line(d / "budget.csv", 4, lambda s: s.replace("2024", "2025")),
                              ["budget.csv, line 4, column account", "one budget row per account and year"]),
+    # item 10: a grants file with only its header forecast 410 mio. from no grant at all
+    "grants with only a header": (lambda d: ((d / "grants.csv").write_text((d / "grants.csv").read_text(encoding="utf-8").split("\n")[0] + "\n",
+                                                                           encoding="utf-8"), (d / "plan_steps.csv").unlink()),
+                                  ["grants.csv", "at least one grant"]),
     "bad probability-free choice": (lambda d: replace_line(d / "postings.csv", 2, lambda s: s.replace(",finance,", ",bank,", 1)),
                                     ["postings.csv, line 2, column source", "'bank'"]),
 }

@@ -363,3 +363,75 @@ def test_notes_wrap_under_their_prefix_for_a_person_and_stay_one_line_for_a_log(
     assert len(lines) > 1 and all(len(line) <= 49 for line in lines)
     assert lines[0].startswith("bemærk: ") and all(line.startswith(" " * 8) for line in lines[1:])
     assert " ".join(line.strip() for line in lines) == "bemærk: " + text
+
+
+@pytest.mark.parametrize("args", [["run", "--seed", "-1"], ["explain", "--account", "5.38.50", "--top", "-1"],
+                                  ["explain", "--account", "5.38.50", "--top", "0"], ["diff", "--top", "-3"],
+                                  ["report", "--out-dir", "x", "--keep", "-1"], ["report", "-o", "x.xlsx", "--max-age", "-5"],
+                                  ["report", "-o", "x.xlsx", "--top", "-1"], ["backtest", "--seed", "-1"]])
+def test_a_count_below_what_it_counts_is_a_usage_error(runner, args, tmp_path):
+    """Item 21: --seed -1 ended in an internal error, explain --top -1 printed all but one, and a
+    negative --top, --keep or --max-age was taken."""
+    result = invoke(runner, *args, "--workspace", str(ROOT), cwd=tmp_path)
+    assert result.exit_code == 2 and "internal error" not in result.stderr, result.stderr
+
+
+def test_the_machines_refusals_are_exit_2_with_the_path_and_a_pipe_is_no_input(runner, tmp_path):
+    """Item 20: a folder where a file belongs, a file where a folder belongs, a path over the
+    system's limit ended in an internal error; a pipe as postings.csv hung the run."""
+    import os
+
+    from conftest import tiny_frames, write
+
+    write(tiny_frames(), tmp_path / "data", "csv")
+    ws = ["--workspace", str(tmp_path), "--as-of", "2025-06-30", "--draws", "0"]
+    (tmp_path / "prognose.toml").write_text('[paths]\nsnapshots = "snapfile"\n', encoding="utf-8")
+    (tmp_path / "snapfile").write_text("x", encoding="utf-8")
+    cases = [(["run"], "snapfile")]
+    cases.append((["run", "--no-save", "--format", "json", "-o", str(tmp_path / ("a" * 300 + ".json"))], "a" * 50))
+    for args, said in cases:
+        result = invoke(runner, *args, *ws)
+        assert result.exit_code == 2 and said in result.stderr and "internal error" not in result.stderr, result.stderr
+    (tmp_path / "prognose.toml").write_text("", encoding="utf-8")
+    (tmp_path / "buffers" / "buffers.toml").mkdir(parents=True)
+    result = invoke(runner, "run", "--no-save", *ws)
+    assert result.exit_code == 2 and "buffers.toml" in result.stderr and "internal error" not in result.stderr, result.stderr
+    (tmp_path / "buffers" / "buffers.toml").rmdir()
+    (tmp_path / "data" / "postings.csv").unlink()
+    os.mkfifo(tmp_path / "data" / "postings.csv")
+    result = invoke(runner, "run", "--no-save", *ws)
+    assert result.exit_code == 2 and "postings.csv" in result.stderr and "ordinary file" in result.stderr, result.stderr
+
+
+def test_a_year_without_data_and_initiatives_that_are_not_there_are_said(runner, tmp_path):
+    """Item 21: refusion --year 1900 printed zeros, project --initiatives --buffers nowhere showed
+    a projection without initiatives as if there were none."""
+    ws = ["--workspace", str(ROOT)]
+    result = invoke(runner, "refusion", "--year", "1900", *ws)
+    assert result.exit_code == 2 and "1900" in result.stderr and "no data" in result.stderr, result.stderr
+    result = invoke(runner, "project", "--initiatives", "--buffers", str(tmp_path / "nowhere"), *ws)
+    assert result.exit_code == 2 and "initiatives" in result.stderr and "nowhere" in result.stderr, result.stderr
+
+
+def test_activity_compared_with_a_year_the_grants_do_not_cover_is_said(runner, tmp_path):
+    """Item 21: activity --compare 1900 printed a change measured from zeros."""
+    result = invoke(runner, "activity", "--compare", "1900", "--workspace", str(ROOT), cwd=tmp_path)
+    assert result.exit_code == 2 and "--compare 1900" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("code", ["ENOSPC", "EFBIG", "EACCES", "EROFS"])
+def test_a_full_disk_a_size_limit_or_no_access_is_exit_2_with_what_to_do(runner, tmp_path, monkeypatch, code):
+    """Item 20: a full disk, a file-size limit, no access or a read-only drive while writing ended in
+    an internal error (the old file is kept: the write is atomic)."""
+    import errno
+    import os
+
+    import prognose.io.files as files
+
+    def refused(path, data):
+        raise OSError(getattr(errno, code), os.strerror(getattr(errno, code)), str(path))
+
+    monkeypatch.setattr(files, "write_atomic", refused)
+    target = tmp_path / "out.json"
+    result = invoke(runner, "run", "--no-save", "--format", "json", "-o", str(target), "--workspace", str(ROOT), cwd=tmp_path)
+    assert result.exit_code == 2 and "out.json" in result.stderr and "internal error" not in result.stderr, result.stderr

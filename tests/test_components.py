@@ -204,3 +204,26 @@ def test_a_component_with_a_list_of_its_own_is_its_module_and_its_record(runner,
     (buffers / "respite.csv").write_text("citizen_id;account;monthly\nP-7;5.38.52;mange\n", encoding="utf-8")
     bad = invoke(runner, "run", "--no-save", *ws)
     assert bad.exit_code == 2 and "respite.csv" in bad.stderr and "line 2" in bad.stderr
+
+
+def test_buffers_toml_takes_no_boolean_infinite_or_impossible_number():
+    """Items 5 and 20 for buffers.toml: inf, nan, 10¹⁷ and true are no numbers of a setting."""
+    import tomllib
+
+    text = ("[other_inflow]\nhalf_life_months = inf\nper_month = {\"SEL 108\" = nan}\nmonthly_cost = {\"SEL 85\" = 1e17}\n"
+            "[deaths]\nyears = true\n")
+    said = {p.column for p in check_config(tomllib.loads(text))}
+    assert said == {"other_inflow.half_life_months", "other_inflow.per_month", "other_inflow.monthly_cost", "deaths.years"}
+
+
+def test_buffers_toml_tables_by_paragraph_are_spelt_as_grants_are():
+    """Item 6 for buffers.toml: a key "§ 108" matched no grant and was ignored without a word."""
+    import tomllib
+
+    from prognose.components import with_paragraphs_spelt
+
+    config = tomllib.loads('[other_inflow]\nper_month = { "§ 108" = 1.5, "85" = 2, "Lov om noget" = 1 }\n[deaths]\nyears = 3\n')
+    spelt, problems = with_paragraphs_spelt(config)
+    assert spelt["other_inflow"]["per_month"] == {"SEL 108": 1.5, "SEL 85": 2}
+    assert spelt["deaths"] == {"years": 3}
+    assert [(p.column, p.value) for p in problems] == [("other_inflow.per_month", "Lov om noget")]

@@ -106,3 +106,15 @@ def test_every_column_a_command_writes_has_a_danish_header(runner, tmp_path):
         assert out.exit_code == 0, (args, out.stderr)
         head = out.stdout.splitlines()[0]
         assert set(head.split(",")) <= set(HEADERS), (args, set(head.split(",")) - set(HEADERS))
+
+
+
+def test_a_cell_that_would_be_a_formula_is_written_behind_an_apostrophe():
+    """Item 18: a provider named =HYPERLINK(…) or +cmd|… was written as is, and Excel ran it."""
+    names = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "Bostedet", None]
+    frame = pl.DataFrame({"provider": names, "amount": [-1.5] * len(names)})
+    for dialect in (Dialect.of("danish", "da"), Dialect.of("international", "en")):
+        out = render(CsvTable(frame), dialect)
+        read = pl.read_csv(out.lstrip("\ufeff").encode(), separator=";" if dialect.danish else ",", infer_schema=False)
+        assert read.to_series(0).to_list() == ["'" + n for n in names[:5]] + ["Bostedet", None]
+        assert read.to_series(1).str.starts_with("-").all()      # a negative number stays a number

@@ -113,3 +113,43 @@ def test_initiatives_csv_is_read_and_checked(runner, tmp_path):
     (buffers / "initiatives.csv").write_text("name;kind;start;share\nBillig;lower_price;01.01.2027;\n", encoding="utf-8")
     bad = invoke(runner, "project", "--initiatives", "--workspace", str(ROOT), "--buffers", str(buffers))
     assert bad.exit_code == 2 and "initiatives.csv" in bad.stderr and "share" in bad.stderr and "line 2" in bad.stderr
+
+
+def test_a_count_that_is_no_whole_number_a_move_to_itself_and_an_unknown_kind_are_problems(tmp_path):
+    """Items 7 and 20: a count of 2,5 and a move from a paragraph to itself were accepted; an unknown
+    kind ended in an internal error (a KeyError)."""
+    import pytest
+
+    from prognose.errors import InputError
+    from prognose.io.buffers_io import read_buffers
+    from prognose.io.config import load_settings
+
+    (tmp_path / "buffers").mkdir()
+    (tmp_path / "buffers" / "initiatives.csv").write_text(
+        "name;kind;start;count;paragraph;to_paragraph\nHalv;end_earlier;01.01.2027;2,5;;\n"
+        "Rundt;move;01.01.2027;3;SEL 108;§ 108\nUkendt;lukning;01.01.2027;1;;\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_buffers(tmp_path / "buffers", load_settings(tmp_path), b"k")
+    assert sorted((p.line, p.column) for p in e.value.problems) == [(2, "count"), (3, "to_paragraph"), (4, "kind")]
+
+
+def test_a_move_of_more_grants_than_run_in_scope_is_capped_and_said_and_so_is_a_scope_of_none(runner, tmp_path):
+    """Item 7: a move with a count far above the grants in scope added 360 mio. kr. without a word;
+    a scope that matched nothing and a start in 2999 were accepted silently."""
+    import json
+
+    from conftest import ROOT
+
+    def effects(count: int) -> tuple[dict, str]:
+        (tmp_path / "initiatives.csv").write_text(
+            "name;kind;start;count;paragraph;to_paragraph;share\n"
+            f"Egen bolig;move;01.01.2027;{count};SEL 108;ABL 105;\nIngen;lower_price;01.01.2027;;SEL 110;;0,1\n"
+            "Senere;lower_price;01.01.2999;;SEL 108;;0,1\n", encoding="utf-8")
+        out = invoke(runner, "project", "--initiatives", "--format", "json", "--workspace", str(ROOT), "--buffers", str(tmp_path))
+        assert out.exit_code == 0, out.stderr
+        doc = json.loads(out.stdout)
+        return doc["initiatives"][0]["effects"], json.dumps(doc["notes"], ensure_ascii=False)
+
+    many, notes = effects(100_000)
+    assert effects(1_000_000)[0] == many               # both are every grant in scope
+    assert "Egen bolig" in notes and "Ingen" in notes and "Senere" in notes

@@ -206,3 +206,14 @@ def test_fields_are_read_once_where_every_line_is_a_plain_row(body, read):
     assert (frame is not None) == read
     if read:
         assert frame.get_column("_line").to_list() == list(range(2, 2 + body.count("\n")))
+
+
+def test_a_utf16_file_as_excel_saves_unicode_text_is_read(tmp_path):
+    """Item 21: a UTF-16 adjustments file was reported as "8 fields separated by ';', found 1"."""
+    from prognose.io.raw import load_raw
+
+    text = "account;year;amount;note\r\n5.38.50;2026;1.000,00;Forlig med Ærø\r\n"
+    (tmp_path / "adjustments.csv").write_bytes(text.encode("utf-16"))
+    raw = load_raw(tmp_path / "adjustments.csv", "adjustments", frozenset({"account", "year", "amount", "note"}))
+    assert not raw.problems and raw.frame.get_column("note").to_list() == ["Forlig med Ærø"]
+    assert raw.dialect["encoding"] == "UTF-16"

@@ -83,3 +83,16 @@ def test_large_file_cells_with_blanks_read_as_the_csv_module_trims_them():
     assert typed.get_column("account").unique().to_list() == ["5.38.50"]
     assert typed.get_column("amount")[n - 2] == -225
     assert typed.get_column("grant_id")[n - 1] is None and typed.get_column("text").unique().to_list() == ["Faktura"]
+def test_a_parquet_decimal_amount_has_the_same_13_digit_limit_as_text(tmp_path, runner):
+    """Item 8: a 38-digit decimal skipped the limit (10¹⁵ kr. accepted, 10²⁰ an internal error)."""
+    from decimal import Decimal
+
+    from conftest import invoke, tiny_frames, write
+
+    write(tiny_frames(), tmp_path / "data", "parquet")
+    (tmp_path / "prognose.toml").write_text("", encoding="utf-8")
+    budget = pl.DataFrame({"account": ["5.38.50", "5.38.38", "5.38.50"], "year": [2025, 2025, 2024],
+                           "amount": pl.Series([Decimal(10) ** 15, Decimal(10) ** 20, Decimal("1100000.00")], dtype=pl.Decimal(38, 2))})
+    budget.write_parquet(tmp_path / "data" / "budget.parquet")
+    out = invoke(runner, "run", "--no-save", "--as-of", "2025-06-30", "--workspace", str(tmp_path))
+    assert out.exit_code == 2 and "budget.parquet, line 1, column amount" in out.stderr and "line 2" in out.stderr, out.stderr

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import ROOT, invoke
 
 
@@ -83,3 +85,16 @@ def test_the_base_year_is_the_forecast_to_the_ore_whatever_paragraph_its_lines_c
     by_year = dict(cells.group_by("year").agg(pl.col("ore").sum()).iter_rows())
     assert by_year[2025] == 1_503_000_00
     assert by_year[2026] == round(1_503_000_00 * 1.1)
+
+
+@pytest.mark.parametrize("change, said", [(("--rate", "-20000"), "--rate"), (("--quantity", "-1"), "--quantity"),
+                                          (("--rate", "1e15"), "--rate"), (("--rate", "nan"), "--rate"),
+                                          (("--quantity", "inf"), "--quantity"), (("--end", "2026-10-01"), "--end"),
+                                          (("--paragraph", "SEL 999"), "--paragraph")])
+def test_whatif_refuses_a_proposal_that_is_none(runner, change, said):
+    """Item 11: a negative rate or quantity gave a cost below 0, an end before the start a cost of 0,
+    10¹⁵ a cost, an unknown paragraph a cost nowhere, nan and inf an internal error."""
+    args = {"--paragraph": "SEL 108", "--unit": "year", "--rate": "1200000", "--start": "2026-11-01"}
+    args[change[0]] = change[1]
+    out = invoke(runner, "whatif", *[x for kv in args.items() for x in kv], "--workspace", str(ROOT))
+    assert out.exit_code == 2 and said in out.stderr, out.stderr

@@ -50,3 +50,21 @@ def test_a_rerun_keeps_a_snapshot_of_the_same_files_and_replaces_one_of_other_fi
     assert "erstattet" in invoke(runner, "run", "--workspace", str(ws), "-o", out, "--seed", "7").stderr
     meta = json.loads((ws / "snapshots" / "2026-10-31" / "meta.json").read_text(encoding="utf-8"))
     assert next(f for f in meta["inputs"] if f["name"] == "grants")["rows"] == len(rows) - 2
+
+
+def test_a_snapshot_a_stopped_replace_left_aside_is_put_back_not_deleted(tmp_path, runner):
+    """Item 4: a crash between the replace's two renames left the date without a snapshot, and the
+    next run deleted the .old- copy: the date's snapshot was lost."""
+    from conftest import tiny_frames, write
+
+    write(tiny_frames(), tmp_path / "data", "csv")
+    (tmp_path / "prognose.toml").write_text("", encoding="utf-8")
+    ws = ["--workspace", str(tmp_path), "--draws", "0"]
+    assert invoke(runner, "run", "--as-of", "2025-06-30", *ws).exit_code == 0
+    snaps = tmp_path / "snapshots"
+    (saved,) = [p for p in snaps.iterdir() if not p.name.startswith(".")]
+    meta = (saved / "meta.json").read_text(encoding="utf-8")
+    saved.rename(snaps / f".old-{saved.name}-4242")           # as a run stopped mid-replace leaves it
+    assert invoke(runner, "run", "--as-of", "2025-05-31", *ws).exit_code == 0
+    assert (saved / "meta.json").read_text(encoding="utf-8") == meta
+    assert not list(snaps.glob(".old-*"))

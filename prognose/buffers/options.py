@@ -8,6 +8,8 @@ what it computes with cannot disagree.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, Mapping
@@ -20,6 +22,7 @@ class Setting:
     test: Callable[[object], bool]
     expected: str                # what the key must hold, as an error names it
     default: object = None       # None: estimated from the municipality's own history
+    paragraphs: bool = False     # a table keyed by paragraph: its keys are spelt as grants are read
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,9 @@ def options(given: Mapping[str, object] | None, declared: Mapping[str, Setting])
 
 
 def _number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """A number as the controller means one: true and false are none, nor are inf and nan, nor
+    sizes no municipality has (a kroner amount has at most 13 digits in øre)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and abs(v) < 1e12
 
 
 def _whole(v, lo: int, hi: int) -> bool:
@@ -81,7 +86,7 @@ def choice(*values: str) -> Setting:
 
 def per_paragraph(test: Callable[[object], bool], what: str) -> Setting:
     """A table paragraph = value, empty by default (every paragraph estimated)."""
-    return Setting(lambda v: isinstance(v, dict) and all(test(x) for x in v.values()), f"a table of paragraph = {what}", NONE)
+    return Setting(lambda v: isinstance(v, dict) and all(test(x) for x in v.values()), f"a table of paragraph = {what}", NONE, True)
 
 
 def yearly_rates() -> Setting:

@@ -13,6 +13,7 @@ import typer
 
 from prognose.activity import Activity, activity as count
 from prognose.commands import edge
+from prognose.errors import UsageError
 from prognose.commands.edge import AS_OF, BUFFERS, DATA, FORMAT, LANG, OUT, WORKSPACE, YEAR, Fmt, Lang
 from prognose.io import snapshots as store
 from prognose.io.snapshots import Snapshot
@@ -69,12 +70,22 @@ def step(opts: Options, as_of: dt.date | None = None, year: int | None = None, b
     snap = current_snapshot(opts, as_of, year)
     counted = of_snapshot(snap, by, opts.activity_bands, compare, mix_base) if snap is not None else None
     if counted is not None:
-        return ActivityReport(counted, monthly, snap.path.name)
+        return ActivityReport(_compared(counted, compare), monthly, snap.path.name)
     run = edge.forecast(opts, as_of, year, draws=0)
     fc = run.forecast
-    return ActivityReport(count(known_at(run.extract.grants, fc.as_of), run.extract.plan_steps, opts.price_index, fc.year,
-                                fc.as_of, by, component_lines(fc.lines), opts.activity_bands, compare, mix_base,
-                                own_runs_on=not opts.own_settled_per_grant), monthly)
+    return ActivityReport(_compared(count(known_at(run.extract.grants, fc.as_of), run.extract.plan_steps, opts.price_index, fc.year,
+                                          fc.as_of, by, component_lines(fc.lines), opts.activity_bands, compare, mix_base,
+                                          own_runs_on=not opts.own_settled_per_grant), compare), monthly)
+
+
+def _compared(counted, compare: int | None):
+    """The count, where the year --compare names is one the grants cover: else said, never a
+    change measured from zeros."""
+    years = counted.bands.get_column("year").unique().to_list()
+    if compare is not None and (compare not in years or compare >= counted.year):
+        raise UsageError(f"--compare {compare}: no grants to compare with in that year (the grants cover "
+                         f"{min(years, default=counted.year)}–{counted.year}); give an earlier year than {counted.year} they cover")
+    return counted
 
 
 def current_snapshot(opts: Options, as_of: dt.date | None = None, year: int | None = None) -> Snapshot | None:

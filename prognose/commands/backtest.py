@@ -47,7 +47,7 @@ def command(
     final: Optional[Path] = typer.Option(None, "--final", help="Extract with the year's final accounts; default the workspace data."),
     ablate: list[Ablation] = typer.Option([], "--ablate", help="Leave a part of the engine out: buffers, lag (repeatable)."),
     snapshots: Optional[int] = typer.Option(None, "--snapshots", help="Re-run the workspace's saved month-end snapshots of this year instead of extracts."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the interval simulation."),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**32 - 1, help="Seed of the interval simulation."),
     draws: int = typer.Option(DRAWS, "--draws", min=0, help="Simulated outcomes per month for the interval (0: none)."),
     workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:

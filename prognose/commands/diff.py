@@ -36,7 +36,7 @@ class DiffReport:
 def command(
     ctx: typer.Context,
     snapshots: list[str] = typer.Argument(None, help="Snapshots A and B (as-of dates or folders); default: the two latest."),
-    workspace: Optional[Path] = WORKSPACE, top: int = typer.Option(10, "--top", help="Citizens behind the largest changes."),
+    workspace: Optional[Path] = WORKSPACE, top: int = typer.Option(10, "--top", min=0, help="Citizens behind the largest changes."),
     by: Optional[DiffBy] = typer.Option(None, "--by", help="The causes per account or paragraph (table, csv; json has both)."),
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:

@@ -6,10 +6,12 @@ that -o or --format names (report/write/ chooses it)."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import shutil
 import sys
 import textwrap
+import traceback
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -124,10 +126,36 @@ def fail(ctx: typer.Context | None, exc: BaseException) -> None:
     if isinstance(exc, UsageError):
         typer.echo(f"prognose: {scrub_text(str(exc))}", err=True)
         raise typer.Exit(2)
-    if flags(ctx).debug:
-        raise exc
-    typer.echo(f"prognose: internal error: {type(exc).__name__}: {scrub_text(str(exc))[:300]} (run with --debug for details)", err=True)
+    if isinstance(exc, OSError) and exc.errno in MACHINE:
+        where = exc.filename if exc.filename is not None else "a file or folder"
+        typer.echo(f"prognose: {scrub_text(str(where))}: {exc.strerror} — {MACHINE[exc.errno]}; nothing was changed", err=True)
+        raise typer.Exit(2)
+    debug = flags(ctx).debug
+    if debug:
+        typer.echo(debug_trace(exc), err=True)
+    more = "" if debug else " (run with --debug for details)"
+    typer.echo(f"prognose: internal error: {type(exc).__name__}: {scrub_text(str(exc))[:300]}{more}", err=True)
     raise typer.Exit(1)
+
+
+# The machine's refusals, which are no fault of the engine: what the operator can do about each
+# (exit 2 with the path, where an internal error would tell the controller nothing)
+MACHINE = {errno.EACCES: "ask IT for access to it, or point the setting elsewhere", errno.EPERM: "ask IT for access to it",
+           errno.EROFS: "the drive is read-only: write elsewhere", errno.ENOSPC: "the disk is full: free space and run again",
+           errno.EDQUOT: "the disk quota is used up: free space and run again",
+           errno.EFBIG: "the file is larger than this machine lets a file be", errno.ENAMETOOLONG: "use a shorter path or name",
+           errno.ELOOP: "a link points to itself: mend the link", errno.EISDIR: "a folder where a file belongs: give a file",
+           errno.ENOTDIR: "a file where a folder belongs: give a folder", errno.ENOENT: "it is not there: check the path",
+           errno.EEXIST: "something is there already: remove it or choose another name",
+           errno.EIO: "the drive could not be read or written: ask IT to check it"}
+
+
+def debug_trace(exc: BaseException) -> str:
+    """Where the error arose, for whoever maintains the engine: the frames and each exception's
+    kind and words, with every CPR-shaped number masked. Locals are never shown; a message may
+    quote a value from the input, so it goes through the same scrub as every other message."""
+    lines = traceback.format_exception(exc)
+    return scrub_text("".join(lines)).rstrip()
 
 
 def guarded(fn):
@@ -251,6 +279,12 @@ def chosen(out: Optional[Path], fmt) -> str:
     return writers.choose(out, fmt.value if fmt is not None else None)
 
 
+def read_by(opts: Options) -> list[Path]:
+    """What a run reads, which no output may replace: the extract, the buffers, the snapshots,
+    the settings and the key."""
+    return [opts.data, opts.buffers, opts.snapshots, opts.key_file, opts.workspace / "prognose.toml"]
+
+
 def write(ctx: typer.Context, record, out: Optional[Path], fmt, opts: Options, lang: str | None = None) -> None:
     """The record in the format -o's extension or --format names, to the file or to stdout."""
     format_ = chosen(out, fmt)
@@ -262,7 +296,11 @@ def write(ctx: typer.Context, record, out: Optional[Path], fmt, opts: Options, l
             raise UsageError(f"{format_} goes to a file: give -o FILE.{format_}")
         sys.stdout.write(output)
         return
-    from prognose.io.files import write_atomic
+    from prognose.io.files import check_output, discards, write_atomic, write_discarded
 
+    if discards(target):
+        write_discarded(target, output)
+        return
+    check_output(target, read_by(opts))
     write_atomic(target, output)
     say(ctx, f"wrote {target}")

@@ -16,7 +16,9 @@ from prognose.commands import edge
 from prognose.commands.edge import FORMAT, LANG, OUT, WORKSPACE, Fmt, Lang
 from prognose.errors import UsageError
 from prognose.io import snapshots as store
+from prognose.io.keyfile import load_key
 from prognose.options import Options
+from prognose.privacy import is_cpr, pseudonym
 from prognose.words.message import Message
 
 
@@ -36,7 +38,7 @@ def command(
     provider: Optional[str] = typer.Option(None, "--provider", help="A provider's grants."),
     month: Optional[str] = typer.Option(None, "--month", help="Only this month (YYYY-MM)."),
     postings: bool = typer.Option(False, "--postings", help="The booked postings behind it (with --account or --citizen)."),
-    top: int = typer.Option(10, "--top", help="The largest contributors shown."),
+    top: int = typer.Option(10, "--top", min=1, help="The largest contributors shown."),
     snapshot: Optional[str] = typer.Option(None, "--snapshot", help="The snapshot to read (default: the latest)."),
     workspace: Optional[Path] = WORKSPACE, fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
 ) -> None:
@@ -54,6 +56,8 @@ def command(
         except ValueError:
             raise UsageError(f"--month {month!r}: expected a month such as 2026-10") from None
     opts = edge.options(ctx, workspace, lang)
+    if key in ("citizen", "grant") and is_cpr(value):   # found by its pseudonym, and the number never shown
+        value = pseudonym(load_key(opts.key_file), value, "P" if key == "citizen" else "G")
     edge.chosen(out, fmt)
     edge.write(ctx, step(opts, key, value, snapshot, at, top, postings), out, fmt, opts)
 

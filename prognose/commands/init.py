@@ -12,5 +12,8 @@ from prognose.io.workspace import init_workspace
 
 def command(ctx: typer.Context, directory: Path = typer.Argument(..., help="Folder for the new workspace.")) -> None:
     """Lay out a new municipality's workspace: prognose.toml, data/, buffers/."""
-    for path in init_workspace(directory):
+    created, kept = init_workspace(directory)
+    for path in created:
         edge.say(ctx, f"created {path}")
+    for path in kept:
+        edge.say(ctx, f"kept {path} as it was (init never overwrites a file)")

@@ -14,8 +14,10 @@ import typer
 
 from prognose import projection
 from prognose.commands import edge
+from prognose.errors import UsageError
 from prognose.commands.edge import AS_OF, BUFFERS, DATA, FORMAT, LANG, OUT, WORKSPACE, Fmt, Lang
 from prognose.io.initiatives_io import initiatives_of
+from prognose.io.raw import find_table
 from prognose.io.snapshots import Snapshot
 from prognose.options import Options
 from prognose.paragraphs import accounts_in_use
@@ -50,6 +52,9 @@ def step(opts: Options, as_of: dt.date | None = None, years_after: int = 3, with
          extract=None) -> projection.Projection:
     """The projection of the years from the first through `years_after` more, from the extract at
     the as-of date (default: as `run` takes it); with the initiatives of the buffers directory."""
+    if with_initiatives and not find_table(opts.buffers, "initiatives"):
+        # asked for and not there: said, never a projection without them that looks like one with them
+        raise UsageError(f"--initiatives: no initiatives file (initiatives.csv, .xlsx or .parquet) in {opts.buffers}")
     ex = extract or edge.read(opts)
     as_of = as_of or edge.default_as_of(ex)
     run = edge.forecast(opts, as_of, as_of.year, extract=ex)

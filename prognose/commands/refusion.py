@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from prognose.commands import edge
+from prognose.errors import UsageError
 from prognose.commands.edge import AS_OF, BUFFERS, DATA, FORMAT, LANG, OUT, WORKSPACE, Fmt, Lang
 from prognose.io.extract import Extract
 from prognose.options import Options
@@ -43,6 +44,9 @@ def step(opts: Options, year: int | None = None, as_of: dt.date | None = None) -
     ex = edge.read(opts)
     as_of = as_of or edge.default_as_of(ex)
     year = year or as_of.year
+    first = ex.postings.get_column("period").min()
+    if year > as_of.year or (first is not None and year < first.year):
+        raise UsageError(f"--year {year}: the extract has no data for it (its postings run from {first:%Y} to {as_of:%Y})")
     if year == as_of.year or (year == as_of.year - 1 and as_of.month <= 2):
         return RefusionReport(edge.forecast(opts, as_of, year, extract=ex, draws=0).forecast.refusion, as_of)
     return RefusionReport(of_grants(ex, opts, year, as_of), as_of)

@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from prognose.commands import edge
+from prognose.io.files import check_output, check_output_folder
 from prognose.commands.activity import BRIDGE_INPUTS, of_snapshot
 from prognose.commands.edge import LANG, WORKSPACE, Flags, Lang
 from prognose.commands.followup import per_team
@@ -36,11 +37,11 @@ def command(
     ctx: typer.Context,
     out: Optional[Path] = typer.Option(None, "-o", "--output", help="The .xlsx (or .html) file to write."),
     out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write prognose-YYYY-MM.xlsx (the as-of month) in this folder."),
-    keep: int = typer.Option(0, "--keep", help="With --out-dir: keep only the N newest monthly reports (0: keep all)."),
+    keep: int = typer.Option(0, "--keep", min=0, help="With --out-dir: keep only the N newest monthly reports (0: keep all)."),
     snapshot: Optional[str] = typer.Option(None, "--snapshot", help="Report this snapshot (as-of date or folder); default the latest."),
     with_citizens: bool = typer.Option(False, "--with-citizens", help="Add sheets of the largest changes per citizen and the largest grants per paragraph (pseudonyms)."),
-    top: int = typer.Option(25, "--top", help="With --with-citizens: how many citizens."),
-    max_age: Optional[int] = typer.Option(None, "--max-age", help="Fail if the newest posting is older than this many days."),
+    top: int = typer.Option(25, "--top", min=0, help="With --with-citizens: how many citizens."),
+    max_age: Optional[int] = typer.Option(None, "--max-age", min=0, help="Fail if the newest posting is older than this many days."),
     today: Optional[str] = typer.Option(None, "--today", help="The date --max-age counts from (default: today)."),
     quiet: bool = typer.Option(False, "--quiet", help="Say nothing on success (for cron)."),
     workspace: Optional[Path] = WORKSPACE, lang: Optional[Lang] = LANG,
@@ -54,6 +55,10 @@ def command(
     if fmt not in ("xlsx", "html"):
         raise UsageError(f"-o {out}: the report is an Excel workbook (or a page); name it .xlsx or .html")
     opts = edge.options(ctx, workspace, lang)
+    if out_dir is not None:        # before the work: a folder that cannot take the report is said at once
+        check_output_folder(out_dir, edge.read_by(opts))
+    else:
+        check_output(out, edge.read_by(opts))
     rep = step(opts, snapshot, top if with_citizens else 0)
     if max_age is not None:
         newest = rep.freshness.get_column("latest").max()
@@ -63,6 +68,7 @@ def command(
                              f"more than {max_age} days before {ref}; no report was written")
     data = writers.write(DirectorReport(rep), fmt, rep.lang, opts.csv_dialect, opts.deviation_sign)
     target = out if out is not None else out_dir / report_out.monthly_name(rep.as_of, rep.year)
+    check_output(target, edge.read_by(opts))
     report_out.publish(data.encode("utf-8") if isinstance(data, str) else data, target)
     edge.say(ctx, f"wrote {target}")
     if out_dir is not None and keep:

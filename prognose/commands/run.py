@@ -43,7 +43,7 @@ def command(
     fmt: Optional[Fmt] = FORMAT, out: Optional[Path] = OUT, lang: Optional[Lang] = LANG,
     no_save: bool = typer.Option(False, "--no-save", help="Do not save a snapshot of this run."),
     replace: bool = typer.Option(False, "--replace", help="Replace an existing snapshot of the same as-of date."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the simulation behind the P10–P90 interval (same seed, same interval)."),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**32 - 1, help="Seed of the simulation behind the P10–P90 interval (same seed, same interval)."),
     draws: int = typer.Option(DRAWS, "--draws", min=0, help="Simulated outcomes for the interval (0: no interval)."),
 ) -> None:
     """Forecast the year-end result against budget (forventet regnskab), and save a snapshot."""

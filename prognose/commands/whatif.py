@@ -4,6 +4,7 @@ years ahead, and its citizen's refund."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -53,9 +54,9 @@ def command(
 
 def step(opts: Options, p: w.Proposal, as_of: dt.date | None = None, years_after: int = 3) -> w.Outcome:
     """The proposal's cost this year and the years ahead, and its citizen's refund."""
+    p = _checked(opts, p)       # before the extract is read: a proposal that is none is said at once
     ex = edge.read(opts)
     as_of = as_of or edge.default_as_of(ex)
-    p = _checked(opts, p)
     known = known_at(ex.grants, as_of)
     account = accounts_in_use(ex.grants, opts.paragraph_accounts).get(p.paragraph)
     years = list(range(first_year(as_of), first_year(as_of) + years_after + 1))
@@ -69,6 +70,9 @@ def step(opts: Options, p: w.Proposal, as_of: dt.date | None = None, years_after
     return w.Outcome(p, account, costs, refund, known.filter(pl.col("citizen_id") == p.citizen).height > 0 if p.citizen else None)
 
 
+MAX_RATE = 1e10     # kroner per unit or units: larger is a typo, and its cost would leave the 13 digits money has
+
+
 def _checked(opts: Options, p: w.Proposal) -> w.Proposal:
     """The proposal with its paragraph and unit as the engine spells them, and its citizen as a
     pseudonym (a CPR number given is pseudonymised here and never shown)."""
@@ -76,6 +80,13 @@ def _checked(opts: Options, p: w.Proposal) -> w.Proposal:
     unit = UNIT_ALIASES.get(p.unit.lower(), p.unit.lower())
     if paragraph is None or unit not in UNITS:
         raise UsageError(f"--paragraph and --unit: expected a paragraph such as 'SEL 108' and one of {', '.join(UNITS)}")
+    if paragraph not in opts.paragraph_accounts and paragraph != "STU":
+        raise UsageError(f"--paragraph {p.paragraph}: not a paragraph of the area (see [paragraph_accounts] in prognose.toml)")
+    for option, value in (("--rate", p.rate), ("--quantity", p.quantity)):
+        if not (math.isfinite(value) and 0 < value < MAX_RATE):   # a cost below 0 or of no size is no proposal
+            raise UsageError(f"{option} {value:g}: expected a number above 0 and below {MAX_RATE:,.0f}".replace(",", "."))
+    if p.end is not None and p.end < p.start:
+        raise UsageError(f"--end {p.end}: on or after --start ({p.start})")
     cpr = p.citizen is not None and pl.select(pl.lit(p.citizen).str.contains(CPR_PATTERN)).item()
     citizen = pseudonym(load_key(opts.key_file), p.citizen) if cpr else p.citizen
     return w.Proposal(paragraph, unit, p.rate, p.quantity, p.start, p.end, citizen)

@@ -8,17 +8,17 @@ buffers.toml is checked, so a misspelt switch is an error, not a silently ignore
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from prognose import components
-from prognose.components import check_config, migrated
+from prognose.components import check_config, migrated, with_paragraphs_spelt
 from prognose.errors import InputError, InputWarning, Problem
 from prognose.io.extract import SourceFile, read_table
 from prognose.io.initiatives_io import check_initiatives
+from prognose.io.tomlfile import load_toml
 from prognose.schema import LINE
 from prognose.validate import check_amounts
 from prognose.words.message import Message
@@ -41,13 +41,7 @@ def list_names() -> tuple[str, ...]:
 
 def read_config(directory: Path) -> tuple[dict, Problem | None]:
     """buffers.toml as parsed ({} when there is none), or the problem that it is not TOML."""
-    toml = directory / "buffers.toml"
-    if not toml.exists():
-        return {}, None
-    try:
-        return tomllib.loads(toml.read_text(encoding="utf-8")), None
-    except tomllib.TOMLDecodeError as e:
-        return {}, Problem("buffers.toml", getattr(e, "lineno", None), None, None, f"valid TOML ({e})")
+    return load_toml(directory / "buffers.toml", "buffers.toml")
 
 
 def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
@@ -64,6 +58,8 @@ def read_buffers(directory: Path, settings, key: bytes) -> BufferInputs:
         config, moved = migrated(config)
         notes += moved
         problems += check_config(config)
+        config, misspelt = with_paragraphs_spelt(config)
+        problems += misspelt
     else:
         notes.append(Message("note.no_buffers_toml"))
     warnings: list[InputWarning] = []

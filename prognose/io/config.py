@@ -7,7 +7,7 @@ their origin, so a controller can see why the engine did what it did.
 
 from __future__ import annotations
 
-import tomllib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,38 @@ from prognose import bands
 from prognose.refusion import SETTLEMENTS, Rule
 from prognose.schema import PROVIDER_TYPES
 from prognose.options import DEFAULT_OUTSTANDING, Options
+from prognose.io.tomlfile import load_toml
 
 CONFIG_NAME = "prognose.toml"
 CSV_DIALECTS = ("danish", "international")   # display.csv and --csv-dialect (report/csv_out.py writes them)
+# every section of prognose.toml and the keys each knows (None: keys the user names, such as years
+# or paragraphs): a misspelt setting is an error, never a line silently ignored
+SECTIONS = {"paths": {"data", "buffers", "snapshots", "key_file", "backtest"}, "display": {"lang", "deviation", "csv", "highlight_percent"},
+            "paragraph_accounts": None, "price_index": None, "columns": None, "billing": {"outstanding_months"},
+            "grants": {"own_settled_per_grant"}, "refusion": None, "activity": {"bands"}}
+MAX_KRONER = 10 ** 12           # as an extract's amounts: at most 13 digits in øre
+
+
+def real(value: Any, low: float | None = None, high: float | None = None) -> bool:
+    """A number as a controller means one: not true or false (TOML's booleans are no numbers to
+    Python either), finite, and within [low, high]."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and (low is None or value >= low) and (high is None or value <= high))
+
+
+def whole(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _known_keys(doc: dict[str, Any], problems: list[Problem]) -> None:
+    for section, value in doc.items():
+        if section not in SECTIONS:
+            problems.append(Problem(CONFIG_NAME, None, section, None, "a section of prognose.toml: " + ", ".join(SECTIONS)))
+        elif not isinstance(value, dict):
+            problems.append(Problem(CONFIG_NAME, None, section, str(value)[:40], f"a table: [{section}] with its settings below"))
+        elif SECTIONS[section] is not None:
+            problems += [Problem(CONFIG_NAME, None, f"{section}.{k}", None, f"a setting of [{section}]: " + ", ".join(sorted(SECTIONS[section])))
+                         for k in value if k not in SECTIONS[section]]
 
 @dataclass
 class _Draft:
@@ -94,6 +123,9 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
     s = _Draft(workspace=ws, data=ws / "data", buffers=ws / "buffers", snapshots=ws / "snapshots",
                  key_file=ws / ".prognose-key", backtest=ws / "backtest")
     problems: list[Problem] = []
+    _known_keys(doc, problems)
+    if problems:        # a section that is no table cannot be read further
+        raise InputError(problems)
     paths = doc.get("paths", {})
     for key in ("data", "buffers", "snapshots", "key_file", "backtest"):
         if key in paths:
@@ -116,12 +148,10 @@ def load_settings(workspace: Path | None = None, overrides: dict[str, Any] | Non
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise InputError([Problem(CONFIG_NAME, getattr(e, "lineno", None), None, None, f"valid TOML ({e})")])
+    doc, problem = load_toml(path, CONFIG_NAME)
+    if problem is not None:
+        raise InputError([problem])
+    return doc
 
 
 def _display(display: dict[str, Any], s: _Draft, problems: list[Problem]) -> None:
@@ -132,11 +162,11 @@ def _display(display: dict[str, Any], s: _Draft, problems: list[Problem]) -> Non
             s.origins[f"display.{key}"] = CONFIG_NAME
     if "highlight_percent" in display:
         value = display["highlight_percent"]
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        if real(value, 0, 1000):
             s.highlight_percent = float(value)
             s.origins["display.highlight_percent"] = CONFIG_NAME
         else:
-            problems.append(Problem(CONFIG_NAME, None, "display.highlight_percent", str(value), "a percentage ≥ 0, such as 3"))
+            problems.append(Problem(CONFIG_NAME, None, "display.highlight_percent", str(value), "a percentage from 0 to 1000, such as 3"))
 
 
 def _paragraph_accounts(doc: dict[str, Any], s: _Draft, problems: list[Problem]) -> None:
@@ -162,28 +192,43 @@ def _money(doc: dict[str, Any], s: _Draft, problems: list[Problem]) -> None:
     the refund of expensive cases, activity bands."""
     if "price_index" in doc:
         for k, v in doc["price_index"].items():
-            if not str(k).isdigit() or not isinstance(v, (int, float)) or v <= 0:
+            if not str(k).isdigit() or not real(v, 1e-9, 1e6):
                 problems.append(Problem(CONFIG_NAME, None, "price_index", f"{k} = {v}", "year = positive index value"))
             else:
                 s.price_index[int(k)] = float(v)
         s.origins["price_index"] = CONFIG_NAME
     if "columns" in doc:
-        s.columns = {str(t): {str(a): str(b) for a, b in m.items()} for t, m in doc["columns"].items()}
+        for t, m in doc["columns"].items():
+            if isinstance(m, dict) and all(isinstance(b, str) for b in m.values()):
+                s.columns[str(t)] = {str(a): b for a, b in m.items()}
+            else:
+                problems.append(Problem(CONFIG_NAME, None, f"columns.{t}", str(m)[:40], f'a table of names: [columns.{t}] "their name" = "our name"'))
         s.origins["columns"] = CONFIG_NAME
-    for k, v in doc.get("billing", {}).get("outstanding_months", {}).items():
-        if k not in PROVIDER_TYPES or not isinstance(v, (int, float)) or v < 0:
+    outstanding = doc.get("billing", {}).get("outstanding_months", {})
+    if not isinstance(outstanding, dict):
+        problems.append(Problem(CONFIG_NAME, None, "billing.outstanding_months", str(outstanding)[:40], "a table: provider type = months"))
+        outstanding = {}
+    for k, v in outstanding.items():
+        if k not in PROVIDER_TYPES or not real(v, 0, 120):
             problems.append(Problem(CONFIG_NAME, None, "billing.outstanding_months", f"{k} = {v}",
                                     "one of own/municipality/region/private = months (≥ 0)"))
         else:
             s.outstanding_months[k] = float(v)
             s.origins["billing"] = CONFIG_NAME
     if "own_settled_per_grant" in doc.get("grants", {}):
-        s.own_settled_per_grant = bool(doc["grants"]["own_settled_per_grant"])
-        s.origins["grants.own_settled_per_grant"] = CONFIG_NAME
+        value = doc["grants"]["own_settled_per_grant"]
+        if isinstance(value, bool):
+            s.own_settled_per_grant = value
+            s.origins["grants.own_settled_per_grant"] = CONFIG_NAME
+        else:
+            problems.append(Problem(CONFIG_NAME, None, "grants.own_settled_per_grant", str(value)[:40], "true or false"))
     if "refusion" in doc:
-        s.refusion = _rule(doc["refusion"], problems)
+        s.refusion = _rule(doc["refusion"], set(s.paragraph_accounts) | {"STU"}, problems)
         s.origins["refusion"] = CONFIG_NAME
-    if "bands" in doc.get("activity", {}):
+    if "bands" in doc.get("activity", {}) and not isinstance(doc["activity"]["bands"], dict):
+        problems.append(Problem(CONFIG_NAME, None, "activity.bands", str(doc["activity"]["bands"])[:40],
+                                "a table: [activity.bands] with a line per paragraph"))
+    elif "bands" in doc.get("activity", {}):
         s.activity_bands, found = bands.parse(doc["activity"]["bands"], CONFIG_NAME)
         problems += found
         s.origins["activity"] = CONFIG_NAME
@@ -206,17 +251,17 @@ def _override(s: _Draft, overrides: dict[str, Any]) -> None:
 
 
 def _kroner_pair(value: Any) -> tuple[int, int] | None:
-    ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) and v > 0 for v in value)
+    ok = isinstance(value, list) and len(value) == 2 and all(real(v, 0.01, MAX_KRONER) for v in value)
     return (int(round(value[0] * 100)), int(round(value[1] * 100))) if ok and value[0] < value[1] else None
 
 
 # [refusion] keys read as they are: key → (a check of the value, what was expected)
 _RULE_KEYS = {
-    "shares": (lambda v: isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) and 0 <= x <= 1 for x in v),
+    "shares": (lambda v: isinstance(v, list) and len(v) == 2 and all(real(x, 0, 1) for x in v),
                "[share above the first, share above the second], each 0–1"),
-    "default_year": (lambda v: isinstance(v, int) and v > 0, "a year"),
-    "min_age": (lambda v: isinstance(v, int) and v >= 0, "an age in whole years"),
-    "max_age": (lambda v: isinstance(v, int) and v >= 0, "an age in whole years"),
+    "default_year": (lambda v: whole(v, 1900, 2200), "a year"),
+    "min_age": (lambda v: whole(v, 0, 130), "an age in whole years"),
+    "max_age": (lambda v: whole(v, 0, 130), "an age in whole years"),
     "paragraphs": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of paragraphs"),
     "kinds": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of kind codes such as \"8.6\""),
     "own_provision": (lambda v: isinstance(v, bool), "true or false"),
@@ -226,11 +271,16 @@ _RULE_KEYS = {
 _PAIR = "[first, second] thresholds in DKK, the first below the second"
 
 
-def _rule(section: dict[str, Any], problems: list[Problem]) -> Rule:
-    """[refusion] of prognose.toml; thresholds are given in DKK and held in øre."""
+def _rule(section: dict[str, Any], known: set[str], problems: list[Problem]) -> Rule:
+    """[refusion] of prognose.toml; thresholds are given in DKK and held in øre, paragraphs in the
+    spelling grants are read in (a paragraph no grant can have would switch the refund off)."""
     kw: dict[str, Any] = {}
     for key, value in section.items():
-        if key == "thresholds":
+        if key == "thresholds" and not isinstance(value, dict):
+            problems.append(Problem(CONFIG_NAME, None, "refusion.thresholds", str(value)[:40], "a table: year = " + _PAIR))
+        elif key == "paragraphs" and _RULE_KEYS[key][0](value):
+            kw[key] = _paragraphs(value, known, problems)
+        elif key == "thresholds":
             kw["thresholds"] = {}
             for y, pair in value.items():
                 if str(y).isdigit() and _kroner_pair(pair):
@@ -250,7 +300,21 @@ def _rule(section: dict[str, Any], problems: list[Problem]) -> Rule:
                 problems.append(Problem(CONFIG_NAME, None, f"refusion.{key}", str(value), expected))
         else:
             problems.append(Problem(CONFIG_NAME, None, f"refusion.{key}", str(value), "a setting of [refusion] (see README)"))
+    if kw.get("max_age") is not None and kw["max_age"] < kw.get("min_age", Rule.min_age):
+        problems.append(Problem(CONFIG_NAME, None, "refusion.max_age", str(kw["max_age"]), f"an age at or above min_age ({kw.get('min_age', Rule.min_age)})"))
     return Rule(**kw)
+
+
+def _paragraphs(spellings: list[str], known: set[str], problems: list[Problem]) -> tuple[str, ...]:
+    from prognose.paragraphs import normalise_paragraph
+    import polars as pl
+
+    normal = pl.select(normalise_paragraph(pl.Series(spellings, dtype=pl.String))).to_series().to_list()
+    for given, n in zip(spellings, normal):
+        if n not in known:
+            problems.append(Problem(CONFIG_NAME, None, "refusion.paragraphs", given,
+                                    "a paragraph of the area, such as 'SEL 108' (see [paragraph_accounts])"))
+    return tuple(dict.fromkeys(n for n in normal if n in known))
 
 
 def _rule_rows(rule: Rule, origin: str) -> list[tuple[str, str, str]]:

@@ -34,6 +34,7 @@ from prognose.io.table import BLANK, NOT_BLANK, RawTable, header_index, header_n
 from prognose.schema import LINE
 
 BOM = b"\xef\xbb\xbf"
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 HEAD_LINES = 200    # the header is looked for near the top (a few title rows at most)
 UNUSED = "\x1f"     # a byte no text file holds (the ASCII unit separator): reads each line as one value
 SEPARATORS = {";": "semicolon", ",": "comma", "\t": "tab"}
@@ -57,6 +58,13 @@ def read_csv_bytes(data: bytes | mmap.mmap, path: Path, name: str, known: frozen
                    source: Path | None = None) -> RawTable:
     """The rows of a CSV file whose bytes are `data` (`path` names it; `source`, where given, is
     the file polars reads while those bytes are unchanged)."""
+    if data[:2] in UTF16_MARKS:      # Excel's "Unicode text": UTF-16 behind its mark, made UTF-8 once
+        try:
+            utf8 = data[:].decode("utf-16").encode("utf-8")
+            return _load(utf8, utf8, "UTF-16", path, name, known)
+        except (UnicodeDecodeError, NotUtf8):
+            return RawTable(name, path, pl.DataFrame(), {"format": "csv"},
+                            [Problem(path.name, None, None, None, "a text file in UTF-8, UTF-16 or Windows-1252")])
     encodings = ("UTF-8 with BOM",) if data[:len(BOM)] == BOM else ("UTF-8", "Windows-1252")
     for encoding in encodings:
         if encoding == "Windows-1252":

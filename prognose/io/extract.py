@@ -1,8 +1,8 @@
 """Reading a data directory (SPEC §1) into typed, pseudonymised frames, or every problem found.
 
-This is the only place the extract's files are opened. CPR numbers are replaced by keyed
-pseudonyms here, before any frame leaves the reader, and CPR-shaped text in free-text columns
-is masked.
+This is the only place the extract's files are opened. Every table takes one pass where it is read
+(io/scrub.py) before any frame leaves the reader: CPR numbers become keyed pseudonyms in id columns
+and are masked in every other text, and control characters are removed.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from prognose.errors import InputError, InputWarning, Problem
 from prognose.options import Options as Settings
 from prognose.io.parse import apply_mapping, parse_table
 from prognose.io.raw import find_table, load_raw
+from prognose.io.scrub import finished
 from prognose.io.table import trimmed
 from prognose.schema import LINE
-from prognose.privacy import CPR_PATTERN, birth_date_from_cpr, pseudonymise_column, scrub_column
 from prognose.schema import SPECS
 from prognose.validate import check_budget, check_grants, check_plan_steps, check_postings, stray_latest_month
 
@@ -61,8 +61,9 @@ def fingerprints(directory: Path, names: tuple[str, ...]) -> list[dict[str, str]
 
 
 # Tables in which two identical rows can only be one row entered twice (two identical postings
-# can be two real invoices, so postings are not among them); so is every list a component reads.
-ONE_ROW_EACH = ("grants", "plan_steps", "budget")
+# can be two real invoices, so postings are not among them); so is every list a component reads, an
+# adjustment entered twice and an initiative written twice.
+ONE_ROW_EACH = ("grants", "plan_steps", "budget", "adjustments", "initiatives")
 
 
 def read_table(directory: Path, name: str, settings: Settings, key: bytes, required: bool,
@@ -82,6 +83,9 @@ def read_table(directory: Path, name: str, settings: Settings, key: bytes, requi
                                 f"one file named {name} (found {', '.join(p.name for p in candidates)})"))
         return None
     path = candidates[0]
+    if not path.is_file():     # a pipe would hang the run, a device or a folder is no export
+        problems.append(Problem(path.name, None, None, None, f"an ordinary file (found a folder, a pipe or a device at {path})"))
+        return None
     listed = spec is not None
     spec = spec if listed else SPECS[name]
     mapping = settings.columns.get(name, {})
@@ -99,7 +103,11 @@ def read_table(directory: Path, name: str, settings: Settings, key: bytes, requi
     files.append(SourceFile(name, path.name, _sha256(path), frame.height, raw.dialect))
     if frame.is_empty() and raw.problems:
         return None
-    return finish_citizens(frame, key, raw.distinct)
+    frame, cleaned, too_long = finished(frame, key, path.name, raw.distinct)
+    problems.extend(too_long)
+    if warnings is not None:
+        warnings.extend(cleaned)
+    return frame
 
 
 def _read_duplicates_once(raw):
@@ -117,22 +125,6 @@ def _read_duplicates_once(raw):
         raw.warnings += InputWarning.rows("duplicate_row", raw.path.name, lines)
         raw.frame = raw.frame.filter(~again)
     return raw
-
-
-def finish_citizens(frame: pl.DataFrame, key: bytes, distinct: dict[str, pl.Series] | None = None) -> pl.DataFrame:
-    """Birth dates from CPR numbers, then CPR numbers replaced by pseudonyms; free text scrubbed
-    (`distinct`: a column's distinct values, where known)."""
-    distinct = distinct or {}
-    if "citizen_id" in frame.columns:
-        if "birth_date" in frame.columns:
-            cid = pl.col("citizen_id")
-            derived = pl.when(cid.str.contains(CPR_PATTERN)).then(birth_date_from_cpr(cid))
-            frame = frame.with_columns(pl.coalesce("birth_date", derived).alias("birth_date"))
-        frame = pseudonymise_column(frame, "citizen_id", key, distinct.get("citizen_id"))
-    # a CPR number typed into a text, a provider name, a note or a caseworker's name
-    for free_text in ("text", "provider", "note", "who", "caseworker", "team"):
-        frame = scrub_column(frame, free_text, distinct.get(free_text))
-    return frame
 
 
 def read_extract(directory: Path, settings: Settings, key: bytes) -> Extract:
@@ -161,6 +153,9 @@ def read_extract(directory: Path, settings: Settings, key: bytes) -> Extract:
         problems.extend(table_problems)
         files.extend(table_files)
         warnings.extend(table_warnings)
+    # an export that stopped after its header: no forecast is made without grants
+    if tables["grants"] is not None and tables["grants"].is_empty():
+        problems.append(Problem(files[0].path, None, None, None, "at least one grant (the file holds its header and no row)"))
     if problems:
         raise InputError(problems)
     grants = check_grants(tables["grants"], settings, problems, files[0].path)

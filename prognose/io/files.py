@@ -12,6 +12,42 @@ from pathlib import Path
 from prognose.errors import UsageError
 
 
+def discards(target: Path) -> bool:
+    """Whether the output goes to the null device (`-o /dev/null`, as benchmarks run): written
+    through, never replaced by a file of our own."""
+    return str(target) == os.devnull
+
+
+def write_discarded(target: Path, data: bytes | str) -> None:
+    with open(target, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def check_output(target: Path, read: list[Path], option: str = "-o") -> None:
+    """Refuse an output that would destroy: anything at the path but a regular file (a device, a
+    pipe, a folder), and any file in what the run reads (the extract, the buffers, the snapshots,
+    the settings, the key). The write itself replaces the file whole (write_atomic)."""
+    try:
+        real = target.resolve()
+        there = target.exists()
+    except (OSError, RuntimeError) as e:     # a symlink loop, a name too long
+        raise UsageError(f"{option} {target}: not a path that can be written ({e.strerror or e})") from None
+    if there and not target.is_file():
+        raise UsageError(f"{option} {target}: not a regular file (a folder, a device or a pipe); give the path of a new or "
+                         "an existing ordinary file")
+    for path in read:
+        path = path.resolve()
+        if real == path or path in real.parents:
+            raise UsageError(f"{option} {target}: prognose reads {path}; write the output outside it")
+
+
+def check_output_folder(folder: Path, read: list[Path]) -> None:
+    """--out-dir: a folder (made where there is none), outside what the run reads."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out-dir {folder}: a file, not a folder; give a folder for the monthly reports")
+    check_output(folder / ".prognose-report", read, "--out-dir")
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,14 +28,22 @@ def initiatives_of(frame: pl.DataFrame | None) -> list[Initiative]:
 
 
 def check_initiatives(frame: pl.DataFrame, path: str) -> list[Problem]:
-    """What each row's kind needs is there, counts are above 0, and names are unique."""
-    problems = []
-    for row in frame.iter_rows(named=True):
+    """What each row's kind needs is there, counts are whole numbers above 0, a move goes from one
+    paragraph to another, and names are unique. A kind the reader could not read is its problem
+    already (parse.py); its row is not checked further."""
+    years = pl.col("start").dt.year()
+    problems = [Problem(path, line, "start", None, "a start date from 1900 to 2999")     # a typo such as -12026
+                for line in frame.filter(years.is_not_null() & ~years.is_between(1900, 2999)).get_column(LINE).to_list()]
+    for row in frame.drop("start").iter_rows(named=True):
+        if row["kind"] not in NEEDS:
+            continue
         for column, expected in NEEDS[row["kind"]]:
             if row[column] is None:
                 problems.append(Problem(path, row[LINE], column, "", f"{expected} (kind {row['kind']})"))
-        if row["count"] is not None and row["count"] <= 0:
-            problems.append(Problem(path, row[LINE], "count", str(row["count"]), "a number above 0"))
+        if row["count"] is not None and (row["count"] <= 0 or row["count"] != int(row["count"])):
+            problems.append(Problem(path, row[LINE], "count", str(row["count"]), "a whole number of grants above 0"))
+        if row["kind"] == "move" and row["paragraph"] is not None and row["paragraph"] == row["to_paragraph"]:
+            problems.append(Problem(path, row[LINE], "to_paragraph", row["to_paragraph"], "another paragraph than the one moved from"))
     names = frame.get_column("name")
     for line, name in frame.filter(names.is_duplicated()).select(LINE, "name").iter_rows():
         problems.append(Problem(path, line, "name", name, "a name of its own for each initiative"))

@@ -100,11 +100,12 @@ def _money_to_ore(expr: pl.Expr, dtype: pl.DataType, decimal: str) -> tuple[pl.E
         valid = expr.abs() < limit
         return pl.when(valid).then(expr.cast(pl.Int64) * 100), valid
     if isinstance(dtype, pl.Decimal):
-        scaled = expr.cast(pl.Decimal(38, 2))
-        if dtype.scale is not None and dtype.scale <= 2:   # whole øre by type: the unscaled integer is the amount
-            return scaled.to_physical().cast(pl.Int64), pl.lit(True)
-        valid = scaled == expr
-        return pl.when(valid).then((scaled * 100).cast(pl.Int64)), valid
+        # the same limit as a text amount: a 38-digit decimal holds sums no municipality books
+        in_range = expr.cast(pl.Float64).abs() < limit
+        scaled = expr.cast(pl.Decimal(38, 2), strict=False)
+        whole = pl.lit(True) if dtype.scale is not None and dtype.scale <= 2 else scaled == expr   # whole øre
+        valid = in_range & whole
+        return pl.when(valid).then(scaled.to_physical().cast(pl.Int64, strict=False)), valid
     scaled = expr.cast(pl.Float64) * 100
     rounded = scaled.round(0)
     valid = ((scaled - rounded).abs() < 1e-6) & (scaled.abs() < limit * 100)

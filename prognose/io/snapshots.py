@@ -176,7 +176,8 @@ def save(run, directory: Path, tables: dict[str, pl.DataFrame], documents: dict[
     meta = _meta(run, warnings or [])
     # one writer at a time: a second run for the same as-of date waits, then finds the first's snapshot
     with folder_lock(directory, LOCK, "another prognose run is saving a snapshot in {folder} (lock {lock}); "
-                     "try again when it has finished", wait=LOCK_WAIT, leftovers=(".tmp-*", ".old-*")):
+                     "try again when it has finished", wait=LOCK_WAIT, leftovers=(".tmp-*",)):
+        _restore_replaced(directory)
         existed = target.exists()
         old = load_meta(target) if existed else {}
         if existed and not replace and same_run(old, meta) and old.get("interval") == meta["interval"]:
@@ -221,7 +222,20 @@ def _write(run, meta: dict, target: Path, directory: Path, tables: dict[str, pl.
             shutil.rmtree(trash)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _restore_replaced(directory)
         raise
+
+
+def _restore_replaced(directory: Path) -> None:
+    """A snapshot being replaced waits as .old-NAME-PID until the new one is in place. Where a run
+    stopped between the two renames, NAME is absent: the old snapshot is put back, never deleted
+    (the date's snapshot would be lost); where NAME is there, the old copy is what was replaced."""
+    for old in directory.glob(".old-*"):
+        name = old.name[len(".old-"):].rsplit("-", 1)[0]
+        if not (directory / name).exists():
+            old.rename(directory / name)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_json(path: Path, doc: dict) -> None:

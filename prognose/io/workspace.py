@@ -61,23 +61,31 @@ private = 1.0
 # "Funktion" = "account"
 '''
 
-def init_workspace(directory: Path) -> list[Path]:
+def init_workspace(directory: Path) -> tuple[list[Path], list[Path]]:
+    """The workspace's folders and starting files: (created, kept). A file that is there already
+    is kept as it is, never overwritten: a folder with the controller's lists but no settings yet
+    gets the settings and keeps the lists."""
     directory = Path(directory)
     cfg = directory / "prognose.toml"
     if cfg.exists():
         raise UsageError(f"{cfg} exists already; init never overwrites a workspace")
+    for folder in (directory, directory / "data", directory / "buffers", directory / "snapshots"):
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"{folder} is a file; init lays out a workspace in a folder (give a new or an existing folder)")
     accounts = "\n".join(f'"{p}" = "{a}"' for p, a in DEFAULT_ACCOUNTS.items())
-    created = []
+    created, kept = [], []
     for sub in ("data", "buffers", "snapshots"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
         created.append(directory / sub)
-    cfg.write_text(TEMPLATE.format(accounts=accounts), encoding="utf-8")
-    created.append(cfg)
-    (directory / ".gitignore").write_text(".prognose-key\nsnapshots/\n", encoding="utf-8")
-    created.append(directory / ".gitignore")
-    (directory / "buffers" / "youth_transfers.csv").write_text(
-        "citizen_id,expected_start,paragraph,unit,rate,quantity,probability\n", encoding="utf-8")
-    (directory / "buffers" / "stu.csv").write_text("citizen_id,event,date,paragraph,unit,rate,quantity\n", encoding="utf-8")
-    (directory / "buffers" / "buffers.toml").write_text(toml_template(), encoding="utf-8")
-    created += [directory / "buffers" / "youth_transfers.csv", directory / "buffers" / "stu.csv", directory / "buffers" / "buffers.toml"]
-    return created
+    files = {cfg: TEMPLATE.format(accounts=accounts), directory / ".gitignore": ".prognose-key\nsnapshots/\n",
+             directory / "buffers" / "youth_transfers.csv": "citizen_id,expected_start,paragraph,unit,rate,quantity,probability\n",
+             directory / "buffers" / "stu.csv": "citizen_id,event,date,paragraph,unit,rate,quantity\n",
+             directory / "buffers" / "buffers.toml": toml_template()}
+    for path, text in files.items():
+        try:
+            with open(path, "x", encoding="utf-8") as f:     # "x": never onto a file that is there
+                f.write(text)
+            created.append(path)
+        except FileExistsError:
+            kept.append(path)
+    return created, kept

@@ -85,11 +85,23 @@ def words(frame: pl.DataFrame, lang: str, values: Mapping[str, object], only=(*N
     return frame.select(out)
 
 
+# A cell a spreadsheet would take for a formula (OWASP's list: = + - @, a tab or a carriage return
+# first): a provider named "=HYPERLINK(…)" in an export must not run when the CSV is opened.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every text cell that starts as a formula would, behind an apostrophe: shown as it was, never run."""
+    texts = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(c))
+                              .otherwise(pl.col(c)).alias(c) for c in texts)
+
+
 def render(table: CsvTable, dialect: Dialect) -> str:
     frame = table.frame
     if not dialect.danish:   # the contract's keys as they are; a detail's places filled in English
-        return words(frame, "en", table.values, only=("detail",)).write_csv(float_precision=table.decimals)
+        return neutralised(words(frame, "en", table.values, only=("detail",))).write_csv(float_precision=table.decimals)
     i = 0 if dialect.lang == "da" else 1
-    frame = words(frame, dialect.lang, table.values, only=(*NAMED, "bool"))
+    frame = neutralised(words(frame, dialect.lang, table.values, only=(*NAMED, "bool")))
     frame = frame.rename({c: HEADERS[c][i] for c in frame.columns if c in HEADERS})
     return BOM + frame.write_csv(separator=";", decimal_comma=True, float_precision=table.decimals)

@@ -315,4 +315,10 @@ WORDS = {
                          "{years}; udfaldsrummet er derfor {factor:.2f} gange så bredt som beregnet",
     "note.own_backtest_year": "pr. {as_of} for {year} ramte den regnskabet med {off:+.2f} % ({spread:.1f} gange sin egen "
                               "spredning)",
+    # what was made safe where it was read, and what the settings and the lists say (reading's own care)
+    "warning.control_characters": "styretegn (BEL, ESC, NUL o.l.) i tekster: fjernet",
+    "note.adjustments_other_year": "{rows} rettelse(r) i adjustments.csv gælder {years}, ikke {year}: ikke talt med i prognosen for {year}",
+    "note.initiative_capped": "initiativet {name}: {count} bevillinger, men kun {running} er i gang i dets område ved start; regnet som {running}",
+    "note.initiative_no_scope": "initiativet {name}: ingen bevilling i dets område (paragraf, konto, leverandørtype); det ændrer intet",
+    "note.initiative_after": "initiativet {name} starter {start}, efter det sidste år i overslaget ({last}); det ændrer intet her",
 }

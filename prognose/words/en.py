@@ -313,4 +313,10 @@ WORDS = {
                          "{years}; the range is therefore {factor:.2f} times as wide as computed",
     "note.own_backtest_year": "as of {as_of} for {year} it was {off:+.2f} % off the final accounts ({spread:.1f} times its "
                               "own spread)",
+    # what was made safe where it was read, and what the settings and the lists say (reading's own care)
+    "warning.control_characters": "control characters (BEL, ESC, NUL and the like) in texts: removed",
+    "note.adjustments_other_year": "{rows} adjustment(s) in adjustments.csv are for {years}, not {year}: not counted in the forecast of {year}",
+    "note.initiative_capped": "initiative {name}: {count} grants, but only {running} are running in its scope at the start; taken as {running}",
+    "note.initiative_no_scope": "initiative {name}: no grant in its scope (paragraph, account, provider type); it changes nothing",
+    "note.initiative_after": "initiative {name} starts {start}, after the last year projected ({last}); it changes nothing here",
 }
