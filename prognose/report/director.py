@@ -15,6 +15,7 @@ import polars as pl
 from prognose import components, views
 from prognose.diff import Bridge
 from prognose.words.locale import in_sentence
+from prognose.report import figures
 from prognose.report.activity_report import movement_sentence
 from prognose.report.words import account_name, label, month_name, paragraph_name
 
@@ -84,7 +85,7 @@ class Report:
     months: pl.DataFrame          # month, actual, expected, budget (profile)
     history: pl.DataFrame         # as_of, budget, forecast, deviation (+ p10, p90 where known)
     bridge: pl.DataFrame | None   # cause, detail, amount
-    bridge_totals: dict | None    # forecast_from, forecast_to, change, budget_change
+    bridge_totals: dict | None    # forecast_from, forecast_to, change, budget_change, budget_from, budget_to
     buffers: list[dict]
     freshness: pl.DataFrame       # source, latest posting date, rows
     inputs: list[dict]
@@ -105,6 +106,13 @@ class Report:
     @property
     def total(self) -> dict[str, int]:
         return {c: int(self.accounts.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
+
+    def shown_components(self) -> list[tuple[str, int]]:
+        """The parts not yet booked in whole kroner, as page 2 and the buffers' sheet show them
+        (report/figures.py): adding up to the forecast shown less what is booked shown."""
+        tot = self.total
+        kr = figures.parts([v for _, v in self.components], tot["forecast"], tot["actual_to_date"])
+        return [(k, v) for (k, _), v in zip(self.components, kr)]
 
     def marked(self, budget: int, deviation: int) -> bool:
         """An overspend worth the director's eye: at least `highlight` percent of its budget."""
@@ -254,6 +262,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
         bridge_rows = bridge.causes().select("cause", "detail", "amount")
         totals = {"forecast_from": bridge.forecast_from, "forecast_to": bridge.forecast_to, "change": bridge.change,
                   "budget_change": int(bridge.budget.get_column("change").sum()), "from": bridge.from_as_of,
+                  "budget_from": int(bridge.budget.get_column("budget_from").sum()),
+                  "budget_to": int(bridge.budget.get_column("budget_to").sum()),
                   "year_from": bridge.year_from, "year_to": bridge.year_to}
     if postings is not None and postings.height:
         src = pl.coalesce(pl.col("source"), pl.lit("?")) if "source" in postings.columns else pl.lit("?")

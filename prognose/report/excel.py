@@ -17,7 +17,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 
-from prognose.words.locale import column_kroner, date_text, value_text, whole_kroner
+from prognose.words.locale import date_text, value_text, whole_kroner
+from prognose.report import figures
 from prognose.report.words import cause_label, detail_label, label, param_name, source_name
 from prognose.report.director import Report
 from prognose.report.excel_activity import activity_sheet
@@ -31,8 +32,8 @@ from prognose.report.xlsx import MONEY, TOTAL_FILL, Sheet, date_format
 
 def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     """The month's change per cause (with its chart) on the first page; every line of the bridge
-    on the next. Amounts in whole kroner rounded on the running total from the forecast before, so
-    the lines a reader sees add up to the forecast now."""
+    on the next. Amounts in whole kroner (report/figures.py): each forecast as every table shows
+    it, the lines the shares of the change, and each cause the sum of its lines."""
     s = Sheet(wb.create_sheet(t["changes"]), expected)
     if rep.bridge is None:
         s.put(1, 1, t["no_previous"])
@@ -41,19 +42,22 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     tot = rep.bridge_totals
     s.put(1, 1, t["changes_title"].format(a=date_text(dt.date.fromisoformat(tot["from"]), rep.lang), b=date_text(rep.as_of, rep.lang)), bold=True)
     rows = rep.bridge.to_dicts()
-    per: dict[str, int] = {}
-    for r in rows:
-        per[cause_label(r["cause"], rep.lang)] = per.get(cause_label(r["cause"], rep.lang), 0) + r["amount"]
-    ordered = sorted(per.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
+    before, lines, after = figures.bridge(tot["forecast_from"], tot["forecast_to"], [r["amount"] for r in rows])
+    per: dict[str, tuple[int, int]] = {}
+    for r, kr in zip(rows, lines):
+        name = cause_label(r["cause"], rep.lang)
+        ore, shown = per.get(name, (0, 0))
+        per[name] = (ore + r["amount"], shown + kr)
+    ordered = sorted(per.items(), key=lambda kv: (-abs(kv[1][0]), kv[0]))
     s.header(3, [t["by_cause"], "", t["amount"]], wrap=False)
-    for i, ((name, _), kr) in enumerate(zip(ordered, column_kroner(a for _, a in ordered)), start=1):
+    for i, (name, (_, kr)) in enumerate(ordered, start=1):
         s.put(3 + i, 1, name)
         s.put(3 + i, 3, kr, MONEY)
     end = 3 + len(ordered)
     s.put(end + 1, 1, t["change"], bold=True, fill=TOTAL_FILL)
     s.put(end + 1, 2, None, fill=TOTAL_FILL)
     s.put(end + 1, 3, f"=SUBTOTAL(109,C4:C{end})" if ordered else "=0", MONEY, bold=True, fill=TOTAL_FILL,
-          expect=whole_kroner(sum(a for _, a in ordered)))
+          expect=after - before)
     if ordered:
         chart = BarChart()
         chart.type = "bar"
@@ -70,21 +74,21 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     top = end + 20
     s.ws.row_breaks.append(Break(id=top - 1))
     s.header(top, [t["cause"], t["detail"], t["amount"]])
-    kr = column_kroner([tot["forecast_from"]] + [r["amount"] for r in rows])
     s.put(top + 1, 1, t["before"], bold=True)
-    s.put(top + 1, 3, kr[0], MONEY, bold=True)
-    for i, r in enumerate(rows):
+    s.put(top + 1, 3, before, MONEY, bold=True)
+    for i, (r, kr) in enumerate(zip(rows, lines)):
         s.put(top + 2 + i, 1, cause_label(r["cause"], rep.lang))
         s.put(top + 2 + i, 2, detail_label(r["detail"], rep.lang, tot.get("year_from"), tot.get("year_to")))
-        s.put(top + 2 + i, 3, kr[1 + i], MONEY)
+        s.put(top + 2 + i, 3, kr, MONEY)
     last = top + 1 + len(rows)
     s.put(last + 1, 1, t["change"], bold=True, fill=TOTAL_FILL)
     s.put(last + 1, 2, None, fill=TOTAL_FILL)
-    s.put(last + 1, 3, f"=SUBTOTAL(109,C{top + 2}:C{last})" if rows else "=0", MONEY, bold=True, fill=TOTAL_FILL, expect=sum(kr[1:]))
+    s.put(last + 1, 3, f"=SUBTOTAL(109,C{top + 2}:C{last})" if rows else "=0", MONEY, bold=True, fill=TOTAL_FILL,
+          expect=after - before)
     s.put(last + 2, 1, t["after"], bold=True)
-    s.put(last + 2, 3, f"=C{top + 1}+C{last + 1}", MONEY, bold=True, expect=sum(kr))
+    s.put(last + 2, 3, f"=C{top + 1}+C{last + 1}", MONEY, bold=True, expect=after)
     s.put(last + 4, 1, t["budget_change"])
-    s.put(last + 4, 3, whole_kroner(tot["budget_change"]), MONEY)
+    s.put(last + 4, 3, whole_kroner(tot["budget_to"]) - whole_kroner(tot["budget_from"]), MONEY)   # as the budgets are shown
     s.finish(rep, t, None, None, {1: 34, 2: 60, 3: 14})
 
 
@@ -94,8 +98,8 @@ def _buffers(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s = Sheet(wb.create_sheet(t["buffers"]), expected)
     s.header(1, [t["buffer"], t["contribution"], t["explanation"], t["parameters"]])
     widths = {1: 22, 2: 14, 3: 62, 4: 62}
-    parts = dict(rep.components)
-    kr = column_kroner(parts.get(b["buffer"], 0) for b in rep.buffers)
+    parts = dict(rep.shown_components())     # each as page 2 of the overview shows it
+    kr = [parts.get(b["buffer"], 0) for b in rep.buffers]
     top = Alignment(wrap_text=True, vertical="top")
     for i, b in enumerate(rep.buffers):
         row = 2 + i
@@ -266,7 +270,8 @@ def tables(rec, style) -> list:
     out = []
     for key, frame in (("paragraph", rep.paragraphs), ("account", rep.accounts)):
         money = ("budget", "actual_to_date", "forecast", "deviation")
-        whole = {c: column_kroner(v * (flip if c == "deviation" else 1) for v in frame.get_column(c).to_list()) for c in money}
+        kr = figures.whole(frame)
+        whole = {c: [v * (flip if c == "deviation" else 1) for v in kr.get_column(c).to_list()] for c in money}
         heads = {"budget": t["budget"], "actual_to_date": t["booked"], "forecast": t["forecast"], "deviation": t["deviation"]}
         shown = pl.DataFrame({t[key]: [*frame.get_column(key).cast(pl.String).fill_null("").to_list(), t["total"]],
                               t["name"] if key == "paragraph" else t["area"]: [*frame.get_column("name").to_list(), ""],
@@ -276,10 +281,10 @@ def tables(rec, style) -> list:
     if rep.bridge is not None and rep.bridge_totals is not None:
         tot = rep.bridge_totals
         rows = rep.bridge.to_dicts()
-        kr = column_kroner([tot["forecast_from"]] + [r["amount"] for r in rows])
+        before, lines, after = figures.bridge(tot["forecast_from"], tot["forecast_to"], [r["amount"] for r in rows])
         causes = pl.DataFrame({t["cause"]: [t["before"], *[cause_label(r["cause"], rep.lang) for r in rows], t["after"]],
                                t["detail"]: ["", *[detail_label(r["detail"], rep.lang, tot.get("year_from"), tot.get("year_to")) or ""
                                                    for r in rows], ""],
-                               t["amount"]: [kr[0], *kr[1:], sum(kr)]})
+                               t["amount"]: [before, *lines, after]})
         out.append(Table(t["changes_title"].format(a=tot["from"], b=rep.snapshot), causes, total=True))
     return out
