@@ -83,3 +83,29 @@ def test_the_base_year_is_the_forecast_to_the_ore_whatever_paragraph_its_lines_c
     by_year = dict(cells.group_by("year").agg(pl.col("ore").sum()).iter_rows())
     assert by_year[2025] == 1_503_000_00
     assert by_year[2026] == round(1_503_000_00 * 1.1)
+
+
+def _project_with(runner, tmp_path, rows: str) -> dict:
+    """`project` on the demo with the demo's buffers and an adjustments.csv of `rows`."""
+    import shutil
+
+    buffers = tmp_path / "buffers"
+    shutil.copytree(ROOT / "buffers", buffers)
+    (buffers / "adjustments.csv").write_text("account;period;year;amount;paragraph;note;who;recurring\n" + rows, encoding="utf-8")
+    out = invoke(runner, "project", "--format", "json", "--workspace", str(ROOT), "--buffers", str(buffers))
+    assert out.exit_code == 0, out.stderr
+    return {y["year"]: {a["account"]: a["projection"] for a in y["accounts"]} for y in json.loads(out.stdout)["years"]}
+
+
+def test_a_one_off_adjustment_stays_in_its_year_and_only_a_recurring_one_carries_on(runner, tmp_path):
+    # a settlement of last year entered for December: money of this year, not a level for the years ahead
+    without = _project_with(runner, tmp_path / "a", "")
+    once = _project_with(runner, tmp_path / "b", "5.38.50;2026-12;;1.250.000,00;;efterregulering 2025;HB;\n")
+    assert round(once[2026]["5.38.50"] - without[2026]["5.38.50"], 2) == 1_250_000.00
+    for year in (2027, 2028, 2029):
+        assert once[year] == without[year], year
+    # marked recurring (ja), it carries on as the account's level does
+    level = _project_with(runner, tmp_path / "c", "5.38.50;;2026;600.000,00;;ny takst;HB;ja\n")
+    assert round(level[2026]["5.38.50"] - without[2026]["5.38.50"], 2) == 600_000.00
+    for year in (2027, 2028, 2029):
+        assert level[year]["5.38.50"] - without[year]["5.38.50"] > 500_000, year
