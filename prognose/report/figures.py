@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from prognose.views import by as by_view, months as months_of, months_by
 from prognose.words.locale import shares, whole_kroner
 
 MONEY = ("budget", "actual_to_date", "forecast")
@@ -69,3 +70,20 @@ def bridge(before: int, after: int, amounts: list[int]) -> tuple[int, list[int],
     table shows it, the causes the shares of the change shown."""
     kr_before, kr_after = whole_kroner(before), whole_kroner(after)
     return kr_before, shares(amounts, to=kr_after - kr_before), kr_after
+
+
+def monthly(fc, key: str | None) -> pl.DataFrame:
+    """The months of a forecast (views.months; of each account, paragraph or provider type with a
+    key) in whole kroner: actual, expected and forecast, each group's months the shares of its row
+    in the table per group."""
+    table = (months_of(fc) if key is None else months_by(fc, key)).with_columns(
+        (pl.col("actual") + pl.col("expected")).alias("forecast"))
+    groups = [table] if key is None else [table.filter(pl.col(key) == v) for v in table.get_column(key).unique(maintain_order=True)]
+    rows = whole(by_view(fc, key)) if key is not None else None
+    out = []
+    for g in groups:
+        shown = rows.filter(pl.col(key) == g.get_column(key)[0]).row(0, named=True) if rows is not None else None
+        booked, expected, forecast = months(g.get_column("actual").to_list(), g.get_column("expected").to_list(), shown)
+        out.append(g.with_columns(pl.Series("actual", booked, dtype=pl.Int64), pl.Series("expected", expected, dtype=pl.Int64),
+                                  pl.Series("forecast", forecast, dtype=pl.Int64)))
+    return pl.concat(out)

@@ -99,7 +99,7 @@ def tables(rec, style) -> list[Table]:
     key = rec.key or ("month" if rec.monthly else "account")
     title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
     if rec.monthly:
-        frame = monthly_kroner(fc, rec.key)
+        frame = figures.monthly(fc, rec.key)
         money = ("actual", "expected", "forecast")
     else:
         frame = figures.whole(named(machine.with_interval(by_view(fc, key), fc, key), key, lang))
@@ -126,21 +126,6 @@ def tables(rec, style) -> list[Table]:
                                 kr: figures.parts([v for _, v in rows], *_booked_and_forecast(by_view(fc, "account")))},
                                schema={part: pl.String, kr: pl.Int64})
     return [table, Table(label(lang, "components"), parts_table)]
-
-
-def monthly_kroner(fc, key: str | None) -> pl.DataFrame:
-    """The months (of the whole, or of each account, paragraph or provider type) in whole kroner:
-    each group's months the shares of its row in the table per group."""
-    table = _monthly(fc, key)
-    groups = [table] if key is None else [table.filter(pl.col(key) == v) for v in table.get_column(key).unique(maintain_order=True)]
-    rows = figures.whole(by_view(fc, key)) if key is not None else None
-    out = []
-    for g in groups:
-        shown = rows.filter(pl.col(key) == g.get_column(key)[0]).row(0, named=True) if rows is not None else None
-        booked, expected, forecast = figures.months(g.get_column("actual").to_list(), g.get_column("expected").to_list(), shown)
-        out.append(g.with_columns(pl.Series("actual", booked, dtype=pl.Int64), pl.Series("expected", expected, dtype=pl.Int64),
-                                  pl.Series("forecast", forecast, dtype=pl.Int64)))
-    return pl.concat(out)
 
 
 def workbook(rec, style):

@@ -26,9 +26,7 @@ def workbook(result, key: str = "account", monthly: bool = False, lang: str = "d
     ws.append([label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))])
     ws["A1"].font = BOLD
     if monthly:
-        from prognose.report.render import monthly_kroner
-
-        table = monthly_kroner(fc, None)
+        table = figures.monthly(fc, None)
         head = [label(lang, "month"), label(lang, "actual"), label(lang, "expected"), label(lang, "forecast")]
         keys = 1
         rows = [[r["month"], r["actual"], r["expected"], r["forecast"]] for r in table.iter_rows(named=True)]
