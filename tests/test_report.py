@@ -192,6 +192,21 @@ def test_colour_marks_only_an_overspend_past_the_threshold(book, docs, ws, tmp_p
         (ws / "prognose.toml").write_text(toml, encoding="utf-8")
 
 
+def test_no_negative_figure_is_red_in_either_workbook(book, ws, tmp_path):
+    # an underspend, a falling forecast, an initiative's saving is no alarm: red is for an
+    # overspend past the threshold alone (the report's own footnote says so)
+    assert invoke(CliRunner(), "run", "--no-save", "--workspace", str(ws), "-o", str(tmp_path / "run.xlsx")).exit_code == 0
+    for path in (book, tmp_path / "run.xlsx"):
+        wb = openpyxl.load_workbook(path)
+        for sheet in wb.worksheets:
+            for row in sheet.iter_rows():
+                for c in row:
+                    assert "[Red]" not in (c.number_format or ""), (path.name, sheet.title, c.coordinate)
+                    if isinstance(c.value, (int, float)) and c.value < 0:
+                        rgb = c.font.color.rgb if c.font.color is not None else None
+                        assert not (isinstance(rgb, str) and rgb.endswith("9C0006")), (sheet.title, c.coordinate)
+
+
 def test_months_match_run_json_and_chart_the_deviation(book, docs):
     ws = openpyxl.load_workbook(book)["Måneder"]
     months = docs["run"]["months"]
