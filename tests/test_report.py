@@ -117,6 +117,24 @@ def test_activity_sheet_matches_the_activity_command(book, runner):
     assert any("Største bevægelse i aktiviteten" in v for v in overview)
 
 
+def test_cost_per_full_year_person_is_activitys_own(book, runner):
+    # the sheet divides by the full-year persons themselves, not by them rounded to a tenth
+    from conftest import ROOT, invoke
+
+    ws = openpyxl.load_workbook(book)["Aktivitet"]
+    doc = json.loads(invoke(runner, "activity", "--format", "json", "--workspace", str(ROOT)).stdout)
+    sheet = {(r[0], r[1]): r for r in rows(ws)[1:] if r[1] is not None and isinstance(r[1], int)}
+    checked = 0
+    for p in doc["paragraphs"]:
+        for y in p["years"]:
+            r = sheet[(p["paragraph"], y["year"])]
+            if y["expected"] or not r[5]:
+                continue
+            assert kroner(r[6] / r[5]) == kroner(y["cost_per_full_year_person"]), (p["paragraph"], y["year"])
+            checked += 1
+    assert checked > 5
+
+
 def kroner(x: float) -> int:
     """DKK as the report rounds it: whole kroner, half up."""
     return (int(round(x * 100)) + 50) // 100
@@ -452,3 +470,4 @@ def test_text_that_looks_like_a_formula_stays_text():
     cells = wb.active
     assert cells["A1"].data_type == "s" and cells["B1"].data_type == "s"
     assert cells["C1"].data_type == "f"
+
