@@ -471,3 +471,13 @@ def test_text_that_looks_like_a_formula_stays_text():
     assert cells["A1"].data_type == "s" and cells["B1"].data_type == "s"
     assert cells["C1"].data_type == "f"
 
+
+def test_one_month_is_named_once_on_the_first_page():
+    # as of 30 November what is ahead is December: "Forventet i december", never "december–december"
+    from prognose.report.excel_overview import span
+    from prognose.report.excel_text import T
+
+    assert span(T["da"], "ahead", 12, 12, "da") == "Forventet i december mod resten af budgettet"
+    assert span(T["da"], "to_date", 1, 1, "da") == "Bogført i januar mod budgetprofilen"
+    assert span(T["da"], "ahead", 11, 12, "da") == "Forventet november–december mod resten af budgettet"
+    assert span(T["en"], "ahead", 12, 12, "en") == "Expected in December against the rest of the budget"

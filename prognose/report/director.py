@@ -175,6 +175,16 @@ def _range_words(low: int, high: int, lang: str) -> str:
     return f" With 80 % probability the result lies between {what_en(low)} and {what_en(high)}"
 
 
+def since_words(before: dt.date, as_of: dt.date, lang: str) -> str:
+    """'sidste måned' where the forecast before is the month before's, else its date: a snapshot two
+    months old is not last month's."""
+    if (as_of.year * 12 + as_of.month) - (before.year * 12 + before.month) == 1:
+        return "sidste måned" if lang == "da" else "last month"
+    if lang == "da":
+        return f"pr. {before.day}. {month_name(before.month)} {before.year}"
+    return f"as of {before.isoformat()}"
+
+
 def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None, bridge: pl.DataFrame | None,
                comps: list[tuple[str, int]], band: dict | None = None) -> list[str]:
     dev = rep_total["deviation"]
@@ -196,13 +206,14 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
                 .filter(pl.col("amount").sign() == (1 if change >= 0 else -1))
                 .sort(pl.col("amount").abs(), "cause", descending=[True, False]).head(1))
         cause = main.get_column("cause").to_list()[0] if main.height else None
+        since = since_words(dt.date.fromisoformat(previous["from"]), as_of, lang)
         if lang == "da":
             direction = "mere" if change >= 0 else "mindre"
-            s2 = f"Prognosen er {mio(change, lang)} {direction} end sidste måned"
+            s2 = f"Prognosen er {mio(change, lang)} {direction} end {since}"
             s2 += f", primært {cause_words(cause, 'da')}." if cause else "."
         else:
             direction = "higher" if change >= 0 else "lower"
-            s2 = f"The forecast is {mio(change, lang)} {direction} than last month"
+            s2 = f"The forecast is {mio(change, lang)} {direction} than {since}"
             s2 += f", mainly {cause_words(cause, 'en')}." if cause else "."
     booked = rep_total["actual_to_date"]
     share = 100 * booked / rep_total["forecast"] if rep_total["forecast"] else 0.0

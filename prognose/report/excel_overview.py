@@ -113,9 +113,9 @@ def _drivers(s: Sheet, rep: Report, t: dict, top: int) -> int:
     s.put(r, 1, t["by_time"]).font = Font(italic=True)
     to_date, ahead = rep.timing()
     month, lang = rep.as_of.month, rep.lang
-    parts = [(t["to_date"].format(a=month_name(1, lang), b=month_name(month, lang)), to_date)]
+    parts = [(span(t, "to_date", 1, month, lang), to_date)]
     if month < 12:
-        parts.append((t["ahead"].format(a=month_name(month + 1, lang), b=month_name(12, lang)), ahead))
+        parts.append((span(t, "ahead", month + 1, 12, lang), ahead))
     dev = rep.total["deviation"]
     for (text, amount), kr in zip(parts, shares((a for _, a in parts), to=figures.totals(rep.accounts)["deviation"])):
         r += 1
@@ -141,6 +141,13 @@ def _deviation_chart(s: Sheet, t: dict, header: int, total: int, anchor: str) ->
     chart.x_axis.scaling.orientation = "maxMin"     # the law's order from the top, as in the table
     chart.x_axis.tickLblPos = "low"
     s.ws.add_chart(chart, anchor)
+
+
+def span(t: dict, key: str, first: int, last: int, lang: str) -> str:
+    """'januar–oktober', or one month alone ('i december', never 'december–december')."""
+    if first == last:
+        return t[f"{key}_one"].format(a=month_name(first, lang))
+    return t[key].format(a=month_name(first, lang), b=month_name(last, lang))
 
 
 def overview(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
