@@ -109,3 +109,17 @@ def test_a_one_off_adjustment_stays_in_its_year_and_only_a_recurring_one_carries
     assert round(level[2026]["5.38.50"] - without[2026]["5.38.50"], 2) == 600_000.00
     for year in (2027, 2028, 2029):
         assert level[year]["5.38.50"] - without[year]["5.38.50"] > 500_000, year
+
+
+def test_whatif_reads_a_rate_as_a_danish_controller_types_it_and_refuses_an_unknown_paragraph(runner):
+    args = ("--unit", "time", "--start", "2026-11-01", "--format", "json", "--workspace", str(ROOT))
+    danish = invoke(runner, "whatif", "--paragraph", "§ 85", "--rate", "542,38", "--quantity", "10", *args)
+    assert danish.exit_code == 0, danish.stderr
+    dotted = invoke(runner, "whatif", "--paragraph", "§ 85", "--rate", "542.38", "--quantity", "10", *args)
+    assert json.loads(danish.stdout)["years"] == json.loads(dotted.stdout)["years"]
+    assert json.loads(danish.stdout)["proposal"]["rate"] == 542.38
+    # one dot before three digits could be a thousand or a decimal: said, in Danish, not guessed
+    unclear = invoke(runner, "whatif", "--paragraph", "§ 85", "--rate", "1.450", *args)
+    assert unclear.exit_code == 2 and "Skriv 1450 eller 1,450" in unclear.stderr
+    typo = invoke(runner, "whatif", "--paragraph", "SEL 999", "--rate", "100", *args)
+    assert typo.exit_code == 2 and "SEL 999" in typo.stderr and "SEL 108" in typo.stderr

@@ -260,4 +260,8 @@ WORDS = {
     'detail.the part no grant explains, {year_to} against {year_from}': 'udgifter uden bevilling, {year_to} mod {year_from}',
     'detail.re-estimated for {year_to}': 'genberegnet for {year_to}',
     'detail.refund for {year_to} against {year_from}': 'refusion for {year_to} mod {year_from}',
+    # what a controller types on the command line (issue 37)
+    "usage.number": "{option} {value}: forventede et tal som 542,38 eller 1.450.000",
+    "usage.number_ambiguous": "{option} {value}: tusind eller et decimaltal? Skriv {whole} eller {decimal}",
+    "usage.paragraph_unknown": "--paragraph {value}: ingen bevilling eller konto kender paragraffen; kendte er {known}",
 }

@@ -257,4 +257,8 @@ WORDS = {
     'detail.the part no grant explains, {year_to} against {year_from}': 'the part no grant explains, {year_to} against {year_from}',
     'detail.re-estimated for {year_to}': 're-estimated for {year_to}',
     'detail.refund for {year_to} against {year_from}': 'refund for {year_to} against {year_from}',
+    # what a controller types on the command line (issue 37)
+    "usage.number": "{option} {value}: expected a number such as 542.38 or 1450000",
+    "usage.number_ambiguous": "{option} {value}: a thousand or a decimal? Write {whole} or {decimal}",
+    "usage.paragraph_unknown": "--paragraph {value}: no grant or account knows the paragraph; known are {known}",
 }
