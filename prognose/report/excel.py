@@ -10,6 +10,7 @@ spreadsheet program recalculates the same numbers (`make check-report`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 from openpyxl import Workbook
@@ -28,6 +29,19 @@ from prognose.report.excel_text import T
 from prognose.report.excel_time import months, trend
 from prognose.report.excel_years import years_sheet
 from prognose.report.xlsx import MONEY, TOTAL_FILL, Sheet, date_format
+
+
+# a row's height in cm at the default 15 pt, and the rows a landscape page holds at the scale this
+# sheet prints at (fitted to its width), with room to spare
+ROW_CM, PAGE_ROWS = 0.53, 30
+
+
+def keep_together(ws, first: int, final: int, least: int = 7) -> None:
+    """A list from row `first` (at the top of a page) to `final` that runs a few rows past one page
+    breaks early, so the next page holds at least `least` rows and not a lonely total."""
+    rows = final - first + 1
+    if PAGE_ROWS < rows <= PAGE_ROWS + least:
+        ws.row_breaks.append(Break(id=final - least))
 
 
 def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
@@ -58,11 +72,19 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.put(end + 1, 2, None, fill=TOTAL_FILL)
     s.put(end + 1, 3, f"=SUBTOTAL(109,C4:C{end})" if ordered else "=0", MONEY, bold=True, fill=TOTAL_FILL,
           expect=after - before)
+    top = end + 20
     if ordered:
         chart = BarChart()
         chart.type = "bar"
         chart.title = t["chart_changes"]
-        chart.height, chart.width = 7.4, 22
+        # a bar and its label for every cause (none skipped), the whole chart on one page: under the
+        # table where it fits there, else at the top of the next page
+        chart.height, chart.width = 2.5 + 0.7 * len(ordered), 22
+        tall = math.ceil(chart.height / ROW_CM) + 1
+        at = end + 3
+        if at + tall > PAGE_ROWS:
+            s.ws.row_breaks.append(Break(id=end + 1))
+        top = max(top, at + tall + 1)
         chart.legend = None
         chart.y_axis.number_format = '#,##0'
         chart.add_data(Reference(s.ws, min_col=3, min_row=3, max_row=end), titles_from_data=True)
@@ -70,8 +92,8 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
         chart.x_axis.delete = chart.y_axis.delete = False
         chart.x_axis.scaling.orientation = "maxMin"   # the largest cause at the top, as in the table
         chart.x_axis.tickLblPos = "low"
-        s.ws.add_chart(chart, f"A{end + 3}")
-    top = end + 20
+        chart.x_axis.tickLblSkip = 1
+        s.ws.add_chart(chart, f"A{at}")
     s.ws.row_breaks.append(Break(id=top - 1))
     s.header(top, [t["cause"], t["detail"], t["amount"]])
     s.put(top + 1, 1, t["before"], bold=True)
@@ -88,6 +110,7 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.put(last + 2, 1, t["after"], bold=True)
     s.put(last + 2, 3, f"=C{top + 1}+C{last + 1}", MONEY, bold=True, expect=after)
     s.put(last + 4, 1, t["budget_change"])
+    keep_together(s.ws, top, last + 4)
     s.put(last + 4, 3, whole_kroner(tot["budget_to"]) - whole_kroner(tot["budget_from"]), MONEY)   # as the budgets are shown
     s.finish(rep, t, None, None, {1: 34, 2: 60, 3: 14})
 
