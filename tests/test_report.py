@@ -343,6 +343,10 @@ def test_no_cpr_or_citizen_id_anywhere_in_the_file(book, ws, tmp_path):
     assert largest[0][0] == "SEL 85" and largest[-1][0] == "STU"             # in the order of the law
     assert 0 < len(sel108) <= 5 and all(PSEUDONYM.fullmatch(r[2]) for r in largest)
     assert [r[3] for r in sel108] and sel108[0][5] == f"=D{3 + largest.index(sel108[0])}+E{3 + largest.index(sel108[0])}"
+    # a list that runs over pages repeats its header row on each (the refund's citizens: nine pages
+    # on a large municipality)
+    assert wb["Refusion"].print_title_rows.replace("$", "") == "13:13" and wb["Refusion"].cell(13, 1).value
+    assert (wb["Forudsætninger"].print_title_rows or "").replace("$", "") == "1:1"
     doc = json.loads(invoke(CliRunner(), "explain", "--workspace", str(ws), "--grant", sel108[0][1], "-f", "json").stdout)
     assert abs(sel108[0][3] - doc["by_origin"]["booked"]) <= 1
 
@@ -481,3 +485,12 @@ def test_one_month_is_named_once_on_the_first_page():
     assert span(T["da"], "to_date", 1, 1, "da") == "Bogført i januar mod budgetprofilen"
     assert span(T["da"], "ahead", 11, 12, "da") == "Forventet november–december mod resten af budgettet"
     assert span(T["en"], "ahead", 12, 12, "en") == "Expected in December against the rest of the budget"
+
+
+def test_the_activity_chart_draws_both_axes_from_zero(book):
+    # an axis cut at 2.400 persons or 326.000 kr. makes a 1 % change look like a collapse
+    chart = openpyxl.load_workbook(book)["Aktivitet"]._charts
+    assert chart, "no chart on Aktivitet"
+    c = chart[0]
+    axes = [c.y_axis, *[sub.y_axis for sub in getattr(c, "_charts", [])]]
+    assert len(axes) >= 2 and all(a.scaling.min == 0 for a in axes)

@@ -194,7 +194,7 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
         s.put(row, 1, k)
         s.put(row, 2, str(v))
         s.put(row, 3, ORIGIN_DA.get(origin, origin) if rep.lang == "da" else origin)
-    s.finish(rep, t, None, "A2", {2: 40, 3: 68})     # the keys' column as wide as its longest key
+    s.finish(rep, t, "1:1", "A2", {2: 40, 3: 68})     # the keys' column as wide as its longest key
 
 
 def _adjustments(s: Sheet, rep: Report, t: dict, row: int) -> int:

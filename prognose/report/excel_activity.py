@@ -72,6 +72,8 @@ def activity_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     line.y_axis.crosses = "max"
     line.y_axis.delete = False
     line.y_axis.number_format = '#,##0'
+    # both axes from zero: a truncated axis makes a 1 % change in the price look like a collapse
+    bar.y_axis.scaling.min = line.y_axis.scaling.min = 0
     bar += line
     s.ws.row_dimensions[1].height = 45   # the wrapped headers, up to three lines
     s.ws.add_chart(bar, f"J{end + 2}")
