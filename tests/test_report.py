@@ -494,3 +494,13 @@ def test_the_activity_chart_draws_both_axes_from_zero(book):
     c = chart[0]
     axes = [c.y_axis, *[sub.y_axis for sub in getattr(c, "_charts", [])]]
     assert len(axes) >= 2 and all(a.scaling.min == 0 for a in axes)
+
+
+def test_a_long_note_on_the_assumptions_wraps_within_the_table(book):
+    # one long sentence flowing past the table made the sheet wider, and so its print tiny
+    ws = openpyxl.load_workbook(book)["Forudsætninger"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    long = [c for c in ws["A"] if isinstance(c.value, str) and len(c.value) > 60]
+    assert long, "no long note on the demo's Forudsætninger"
+    for c in long:
+        assert f"A{c.row}:C{c.row}" in merged and c.alignment.wrap_text, c.value[:40]

@@ -152,6 +152,17 @@ def _wrapped_lines(text: str, width: int) -> int:
     return lines
 
 
+SENTENCE_WIDTH = 30 + 40 + 68    # Forudsætninger's three columns, about: a sentence wraps within them
+
+
+def _sentence(s: Sheet, row: int, text: str) -> None:
+    """A note or warning across the sheet's three columns, wrapped there: one long sentence must
+    not make the sheet wider than its table, and so its print tiny."""
+    s.put(row, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
+    s.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+    s.ws.row_dimensions[row].height = 15 * _wrapped_lines(text, SENTENCE_WIDTH)
+
+
 def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s = Sheet(wb.create_sheet(t["assumptions"]), expected)
     s.header(1, [t["key"], t["value"], ""])
@@ -180,13 +191,13 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.header(row, [t["read_as"], "", ""], wrap=False)
     for text in rep.warnings or [t["no_warnings"]]:
         row += 1
-        s.put(row, 1, text)
+        _sentence(s, row, text)
     if rep.notes:
         row += 2
         s.header(row, [t["notes"], "", ""], wrap=False)
         for text in rep.notes:
             row += 1
-            s.put(row, 1, text[:1].upper() + text[1:])
+            _sentence(s, row, text[:1].upper() + text[1:])
     row = _adjustments(s, rep, t, row + 2) + 1
     s.header(row, [t["setting"], t["value"], t["origin"]])
     for k, v, origin in rep.settings:
