@@ -504,3 +504,11 @@ def test_a_long_note_on_the_assumptions_wraps_within_the_table(book):
     assert long, "no long note on the demo's Forudsætninger"
     for c in long:
         assert f"A{c.row}:C{c.row}" in merged and c.alignment.wrap_text, c.value[:40]
+
+
+def test_report_takes_q_and_says_a_mistyped_out_dir_instead_of_making_it(ws, tmp_path):
+    quiet = invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(tmp_path / "r.xlsx"), "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == "" and (tmp_path / "r.xlsx").exists()
+    typo = tmp_path / "rapprter" / "prognose"
+    res = invoke(CliRunner(), "report", "--workspace", str(ws), "--out-dir", str(typo), "-q")
+    assert res.exit_code == 2 and "mappen findes ikke" in res.stderr and not typo.exists() and not typo.parent.exists()

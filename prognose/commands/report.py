@@ -16,6 +16,7 @@ from prognose.commands.edge import LANG, WORKSPACE, Flags, Lang
 from prognose.commands.project import of_snapshot as projection_of
 from prognose.diff import bridge
 from prognose.errors import UsageError
+from prognose.words.message import Message
 from prognose.explain import largest_grants
 from prognose.io import report_out
 from prognose.io import snapshots as store
@@ -41,7 +42,7 @@ def command(
     top: int = typer.Option(25, "--top", help="With --with-citizens: how many citizens."),
     max_age: Optional[int] = typer.Option(None, "--max-age", help="Fail if the newest posting is older than this many days."),
     today: Optional[str] = typer.Option(None, "--today", help="The date --max-age counts from (default: today)."),
-    quiet: bool = typer.Option(False, "--quiet", help="Say nothing on success (for cron)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing on success (for cron)."),
     workspace: Optional[Path] = WORKSPACE, lang: Optional[Lang] = LANG,
 ) -> None:
     """Write the social director's Excel report from the latest snapshot: cron-safe, never half-written."""
@@ -53,6 +54,8 @@ def command(
     if fmt not in ("xlsx", "html"):
         raise UsageError(f"-o {out}: the report is an Excel workbook (or a page); name it .xlsx or .html")
     opts = edge.options(ctx, workspace, lang)
+    if out_dir is not None and not out_dir.is_dir():     # a mistyped folder is said, not made
+        raise UsageError(Message("usage.out_dir_missing", folder=str(out_dir)))
     rep = step(opts, snapshot, top if with_citizens else 0)
     if max_age is not None:
         newest = rep.freshness.get_column("latest").max()

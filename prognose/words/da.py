@@ -263,5 +263,6 @@ WORDS = {
     # what a controller types on the command line (issue 37)
     "usage.number": "{option} {value}: forventede et tal som 542,38 eller 1.450.000",
     "usage.number_ambiguous": "{option} {value}: tusind eller et decimaltal? Skriv {whole} eller {decimal}",
+    "usage.out_dir_missing": "--out-dir {folder}: mappen findes ikke; opret den først (en stavefejl bliver ikke til en ny mappe)",
     "usage.paragraph_unknown": "--paragraph {value}: ingen bevilling eller konto kender paragraffen; kendte er {known}",
 }

@@ -260,5 +260,6 @@ WORDS = {
     # what a controller types on the command line (issue 37)
     "usage.number": "{option} {value}: expected a number such as 542.38 or 1450000",
     "usage.number_ambiguous": "{option} {value}: a thousand or a decimal? Write {whole} or {decimal}",
+    "usage.out_dir_missing": "--out-dir {folder}: no such folder; make it first (a typo does not become a new folder)",
     "usage.paragraph_unknown": "--paragraph {value}: no grant or account knows the paragraph; known are {known}",
 }
