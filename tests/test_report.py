@@ -512,3 +512,13 @@ def test_report_takes_q_and_says_a_mistyped_out_dir_instead_of_making_it(ws, tmp
     typo = tmp_path / "rapprter" / "prognose"
     res = invoke(CliRunner(), "report", "--workspace", str(ws), "--out-dir", str(typo), "-q")
     assert res.exit_code == 2 and "mappen findes ikke" in res.stderr and not typo.exists() and not typo.parent.exists()
+
+
+def test_diff_and_history_write_dates_as_run_does(ws):
+    # run says "pr. 31.10.2026"; diff and history said 2026-09-30 beside it
+    iso = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+    for args in (("diff",), ("diff", "--by", "account"), ("history",)):
+        out = invoke(CliRunner(), *args, "--workspace", str(ws)).stdout
+        assert "30.09.2026" in out and not iso.search(out), args
+    english = invoke(CliRunner(), "diff", "--workspace", str(ws), "--lang", "en").stdout
+    assert "2026-09-30" in english

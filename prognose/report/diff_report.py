@@ -60,6 +60,13 @@ def diff_document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_para
     }
 
 
+def as_of_text(iso: str, lang: str) -> str:
+    """An as-of date (ISO, as the snapshot names it) as run writes dates: 30.09.2025 in Danish."""
+    import datetime as dt
+
+    return date_text(dt.date.fromisoformat(iso), lang)
+
+
 def budget_change(br: Bridge) -> int:
     """The change of the budget in whole kroner: the budget shown now less the budget shown before."""
     return whole_kroner(int(br.budget.get_column("budget_to").sum())) - whole_kroner(int(br.budget.get_column("budget_from").sum()))
@@ -105,7 +112,7 @@ def tables(rec, style) -> list:
     rows.append((label(lang, "diff.now"), "", after))
     heads = [label(lang, "diff.cause"), label(lang, "diff.detail"), label(lang, "currency")]
     budget = label(lang, "diff.budget").format(amount=number(budget_change(br), lang))
-    title = label(lang, "diff.title").format(year=br.year_to, a=br.from_as_of, b=br.to_as_of)
+    title = label(lang, "diff.title").format(year=br.year_to, a=as_of_text(br.from_as_of, lang), b=as_of_text(br.to_as_of, lang))
     out = [Table(title, pl.DataFrame(rows, schema=[(heads[0], pl.String), (heads[1], pl.String), (heads[2], pl.Int64)],
                                      orient="row"), (budget,), total=True)]
     people = _top(rec, lang)
@@ -126,7 +133,7 @@ def _text_by(br: Bridge, key: str, lang: str) -> terminal.Doc:
     """The causes per account or paragraph: a table whose rows add up to the change."""
     table = by(br, key)
     con = terminal.Doc()
-    t = terminal.new_table(title=label(lang, "diff.by_title").format(a=br.from_as_of, b=br.to_as_of), show_footer=True)
+    t = terminal.new_table(title=label(lang, "diff.by_title").format(a=as_of_text(br.from_as_of, lang), b=as_of_text(br.to_as_of, lang)), show_footer=True)
     t.add_column(label(lang, key), footer=label(lang, "diff.total"))
     t.add_column(label(lang, "diff.cause"), no_wrap=False)
     change = whole_kroner(br.forecast_to) - whole_kroner(br.forecast_from)    # as the bridge shows it
@@ -140,7 +147,7 @@ def _text_by(br: Bridge, key: str, lang: str) -> terminal.Doc:
 def _text(br: Bridge, lang: str, top: list[dict]) -> terminal.Doc:
     causes = br.causes()
     con = terminal.Doc()
-    title = label(lang, "diff.title").format(year=br.year_to, a=br.from_as_of, b=br.to_as_of)
+    title = label(lang, "diff.title").format(year=br.year_to, a=as_of_text(br.from_as_of, lang), b=as_of_text(br.to_as_of, lang))
     t = terminal.new_table(title=title, show_footer=True)
     t.add_column(label(lang, "diff.cause"), footer=label(lang, "diff.total"))
     t.add_column(label(lang, "diff.detail"), no_wrap=False)
