@@ -44,6 +44,30 @@ def keep_together(ws, first: int, final: int, least: int = 7) -> None:
         ws.row_breaks.append(Break(id=final - least))
 
 
+def _cause_chart(s: Sheet, t: dict, end: int, n: int) -> int:
+    """The chart of the n causes listed in rows 4..end: a bar and its label for every cause (none
+    skipped), the whole chart on one page — under the table where it fits there, else at the top of
+    the next page. Returns the row the bridge's lines start at."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = t["chart_changes"]
+    chart.height, chart.width = 2.5 + 0.7 * n, 22
+    tall = math.ceil(chart.height / ROW_CM) + 1
+    at = end + 3
+    if at + tall > PAGE_ROWS:
+        s.ws.row_breaks.append(Break(id=end + 1))
+    chart.legend = None
+    chart.y_axis.number_format = '#,##0'
+    chart.add_data(Reference(s.ws, min_col=3, min_row=3, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(s.ws, min_col=1, min_row=4, max_row=end))
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.x_axis.scaling.orientation = "maxMin"   # the largest cause at the top, as in the table
+    chart.x_axis.tickLblPos = "low"
+    chart.x_axis.tickLblSkip = 1
+    s.ws.add_chart(chart, f"A{at}")
+    return max(end + 20, at + tall + 1)
+
+
 def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     """The month's change per cause (with its chart) on the first page; every line of the bridge
     on the next. Amounts in whole kroner (report/figures.py): each forecast as every table shows
@@ -72,28 +96,7 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.put(end + 1, 2, None, fill=TOTAL_FILL)
     s.put(end + 1, 3, f"=SUBTOTAL(109,C4:C{end})" if ordered else "=0", MONEY, bold=True, fill=TOTAL_FILL,
           expect=after - before)
-    top = end + 20
-    if ordered:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = t["chart_changes"]
-        # a bar and its label for every cause (none skipped), the whole chart on one page: under the
-        # table where it fits there, else at the top of the next page
-        chart.height, chart.width = 2.5 + 0.7 * len(ordered), 22
-        tall = math.ceil(chart.height / ROW_CM) + 1
-        at = end + 3
-        if at + tall > PAGE_ROWS:
-            s.ws.row_breaks.append(Break(id=end + 1))
-        top = max(top, at + tall + 1)
-        chart.legend = None
-        chart.y_axis.number_format = '#,##0'
-        chart.add_data(Reference(s.ws, min_col=3, min_row=3, max_row=end), titles_from_data=True)
-        chart.set_categories(Reference(s.ws, min_col=1, min_row=4, max_row=end))
-        chart.x_axis.delete = chart.y_axis.delete = False
-        chart.x_axis.scaling.orientation = "maxMin"   # the largest cause at the top, as in the table
-        chart.x_axis.tickLblPos = "low"
-        chart.x_axis.tickLblSkip = 1
-        s.ws.add_chart(chart, f"A{at}")
+    top = _cause_chart(s, t, end, len(ordered)) if ordered else end + 20
     s.ws.row_breaks.append(Break(id=top - 1))
     s.header(top, [t["cause"], t["detail"], t["amount"]])
     s.put(top + 1, 1, t["before"], bold=True)
