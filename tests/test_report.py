@@ -264,10 +264,13 @@ def test_changes_match_diff_json(book, docs):
     total_row = find_row(ws, "Forventet regnskab, nu") - 1
     assert ws.cell(total_row, 3).value == f"=SUBTOTAL(109,C{head + 2}:C{total_row - 1})"
     assert ws.cell(total_row + 1, 3).value == f"=C{head + 1}+C{total_row}"
-    # the summary per cause and its chart on the first page, the bridge's lines after a page break
-    assert ws.cell(3, 1).value == "Pr. årsag" and [b.id for b in ws.row_breaks.brk] == [head - 1]
+    # the summary per cause, then its chart (on the next page where it does not fit under the
+    # summary: a break right after the summary's total), the bridge's lines after a page break
+    summary_total = find_row(ws, "Ændring i alt")
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert ws.cell(3, 1).value == "Pr. årsag" and breaks[-1] == head - 1 and set(breaks[:-1]) <= {summary_total}
     chart = ws._charts[0]
-    assert len(ws._charts) == 1 and isinstance(chart, openpyxl.chart.BarChart) and chart.anchor._from.row + 1 < head - 12
+    assert len(ws._charts) == 1 and isinstance(chart, openpyxl.chart.BarChart) and summary_total < chart.anchor._from.row + 1 < head - 12
 
 
 def test_one_name_per_component_on_every_sheet(book):
