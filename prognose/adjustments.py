@@ -22,6 +22,8 @@ def one_off(lines: pl.DataFrame, recurring: pl.DataFrame | None) -> pl.DataFrame
     """account, paragraph, ore: the forecast's adjustment lines (forecast.LINES) that are one-off,
     i.e. all of them less those marked recurring. A controller's accrual or settlement is money of
     the year it is entered for, not a level the years ahead go on at."""
+    if "origin" not in lines.columns:      # lines summed by account and paragraph: no adjustment told apart
+        return pl.DataFrame(schema={"account": pl.String, "paragraph": pl.String, "ore": pl.Int64})
     parts = [lines.filter(pl.col("origin") == "adjustments").select("account", "paragraph", "ore")]
     if recurring is not None:
         parts.append(recurring.select("account", "paragraph", -pl.col("ore")))
