@@ -55,7 +55,8 @@ accuracy: $(STAMP) validation
 buffer-check: $(STAMP)
 	$(BIN)/python fixtures/buffer_check.py
 
-# LibreOffice opens the director's report, recalculates every formula and renders page 1 (check-report/page-1.png).
+# LibreOffice opens the director's report of the demo, recalculates every formula and renders every page (check-report/page-*.png);
+# it renders a-lille's too (with --with-citizens) and fails on a page of fewer than five lines or a chart not whole on its page.
 # Needs LibreOffice (Debian: apt-get install libreoffice-calc); exits 3 saying so when it is absent.
 check-report: $(STAMP)
 	$(BIN)/python fixtures/check_report.py

@@ -41,6 +41,20 @@ class Explanation:
     grant: dict | None = None                 # grant_detail, for --grant
     postings: pl.DataFrame | None = None      # the booked postings behind `booked`, for --postings
     notes: list = field(default_factory=list)   # words.message.Message
+    # for an account or a paragraph: the snapshot's table of every account or paragraph (views.by,
+    # øre) and the rows of it this figure is — its budget and deviation, and its kroner as `run`
+    # shows them (rounded among all the rows, report/figures.py)
+    table: pl.DataFrame | None = None
+    rows: list = field(default_factory=list)
+
+    @property
+    def figures(self) -> dict[str, int] | None:
+        """budget, actual_to_date, forecast, deviation of the figure's rows (øre), where it is an
+        account's or a paragraph's for the whole year."""
+        if self.table is None or not self.rows:
+            return None
+        mine = self.table.filter(pl.col(self.key).is_in(self.rows))
+        return {c: int(mine.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
 
     @property
     def forecast(self) -> int:
@@ -61,6 +75,16 @@ def selection(key: str, value: str, grants: pl.DataFrame) -> pl.Expr:
         return pl.col("grant_id") == value
     ids = grants.filter(pl.col("provider").str.to_lowercase() == value.lower()).get_column("grant_id")
     return pl.col("grant_id").is_in(ids.implode())
+
+
+def rows_of(key: str, value: str, table: pl.DataFrame) -> list:
+    """The rows of a table per account or paragraph (views.by) that make up the figure asked for:
+    an account and the groupings under it, or a paragraph in any spelling."""
+    keys = table.get_column(key).to_list()
+    if key == "account":
+        return [k for k in keys if k == value or str(k).startswith(value + ".")]
+    normal = pl.select(normalise_paragraph(pl.lit(value))).item()
+    return [k for k in keys if k == (normal or value)]
 
 
 def by_origin(lines: pl.DataFrame, grant_costs: pl.DataFrame | None, split_outstanding: bool) -> dict[str, int]:

@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from prognose.adjustments import one_off, recurring_lines
 from prognose.buffers.costs import account_of
 from prognose.initiatives import DIRECT, Context, apply, notes_on
+from prognose.forecast import sole_paragraph
 from prognose.months import add_months, month_number
 from prognose.period import known_at
 from prognose.periodise import periodise
@@ -155,7 +157,8 @@ def _by_year(frame: pl.DataFrame, *keys: str) -> pl.DataFrame:
     return frame.group_by(*keys, pl.col("month").dt.year().cast(pl.Int32).alias("year")).agg(pl.col("cost").sum())
 
 
-def project(lines: pl.DataFrame, frame: pl.DataFrame, baseline: pl.DataFrame, base_year: int, years: list[int]) -> pl.DataFrame:
+def project(lines: pl.DataFrame, frame: pl.DataFrame, baseline: pl.DataFrame, base_year: int, years: list[int],
+            once: pl.DataFrame | None = None) -> pl.DataFrame:
     """account, paragraph, year, ore: the base year's forecast lines (forecast.LINES) moved by the
     model cost `frame` over the `baseline` model's cost of the base year, cell by cell:
       - an account and paragraph the base year's model has: F × M_y / M_base (so the base year
@@ -165,8 +168,13 @@ def project(lines: pl.DataFrame, frame: pl.DataFrame, baseline: pl.DataFrame, ba
       - the forecast's lines without a paragraph (what no grant explains, the refund, the
         controller's adjustments), or with one the base year's model has no cost for on the
         account (postings of a grant of another paragraph): F × the baseline account's M_y / M_base;
-      - amounts an initiative gives in kroner: as they are."""
-    f = lines.group_by("account", "paragraph").agg(pl.col("ore").sum().alias("F"))
+      - amounts an initiative gives in kroner: as they are;
+      - `once` (account, paragraph, ore: the controller's one-off adjustments, adjustments.one_off):
+        in the base year alone, never moved into the years after it."""
+    moved = lines.select("account", "paragraph", "ore")
+    if once is not None and once.height:
+        moved = pl.concat([moved, once.select("account", "paragraph", -pl.col("ore"))])
+    f = moved.group_by("account", "paragraph").agg(pl.col("ore").sum().alias("F"))
     grant_rows = pl.col("source") != DIRECT
     m0 = _by_year(baseline.filter(grant_rows & (pl.col("month").dt.year() == base_year)), "account", "paragraph").drop("year")
     m0 = m0.rename({"cost": "m0"})
@@ -191,7 +199,10 @@ def project(lines: pl.DataFrame, frame: pl.DataFrame, baseline: pl.DataFrame, ba
                                                      .otherwise(1.0).fill_null(1.0)).alias("amount")))
     direct = _by_year(frame.filter(~grant_rows & pl.col("month").dt.year().is_in(years)), "account", "paragraph").select(
         "account", "paragraph", "year", pl.col("cost").alias("amount"))
-    out = pl.concat([grants, rest, direct.cast(grants.schema)]).group_by("account", "paragraph", "year").agg(pl.col("amount").sum())
+    held = [] if once is None or base_year not in years else [
+        once.select("account", "paragraph", pl.lit(base_year, pl.Int32).alias("year"), pl.col("ore").cast(pl.Float64).alias("amount"))]
+    out = (pl.concat([grants, rest, direct.cast(grants.schema), *[h.cast(grants.schema) for h in held]])
+           .group_by("account", "paragraph", "year").agg(pl.col("amount").sum()))
     return out.select("account", "paragraph", "year", (pl.col("amount") + 0.5).floor().cast(pl.Int64).alias("ore")).sort(
         "year", "account", "paragraph", nulls_last=True)
 
@@ -228,14 +239,16 @@ class Projection:
 
 def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | None, budget: pl.DataFrame, years: list[int],
           accounts: dict[str, str], plans: list | None = None, price_index: dict[int, float] | None = None,
-          base_band: tuple[int, int] | None = None) -> Projection:
+          base_band: tuple[int, int] | None = None, adjustments: pl.DataFrame | None = None) -> Projection:
     """The projection of `years` from the base year's forecast fc (forecast.Forecast) and the model cost
-    `frame` (model()); each initiative of `plans` applied after those before it."""
+    `frame` (model()); each initiative of `plans` applied after those before it; the controller's
+    `adjustments` (buffers/adjustments.csv) held in the base year unless marked recurring."""
     base = fc.as_of.year
-    cells = project(fc.lines, frame, frame, base, years)
+    known = known_at(grants, fc.as_of)
+    once = one_off(fc.lines, recurring_lines(adjustments, base, sole_paragraph(known, accounts)))
+    cells = project(fc.lines, frame, frame, base, years, once)
     bud = budget.filter(pl.col("year").is_in(years)).group_by("account", pl.col("year").cast(pl.Int32)).agg(
         pl.col("amount").sum().alias("ore"))
-    known = known_at(grants, fc.as_of)
     rates = ending_rates(known, fc.as_of)
     index = extend_index(price_index or {}, years[-1])
     arrivals = newcomer_rates(known, fc.as_of, index)
@@ -246,7 +259,7 @@ def build(fc, frame: pl.DataFrame, grants: pl.DataFrame, yearly: pl.DataFrame | 
         before, current = cells, frame
         for plan in plans:
             current = apply(plan, current, ctx)
-            after = project(fc.lines, current, frame, base, years)
+            after = project(fc.lines, current, frame, base, years, once)
             effects.append((plan.name, {y: _total(after, y) - _total(before, y) for y in years}))
             before = after
         with_all = before

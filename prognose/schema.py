@@ -25,6 +25,8 @@ END_REASONS = ("death", "moved", "transition", "other")
 END_REASON_ALIASES = {"død": "death", "dødsfald": "death", "fraflytning": "moved", "flyttet": "moved",
                       "overgang": "transition", "andet": "other"}
 SOURCES = ("finance", "payroll")
+RECURRING_ALIASES = {"nej": "no", "ja": "yes", "x": "yes", "løbende": "yes", "engang": "no", "engangs": "no",
+                     "true": "yes", "false": "no", "1": "yes", "0": "no", "recurring": "yes", "once": "no"}
 NOT_PAYROLL = pl.col("source").is_null() | (pl.col("source") != "payroll")   # a posting that can be an invoice
 SOURCE_ALIASES = {"økonomi": "finance", "løn": "payroll"}
 STU_EVENTS = ("start", "end")
@@ -127,6 +129,9 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("note", "text"),
         Column("who", "text", required=False),
         Column("entered", "date", required=False),
+        # a one-off by default (an accrual, a settlement of last year): only a row marked recurring
+        # carries on into the years ahead in `project`
+        _choice("recurring", ("no", "yes"), RECURRING_ALIASES),
     ),
 }
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from prognose.report.director import _range, mio
+
+D = dt.date
 
 
 def test_the_range_in_words_names_overspend_underspend_or_both():
@@ -19,3 +23,11 @@ def test_the_range_in_words_names_overspend_underspend_or_both():
 def test_an_amount_below_100_000_kr_is_said_in_kroner_not_as_0_0_million():
     assert mio(23_232_45, "da") == "23.232 kr." and mio(-23_232_45, "en") == "DKK 23,232"
     assert mio(11_363_166_00, "da") == "11,4 mio. kr."
+
+
+def test_the_change_is_since_last_month_only_where_the_snapshot_before_is_last_months():
+    from prognose.report.director import since_words
+
+    assert since_words(D(2025, 10, 31), D(2025, 11, 30), "da") == "sidste måned"
+    assert since_words(D(2025, 9, 30), D(2025, 11, 30), "da") == "pr. 30. september 2025"
+    assert since_words(D(2025, 9, 30), D(2025, 11, 30), "en") == "as of 2025-09-30"

@@ -34,6 +34,7 @@ def test_the_readmes_cron_line_is_silent_on_success_and_an_error_reaches_cron(tm
     line = next(l for l in readme.splitlines() if re.match(r"\s+0 6 8 \* \*", l))
     command = line.split("*", 2)[2].strip()
     ws = workspace(tmp_path / "kommune")
+    (tmp_path / "rapporter").mkdir()      # made once, by hand, as the README says
     bindir = os.path.dirname(sys.executable)
     command = (command.replace("/srv/prognose/viborg", str(ws)).replace("/srv/rapporter/prognose", str(tmp_path / "rapporter"))
                .replace(".venv/bin/prognose", f"{bindir}/prognose").replace("--max-age 20", "--max-age 20 --today 2026-11-08"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import polars as pl
 
@@ -97,3 +98,21 @@ def test_a_grant_shows_its_plan_step_its_months_and_its_billing_lag_as_computed_
     assert doc["forecast"] == round(booked + 18_600.0 + 36_600.0, 2)
     table = invoke(runner, "explain", "--workspace", str(ws), "--grant", "G1").stdout
     assert "Faktureringsforsinkelse: 1,00 måneders udgift" in table and "010190" not in table
+
+
+def test_an_account_and_a_paragraph_show_their_budget_and_deviation_as_run_does(tmp_path, runner):
+    # the first thing a controller asks of a figure: how far is it from the budget
+    ws = workspace(tmp_path)
+    assert invoke(runner, "run", "--workspace", str(ws), "-o", str(tmp_path / "run.txt")).exit_code == 0
+    run = json.loads(invoke(runner, "run", "--no-save", "--workspace", str(ws), "-f", "json").stdout)
+    acc = max(run["accounts"], key=lambda a: a["budget"] or 0)
+    doc = explain(runner, ws, "--account", acc["account"])
+    assert (doc["budget"], doc["deviation"]) == (acc["budget"], acc["deviation"])
+    para = next(p for p in run["paragraphs"] if p["paragraph"] == "SEL 108")
+    assert explain(runner, ws, "--paragraph", "§ 108")["deviation"] == para["deviation"]
+    text = invoke(runner, "explain", "--workspace", str(ws), "--account", acc["account"]).stdout
+    flat = " ".join(text.split())      # as wide as the terminal is: the line may wrap
+    assert re.search(r"Korr\. budget [\d.]+ · Forventet regnskab [\d.]+ · Afvigelse −?[\d.]+ \([+−]?\d+,\d %\)", flat), flat[:300]
+    # a month has no budget of its own: no such line
+    month = explain(runner, ws, "--account", acc["account"], "--month", "2026-12")
+    assert "budget" not in month

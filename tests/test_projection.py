@@ -98,3 +98,41 @@ def test_whatif_refuses_a_proposal_that_is_none(runner, change, said):
     args[change[0]] = change[1]
     out = invoke(runner, "whatif", *[x for kv in args.items() for x in kv], "--workspace", str(ROOT))
     assert out.exit_code == 2 and said in out.stderr, out.stderr
+def _project_with(runner, tmp_path, rows: str) -> dict:
+    """`project` on the demo with the demo's buffers and an adjustments.csv of `rows`."""
+    import shutil
+
+    buffers = tmp_path / "buffers"
+    shutil.copytree(ROOT / "buffers", buffers)
+    (buffers / "adjustments.csv").write_text("account;period;year;amount;paragraph;note;who;recurring\n" + rows, encoding="utf-8")
+    out = invoke(runner, "project", "--format", "json", "--workspace", str(ROOT), "--buffers", str(buffers))
+    assert out.exit_code == 0, out.stderr
+    return {y["year"]: {a["account"]: a["projection"] for a in y["accounts"]} for y in json.loads(out.stdout)["years"]}
+
+
+def test_a_one_off_adjustment_stays_in_its_year_and_only_a_recurring_one_carries_on(runner, tmp_path):
+    # a settlement of last year entered for December: money of this year, not a level for the years ahead
+    without = _project_with(runner, tmp_path / "a", "")
+    once = _project_with(runner, tmp_path / "b", "5.38.50;2026-12;;1.250.000,00;;efterregulering 2025;HB;\n")
+    assert round(once[2026]["5.38.50"] - without[2026]["5.38.50"], 2) == 1_250_000.00
+    for year in (2027, 2028, 2029):
+        assert once[year] == without[year], year
+    # marked recurring (ja), it carries on as the account's level does
+    level = _project_with(runner, tmp_path / "c", "5.38.50;;2026;600.000,00;;ny takst;HB;ja\n")
+    assert round(level[2026]["5.38.50"] - without[2026]["5.38.50"], 2) == 600_000.00
+    for year in (2027, 2028, 2029):
+        assert level[year]["5.38.50"] - without[year]["5.38.50"] > 500_000, year
+
+
+def test_whatif_reads_a_rate_as_a_danish_controller_types_it_and_refuses_an_unknown_paragraph(runner):
+    args = ("--unit", "time", "--start", "2026-11-01", "--format", "json", "--workspace", str(ROOT))
+    danish = invoke(runner, "whatif", "--paragraph", "§ 85", "--rate", "542,38", "--quantity", "10", *args)
+    assert danish.exit_code == 0, danish.stderr
+    dotted = invoke(runner, "whatif", "--paragraph", "§ 85", "--rate", "542.38", "--quantity", "10", *args)
+    assert json.loads(danish.stdout)["years"] == json.loads(dotted.stdout)["years"]
+    assert json.loads(danish.stdout)["proposal"]["rate"] == 542.38
+    # one dot before three digits could be a thousand or a decimal: said, in Danish, not guessed
+    unclear = invoke(runner, "whatif", "--paragraph", "§ 85", "--rate", "1.450", *args)
+    assert unclear.exit_code == 2 and "Skriv 1450 eller 1,450" in unclear.stderr
+    typo = invoke(runner, "whatif", "--paragraph", "SEL 999", "--rate", "100", *args)
+    assert typo.exit_code == 2 and "SEL 999" in typo.stderr and "SEL 108" in typo.stderr

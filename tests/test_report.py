@@ -117,6 +117,24 @@ def test_activity_sheet_matches_the_activity_command(book, runner):
     assert any("Største bevægelse i aktiviteten" in v for v in overview)
 
 
+def test_cost_per_full_year_person_is_activitys_own(book, runner):
+    # the sheet divides by the full-year persons themselves, not by them rounded to a tenth
+    from conftest import ROOT, invoke
+
+    ws = openpyxl.load_workbook(book)["Aktivitet"]
+    doc = json.loads(invoke(runner, "activity", "--format", "json", "--workspace", str(ROOT)).stdout)
+    sheet = {(r[0], r[1]): r for r in rows(ws)[1:] if r[1] is not None and isinstance(r[1], int)}
+    checked = 0
+    for p in doc["paragraphs"]:
+        for y in p["years"]:
+            r = sheet[(p["paragraph"], y["year"])]
+            if y["expected"] or not r[5]:
+                continue
+            assert kroner(r[6] / r[5]) == kroner(y["cost_per_full_year_person"]), (p["paragraph"], y["year"])
+            checked += 1
+    assert checked > 5
+
+
 def kroner(x: float) -> int:
     """DKK as the report rounds it: whole kroner, half up."""
     return (int(round(x * 100)) + 50) // 100
@@ -192,6 +210,21 @@ def test_colour_marks_only_an_overspend_past_the_threshold(book, docs, ws, tmp_p
         (ws / "prognose.toml").write_text(toml, encoding="utf-8")
 
 
+def test_no_negative_figure_is_red_in_either_workbook(book, ws, tmp_path):
+    # an underspend, a falling forecast, an initiative's saving is no alarm: red is for an
+    # overspend past the threshold alone (the report's own footnote says so)
+    assert invoke(CliRunner(), "run", "--no-save", "--workspace", str(ws), "-o", str(tmp_path / "run.xlsx")).exit_code == 0
+    for path in (book, tmp_path / "run.xlsx"):
+        wb = openpyxl.load_workbook(path)
+        for sheet in wb.worksheets:
+            for row in sheet.iter_rows():
+                for c in row:
+                    assert "[Red]" not in (c.number_format or ""), (path.name, sheet.title, c.coordinate)
+                    if isinstance(c.value, (int, float)) and c.value < 0:
+                        rgb = c.font.color.rgb if c.font.color is not None else None
+                        assert not (isinstance(rgb, str) and rgb.endswith("9C0006")), (sheet.title, c.coordinate)
+
+
 def test_months_match_run_json_and_chart_the_deviation(book, docs):
     ws = openpyxl.load_workbook(book)["Måneder"]
     months = docs["run"]["months"]
@@ -231,10 +264,13 @@ def test_changes_match_diff_json(book, docs):
     total_row = find_row(ws, "Forventet regnskab, nu") - 1
     assert ws.cell(total_row, 3).value == f"=SUBTOTAL(109,C{head + 2}:C{total_row - 1})"
     assert ws.cell(total_row + 1, 3).value == f"=C{head + 1}+C{total_row}"
-    # the summary per cause and its chart on the first page, the bridge's lines after a page break
-    assert ws.cell(3, 1).value == "Pr. årsag" and [b.id for b in ws.row_breaks.brk] == [head - 1]
+    # the summary per cause, then its chart (on the next page where it does not fit under the
+    # summary: a break right after the summary's total), the bridge's lines after a page break
+    summary_total = find_row(ws, "Ændring i alt")
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert ws.cell(3, 1).value == "Pr. årsag" and breaks[-1] == head - 1 and set(breaks[:-1]) <= {summary_total}
     chart = ws._charts[0]
-    assert len(ws._charts) == 1 and isinstance(chart, openpyxl.chart.BarChart) and chart.anchor._from.row + 1 < head - 12
+    assert len(ws._charts) == 1 and isinstance(chart, openpyxl.chart.BarChart) and summary_total < chart.anchor._from.row + 1 < head - 12
 
 
 def test_one_name_per_component_on_every_sheet(book):
@@ -251,7 +287,13 @@ def test_buffers_and_assumptions(book, docs, ws):
     by_name = {r[0]: r[1] for r in rows(b)[1:7]}
     assert len(by_name) == 6 and all(isinstance(v, (int, float)) for v in by_name.values())
     assert "Ungeovergang" in by_name
-    assert sum(by_name.values()) == kroner(sum(docs["run"]["components"]["buffers"].values()))
+    # each buffer within a krone of its øre, and as page 2 of Overblik shows it (the one rounding rule)
+    json_buffers = docs["run"]["components"]["buffers"]
+    assert all(abs(v - x) <= 1 for v, x in zip(by_name.values(), json_buffers.values()))
+    o = wb["Overblik"]
+    at = find_row(o, "Heraf endnu ikke bogført")
+    page2 = {r[0]: r[2] for r in rows(o)[at:] if isinstance(r[0], str) and r[0].startswith("Buffer: ")}
+    assert sorted(page2.values()) == sorted(by_name.values())
     # parameters in words and Danish decimals, text at the top of rows tall enough to hold it
     params = " ".join(r[3] for r in rows(b)[1:7])
     assert "dødsrate pr. år, SEL 108 = 0," in params and "death_rate" not in params
@@ -304,6 +346,10 @@ def test_no_cpr_or_citizen_id_anywhere_in_the_file(book, ws, tmp_path):
     assert largest[0][0] == "SEL 85" and largest[-1][0] == "STU"             # in the order of the law
     assert 0 < len(sel108) <= 5 and all(PSEUDONYM.fullmatch(r[2]) for r in largest)
     assert [r[3] for r in sel108] and sel108[0][5] == f"=D{3 + largest.index(sel108[0])}+E{3 + largest.index(sel108[0])}"
+    # a list that runs over pages repeats its header row on each (the refund's citizens: nine pages
+    # on a large municipality)
+    assert wb["Refusion"].print_title_rows.replace("$", "") == "13:13" and wb["Refusion"].cell(13, 1).value
+    assert (wb["Forudsætninger"].print_title_rows or "").replace("$", "") == "1:1"
     doc = json.loads(invoke(CliRunner(), "explain", "--workspace", str(ws), "--grant", sel108[0][1], "-f", "json").stdout)
     assert abs(sel108[0][3] - doc["by_origin"]["booked"]) <= 1
 
@@ -431,3 +477,51 @@ def test_text_that_looks_like_a_formula_stays_text():
     cells = wb.active
     assert cells["A1"].data_type == "s" and cells["B1"].data_type == "s"
     assert cells["C1"].data_type == "f"
+
+
+def test_one_month_is_named_once_on_the_first_page():
+    # as of 30 November what is ahead is December: "Forventet i december", never "december–december"
+    from prognose.report.excel_overview import span
+    from prognose.report.excel_text import T
+
+    assert span(T["da"], "ahead", 12, 12, "da") == "Forventet i december mod resten af budgettet"
+    assert span(T["da"], "to_date", 1, 1, "da") == "Bogført i januar mod budgetprofilen"
+    assert span(T["da"], "ahead", 11, 12, "da") == "Forventet november–december mod resten af budgettet"
+    assert span(T["en"], "ahead", 12, 12, "en") == "Expected in December against the rest of the budget"
+
+
+def test_the_activity_chart_draws_both_axes_from_zero(book):
+    # an axis cut at 2.400 persons or 326.000 kr. makes a 1 % change look like a collapse
+    chart = openpyxl.load_workbook(book)["Aktivitet"]._charts
+    assert chart, "no chart on Aktivitet"
+    c = chart[0]
+    axes = [c.y_axis, *[sub.y_axis for sub in getattr(c, "_charts", [])]]
+    assert len(axes) >= 2 and all(a.scaling.min == 0 for a in axes)
+
+
+def test_a_long_note_on_the_assumptions_wraps_within_the_table(book):
+    # one long sentence flowing past the table made the sheet wider, and so its print tiny
+    ws = openpyxl.load_workbook(book)["Forudsætninger"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    long = [c for c in ws["A"] if isinstance(c.value, str) and len(c.value) > 60]
+    assert long, "no long note on the demo's Forudsætninger"
+    for c in long:
+        assert f"A{c.row}:C{c.row}" in merged and c.alignment.wrap_text, c.value[:40]
+
+
+def test_report_takes_q_and_says_a_mistyped_out_dir_instead_of_making_it(ws, tmp_path):
+    quiet = invoke(CliRunner(), "report", "--workspace", str(ws), "-o", str(tmp_path / "r.xlsx"), "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == "" and (tmp_path / "r.xlsx").exists()
+    typo = tmp_path / "rapprter" / "prognose"
+    res = invoke(CliRunner(), "report", "--workspace", str(ws), "--out-dir", str(typo), "-q")
+    assert res.exit_code == 2 and "mappen findes ikke" in res.stderr and not typo.exists() and not typo.parent.exists()
+
+
+def test_diff_and_history_write_dates_as_run_does(ws):
+    # run says "pr. 31.10.2026"; diff and history said 2026-09-30 beside it
+    iso = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+    for args in (("diff",), ("diff", "--by", "account"), ("history",)):
+        out = invoke(CliRunner(), *args, "--workspace", str(ws)).stdout
+        assert "30.09.2026" in out and not iso.search(out), args
+    english = invoke(CliRunner(), "diff", "--workspace", str(ws), "--lang", "en").stdout
+    assert "2026-09-30" in english

@@ -84,7 +84,10 @@ def options_for(workspace: Path | None, **overrides) -> Options:
 def options(ctx: typer.Context, workspace: Optional[Path], lang: Optional[Lang] = None, **paths) -> Options:
     """The options of this command, made once: the workspace's, then the command line's."""
     f = flags(ctx)
-    return options_for(workspace, strict=f.strict, csv=f.csv, lang=lang.value if lang else None, **paths)
+    opts = options_for(workspace, strict=f.strict, csv=f.csv, lang=lang.value if lang else None, **paths)
+    if ctx is not None:
+        ctx.meta["lang"] = opts.lang     # the language an error of this command is said in
+    return opts
 
 
 # --- messages and errors -------------------------------------------------------------------------
@@ -124,7 +127,9 @@ def fail(ctx: typer.Context | None, exc: BaseException) -> None:
         typer.echo(f"prognose: {len(exc.problems)} problem(s) in the input; nothing was computed.", err=True)
         raise typer.Exit(2)
     if isinstance(exc, UsageError):
-        typer.echo(f"prognose: {scrub_text(str(exc))}", err=True)
+        said = exc.args[0] if exc.args else ""
+        words = text(said, ctx.meta.get("lang", "da") if ctx is not None else "da") if isinstance(said, Message) else str(said)
+        typer.echo(f"prognose: {scrub_text(words)}", err=True)
         raise typer.Exit(2)
     if isinstance(exc, OSError) and exc.errno in MACHINE:
         where = exc.filename if exc.filename is not None else "a file or folder"
@@ -182,6 +187,22 @@ def parse_date(value: Optional[str], option: str) -> Optional[dt.date]:
         except ValueError:
             pass
     raise UsageError(f"{option} {value!r}: expected a date such as 2025-06-30 or 30-06-2025")
+
+
+def parse_number(value: str, option: str) -> float:
+    """A number as a Danish controller types it (542,38; 1.450.000; 1.450.000,50) or as Python
+    writes it (542.38). One dot before exactly three digits (1.450) could be either: said, not guessed."""
+    import re
+
+    s = value.strip().replace(" ", "").replace("\u00a0", "")
+    if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?|[+-]?\d+(,\d+)?", s):
+        s = s.replace(".", "").replace(",", ".")
+        if re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", value.strip()):
+            raise UsageError(Message("usage.number_ambiguous", option=option, value=value,
+                                     whole=value.strip().replace(".", ""), decimal=value.strip().replace(".", ",")))
+    elif not re.fullmatch(r"[+-]?\d*\.\d+|[+-]?\d+", s):
+        raise UsageError(Message("usage.number", option=option, value=value))
+    return float(s)
 
 
 # --- reading, the period, the forecast ------------------------------------------------------------

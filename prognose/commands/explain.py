@@ -12,6 +12,7 @@ import polars as pl
 import typer
 
 from prognose import explain as ex
+from prognose import views
 from prognose.commands import edge
 from prognose.commands.edge import FORMAT, LANG, OUT, WORKSPACE, Fmt, Lang
 from prognose.errors import UsageError
@@ -77,6 +78,9 @@ def step(opts: Options, key: str, value: str, name: str | None = None, month: dt
     costs, lag = store.table(path, "grant_costs"), store.table(path, "grant_lag")
     year, as_of = snap.year, snap.as_of_date
     out = ex.Explanation(key, value, year, as_of, month, ex.by_origin(lines, costs, month is None), ex.contributors(lines, top))
+    if key in ("account", "paragraph") and month is None:    # its budget and deviation, as run shows them
+        out.table = views.by(snap, key)
+        out.rows = ex.rows_of(key, value, out.table)
     if costs is None:
         out.notes.append(Message("note.old_snapshot"))
     if key == "grant":

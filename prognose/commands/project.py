@@ -65,7 +65,8 @@ def step(opts: Options, as_of: dt.date | None = None, years_after: int = 3, with
     plans = initiatives_of(run.buffers.initiatives) if with_initiatives and run.buffers is not None else None
     band = run.forecast.interval.of(None) if run.forecast.interval is not None else None
     return projection.build(run.forecast, frame, ex.grants, run.forecast.yearly, ex.budget, years, accounts, plans,
-                            opts.price_index, (band["p10"], band["p90"]) if band else None)
+                            opts.price_index, (band["p10"], band["p90"]) if band else None,
+                            run.buffers.adjustments if run.buffers is not None else None)
 
 
 def of_snapshot(snap: Snapshot, years_after: int = 3) -> projection.Projection | None:
@@ -81,7 +82,8 @@ def of_snapshot(snap: Snapshot, years_after: int = 3) -> projection.Projection |
     years = list(range(first_year(as_of), first_year(as_of) + years_after + 1))
     frame = projection.model(grants, snap.plan_steps(), as_of, years[-1], ran.price_index, accounts)
     return projection.build(_Base(snap.lines, as_of), frame, grants, snap.yearly, snap.input("budget"), years, accounts,
-                            initiatives_of(snap.input("list_initiatives")), ran.price_index, snap.total_band)
+                            initiatives_of(snap.input("list_initiatives")), ran.price_index, snap.total_band,
+                            snap.input("list_adjustments"))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from prognose.commands.followup import per_team
 from prognose.commands.project import of_snapshot as projection_of
 from prognose.diff import bridge
 from prognose.errors import UsageError
+from prognose.words.message import Message
 from prognose.explain import largest_grants
 from prognose.io import report_out
 from prognose.io import snapshots as store
@@ -43,7 +44,7 @@ def command(
     top: int = typer.Option(25, "--top", min=0, help="With --with-citizens: how many citizens."),
     max_age: Optional[int] = typer.Option(None, "--max-age", min=0, help="Fail if the newest posting is older than this many days."),
     today: Optional[str] = typer.Option(None, "--today", help="The date --max-age counts from (default: today)."),
-    quiet: bool = typer.Option(False, "--quiet", help="Say nothing on success (for cron)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing on success (for cron)."),
     workspace: Optional[Path] = WORKSPACE, lang: Optional[Lang] = LANG,
 ) -> None:
     """Write the social director's Excel report from the latest snapshot: cron-safe, never half-written."""
@@ -59,6 +60,8 @@ def command(
         check_output_folder(out_dir, edge.read_by(opts))
     else:
         check_output(out, edge.read_by(opts))
+    if out_dir is not None and not out_dir.is_dir():     # a mistyped folder is said, not made
+        raise UsageError(Message("usage.out_dir_missing", folder=str(out_dir)))
     rep = step(opts, snapshot, top if with_citizens else 0)
     if max_age is not None:
         newest = rep.freshness.get_column("latest").max()

@@ -23,6 +23,7 @@ from prognose.period import known_at
 from prognose.paragraphs import accounts_in_use, normalise_paragraph
 from prognose.privacy import CPR_PATTERN, pseudonym
 from prognose.schema import UNIT_ALIASES, UNITS
+from prognose.words.message import Message
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,9 @@ def command(
     ctx: typer.Context,
     paragraph: str = typer.Option(..., "--paragraph", help="The paragraph, such as 'SEL 108'."),
     unit: str = typer.Option(..., "--unit", help="year, month, week, day or hour."),
-    rate: float = typer.Option(..., "--rate", help="Kroner per unit, at this year's price level."),
+    rate: str = typer.Option(..., "--rate", help="Kroner per unit, at this year's price level (542,38 or 542.38)."),
     start: str = typer.Option(..., "--start", help="The first day (YYYY-MM-DD or DD.MM.YYYY)."),
-    quantity: float = typer.Option(1.0, "--quantity", help="Units (hours a week for hour)."),
+    quantity: str = typer.Option("1", "--quantity", help="Units (hours a week for hour)."),
     end: Optional[str] = typer.Option(None, "--end", help="The last day, if the grant is time-limited."),
     citizen: Optional[str] = typer.Option(None, "--citizen", help="An existing citizen's pseudonym (a CPR number is "
                                                                   "pseudonymised and never shown): their refund before and after."),
@@ -48,7 +49,7 @@ def command(
 ) -> None:
     """One decision before it is made: a proposed grant's cost this year and the years ahead, and its citizen's refund."""
     opts = edge.options(ctx, workspace, lang, data=data, buffers=buffers)
-    proposal = w.Proposal(paragraph, unit, rate, quantity, edge.parse_date(start, "--start"), edge.parse_date(end, "--end"), citizen)
+    proposal = w.Proposal(paragraph, unit, edge.parse_number(rate, "--rate"), edge.parse_number(quantity, "--quantity"), edge.parse_date(start, "--start"), edge.parse_date(end, "--end"), citizen)
     edge.write(ctx, WhatifReport(step(opts, proposal, edge.parse_date(as_of, "--as-of"), years)), out, fmt, opts)
 
 
@@ -58,7 +59,10 @@ def step(opts: Options, p: w.Proposal, as_of: dt.date | None = None, years_after
     ex = edge.read(opts)
     as_of = as_of or edge.default_as_of(ex)
     known = known_at(ex.grants, as_of)
-    account = accounts_in_use(ex.grants, opts.paragraph_accounts).get(p.paragraph)
+    accounts = accounts_in_use(ex.grants, opts.paragraph_accounts)
+    account = accounts.get(p.paragraph)
+    if account is None:     # a typo (SEL 999) would cost nothing on no account, silently
+        raise UsageError(Message("usage.paragraph_unknown", value=p.paragraph, known=", ".join(sorted(accounts))))
     years = list(range(first_year(as_of), first_year(as_of) + years_after + 1))
     costs = w.cost_per_year(p, account, as_of, sorted({as_of.year, *years}), opts.price_index,
                             projection.ending_rates(known, as_of))
@@ -81,7 +85,7 @@ def _checked(opts: Options, p: w.Proposal) -> w.Proposal:
     if paragraph is None or unit not in UNITS:
         raise UsageError(f"--paragraph and --unit: expected a paragraph such as 'SEL 108' and one of {', '.join(UNITS)}")
     if paragraph not in opts.paragraph_accounts and paragraph != "STU":
-        raise UsageError(f"--paragraph {p.paragraph}: not a paragraph of the area (see [paragraph_accounts] in prognose.toml)")
+        raise UsageError(Message("usage.paragraph_unknown", value=p.paragraph, known=", ".join(sorted(opts.paragraph_accounts))))
     for option, value in (("--rate", p.rate), ("--quantity", p.quantity)):
         if not (math.isfinite(value) and 0 < value < MAX_RATE):   # a cost below 0 or of no size is no proposal
             raise UsageError(f"{option} {value:g}: expected a number above 0 and below {MAX_RATE:,.0f}".replace(",", "."))

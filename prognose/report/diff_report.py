@@ -8,7 +8,8 @@ import polars as pl
 from prognose.report.csv_out import CsvTable
 
 from prognose.diff import Bridge
-from prognose.words.locale import column_kroner, date_text, kroner, number
+from prognose.words.locale import date_text, kroner, number, shares, whole_kroner
+from prognose.report import figures
 from prognose.report.words import cause_label, detail_label, label
 from prognose.views import UNALLOCATED
 from prognose.report import terminal
@@ -59,6 +60,18 @@ def diff_document(br: Bridge, top: list[dict], by_account: pl.DataFrame, by_para
     }
 
 
+def as_of_text(iso: str, lang: str) -> str:
+    """An as-of date (ISO, as the snapshot names it) as run writes dates: 30.09.2025 in Danish."""
+    import datetime as dt
+
+    return date_text(dt.date.fromisoformat(iso), lang)
+
+
+def budget_change(br: Bridge) -> int:
+    """The change of the budget in whole kroner: the budget shown now less the budget shown before."""
+    return whole_kroner(int(br.budget.get_column("budget_to").sum())) - whole_kroner(int(br.budget.get_column("budget_from").sum()))
+
+
 def by(br: Bridge, key: str) -> pl.DataFrame:
     return (br.rows.group_by(pl.col(key).fill_null(UNALLOCATED), "cause").agg(pl.col("amount").sum())
             .filter(pl.col("amount") != 0).sort([*natural_order(key), "cause"], nulls_last=True))
@@ -92,14 +105,14 @@ def tables(rec, style) -> list:
 
     br, lang = rec.bridge, style.lang
     causes = br.causes()
-    kr = column_kroner([br.forecast_from, *causes.get_column("amount").to_list()])
-    rows = [(label(lang, "diff.before"), "", kr[0])]
+    before, lines, after = figures.bridge(br.forecast_from, br.forecast_to, causes.get_column("amount").to_list())
+    rows = [(label(lang, "diff.before"), "", before)]
     rows += [(cause_label(c, lang), detail_label(d, lang, br.year_from, br.year_to) or "", k)
-             for (c, d, _), k in zip(causes.iter_rows(), kr[1:])]
-    rows.append((label(lang, "diff.now"), "", sum(kr)))
+             for (c, d, _), k in zip(causes.iter_rows(), lines)]
+    rows.append((label(lang, "diff.now"), "", after))
     heads = [label(lang, "diff.cause"), label(lang, "diff.detail"), label(lang, "currency")]
-    budget = label(lang, "diff.budget").format(amount=kroner(int(br.budget.get_column("change").sum()), lang))
-    title = label(lang, "diff.title").format(year=br.year_to, a=br.from_as_of, b=br.to_as_of)
+    budget = label(lang, "diff.budget").format(amount=number(budget_change(br), lang))
+    title = label(lang, "diff.title").format(year=br.year_to, a=as_of_text(br.from_as_of, lang), b=as_of_text(br.to_as_of, lang))
     out = [Table(title, pl.DataFrame(rows, schema=[(heads[0], pl.String), (heads[1], pl.String), (heads[2], pl.Int64)],
                                      orient="row"), (budget,), total=True)]
     people = _top(rec, lang)
@@ -120,12 +133,13 @@ def _text_by(br: Bridge, key: str, lang: str) -> terminal.Doc:
     """The causes per account or paragraph: a table whose rows add up to the change."""
     table = by(br, key)
     con = terminal.Doc()
-    t = terminal.new_table(title=label(lang, "diff.by_title").format(a=br.from_as_of, b=br.to_as_of), show_footer=True)
+    t = terminal.new_table(title=label(lang, "diff.by_title").format(a=as_of_text(br.from_as_of, lang), b=as_of_text(br.to_as_of, lang)), show_footer=True)
     t.add_column(label(lang, key), footer=label(lang, "diff.total"))
     t.add_column(label(lang, "diff.cause"), no_wrap=False)
-    t.add_column(label(lang, "currency"), justify="right", footer=kroner(br.change, lang))
-    for k, cause, amount in table.iter_rows():
-        t.add_row(label(lang, "unallocated") if k == UNALLOCATED else k, cause_label(cause, lang), kroner(amount, lang))
+    change = whole_kroner(br.forecast_to) - whole_kroner(br.forecast_from)    # as the bridge shows it
+    t.add_column(label(lang, "currency"), justify="right", footer=number(change, lang))
+    for (k, cause, _), kr in zip(table.iter_rows(), shares(table.get_column("amount").to_list(), to=change)):
+        t.add_row(label(lang, "unallocated") if k == UNALLOCATED else k, cause_label(cause, lang), number(kr, lang))
     con.print(t)
     return con
 
@@ -133,18 +147,18 @@ def _text_by(br: Bridge, key: str, lang: str) -> terminal.Doc:
 def _text(br: Bridge, lang: str, top: list[dict]) -> terminal.Doc:
     causes = br.causes()
     con = terminal.Doc()
-    title = label(lang, "diff.title").format(year=br.year_to, a=br.from_as_of, b=br.to_as_of)
+    title = label(lang, "diff.title").format(year=br.year_to, a=as_of_text(br.from_as_of, lang), b=as_of_text(br.to_as_of, lang))
     t = terminal.new_table(title=title, show_footer=True)
     t.add_column(label(lang, "diff.cause"), footer=label(lang, "diff.total"))
     t.add_column(label(lang, "diff.detail"), no_wrap=False)
-    t.add_column(label(lang, "currency"), justify="right", footer=kroner(br.change, lang))
-    t.add_row(label(lang, "diff.before"), "", kroner(br.forecast_from, lang))
-    for c, det, a in causes.iter_rows():
-        t.add_row(cause_label(c, lang), detail_label(det, lang, br.year_from, br.year_to), kroner(a, lang))
-    t.add_row(label(lang, "diff.now"), "", kroner(br.forecast_to, lang))
+    before, lines, after = figures.bridge(br.forecast_from, br.forecast_to, causes.get_column("amount").to_list())
+    t.add_column(label(lang, "currency"), justify="right", footer=number(after - before, lang))
+    t.add_row(label(lang, "diff.before"), "", number(before, lang))
+    for (c, det, _), kr in zip(causes.iter_rows(), lines):
+        t.add_row(cause_label(c, lang), detail_label(det, lang, br.year_from, br.year_to), number(kr, lang))
+    t.add_row(label(lang, "diff.now"), "", number(after, lang))
     con.print(t)
-    budget_change = int(br.budget.get_column("change").sum())
-    con.print(label(lang, "diff.budget").format(amount=kroner(budget_change, lang)))
+    con.print(label(lang, "diff.budget").format(amount=number(budget_change(br), lang)))
     if top:
         con.print("")
         t = terminal.new_table(title=label(lang, "diff.top"))

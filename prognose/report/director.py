@@ -15,6 +15,7 @@ import polars as pl
 from prognose import components, views
 from prognose.diff import Bridge
 from prognose.words.locale import in_sentence
+from prognose.report import figures
 from prognose.report.activity_report import movement_sentence
 from prognose.report.words import account_name, label, month_name, paragraph_name
 
@@ -84,7 +85,7 @@ class Report:
     months: pl.DataFrame          # month, actual, expected, budget (profile)
     history: pl.DataFrame         # as_of, budget, forecast, deviation (+ p10, p90 where known)
     bridge: pl.DataFrame | None   # cause, detail, amount
-    bridge_totals: dict | None    # forecast_from, forecast_to, change, budget_change
+    bridge_totals: dict | None    # forecast_from, forecast_to, change, budget_change, budget_from, budget_to
     buffers: list[dict]
     freshness: pl.DataFrame       # source, latest posting date, rows
     inputs: list[dict]
@@ -106,6 +107,13 @@ class Report:
     @property
     def total(self) -> dict[str, int]:
         return {c: int(self.accounts.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
+
+    def shown_components(self) -> list[tuple[str, int]]:
+        """The parts not yet booked in whole kroner, as page 2 and the buffers' sheet show them
+        (report/figures.py): adding up to the forecast shown less what is booked shown."""
+        tot = self.total
+        kr = figures.parts([v for _, v in self.components], tot["forecast"], tot["actual_to_date"])
+        return [(k, v) for (k, _), v in zip(self.components, kr)]
 
     def marked(self, budget: int, deviation: int) -> bool:
         """An overspend worth the director's eye: at least `highlight` percent of its budget."""
@@ -168,6 +176,16 @@ def _range_words(low: int, high: int, lang: str) -> str:
     return f" With 80 % probability the result lies between {what_en(low)} and {what_en(high)}"
 
 
+def since_words(before: dt.date, as_of: dt.date, lang: str) -> str:
+    """'sidste måned' where the forecast before is the month before's, else its date: a snapshot two
+    months old is not last month's."""
+    if (as_of.year * 12 + as_of.month) - (before.year * 12 + before.month) == 1:
+        return "sidste måned" if lang == "da" else "last month"
+    if lang == "da":
+        return f"pr. {before.day}. {month_name(before.month)} {before.year}"
+    return f"as of {before.isoformat()}"
+
+
 def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None, bridge: pl.DataFrame | None,
                comps: list[tuple[str, int]], band: dict | None = None) -> list[str]:
     dev = rep_total["deviation"]
@@ -189,13 +207,14 @@ def _sentences(rep_total: dict, lang: str, as_of: dt.date, previous: dict | None
                 .filter(pl.col("amount").sign() == (1 if change >= 0 else -1))
                 .sort(pl.col("amount").abs(), "cause", descending=[True, False]).head(1))
         cause = main.get_column("cause").to_list()[0] if main.height else None
+        since = since_words(dt.date.fromisoformat(previous["from"]), as_of, lang)
         if lang == "da":
             direction = "mere" if change >= 0 else "mindre"
-            s2 = f"Prognosen er {mio(change, lang)} {direction} end sidste måned"
+            s2 = f"Prognosen er {mio(change, lang)} {direction} end {since}"
             s2 += f", primært {cause_words(cause, 'da')}." if cause else "."
         else:
             direction = "higher" if change >= 0 else "lower"
-            s2 = f"The forecast is {mio(change, lang)} {direction} than last month"
+            s2 = f"The forecast is {mio(change, lang)} {direction} than {since}"
             s2 += f", mainly {cause_words(cause, 'en')}." if cause else "."
     booked = rep_total["actual_to_date"]
     share = 100 * booked / rep_total["forecast"] if rep_total["forecast"] else 0.0
@@ -255,6 +274,8 @@ def build(snap, previous, history: list, bridge: Bridge | None, lang: str, sign:
         bridge_rows = bridge.causes().select("cause", "detail", "amount")
         totals = {"forecast_from": bridge.forecast_from, "forecast_to": bridge.forecast_to, "change": bridge.change,
                   "budget_change": int(bridge.budget.get_column("change").sum()), "from": bridge.from_as_of,
+                  "budget_from": int(bridge.budget.get_column("budget_from").sum()),
+                  "budget_to": int(bridge.budget.get_column("budget_to").sum()),
                   "year_from": bridge.year_from, "year_to": bridge.year_to}
     if postings is not None and postings.height:
         src = pl.coalesce(pl.col("source"), pl.lit("?")) if "source" in postings.columns else pl.lit("?")

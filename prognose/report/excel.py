@@ -10,6 +10,7 @@ spreadsheet program recalculates the same numbers (`make check-report`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 from openpyxl import Workbook
@@ -17,7 +18,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.pagebreak import Break
 
-from prognose.words.locale import column_kroner, date_text, value_text, whole_kroner
+from prognose.words.locale import date_text, value_text, whole_kroner
+from prognose.report import figures
 from prognose.report.words import cause_label, detail_label, label, param_name, source_name
 from prognose.report.director import Report
 from prognose.report.excel_activity import activity_sheet
@@ -30,10 +32,47 @@ from prognose.report.excel_years import years_sheet
 from prognose.report.xlsx import MONEY, TOTAL_FILL, Sheet, date_format
 
 
+# a row's height in cm at the default 15 pt, and the rows a landscape page holds at the scale this
+# sheet prints at (fitted to its width), with room to spare
+ROW_CM, PAGE_ROWS = 0.53, 30
+
+
+def keep_together(ws, first: int, final: int, least: int = 7) -> None:
+    """A list from row `first` (at the top of a page) to `final` that runs a few rows past one page
+    breaks early, so the next page holds at least `least` rows and not a lonely total."""
+    rows = final - first + 1
+    if PAGE_ROWS < rows <= PAGE_ROWS + least:
+        ws.row_breaks.append(Break(id=final - least))
+
+
+def _cause_chart(s: Sheet, t: dict, end: int, n: int) -> int:
+    """The chart of the n causes listed in rows 4..end: a bar and its label for every cause (none
+    skipped), the whole chart on one page — under the table where it fits there, else at the top of
+    the next page. Returns the row the bridge's lines start at."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = t["chart_changes"]
+    chart.height, chart.width = 2.5 + 0.7 * n, 22
+    tall = math.ceil(chart.height / ROW_CM) + 1
+    at = end + 3
+    if at + tall > PAGE_ROWS:
+        s.ws.row_breaks.append(Break(id=end + 1))
+    chart.legend = None
+    chart.y_axis.number_format = '#,##0'
+    chart.add_data(Reference(s.ws, min_col=3, min_row=3, max_row=end), titles_from_data=True)
+    chart.set_categories(Reference(s.ws, min_col=1, min_row=4, max_row=end))
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.x_axis.scaling.orientation = "maxMin"   # the largest cause at the top, as in the table
+    chart.x_axis.tickLblPos = "low"
+    chart.x_axis.tickLblSkip = 1
+    s.ws.add_chart(chart, f"A{at}")
+    return max(end + 20, at + tall + 1)
+
+
 def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     """The month's change per cause (with its chart) on the first page; every line of the bridge
-    on the next. Amounts in whole kroner rounded on the running total from the forecast before, so
-    the lines a reader sees add up to the forecast now."""
+    on the next. Amounts in whole kroner (report/figures.py): each forecast as every table shows
+    it, the lines the shares of the change, and each cause the sum of its lines."""
     s = Sheet(wb.create_sheet(t["changes"]), expected)
     if rep.bridge is None:
         s.put(1, 1, t["no_previous"])
@@ -42,50 +81,41 @@ def _changes(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     tot = rep.bridge_totals
     s.put(1, 1, t["changes_title"].format(a=date_text(dt.date.fromisoformat(tot["from"]), rep.lang), b=date_text(rep.as_of, rep.lang)), bold=True)
     rows = rep.bridge.to_dicts()
-    per: dict[str, int] = {}
-    for r in rows:
-        per[cause_label(r["cause"], rep.lang)] = per.get(cause_label(r["cause"], rep.lang), 0) + r["amount"]
-    ordered = sorted(per.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
+    before, lines, after = figures.bridge(tot["forecast_from"], tot["forecast_to"], [r["amount"] for r in rows])
+    per: dict[str, tuple[int, int]] = {}
+    for r, kr in zip(rows, lines):
+        name = cause_label(r["cause"], rep.lang)
+        ore, shown = per.get(name, (0, 0))
+        per[name] = (ore + r["amount"], shown + kr)
+    ordered = sorted(per.items(), key=lambda kv: (-abs(kv[1][0]), kv[0]))
     s.header(3, [t["by_cause"], "", t["amount"]], wrap=False)
-    for i, ((name, _), kr) in enumerate(zip(ordered, column_kroner(a for _, a in ordered)), start=1):
+    for i, (name, (_, kr)) in enumerate(ordered, start=1):
         s.put(3 + i, 1, name)
         s.put(3 + i, 3, kr, MONEY)
     end = 3 + len(ordered)
     s.put(end + 1, 1, t["change"], bold=True, fill=TOTAL_FILL)
     s.put(end + 1, 2, None, fill=TOTAL_FILL)
     s.put(end + 1, 3, f"=SUBTOTAL(109,C4:C{end})" if ordered else "=0", MONEY, bold=True, fill=TOTAL_FILL,
-          expect=whole_kroner(sum(a for _, a in ordered)))
-    if ordered:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = t["chart_changes"]
-        chart.height, chart.width = 7.4, 22
-        chart.legend = None
-        chart.y_axis.number_format = '#,##0'
-        chart.add_data(Reference(s.ws, min_col=3, min_row=3, max_row=end), titles_from_data=True)
-        chart.set_categories(Reference(s.ws, min_col=1, min_row=4, max_row=end))
-        chart.x_axis.delete = chart.y_axis.delete = False
-        chart.x_axis.scaling.orientation = "maxMin"   # the largest cause at the top, as in the table
-        chart.x_axis.tickLblPos = "low"
-        s.ws.add_chart(chart, f"A{end + 3}")
-    top = end + 20
+          expect=after - before)
+    top = _cause_chart(s, t, end, len(ordered)) if ordered else end + 20
     s.ws.row_breaks.append(Break(id=top - 1))
     s.header(top, [t["cause"], t["detail"], t["amount"]])
-    kr = column_kroner([tot["forecast_from"]] + [r["amount"] for r in rows])
     s.put(top + 1, 1, t["before"], bold=True)
-    s.put(top + 1, 3, kr[0], MONEY, bold=True)
-    for i, r in enumerate(rows):
+    s.put(top + 1, 3, before, MONEY, bold=True)
+    for i, (r, kr) in enumerate(zip(rows, lines)):
         s.put(top + 2 + i, 1, cause_label(r["cause"], rep.lang))
         s.put(top + 2 + i, 2, detail_label(r["detail"], rep.lang, tot.get("year_from"), tot.get("year_to")))
-        s.put(top + 2 + i, 3, kr[1 + i], MONEY)
+        s.put(top + 2 + i, 3, kr, MONEY)
     last = top + 1 + len(rows)
     s.put(last + 1, 1, t["change"], bold=True, fill=TOTAL_FILL)
     s.put(last + 1, 2, None, fill=TOTAL_FILL)
-    s.put(last + 1, 3, f"=SUBTOTAL(109,C{top + 2}:C{last})" if rows else "=0", MONEY, bold=True, fill=TOTAL_FILL, expect=sum(kr[1:]))
+    s.put(last + 1, 3, f"=SUBTOTAL(109,C{top + 2}:C{last})" if rows else "=0", MONEY, bold=True, fill=TOTAL_FILL,
+          expect=after - before)
     s.put(last + 2, 1, t["after"], bold=True)
-    s.put(last + 2, 3, f"=C{top + 1}+C{last + 1}", MONEY, bold=True, expect=sum(kr))
+    s.put(last + 2, 3, f"=C{top + 1}+C{last + 1}", MONEY, bold=True, expect=after)
     s.put(last + 4, 1, t["budget_change"])
-    s.put(last + 4, 3, whole_kroner(tot["budget_change"]), MONEY)
+    keep_together(s.ws, top, last + 4)
+    s.put(last + 4, 3, whole_kroner(tot["budget_to"]) - whole_kroner(tot["budget_from"]), MONEY)   # as the budgets are shown
     s.finish(rep, t, None, None, {1: 34, 2: 60, 3: 14})
 
 
@@ -95,8 +125,8 @@ def _buffers(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s = Sheet(wb.create_sheet(t["buffers"]), expected)
     s.header(1, [t["buffer"], t["contribution"], t["explanation"], t["parameters"]])
     widths = {1: 22, 2: 14, 3: 62, 4: 62}
-    parts = dict(rep.components)
-    kr = column_kroner(parts.get(b["buffer"], 0) for b in rep.buffers)
+    parts = dict(rep.shown_components())     # each as page 2 of the overview shows it
+    kr = [parts.get(b["buffer"], 0) for b in rep.buffers]
     top = Alignment(wrap_text=True, vertical="top")
     for i, b in enumerate(rep.buffers):
         row = 2 + i
@@ -124,6 +154,17 @@ def _wrapped_lines(text: str, width: int) -> int:
         else:
             used += (1 if used else 0) + len(word)
     return lines
+
+
+SENTENCE_WIDTH = 30 + 40 + 68    # Forudsætninger's three columns, about: a sentence wraps within them
+
+
+def _sentence(s: Sheet, row: int, text: str) -> None:
+    """A note or warning across the sheet's three columns, wrapped there: one long sentence must
+    not make the sheet wider than its table, and so its print tiny."""
+    s.put(row, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
+    s.ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+    s.ws.row_dimensions[row].height = 15 * _wrapped_lines(text, SENTENCE_WIDTH)
 
 
 def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
@@ -154,13 +195,13 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.header(row, [t["read_as"], "", ""], wrap=False)
     for text in rep.warnings or [t["no_warnings"]]:
         row += 1
-        s.put(row, 1, text)
+        _sentence(s, row, text)
     if rep.notes:
         row += 2
         s.header(row, [t["notes"], "", ""], wrap=False)
         for text in rep.notes:
             row += 1
-            s.put(row, 1, text[:1].upper() + text[1:])
+            _sentence(s, row, text[:1].upper() + text[1:])
     row = _adjustments(s, rep, t, row + 2) + 1
     s.header(row, [t["setting"], t["value"], t["origin"]])
     for k, v, origin in rep.settings:
@@ -168,7 +209,7 @@ def _assumptions(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
         s.put(row, 1, k)
         s.put(row, 2, str(v))
         s.put(row, 3, ORIGIN_DA.get(origin, origin) if rep.lang == "da" else origin)
-    s.finish(rep, t, None, "A2", {2: 40, 3: 68})     # the keys' column as wide as its longest key
+    s.finish(rep, t, "1:1", "A2", {2: 40, 3: 68})     # the keys' column as wide as its longest key
 
 
 def _adjustments(s: Sheet, rep: Report, t: dict, row: int) -> int:
@@ -269,7 +310,8 @@ def tables(rec, style) -> list:
     out = []
     for key, frame in (("paragraph", rep.paragraphs), ("account", rep.accounts)):
         money = ("budget", "actual_to_date", "forecast", "deviation")
-        whole = {c: column_kroner(v * (flip if c == "deviation" else 1) for v in frame.get_column(c).to_list()) for c in money}
+        kr = figures.whole(frame)
+        whole = {c: [v * (flip if c == "deviation" else 1) for v in kr.get_column(c).to_list()] for c in money}
         heads = {"budget": t["budget"], "actual_to_date": t["booked"], "forecast": t["forecast"], "deviation": t["deviation"]}
         shown = pl.DataFrame({t[key]: [*frame.get_column(key).cast(pl.String).fill_null("").to_list(), t["total"]],
                               t["name"] if key == "paragraph" else t["area"]: [*frame.get_column("name").to_list(), ""],
@@ -279,10 +321,10 @@ def tables(rec, style) -> list:
     if rep.bridge is not None and rep.bridge_totals is not None:
         tot = rep.bridge_totals
         rows = rep.bridge.to_dicts()
-        kr = column_kroner([tot["forecast_from"]] + [r["amount"] for r in rows])
+        before, lines, after = figures.bridge(tot["forecast_from"], tot["forecast_to"], [r["amount"] for r in rows])
         causes = pl.DataFrame({t["cause"]: [t["before"], *[cause_label(r["cause"], rep.lang) for r in rows], t["after"]],
                                t["detail"]: ["", *[detail_label(r["detail"], rep.lang, tot.get("year_from"), tot.get("year_to")) or ""
                                                    for r in rows], ""],
-                               t["amount"]: [kr[0], *kr[1:], sum(kr)]})
+                               t["amount"]: [before, *lines, after]})
         out.append(Table(t["changes_title"].format(a=tot["from"], b=rep.snapshot), causes, total=True))
     return out

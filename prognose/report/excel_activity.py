@@ -38,12 +38,13 @@ def activity_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     for y in act.years.sort([*natural_order("key"), "year"], nulls_last=True).iter_rows(named=True):
         out = sum(y[f"outflow_{reason}"] for reason in REASONS)
         values = [(y["key"] or "", None), (y["year"], "0"), (round(y["citizens_end"], 1), COUNT), (round(y["inflow"], 1), COUNT),
-                  (round(out, 1), COUNT), (round(y["full_year_persons"], 1), PERSONS), (dkk(y["cost"]), MONEY)]
+                  (round(out, 1), COUNT), (y["full_year_persons"], PERSONS), (dkk(y["cost"]), MONEY)]
         for col, (value, fmt) in enumerate(values, start=1):
             s.put(row, col, value, fmt)
         fyp, cost = values[5][0], values[6][0]
         n, c = written.get(y["year"], (0.0, 0.0))
         written[y["year"]] = (n + fyp, c + cost)
+        # divided by the full-year persons themselves (shown to a tenth), as `activity` divides
         s.put(row, 8, f"=IF(F{row}>0,G{row}/F{row},\"\")", MONEY, expect=round(cost / fyp, 2) if fyp > 0 else "")
         row += 1
     last = row - 1
@@ -54,7 +55,7 @@ def activity_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     for i, (year, (fyp, cost)) in enumerate(sorted(written.items()), start=1):
         at = top + i
         s.put(at, c0, year, "0")
-        s.put(at, c0 + 1, f"=SUMIFS(F2:F{last},B2:B{last},J{at})", PERSONS, expect=round(fyp, 1))
+        s.put(at, c0 + 1, f"=SUMIFS(F2:F{last},B2:B{last},J{at})", PERSONS, expect=fyp)
         s.put(at, c0 + 2, f"=IF(K{at}>0,SUMIFS(G2:G{last},B2:B{last},J{at})/K{at},0)", MONEY,
               expect=round(cost / fyp, 2) if fyp > 0 else 0)
     end = top + len(written)
@@ -71,6 +72,8 @@ def activity_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     line.y_axis.crosses = "max"
     line.y_axis.delete = False
     line.y_axis.number_format = '#,##0'
+    # both axes from zero: a truncated axis makes a 1 % change in the price look like a collapse
+    bar.y_axis.scaling.min = line.y_axis.scaling.min = 0
     bar += line
     s.ws.row_dimensions[1].height = 45   # the wrapped headers, up to three lines
     s.ws.add_chart(bar, f"J{end + 2}")

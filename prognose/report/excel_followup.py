@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from prognose.followup import KINDS
 from prognose.report.words import label, locale
 from prognose.report.xlsx import MONEY, TOTAL_FILL, Sheet
-from prognose.words.locale import column_kroner
+from prognose.words.locale import shares
 
 
 def followup_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
@@ -22,7 +22,7 @@ def followup_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     heads = ["team", "caseworkers", "grants", "forecast", "open_items", "open_amount"]
     s.header(2, [label(lang, f"followup.col.{h}") for h in heads] + [label(lang, f"followup.kind.{k}") for k in KINDS])
     columns = heads[1:] + list(KINDS)
-    whole = {c: column_kroner(frame.get_column(c).to_list()) for c in ("forecast", "open_amount")}
+    whole = {c: shares(frame.get_column(c).to_list()) for c in ("forecast", "open_amount")}
     rows = frame.to_dicts()
     for i, r in enumerate(rows):
         s.put(3 + i, 1, r["team"])

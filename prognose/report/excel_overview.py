@@ -14,7 +14,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from prognose.words.locale import column_kroner, date_text, number, whole_kroner
+from prognose.words.locale import date_text, number, shares, whole_kroner
+from prognose.report import figures
 from prognose.report.words import component, month_name
 from prognose.report.director import Report
 from prognose.report.terminal import group_name
@@ -30,13 +31,13 @@ def shown(dev: int, sign: str) -> int:
 
 def figures_table(s: Sheet, rep: Report, t: dict, top: int, rows: list[tuple], key_labels: list[str]) -> int:
     """Budget/booked/forecast/deviation from row `top` (the header); returns the total row. The
-    amounts are whole kroner rounded on each column's running total, so the rows a reader sees
-    add up to the total under them, as in the terminal."""
+    amounts are whole kroner as every output shows them (report/figures.py), so the rows a reader
+    sees add up to the total under them, as in the terminal."""
     n_keys = len(key_labels)
     s.header(top, key_labels + [t["budget"], t["booked"], t["forecast"], t["deviation"], t["pct"]])
     col = {k: n_keys + i for i, k in enumerate(("budget", "booked", "forecast", "deviation", "pct"), start=1)}
     L = {k: get_column_letter(v) for k, v in col.items()}
-    kr = {k: column_kroner(r[1 + i] for r in rows) for i, k in enumerate(("budget", "booked", "forecast"))}
+    kr = {k: shares(r[1 + i] for r in rows) for i, k in enumerate(("budget", "booked", "forecast"))}
     minus = (L["forecast"], L["budget"]) if rep.sign == "forecast-budget" else (L["budget"], L["forecast"])
     first = top + 1
     for i, (keys, budget, _booked, forecast) in enumerate(rows):
@@ -101,21 +102,22 @@ def _drivers(s: Sheet, rep: Report, t: dict, top: int) -> int:
     s.header(top, [t["drivers"], "", t["deviation"], t["share_of_dev"]], wrap=False)
     r = top + 1
     s.put(r, 1, t["by_paragraph"]).font = Font(italic=True)
+    as_table = dict(figures.whole(rep.paragraphs).select("paragraph", "deviation").iter_rows())
     for d in rep.drivers():
         r += 1
         s.put(r, 1, group_name(rep.lang, "paragraph", d["paragraph"]))
         s.put(r, 2, d["name"])
-        s.put(r, 3, whole_kroner(shown(d["deviation"], rep.sign)), MONEY)
+        s.put(r, 3, shown(as_table[d["paragraph"]], rep.sign), MONEY)     # as the paragraph's row shows it
         s.put(r, 4, d["share"], PCT)
     r += 1
     s.put(r, 1, t["by_time"]).font = Font(italic=True)
     to_date, ahead = rep.timing()
     month, lang = rep.as_of.month, rep.lang
-    parts = [(t["to_date"].format(a=month_name(1, lang), b=month_name(month, lang)), to_date)]
+    parts = [(span(t, "to_date", 1, month, lang), to_date)]
     if month < 12:
-        parts.append((t["ahead"].format(a=month_name(month + 1, lang), b=month_name(12, lang)), ahead))
+        parts.append((span(t, "ahead", month + 1, 12, lang), ahead))
     dev = rep.total["deviation"]
-    for (text, amount), kr in zip(parts, column_kroner(a for _, a in parts)):
+    for (text, amount), kr in zip(parts, shares((a for _, a in parts), to=figures.totals(rep.accounts)["deviation"])):
         r += 1
         s.ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
         s.put(r, 1, text)
@@ -139,6 +141,13 @@ def _deviation_chart(s: Sheet, t: dict, header: int, total: int, anchor: str) ->
     chart.x_axis.scaling.orientation = "maxMin"     # the law's order from the top, as in the table
     chart.x_axis.tickLblPos = "low"
     s.ws.add_chart(chart, anchor)
+
+
+def span(t: dict, key: str, first: int, last: int, lang: str) -> str:
+    """'januar–oktober', or one month alone ('i december', never 'december–december')."""
+    if first == last:
+        return t[f"{key}_one"].format(a=month_name(first, lang))
+    return t[key].format(a=month_name(first, lang), b=month_name(last, lang))
 
 
 def overview(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
@@ -166,7 +175,7 @@ def overview(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     rows = [((group_name(rep.lang, "account", r["account"]), r["name"]), r["budget"], r["actual_to_date"], r["forecast"]) for r in rep.accounts.iter_rows(named=True)]
     top = figures_table(s, rep, t, top, rows, [t["account"], t["area"]]) + 2
     s.header(top, [t["components"], "", t["amount"]], wrap=False)
-    kr = column_kroner(v for _, v in rep.components)
+    kr = [v for _, v in rep.shown_components()]
     for i, ((k, _), v) in enumerate(zip(rep.components, kr), start=1):
         s.put(top + i, 1, component(rep.lang, k))
         s.put(top + i, 3, v, MONEY)

@@ -9,7 +9,8 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 
-from prognose.words.locale import column_kroner, whole_kroner
+from prognose.words.locale import shares, whole_kroner
+from prognose.report import figures
 from prognose.report.director import Report
 from prognose.report.excel_overview import shown
 from prognose.report.xlsx import MONEY, MONTH, TOTAL_FILL, Sheet, date_format
@@ -32,7 +33,8 @@ def months(wb: Workbook, rep: Report, t: dict, expected: dict) -> None:
     s.header(1, [t["month"], t["booked"], t["expected"], t["month_total"], t["budget_profile"], t["cum_booked"],
                  t["cum_forecast"], t["cum_budget"], t["cum_deviation"]])
     m = rep.months.sort("month")
-    kr = {c: column_kroner(m.get_column(c).to_list()) for c in ("actual", "expected", "budget")}
+    kr = dict(zip(("actual", "expected"), figures.months(m.get_column("actual").to_list(), m.get_column("expected").to_list())))
+    kr["budget"] = shares(m.get_column("budget").to_list())
     closed = rep.as_of.replace(day=1)
     cum = {"b": 0, "f": 0, "p": 0}
     for i, month in enumerate(m.get_column("month").to_list()):

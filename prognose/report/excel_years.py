@@ -9,11 +9,11 @@ import polars as pl
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from prognose.words.locale import column_kroner, whole_kroner
+from prognose.words.locale import shares, whole_kroner
 from prognose.report.words import account_name
 from prognose.report.xlsx import MONEY, TOTAL_FILL, Sheet
 
-MILLIONS = '#,##0.0;[Red]-#,##0.0'
+MILLIONS = '#,##0.0;-#,##0.0'
 T = {
     "da": {"sheet": "Flerårsoverslag", "account": "Konto", "name": "Funktion", "total": "I alt", "budget": "Budget",
            "deviation": "Afvigelse fra budget", "p10": "P10", "p90": "P90", "citizens": "Borgere ved årets udgang",
@@ -37,7 +37,7 @@ def years_sheet(wb: Workbook, rep, t: dict, expected: dict) -> None:
     sums = p.cells.group_by("account", "year").agg(pl.col("ore").sum())
     accounts = sorted(sums.get_column("account").drop_nulls().unique().to_list())
     values = {y: dict(sums.filter(pl.col("year") == y).select("account", "ore").iter_rows()) for y in p.years}
-    shown = {y: column_kroner(values[y].get(a, 0) for a in accounts) for y in p.years}
+    shown = {y: shares(values[y].get(a, 0) for a in accounts) for y in p.years}
     for i, a in enumerate(accounts, start=2):
         s.put(i, 1, a)
         s.put(i, 2, account_name(a, rep.lang))

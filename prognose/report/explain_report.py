@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from prognose.explain import Explanation
-from prognose.words.locale import column_kroner, date_text, kroner, number, value_text
+from prognose.words.locale import date_text, kroner, number, percent, shares, value_text, whole_kroner
+from prognose.report import figures
 from prognose.report.words import component, label, month_name, text as text_of
 from prognose.report.words import account_name, paragraph_name
 from prognose.report import terminal
@@ -65,6 +66,7 @@ def explain_document(exp: Explanation, snapshot: str) -> dict:
     doc = {"snapshot": snapshot, "year": exp.year, "as_of": exp.as_of.isoformat(), "by": {exp.key: exp.value},
            "month": exp.month.strftime("%Y-%m") if exp.month else None, "forecast": dkk(exp.forecast),
            "by_origin": {o: dkk(v) for o, v in exp.by_origin.items()},
+           **({"budget": dkk(exp.figures["budget"]), "deviation": dkk(exp.figures["deviation"])} if exp.figures else {}),
            "contributors": [{"grant": r["grant_id"], "citizen": r["citizen_id"], "paragraph": r["paragraph"], "account": r["account"],
                              "booked": dkk(r["booked"]), "ahead": dkk(r["ahead"]), "amount": dkk(r["amount"])}
                             for r in exp.contributors.iter_rows(named=True)],
@@ -114,10 +116,15 @@ def text(rec, style) -> terminal.Doc:
     exp, lang = rec.explanation, style.lang
     con = terminal.Doc()
     con.print(f"[bold]{title(exp, lang)}[/]")
+    total = shown_figures(exp)
+    if total is not None:
+        con.print(figures_line(total, exp.figures, lang, style.sign))
+        con.print(f"[dim]{label(lang, f'sign_{style.sign}')}[/]")
     t = terminal.new_table(show_footer=True)
     t.add_column(w("origin", lang), footer=label(lang, "forecast"), no_wrap=False)
     shown = [(o, v) for o, v in exp.by_origin.items() if v]
-    kr = column_kroner(v for _, v in shown)          # the rows add up to the total printed under them
+    # the rows add up to the figure printed under them, and that is the krone run shows for it
+    kr = shares((v for _, v in shown), to=total["forecast"] if total is not None else None)
     t.add_column(label(lang, "currency"), justify="right", footer=number(sum(kr), lang))
     for (origin, _), value in zip(shown, kr):
         t.add_row(origin_name(origin, lang), number(value, lang))
@@ -131,6 +138,22 @@ def text(rec, style) -> terminal.Doc:
     for note in exp.notes:
         con.print(text_of(note, lang))
     return con
+
+
+def shown_figures(exp: Explanation) -> dict[str, int] | None:
+    """An account's or a paragraph's budget, booked, forecast and deviation in whole kroner as the
+    table of every account or paragraph shows them (the sum of its rows there)."""
+    if exp.figures is None:
+        return None
+    mine = figures.whole(exp.table).filter(pl.col(exp.key).is_in(exp.rows))
+    return {c: int(mine.get_column(c).sum()) for c in ("budget", "actual_to_date", "forecast", "deviation")}
+
+
+def figures_line(kr: dict[str, int], ore: dict[str, int], lang: str, sign: str) -> str:
+    """Budget, forecast and deviation on one line: the first thing a controller asks of a figure."""
+    flip = -1 if sign == "budget-forecast" else 1
+    return (f"{label(lang, 'budget')} {number(kr['budget'], lang)} · {label(lang, 'forecast')} {number(kr['forecast'], lang)}"
+            f" · {label(lang, 'deviation')} {number(flip * kr['deviation'], lang)} ({percent(flip * ore['deviation'], ore['budget'], lang)} %)")
 
 
 def _contributors(frame: pl.DataFrame, lang: str):

@@ -3,6 +3,8 @@ forecast moved from the one before it in the same budget year."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from prognose import views
@@ -10,7 +12,7 @@ from prognose.report import terminal
 from prognose.report.csv_out import CsvTable
 from prognose.report.json_out import dkk
 from prognose.report.words import label
-from prognose.words.locale import kroner
+from prognose.words.locale import date_text, kroner
 
 
 MONEY = ("budget", "forecast", "deviation", "change")
@@ -53,7 +55,7 @@ def text(rec, style) -> terminal.Doc:
         t.add_column(h, justify=j)
     money = lambda v: "" if v is None else kroner(v, lang)  # noqa: E731
     for r in rows:
-        t.add_row(r["as_of"], str(r["year"]), *[money(r[k]) for k in ("budget", "forecast", "deviation", "change")])
+        t.add_row(date_text(dt.date.fromisoformat(r["as_of"]), lang), str(r["year"]), *[money(r[k]) for k in ("budget", "forecast", "deviation", "change")])
     con.print(t)
     con.print(label(lang, f"sign_{sign}"))
     con.print(label(lang, "history.note"))

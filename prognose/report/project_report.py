@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.words.locale import kroner, millions, number
+from prognose.words.locale import kroner, millions, number, shares
 from prognose.paragraphs import natural_order
 from prognose.report.words import account_name, both, text as text_of
 from prognose.projection import Projection
@@ -83,10 +83,13 @@ def table(p: Projection, lang: str, names: bool = True, stacked: bool = False):
     for y in p.years:
         t.add_column(str(y), justify="right")
     sums = _sums(p.cells, "account")
-    for account in sorted(sums.get_column("account").unique().drop_nulls().to_list()):
-        row = dict(sums.filter(pl.col("account") == account).select("year", "ore").iter_rows())
+    accounts = sorted(sums.get_column("account").unique().drop_nulls().to_list())
+    ore = {y: dict(sums.filter(pl.col("year") == y).select("account", "ore").iter_rows()) for y in p.years}
+    # each year's accounts as every output shows them: the shares of the year's total (report/figures.py)
+    kr = {y: dict(zip(accounts, shares(ore[y].get(a, 0) for a in accounts))) for y in p.years}
+    for account in accounts:
         shown = f"{account} {account_name(account, lang)}"[:40] if names else account
-        t.add_row(shown, *[kroner(row.get(y, 0), lang) for y in p.years])
+        t.add_row(shown, *[number(kr[y][account], lang) for y in p.years])
     t.add_section()
     t.add_row(f"[bold]{w['total']}[/]", *[f"[bold]{kroner(p.total(y), lang)}[/]" for y in p.years])
     t.add_row(w["budget"], *[kroner(int(p.budget.filter(pl.col("year") == y).get_column("ore").sum()), lang)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from prognose.words.locale import column_kroner, date_text, kroner, number, whole_kroner
+from prognose.words.locale import date_text, number, whole_kroner
 from prognose.report.words import component, label, text as text_of
 from prognose.report.words import account_name, paragraph_name
-from prognose.report import machine, terminal
+from prognose.report import figures, machine, terminal
 from prognose.report.csv_out import CsvTable
 from prognose.report.tables import Table
 from prognose.views import by as by_view, component_rows, components, months, months_by
@@ -63,7 +63,9 @@ def text(rec, style) -> terminal.Doc:
         table = _monthly(fc, key)
         if key is None:
             return _capture(terminal.months_table(table, lang, title))
-        parts = [terminal.months_table(table.filter(pl.col(key) == value), lang, terminal.group_name(lang, key, value))
+        rows = figures.whole(by_view(fc, key))
+        parts = [terminal.months_table(table.filter(pl.col(key) == value), lang, terminal.group_name(lang, key, value),
+                                       rows.filter(pl.col(key) == value).row(0, named=True))
                  for value in table.get_column(key).unique(maintain_order=True)]
         return _capture(f"[bold]{title}[/]", *parts)
     key = key or "account"
@@ -81,24 +83,29 @@ def text(rec, style) -> terminal.Doc:
     return _capture(
         terminal.Fitting(*choices),
         "",
-        terminal.components_table(components(fc), lang),
+        terminal.components_table(components(fc), lang, *_booked_and_forecast(table)),
     )
+
+
+def _booked_and_forecast(table: pl.DataFrame) -> tuple[int, int]:
+    """The forecast and what is booked of a view in total (øre)."""
+    return int(table.get_column("forecast").sum()), int(table.get_column("actual_to_date").sum())
 
 
 def tables(rec, style) -> list[Table]:
     """For a workbook or a page: the figures in whole kroner that add up to the total under them
-    (the terminal's rule), the P10–P90 range, what is not yet booked by part, and the notes."""
+    (report/figures.py, as in the terminal), the P10–P90 range, what is not yet booked by part, and the notes."""
     fc, lang = rec.run.forecast, style.lang
     key = rec.key or ("month" if rec.monthly else "account")
     title = label(lang, "title").format(year=fc.year, as_of=date_text(fc.as_of, lang))
     if rec.monthly:
-        frame = _monthly(fc, rec.key)
+        frame = figures.monthly(fc, rec.key)
         money = ("actual", "expected", "forecast")
     else:
-        frame = named(machine.with_interval(by_view(fc, key), fc, key), key, lang)
+        frame = figures.whole(named(machine.with_interval(by_view(fc, key), fc, key), key, lang))
         money = ("actual_to_date", "forecast") if key == "provider_type" else ("budget", "actual_to_date", "forecast", "deviation")
     flip = -1 if style.sign == "budget-forecast" and not rec.monthly else 1
-    whole = {c: column_kroner(v * (flip if c == "deviation" else 1) for v in frame.get_column(c).to_list()) for c in money}
+    whole = {c: [v * (flip if c == "deviation" else 1) for v in frame.get_column(c).to_list()] for c in money}
     keys = [c for c in frame.columns if c not in money and c not in ("p10", "p50", "p90")]
     shown = frame.select(
         *[(pl.col(c).dt.strftime("%Y-%m") if frame.schema[c] == pl.Date else
@@ -112,12 +119,13 @@ def tables(rec, style) -> list[Table]:
     total = pl.DataFrame({shown.columns[0]: [label(lang, "total")], **{label(lang, c): [sum(whole[c])] for c in money}})
     shown = pl.concat([shown, total], how="diagonal_relaxed")
     notes = [] if rec.monthly else [label(lang, "budget_not_by_provider" if key == "provider_type" else f"sign_{style.sign}")]
-    figures = Table(title, shown, tuple(notes + [text_of(n, lang) for n in fc.notes]), total=True)
-    parts = [(component(lang, name), value) for name, value in component_rows(components(fc))]
+    table = Table(title, shown, tuple(notes + [text_of(n, lang) for n in fc.notes]), total=True)
+    rows = component_rows(components(fc))
     part, kr = label(lang, "part"), label(lang, "currency")
-    parts_table = pl.DataFrame({part: [p for p, _ in parts], kr: column_kroner(v for _, v in parts)},
+    parts_table = pl.DataFrame({part: [component(lang, name) for name, _ in rows],
+                                kr: figures.parts([v for _, v in rows], *_booked_and_forecast(by_view(fc, "account")))},
                                schema={part: pl.String, kr: pl.Int64})
-    return [figures, Table(label(lang, "components"), parts_table)]
+    return [table, Table(label(lang, "components"), parts_table)]
 
 
 def workbook(rec, style):

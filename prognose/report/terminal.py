@@ -10,7 +10,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from prognose.words.locale import column_kroner, kroner, millions, number, percent
+from prognose.words.locale import kroner, millions, number, percent
+from prognose.report import figures
 from prognose.report.words import component, label
 from prognose.views import UNALLOCATED, component_rows
 
@@ -124,14 +125,14 @@ def _band(b: dict | None, lang: str) -> str:
 def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: str, show_pct: bool = True,
                   band=None) -> Table:
     """band: an uncertainty.Interval, shown as a P10–P90 column (rows keyed by account). The rows
-    in whole kroner add up to the totals printed under them (column_kroner). Per provider type
+    in whole kroner add up to the totals printed under them (report/figures.py). Per provider type
     there is no budget to hold the forecast against: booked and forecast only."""
     t = new_table(title=title, show_footer=True)
     flip = -1 if sign == "budget-forecast" else 1
     money = ("actual_to_date", "forecast") if key == "provider_type" else ("budget", "actual_to_date", "forecast", "deviation")
     show_pct = show_pct and "budget" in money
-    signed = {c: [v * (flip if c == "deviation" else 1) for v in table.get_column(c).to_list()] for c in money}
-    shown = {c: column_kroner(signed[c]) for c in money}
+    kr = figures.whole(table)
+    shown = {c: [v * (flip if c == "deviation" else 1) for v in kr.get_column(c).to_list()] for c in money}
     tot = {c: int(table.get_column(c).sum()) for c in ("budget", "deviation")}
     t.add_column(label(lang, key), footer=label(lang, "total"))
     if "name" in table.columns:
@@ -155,11 +156,13 @@ def figures_table(table: pl.DataFrame, key: str, lang: str, sign: str, title: st
     return t
 
 
-def months_table(table: pl.DataFrame, lang: str, title: str) -> Table:
+def months_table(table: pl.DataFrame, lang: str, title: str, shown: dict[str, int] | None = None) -> Table:
+    """The months of the year; shown: the year's forecast and booked in whole kroner where a table
+    of it shows them already (one account's, paragraph's or provider type's row)."""
     t = new_table(title=title, show_footer=True)
-    actual, expected = table.get_column("actual").to_list(), table.get_column("expected").to_list()
-    shown = {"actual": column_kroner(actual), "expected": column_kroner(expected),
-             "forecast": column_kroner(a + e for a, e in zip(actual, expected))}
+    booked, expected, forecast = figures.months(table.get_column("actual").to_list(), table.get_column("expected").to_list(),
+                                                shown)
+    shown = {"actual": booked, "expected": expected, "forecast": forecast}
     t.add_column(label(lang, "month"), footer=label(lang, "total"))
     for c in ("actual", "expected", "forecast"):
         t.add_column(label(lang, c), justify="right", footer=number(sum(shown[c]), lang))
@@ -168,10 +171,13 @@ def months_table(table: pl.DataFrame, lang: str, title: str) -> Table:
     return t
 
 
-def components_table(comp: dict, lang: str) -> Table:
+def components_table(comp: dict, lang: str, forecast: int, booked: int) -> Table:
+    """What is not yet booked by part: whole kroner that add up to the forecast shown less what is
+    booked shown (forecast, booked: the totals in øre)."""
     t = new_table(title=label(lang, "components"))
     t.add_column("")
     t.add_column(label(lang, "currency"), justify="right")
-    for name, value in component_rows(comp):
-        t.add_row(component(lang, name), kroner(value, lang))
+    rows = component_rows(comp)
+    for (name, _), value in zip(rows, figures.parts([v for _, v in rows], forecast, booked)):
+        t.add_row(component(lang, name), number(value, lang))
     return t

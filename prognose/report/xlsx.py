@@ -12,9 +12,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from prognose.words.locale import date_text
 
 
-MONEY = '#,##0;[Red]-#,##0'
-MONEY_ORE = '#,##0.00;[Red]-#,##0.00'
-PCT = '0.0%;[Red]-0.0%'
+# a negative figure is not marked: red is for an overspend past display.highlight_percent alone, and
+# an underspend, a falling forecast or an initiative's saving is no alarm
+MONEY = '#,##0;-#,##0'
+MONEY_ORE = '#,##0.00;-#,##0.00'
+PCT = '0.0%;-0.0%'
 DATE = 'yyyy-mm-dd'
 DATE_DA = 'dd.mm.yyyy'
 MONTH = 'yyyy-mm'

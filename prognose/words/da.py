@@ -321,4 +321,9 @@ WORDS = {
     "note.initiative_capped": "initiativet {name}: {count} bevillinger, men kun {running} er i gang i dets område ved start; regnet som {running}",
     "note.initiative_no_scope": "initiativet {name}: ingen bevilling i dets område (paragraf, konto, leverandørtype); det ændrer intet",
     "note.initiative_after": "initiativet {name} starter {start}, efter det sidste år i overslaget ({last}); det ændrer intet her",
+    # what a controller types on the command line (issue 37)
+    "usage.number": "{option} {value}: forventede et tal som 542,38 eller 1.450.000",
+    "usage.number_ambiguous": "{option} {value}: tusind eller et decimaltal? Skriv {whole} eller {decimal}",
+    "usage.out_dir_missing": "--out-dir {folder}: mappen findes ikke; opret den først (en stavefejl bliver ikke til en ny mappe)",
+    "usage.paragraph_unknown": "--paragraph {value}: ingen bevilling eller konto kender paragraffen; kendte er {known}",
 }

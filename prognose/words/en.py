@@ -319,4 +319,9 @@ WORDS = {
     "note.initiative_capped": "initiative {name}: {count} grants, but only {running} are running in its scope at the start; taken as {running}",
     "note.initiative_no_scope": "initiative {name}: no grant in its scope (paragraph, account, provider type); it changes nothing",
     "note.initiative_after": "initiative {name} starts {start}, after the last year projected ({last}); it changes nothing here",
+    # what a controller types on the command line (issue 37)
+    "usage.number": "{option} {value}: expected a number such as 542.38 or 1450000",
+    "usage.number_ambiguous": "{option} {value}: a thousand or a decimal? Write {whole} or {decimal}",
+    "usage.out_dir_missing": "--out-dir {folder}: no such folder; make it first (a typo does not become a new folder)",
+    "usage.paragraph_unknown": "--paragraph {value}: no grant or account knows the paragraph; known are {known}",
 }

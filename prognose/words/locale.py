@@ -1,6 +1,7 @@
 """How a language writes numbers, money, dates and messages: the one place a figure becomes text
 (writers alone call it). Money is held in øre everywhere else; here it is rounded for the reader,
-always half up on whole kroner, so the rows shown add up to the total shown (column_kroner)."""
+the whole half up on whole kroner and its parts by the one rule of shares(), so the rows shown add
+up to the total shown and every output shows the same kroner for the same figure."""
 
 from __future__ import annotations
 
@@ -18,15 +19,24 @@ def whole_kroner(ore: int) -> int:
     return (int(ore) + 50) // 100
 
 
-def column_kroner(values) -> list[int]:
-    """A column's øre as whole kroner that add up to its total in whole kroner: each row rounded on
-    the running total, so no row moves more than a krone from its own rounding."""
-    out, cum, before = [], 0, 0
-    for v in values:
-        cum += int(v)
-        now = whole_kroner(cum)
-        out.append(now - before)
-        before = now
+def shares(values, to: int | None = None) -> list[int]:
+    """The one rule by which parts of a whole become whole kroner: the whole is rounded half up
+    (or is `to`, in kroner, where the whole is shown elsewhere already), each part is cut to its
+    whole kroner, and the kroner still missing go one each to the parts with the most øre cut off
+    (on a tie the larger part, then the earlier). So the parts shown add up to the whole shown, each
+    lies within a krone of its øre, and a part is shown alike wherever the same parts are shown, in
+    whatever order — unlike rounding on a running total, which gives a row another krone in another
+    table."""
+    ore = [int(v) for v in values]
+    target = whole_kroner(sum(ore)) if to is None else int(to)
+    out = [v // 100 for v in ore]
+    missing = target - sum(out)
+    order = sorted(range(len(ore)), key=lambda i: (-(ore[i] % 100), -ore[i], i))
+    if not order:
+        return out
+    for n in range(abs(missing)):
+        i = order[n % len(order)] if missing > 0 else order[-1 - n % len(order)]
+        out[i] += 1 if missing > 0 else -1
     return out
 
 
@@ -39,8 +49,9 @@ def number(value: float, lang: str = "da", decimals: int = 0, signed: bool = Fal
 
 
 def kroner(ore: int, lang: str = "da", decimals: int = 0) -> str:
-    """Whole kroner with thousands separators: 1.234.567 (da) or 1,234,567 (en)."""
-    return number(round(ore / 100, decimals), lang, decimals)
+    """Whole kroner (half up, as every figure is rounded) with thousands separators: 1.234.567 (da)
+    or 1,234,567 (en)."""
+    return number(whole_kroner(ore) if decimals == 0 else round(ore / 100, decimals), lang, decimals)
 
 
 def amount_text(ore: int, lang: str = "da") -> str:

@@ -12,7 +12,8 @@ from prognose.io.files import workbook_bytes
 from prognose.report import tables
 from prognose.report.xlsx import BOLD, HEAD_FILL, TOTAL_FILL
 
-NUMBER = {0: "#,##0;[Red]-#,##0", 1: "#,##0.0;[Red]-#,##0.0", 2: "#,##0.00;[Red]-#,##0.00"}
+# a negative figure is no alarm (an underspend, a saving): no red
+NUMBER = {0: "#,##0;-#,##0", 1: "#,##0.0;-#,##0.0", 2: "#,##0.00;-#,##0.00"}
 
 
 def write(record, view, style) -> bytes:
