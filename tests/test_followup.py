@@ -169,6 +169,41 @@ def test_a_month_later_one_item_is_solved_one_stays_open_one_is_new(runner, muni
                                                      "--as-of", "2025-07-31").stdout
 
 
+def test_an_item_open_for_three_months_is_open_since_the_month_it_was_first_seen(runner, municipality):
+    ws = ["--workspace", str(municipality)]
+    assert invoke(runner, "run", *ws, "--as-of", "2025-06-30").exit_code == 0
+    write(frames(D(2025, 7, 31), solved=True, new_zero=True), municipality / "data", "csv")
+    assert invoke(runner, "run", *ws, "--as-of", "2025-07-31").exit_code == 0
+    write(frames(D(2025, 8, 31), solved=True, new_zero=True), municipality / "data", "csv")
+    doc = followup(runner, municipality, "--as-of", "2025-08-31")
+    assert doc["before"] == "2025-07-31"
+    items = items_of(doc)
+    # SILENT has had nothing invoiced since June's list, ZERO2's rate of 0 since July's
+    silent, zero2 = items[("no_invoices", "SILENT")], items[("data", "ZERO2")]
+    assert (silent["status"], silent["seen"]) == ("open", "2025-06-30")
+    assert (zero2["status"], zero2["seen"]) == ("open", "2025-07-31")
+    # DUE's end date 15.08 has passed: decision_due (seen 30.06) is solved, review_passed is new
+    assert (items[("decision_due", "DUE")]["status"], items[("decision_due", "DUE")]["seen"]) == ("solved", "2025-06-30")
+    assert (items[("review_passed", "DUE")]["status"], items[("review_passed", "DUE")]["seen"]) == ("new", None)
+    assert items[("data", "ZERO")]["seen"] == "2025-06-30"
+    table = invoke(runner, "followup", *ws, "--as-of", "2025-08-31", "--caseworker", "XYZ").stdout   # ZERO's list
+    assert "stadig åben siden 30.06.2025" in table and "stadig åben siden 31.07.2025" not in table
+
+
+def test_first_seen_runs_through_unbroken_months_only():
+    from prognose import followup as fu
+
+    def month(*grants):
+        return pl.DataFrame({"kind": ["data"] * len(grants), "grant_id": list(grants)}).with_columns(
+            pl.lit(None, pl.String).alias("citizen_id"), pl.lit("5.38.50").alias("account"))
+
+    seen = None
+    for as_of, grants in ((D(2025, 4, 30), ("X", "Y")), (D(2025, 5, 31), ("X",)), (D(2025, 6, 30), ("X", "Y"))):
+        seen = fu.first_seen(month(*grants), seen, as_of)
+    # X on every list since April; Y gone in May and back in June is seen anew
+    assert dict(seen.select("grant_id", "seen").iter_rows()) == {"X": D(2025, 4, 30), "Y": D(2025, 6, 30)}
+
+
 def test_formats_and_one_caseworker(runner, municipality, tmp_path):
     ws = ["--workspace", str(municipality), "--as-of", "2025-06-30"]
     table = invoke(runner, "followup", *ws, "--caseworker", "MLJ")
