@@ -45,6 +45,7 @@ SPREAD, MIN_SPREAD_GRANTS, BILLED_SHARE, BILLED_FLOOR = 3.0, 5, 0.10, 500_000
 
 ITEMS = {"kind": pl.String, "grant_id": pl.String, "citizen_id": pl.String, "account": pl.String, "since": pl.Date,
          "amount": pl.Int64, "alternative": pl.Int64, "fact": pl.Int64, "ratio": pl.Float64, "detail": pl.String}
+KEY = ["kind", "grant_id", "citizen_id", "account"]   # one item, from one month to the next
 
 
 @dataclass(frozen=True)
@@ -324,23 +325,33 @@ def assign(items: pl.DataFrame, grants: pl.DataFrame, by: str) -> pl.DataFrame:
             .drop("_cg", "_ct"))
 
 
+def first_seen(items: pl.DataFrame, before: pl.DataFrame | None, as_of: dt.date) -> pl.DataFrame:
+    """A snapshot's items with `seen`, the as-of date of the first snapshot in an unbroken run of
+    them that had the item: the `seen` of the snapshot before's items (first_seen of its own) where
+    the item was there, else this snapshot's date. An item gone for a month and back is seen anew."""
+    if before is None:
+        return items.with_columns(pl.lit(as_of).alias("seen"))
+    return (items.join(before.select(*KEY, pl.col("seen").alias("_seen")), on=KEY, how="left", nulls_equal=True)
+            .with_columns(pl.coalesce("_seen", pl.lit(as_of)).alias("seen")).drop("_seen"))
+
+
 def carry_over(now: pl.DataFrame, before: pl.DataFrame | None, before_as_of: dt.date | None,
                change: pl.DataFrame) -> pl.DataFrame:
-    """Items with their status: new, open (seen at the snapshot before: `seen` is when it was
-    first seen there), or solved (seen before and gone now, with what its grant's forecast changed
-    by since: `change`, grant_id → ore)."""
-    key = ["kind", "grant_id", "citizen_id", "account"]
+    """Items with their status: new, open (at the snapshot before too: `seen` is when it was first
+    seen, the before items' own `seen` where they carry one, else the snapshot before's date), or
+    solved (seen before and gone now, with what its grant's forecast changed by since: `change`,
+    grant_id → ore)."""
     if before is None:
         return now.with_columns(pl.lit("new").alias("status"), pl.lit(None, pl.Date).alias("seen"),
                                 pl.lit(None, pl.Int64).alias("change"))
-    prev = before.select(*key, pl.lit(before_as_of).alias("seen"))
-    current = now.join(prev, on=key, how="left", nulls_equal=True).with_columns(
+    if "seen" not in before.columns:
+        before = first_seen(before, None, before_as_of)
+    current = now.join(before.select(*KEY, "seen"), on=KEY, how="left", nulls_equal=True).with_columns(
         pl.when(pl.col("seen").is_null()).then(pl.lit("new")).otherwise(pl.lit("open")).alias("status"),
         pl.lit(None, pl.Int64).alias("change"))
-    gone = before.join(now.select(key), on=key, how="anti", nulls_equal=True)
+    gone = before.join(now.select(KEY), on=KEY, how="anti", nulls_equal=True)
     gone = (gone.join(change.rename({"ore": "change"}), on="grant_id", how="left")
-            .with_columns(pl.lit("solved").alias("status"), pl.lit(before_as_of).alias("seen"),
-                          pl.col("change").fill_null(0)))
+            .with_columns(pl.lit("solved").alias("status"), pl.col("change").fill_null(0)))
     return pl.concat([current, gone.select(current.columns)])
 
 

@@ -1,6 +1,11 @@
 """`prognose followup` on a hand-made municipality: one grant of each kind, its amount worked out by
 hand from the grant (unit month: a whole month costs its rate), and a second month in which one
-item is solved, one stays open and one is new."""
+item is solved, one stays open and one is new.
+
+Two providers whose billing is known by hand: Bostedet invoices every grant at its price, Solhjem
+at 90 % of it, both each month on the 10th of the month after (a lag of one month: at the end of
+June, June is outstanding). The ratio is learned over the closed year, 2024, when every grant
+billed so; what Solhjem's grants BILL, LOW and SILENT do differently starts in January 2025."""
 
 from __future__ import annotations
 
@@ -13,7 +18,8 @@ from conftest import invoke, write
 
 D = dt.date
 MONTH = 1_000_000          # 10.000 kr. a month, in øre
-CW = {"REV": "MLJ", "DUE": "MLJ", "BILL": "ABC", "SILENT": "ABC", "CIT": "ABC", "STEP": "XYZ", "ZERO": "XYZ"}
+CW = {"REV": "MLJ", "DUE": "MLJ", "BILL": "ABC", "LOW": "ABC", "SILENT": "ABC", "CIT": "ABC", "STEP": "XYZ", "ZERO": "XYZ"}
+SOLHJEM = ("BILL", "LOW", "SILENT")     # invoiced at 90 % of the grant: 9.000 kr. a month
 
 
 def months(start: D, end: D) -> list[D]:
@@ -25,13 +31,14 @@ def months(start: D, end: D) -> list[D]:
 
 
 def frames(as_of: D, solved: bool = False, new_zero: bool = False) -> dict[str, pl.DataFrame]:
-    """Five grants of provider Bostedet billed at their price each month, and the items' grants."""
-    ids = ["REV", "DUE", "BILL", "SILENT", "CIT", "STEP", "ZERO", "A1", "A2", "A3"] + (["ZERO2"] if new_zero else [])
+    """Grants of Bostedet billed at their price each month and of Solhjem at 90 % of it, and the items' grants."""
+    ids = ["REV", "DUE", "BILL", "LOW", "SILENT", "CIT", "STEP", "ZERO", "A1", "A2", "A3"] + (["ZERO2"] if new_zero else [])
     n = len(ids)
     end = {"REV": D(2025, 6, 20), "DUE": D(2025, 8, 15)}
     grants = pl.DataFrame({
         "grant_id": ids, "citizen_id": [f"P-{g}" for g in ids], "paragraph": ["SEL 108"] * n,
-        "account": ["5.38.50"] * n, "provider": ["Bostedet"] * n, "provider_type": ["private"] * n,
+        "account": ["5.38.50"] * n, "provider": ["Solhjem" if g in SOLHJEM else "Bostedet" for g in ids],
+        "provider_type": ["private"] * n,
         "start_date": [D(2024, 1, 1)] * n, "end_date": [end.get(g) for g in ids],
         "end_reason": ["other" if g == "REV" and solved else None for g in ids], "unit": ["month"] * n,
         "rate": [0.0 if g.startswith("ZERO") else MONTH / 100 for g in ids], "quantity": [1.0] * n,
@@ -49,7 +56,9 @@ def frames(as_of: D, solved: bool = False, new_zero: bool = False) -> dict[str, 
                 continue                                                     # the provider stopped invoicing
             if g == "REV" and m >= D(2025, 6, 1):
                 continue
-            amount = 1_400_000 if g == "BILL" and m >= D(2024, 7, 1) else MONTH   # invoiced at 14.000 kr., granted 10.000
+            amount = MONTH * 9 // 10 if g in SOLHJEM else MONTH
+            if m >= D(2025, 1, 1) and g in ("BILL", "LOW"):                 # from January 12.600 and 6.000 kr.
+                amount = {"BILL": 1_260_000, "LOW": 600_000}[g]             # where 9.000 kr. was expected
             posted = D(m.year + m.month // 12, m.month % 12 + 1, 10)
             rows.append((posted, m, "5.38.50", amount, g, f"P-{g}"))
     for m in (D(2025, 3, 1), D(2025, 4, 1), D(2025, 5, 1)):                 # a citizen's invoices on an account with no grant
@@ -91,19 +100,34 @@ def test_one_grant_of_each_kind_worked_out_by_hand(runner, municipality):
     # ends 15.08 (the day included): 16–31 August (16/31 of a month) and September–December run on
     due = items[("decision_due", "DUE")]
     assert due["amount"] == pytest.approx(10_000 * 16 / 31 + 40_000, abs=0.01) and due["alternative"] == 0.0
-    # the provider stopped invoicing after January: February on is not explained by a lag of a month or two
+    # Solhjem stopped invoicing SILENT after January: February–May closed (June is the lag's month) with
+    # nothing; the forecast holds June–December at Solhjem's 90 %: 7 × 9.000 kr.
     silent = items[("no_invoices", "SILENT")]
-    assert silent["since"] == "2025-02-01" and silent["alternative"] == 0.0 and silent["amount"] > 0
+    assert (silent["since"], silent["amount"], silent["alternative"]) == ("2025-02-01", 63_000.0, 0.0)
+    assert silent["text"] == ("Intet faktureret for 4 måneder siden 01.02.2025: længere end leverandørens forsinkelse "
+                              "forklarer. Prognosen regner med 63.000 kr. endnu i år; er tilbuddet ophørt, 0 kr.")
     # 3 × 2.000 kr. on 5.38.52 where the citizen has no grant; going on for July–December: + 6 × 2.000
     loose = items[("invoices_without_grant", "P-CIT")]
     assert (loose["amount"], loose["alternative"], loose["grant_id"]) == (6_000.0, 18_000.0, None)
     assert "5.38.52" in loose["text"]
-    # the step halves 10.000 kr. a month from August: 5 × 5.000 kr. less, at the provider's ratio
+    # the step halves 10.000 kr. a month from August: 5 × 5.000 kr. less, at Bostedet's ratio of 1
     step = items[("step_ahead", "STEP")]
-    assert step["since"] == "2025-08-01" and step["alternative"] == 0.0
+    assert (step["since"], step["amount"], step["alternative"]) == ("2025-08-01", -25_000.0, 0.0)
     assert "25.000 kr." in step["text"]
+    # the closed months June 2024–May 2025 (12) against 12 × 10.000 kr. × 90 % = 108.000 kr. expected:
+    # BILL 7 × 9.000 + 5 × 12.600 = 126.000 kr. (18.000 over, 117 %); the forecast's June–December
+    # 7 × 9.000 = 63.000 kr. at the invoices' price 63.000 × 126/108 = 73.500 kr.
     billed = items[("billed_off", "BILL")]
-    assert billed["alternative"] > billed["amount"] and "over" in billed["text"]
+    assert (billed["since"], billed["amount"], billed["alternative"]) == ("2024-06-01", 63_000.0, 73_500.0)
+    assert billed["text"] == ("Fakturaerne siden 01.06.2024 er 18.000 kr. over bevillingens udgift gange leverandørens "
+                              "faktureringsgrad (117 % af det ventede). Prognosen regner med 63.000 kr. endnu i år; er "
+                              "fakturaernes pris den rigtige, 73.500 kr. Er bevillingen eller fakturaen forkert?")
+    # LOW 7 × 9.000 + 5 × 6.000 = 93.000 kr. (15.000 under, 86 %): 63.000 × 93/108 = 54.250 kr.
+    low = items[("billed_off", "LOW")]
+    assert (low["since"], low["amount"], low["alternative"]) == ("2024-06-01", 63_000.0, 54_250.0)
+    assert low["text"] == ("Fakturaerne siden 01.06.2024 er 15.000 kr. under bevillingens udgift gange leverandørens "
+                           "faktureringsgrad (86 % af det ventede). Prognosen regner med 63.000 kr. endnu i år; er "
+                           "fakturaernes pris den rigtige, 54.250 kr. Er bevillingen eller fakturaen forkert?")
     zero = items[("data", "ZERO")]
     assert zero["amount"] == 0.0 and "Taksten er 0" in zero["text"]
     # the summary per caseworker: MLJ holds REV and DUE
@@ -143,6 +167,41 @@ def test_a_month_later_one_item_is_solved_one_stays_open_one_is_new(runner, muni
     assert mlj["summary"]["change"] is not None and mlj["summary"]["open_items"] == 1     # DUE is still due
     assert "stadig åben siden 30.06.2025" in invoke(runner, "followup", "--workspace", str(municipality),
                                                      "--as-of", "2025-07-31").stdout
+
+
+def test_an_item_open_for_three_months_is_open_since_the_month_it_was_first_seen(runner, municipality):
+    ws = ["--workspace", str(municipality)]
+    assert invoke(runner, "run", *ws, "--as-of", "2025-06-30").exit_code == 0
+    write(frames(D(2025, 7, 31), solved=True, new_zero=True), municipality / "data", "csv")
+    assert invoke(runner, "run", *ws, "--as-of", "2025-07-31").exit_code == 0
+    write(frames(D(2025, 8, 31), solved=True, new_zero=True), municipality / "data", "csv")
+    doc = followup(runner, municipality, "--as-of", "2025-08-31")
+    assert doc["before"] == "2025-07-31"
+    items = items_of(doc)
+    # SILENT has had nothing invoiced since June's list, ZERO2's rate of 0 since July's
+    silent, zero2 = items[("no_invoices", "SILENT")], items[("data", "ZERO2")]
+    assert (silent["status"], silent["seen"]) == ("open", "2025-06-30")
+    assert (zero2["status"], zero2["seen"]) == ("open", "2025-07-31")
+    # DUE's end date 15.08 has passed: decision_due (seen 30.06) is solved, review_passed is new
+    assert (items[("decision_due", "DUE")]["status"], items[("decision_due", "DUE")]["seen"]) == ("solved", "2025-06-30")
+    assert (items[("review_passed", "DUE")]["status"], items[("review_passed", "DUE")]["seen"]) == ("new", None)
+    assert items[("data", "ZERO")]["seen"] == "2025-06-30"
+    table = invoke(runner, "followup", *ws, "--as-of", "2025-08-31", "--caseworker", "XYZ").stdout   # ZERO's list
+    assert "stadig åben siden 30.06.2025" in table and "stadig åben siden 31.07.2025" not in table
+
+
+def test_first_seen_runs_through_unbroken_months_only():
+    from prognose import followup as fu
+
+    def month(*grants):
+        return pl.DataFrame({"kind": ["data"] * len(grants), "grant_id": list(grants)}).with_columns(
+            pl.lit(None, pl.String).alias("citizen_id"), pl.lit("5.38.50").alias("account"))
+
+    seen = None
+    for as_of, grants in ((D(2025, 4, 30), ("X", "Y")), (D(2025, 5, 31), ("X",)), (D(2025, 6, 30), ("X", "Y"))):
+        seen = fu.first_seen(month(*grants), seen, as_of)
+    # X on every list since April; Y gone in May and back in June is seen anew
+    assert dict(seen.select("grant_id", "seen").iter_rows()) == {"X": D(2025, 4, 30), "Y": D(2025, 6, 30)}
 
 
 def test_formats_and_one_caseworker(runner, municipality, tmp_path):

@@ -87,17 +87,19 @@ def budget_accounts(budget: pl.DataFrame, year: int) -> frozenset[str]:
 
 
 def previous(opts: Options, year: int, as_of: dt.date, due_months: int):
-    """The items of the latest snapshot of the year before the as-of date, its as-of date and its
-    lines (None, None, None where there is none, or only one of a format without the grants'
-    billing ratios)."""
+    """The items of the latest snapshot of the year before the as-of date, each with the date it
+    was first seen (carried from snapshot to snapshot of the year, oldest first), its as-of date
+    and its lines (None, None, None where there is none, or only of a format without the grants'
+    billing ratios, which are passed over)."""
     earlier = [p for p in store.listing(opts.snapshots)
                if (m := store.load_meta(p))["year"] == year and dt.date.fromisoformat(m["as_of"]) < as_of]
-    for path in reversed(earlier):
+    items, snap = None, None
+    for path in earlier:
         found = of_snapshot(path, due_months)
         if found is not None:
-            items, snap, _ = found
-            return items, snap.as_of_date, snap.lines
-    return None, None, None
+            snap = found[1]
+            items = fu.first_seen(found[0], items, snap.as_of_date)
+    return (None, None, None) if snap is None else (items, snap.as_of_date, snap.lines)
 
 
 def of_snapshot(path: Path, due_months: int = fu.DUE_MONTHS):
