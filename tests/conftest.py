@@ -70,3 +70,19 @@ def invoke(runner: CliRunner, *args: str, cwd: Path | None = None):
         return runner.invoke(cli, list(args), catch_exceptions=False)
     finally:
         os.chdir(old)
+def demo_with_snapshots(tmp_path_factory) -> Path:
+    """The demo workspace, copied, with this month's snapshot and the one before it from the
+    previous month's extract (what explain, diff and the pages read)."""
+    import shutil
+
+    ws = tmp_path_factory.mktemp("demo")
+    shutil.copy(ROOT / "prognose.toml", ws / "prognose.toml")
+    shutil.copytree(ROOT / "fixtures" / "demo", ws / "fixtures" / "demo")
+    shutil.copytree(ROOT / "buffers", ws / "buffers")
+    previous = ws / "fixtures" / "demo" / "previous"
+    assert invoke(CliRunner(), "-q", "run", "--workspace", str(ws), "--data", str(previous / "data"),
+                  "--buffers", str(previous / "buffers"), "--as-of", "2026-09-30").exit_code == 0
+    assert invoke(CliRunner(), "-q", "run", "--workspace", str(ws)).exit_code == 0
+    return ws
+
+

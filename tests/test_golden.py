@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import validation_set as vs
-from conftest import ROOT, invoke
+from conftest import ROOT, demo_with_snapshots, invoke
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = bool(os.environ.get("PROGNOSE_UPDATE_GOLDEN"))
@@ -53,15 +53,7 @@ def check(name: str, text: str) -> None:
 def demo(tmp_path_factory):
     """The demo workspace, copied, with the month's snapshot that explain reads and the one before
     it (from the previous month's extract) that diff compares it with."""
-    ws = tmp_path_factory.mktemp("demo")
-    shutil.copy(ROOT / "prognose.toml", ws / "prognose.toml")
-    shutil.copytree(ROOT / "fixtures" / "demo", ws / "fixtures" / "demo")
-    shutil.copytree(ROOT / "buffers", ws / "buffers")
-    previous = ws / "fixtures" / "demo" / "previous"
-    assert invoke(CliRunner(), "-q", "run", "--workspace", str(ws), "--data", str(previous / "data"),
-                  "--buffers", str(previous / "buffers"), "--as-of", "2026-09-30").exit_code == 0
-    assert invoke(CliRunner(), "-q", "run", "--workspace", str(ws)).exit_code == 0
-    return ws
+    return demo_with_snapshots(tmp_path_factory)
 
 
 @pytest.mark.parametrize("name", sorted(DEMO))

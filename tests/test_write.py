@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT, invoke
+from conftest import ROOT, demo_with_snapshots, invoke
 from prognose.errors import UsageError
 from prognose.report import write as writers
 
@@ -20,15 +20,7 @@ from prognose.report import write as writers
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo workspace, copied, with this month's snapshot and the previous month's (diff)."""
-    ws = tmp_path_factory.mktemp("demo")
-    shutil.copy(ROOT / "prognose.toml", ws / "prognose.toml")
-    shutil.copytree(ROOT / "fixtures" / "demo", ws / "fixtures" / "demo")
-    shutil.copytree(ROOT / "buffers", ws / "buffers")
-    previous = ws / "fixtures" / "demo" / "previous"
-    assert invoke(CliRunner(), "-q", "run", "--workspace", str(ws), "--data", str(previous / "data"),
-                  "--buffers", str(previous / "buffers"), "--as-of", "2026-09-30").exit_code == 0
-    assert invoke(CliRunner(), "-q", "run", "--workspace", str(ws)).exit_code == 0
-    return ws
+    return demo_with_snapshots(tmp_path_factory)
 
 
 @pytest.mark.parametrize("out, fmt, chosen", [
